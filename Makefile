@@ -1,0 +1,53 @@
+# One task runner. `make run` and `make test` work from a fresh clone with nothing installed.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+export HF_HUB_OFFLINE := 1
+export HF_HUB_DISABLE_TELEMETRY := 1
+export GRADIO_ANALYTICS_ENABLED := False
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: run test install dev browser ingest eval bench lint format clean
+
+run: $(VENV)/.installed                    ## set up, build the index if missing or stale, serve the app
+	$(PY) -m assistant.cli ensure-index
+	$(PY) app.py $(ARGS)
+
+test: $(VENV)/.installed-dev browser       ## set up with dev extras and run the whole test suite
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed
+dev: $(VENV)/.installed-dev
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(VENV)/.installed $@
+
+browser:                                   ## Debian's Chromium for the browser tests (never `playwright install`)
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+ingest: $(VENV)/.installed
+	$(PY) -m assistant.cli ingest
+
+eval: $(VENV)/.installed
+	$(PY) -m assistant.cli eval
+
+bench: $(VENV)/.installed
+	$(PY) -m assistant.cli bench $(ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check assistant app.py evals tests
+
+format: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff format assistant app.py evals tests
+
+clean:
+	rm -rf $(VENV) .cache index/build-* index/.tmp-* index/CURRENT

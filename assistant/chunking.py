@@ -1,0 +1,145 @@
+"""`Document` -> `Chunk`s and `Sentence`s, with offsets into the document text.
+
+Chunks are cut by langchain-text-splitters inside one section at a time, measured in the
+embedding model's own tokens, preferring paragraph and sentence boundaries, with overlap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from .types import Chunk, Document, Sentence
+
+# Split after ., ! or ? (and closing quotes/brackets) when whitespace and a likely sentence start follow.
+_SENTENCE_END = re.compile(r"""[.!?]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-ZА-ЯЁ0-9])""")
+_NO_SPLIT_BEFORE = re.compile(r"(?:\b(?:e\.g|i\.e|Mr|Mrs|Ms|Dr|St|Jr|Sr|vs|cf|No|Nos|pp|Vol|Gen|Col|Lt|Prof)|\b[A-Z])\.$")
+_SEPARATORS = ["\n\n", "\n", r"(?<=[.!?])\s+", r"(?<=[;:,])\s+", r"\s+", ""]
+
+
+def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Sentence spans of text[start:end], trimmed of whitespace; line breaks always end one."""
+    end = len(text) if end is None else end
+    spans = []
+    for line in re.finditer(r"[^\n]+", text[start:end]):
+        line_start = start + line.start()
+        cut = line_start
+        for m in _SENTENCE_END.finditer(text, line_start, start + line.end()):
+            if _NO_SPLIT_BEFORE.search(text[max(line_start, m.end() - 6) : m.end()]):
+                continue
+            spans.append((cut, m.end()))
+            cut = m.end()
+        spans.append((cut, start + line.end()))
+    return [s for s in (_trim(text, a, b) for a, b in spans) if s[1] > s[0]]
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def chunk_id(doc_id: str, start: int, end: int, text: str) -> str:
+    """A stable content hash naming a chunk."""
+    return hashlib.sha1(f"{doc_id}\x00{start}\x00{end}\x00{text}".encode()).hexdigest()[:16]
+
+
+def make_splitter(count_tokens: Callable[[str], int], max_tokens: int, overlap: int) -> RecursiveCharacterTextSplitter:
+    """A recursive splitter measured in model tokens that keeps separators, so chunks stay verbatim."""
+    return RecursiveCharacterTextSplitter(
+        chunk_size=max_tokens,
+        chunk_overlap=min(overlap, max_tokens // 2),
+        length_function=count_tokens,
+        separators=_SEPARATORS,
+        is_separator_regex=True,
+        keep_separator="end",
+        strip_whitespace=False,
+    )
+
+
+def chunk_document(
+    doc: Document, count_tokens: Callable[[str], int], max_tokens: int, overlap: int
+) -> list[Chunk]:
+    """Cut each section of a document into token-bounded, overlapping chunks with their sentences."""
+    splitter = make_splitter(count_tokens, max_tokens, overlap)
+    chunks = []
+    for section in doc.sections:
+        sentences = split_sentences(doc.text, section.start, section.end)
+        for start, end in _locate(doc.text, section.start, section.end, splitter.split_text(doc.text[section.start : section.end])):
+            if count_tokens(doc.text[start:end]) > max_tokens:
+                pieces = _hard_split(doc.text, start, end, count_tokens, max_tokens)
+            else:
+                pieces = [(start, end)]
+            for a, b in pieces:
+                text = doc.text[a:b]
+                cid = chunk_id(doc.id, a, b, text)
+                chunks.append(
+                    Chunk(
+                        id=cid,
+                        doc_id=doc.id,
+                        section=section.path,
+                        start=a,
+                        end=b,
+                        text=text,
+                        sentences=tuple(_sentences_in(doc.text, cid, a, b, sentences)),
+                    )
+                )
+    return _dedupe(chunks)
+
+
+def _locate(text: str, lo: int, hi: int, pieces: Iterable[str]) -> list[tuple[int, int]]:
+    """Offsets of each split piece in the document, searched forward from the previous one."""
+    spans, cursor = [], lo
+    for piece in pieces:
+        at = text.find(piece, cursor, hi)
+        if at < 0:
+            at = text.find(piece, lo, hi)
+        if at < 0:  # the splitter altered the text; fall back to its words' extent
+            continue
+        start, end = _trim(text, at, at + len(piece))
+        if end > start:
+            spans.append((start, end))
+            cursor = at + 1
+    return spans
+
+
+def _hard_split(text, start, end, count_tokens, max_tokens) -> list[tuple[int, int]]:
+    """Cut an over-long span at whitespace so each piece fits the token limit."""
+    pieces, cut = [], start
+    while cut < end:
+        stop = end
+        while stop > cut + 1 and count_tokens(text[cut:stop]) > max_tokens:
+            stop = cut + max(1, (stop - cut) * 3 // 4)
+            space = text.rfind(" ", cut + 1, stop)
+            stop = space if space > cut else stop
+        a, b = _trim(text, cut, stop)
+        if b > a:
+            pieces.append((a, b))
+        cut = stop
+    return pieces
+
+
+def _sentences_in(text, cid, start, end, sentences) -> list[Sentence]:
+    """The sentences within a chunk, clipped to its edges."""
+    out = []
+    for s_start, s_end in sentences:
+        a, b = max(s_start, start), min(s_end, end)
+        if b > a:
+            a, b = _trim(text, a, b)
+            if b > a:
+                out.append(Sentence(cid, a, b, text[a:b]))
+    return out
+
+
+def _dedupe(chunks: list[Chunk]) -> list[Chunk]:
+    seen, out = set(), []
+    for c in chunks:
+        if c.id not in seen:
+            seen.add(c.id)
+            out.append(c)
+    return out

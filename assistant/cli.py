@@ -1,0 +1,180 @@
+"""The `assistant` command: ingest, info, ask, chat, eval, bench, serve.
+
+User errors (AssistantError) become one line on stderr and exit code 2; nothing else is caught,
+so real bugs still show their traceback to the developer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .config import Settings, load_settings, set_offline_environment
+from .errors import AssistantError
+
+
+def main(argv: list[str] | None = None) -> int:
+    set_offline_environment()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 1
+    try:
+        settings = load_settings(
+            corpus_dir=getattr(args, "corpus", None),
+            index_dir=getattr(args, "index", None),
+            model=getattr(args, "model", None),
+        )
+        return args.func(args, settings) or 0
+    except AssistantError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; the previous index, if any, is unchanged.", file=sys.stderr)
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="assistant", description="Cited answers from sources on Soviet political rehabilitation.")
+    sub = parser.add_subparsers(title="commands")
+
+    p = sub.add_parser("ingest", help="chunk and embed the corpus into the index folder")
+    _paths(p, corpus=True)
+    p.add_argument("--model", help="sentence-transformers model name or local path")
+    p.add_argument("--rebuild", action="store_true", help="rebuild even if the index is up to date")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("info", help="what the index holds and whether it is stale")
+    _paths(p, corpus=True)
+    p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("ask", help="ask questions in order, as one conversation")
+    _paths(p)
+    p.add_argument("--json", action="store_true", help="one JSON object per answer")
+    p.add_argument("questions", nargs="+", metavar="QUESTION")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("chat", help="an interactive conversation in the terminal")
+    _paths(p)
+    p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("ensure-index", help="build the index only if it is missing or stale")
+    _paths(p, corpus=True)
+    p.set_defaults(func=cmd_ensure_index)
+    return parser
+
+
+def _paths(p: argparse.ArgumentParser, corpus: bool = False) -> None:
+    if corpus:
+        p.add_argument("--corpus", type=Path, help="corpus folder (default corpus/)")
+    p.add_argument("--index", type=Path, help="index folder (default index/)")
+
+
+def cmd_ingest(args, settings: Settings) -> int:
+    from .index import build_index
+
+    report = build_index(settings, rebuild=args.rebuild, progress=not args.quiet)
+    print_report(report, settings)
+    return 0
+
+
+def print_report(report, settings: Settings) -> None:
+    if report.up_to_date:
+        print(f"{settings.index_dir}/ is up to date with {settings.corpus_dir}/ (nothing to embed).")
+    for s in report.skipped:
+        print(f"warning: skipped {s.path}: {s.reason}", file=sys.stderr)
+    print(
+        f"documents {report.documents} | chunks {report.chunks} | sentences {report.sentences} | "
+        f"skipped files {len(report.skipped)} | embedded {report.embedded} | reused {report.reused} | "
+        f"{report.seconds:.1f} s"
+    )
+
+
+def cmd_ensure_index(args, settings: Settings) -> int:
+    from .index import build_index, index_status
+
+    status = index_status(settings)
+    if status.stale:
+        print(f"Index {settings.index_dir}/ needs building: {status.reason}.")
+        print_report(build_index(settings, rebuild=True, progress=True), settings)
+    return 0
+
+
+def cmd_info(args, settings: Settings) -> int:
+    from .index import index_status
+
+    status = index_status(settings)
+    if not status.exists:
+        print(f"No index in {settings.index_dir}/; run `assistant ingest` to build it.")
+        return 1
+    m = status.manifest
+    if m:
+        c = m["counts"]
+        print(f"index      {settings.index_dir}/{m['build']} (format {m['format_version']}, built {m['created']})")
+        print(f"model      {m['model']['id']} ({m['model']['dimension']} dimensions, max {m['model']['max_seq_length']} tokens)")
+        print(f"chunks     {m['chunker']['chunk_tokens']} tokens, overlap {m['chunker']['chunk_overlap']}; dense search {m['index']['dense']}")
+        print(f"holds      {c['documents']} documents, {c['chunks']} chunks, {c['sentences']} sentences")
+        for s in m["skipped"]:
+            print(f"skipped    {s['path']}: {s['reason']}")
+    if status.stale:
+        print(f"status     STALE: {status.reason}" + (f" ({', '.join(status.changed[:5])})" if status.changed else ""))
+        print("           run `assistant ingest` to update it.")
+    else:
+        print("status     up to date with the corpus")
+    return 0
+
+
+def cmd_ask(args, settings: Settings) -> int:
+    from . import Assistant
+
+    assistant = Assistant.load(settings.index_dir, settings)
+    history: list[dict] = []
+    for question in args.questions:
+        answer = assistant.ask(question, history=history)
+        if args.json:
+            print(json.dumps(answer.to_dict(), ensure_ascii=False))
+        else:
+            print(format_answer(answer))
+        history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.text}]
+    return 0
+
+
+def format_answer(answer) -> str:
+    """An answer and its sources as plain terminal text."""
+    lines = [f"Q: {answer.question}", f"A: {answer.text}"]
+    for c in answer.citations:
+        lines.append(f"   [{c.n}] {c.title} — {c.section} (chars {c.start}-{c.end})")
+    if answer.further_reading:
+        lines.append("   Further reading:")
+        lines += [f"   - {c.title} — {c.section}: {c.passage[:120]}…" for c in answer.further_reading]
+    return "\n".join(lines) + "\n"
+
+
+def cmd_chat(args, settings: Settings) -> int:
+    from . import Assistant
+
+    assistant = Assistant.load(settings.index_dir, settings)
+    history: list[dict] = []
+    print("Ask about Soviet political rehabilitation. An empty line or Ctrl-D ends; 'new' starts over.")
+    while True:
+        try:
+            question = input("> ")
+        except EOFError:
+            print()
+            return 0
+        if not question.strip():
+            return 0
+        if question.strip().lower() == "new":
+            history = []
+            continue
+        answer = assistant.ask(question, history=history)
+        print(format_answer(answer))
+        history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.text}]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

