@@ -19,7 +19,7 @@ class Settings:
     corpus_dir: Path = Path("corpus")
     index_dir: Path = Path("index")
     model: str = DEFAULT_MODEL  # a sentence-transformers name or path
-    encoder: str = "onnx-int8"  # how queries are encoded: "torch", "onnx" or "onnx-int8"
+    encoder: str = "torch"  # how queries are encoded: "torch", "onnx" or "onnx-int8"
     ingest_encoder: str = "torch"  # how chunks are encoded at ingest
     cache_dir: Path = Path(".cache")  # embedding cache and ONNX exports
     chunk_tokens: int = 128  # in the model's own word pieces, capped at its max_seq_length

@@ -94,6 +94,12 @@ class Encoder:
             return len(self._tokenizer.encode(text, add_special_tokens=False).ids)
         return len(self.model.tokenizer.tokenize(text))
 
+    def is_vocabulary_word(self, word: str) -> bool:
+        """Whether the model knows a word whole (common words do; rare names split into pieces)."""
+        if self._tokenizer is not None:
+            return self._tokenizer.token_to_id(word.lower()) is not None
+        return len(self.model.tokenizer.tokenize(word)) == 1
+
     @cached_property
     def _onnx(self):
         from .onnx_encoder import OnnxEncoder

@@ -57,6 +57,7 @@ class Hit:
     score: float
     dense_rank: int | None = None
     lexical_rank: int | None = None
+    rows: tuple[int, ...] = ()  # index rows of the chunks this hit covers (more than one once merged)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,65 @@
+"""Turning a follow-up question plus the chat history into a standalone retrieval query.
+
+No language model: explicit rules decide whether a question leans on earlier turns.
+A question is a follow-up when it
+  1. opens with a connective ("and", "also", "so", "what about", "how about", "then"), or
+  2. refers back with a pronoun or demonstrative ("he", "his", "they", "them", "it", "that", "there"), or
+  3. is elliptical: fewer than two content words ("Where?", "And why?", "When exactly?").
+Otherwise it stands alone and the history is ignored, so an unrelated new question is not
+polluted by the previous topic.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .text import STOPWORDS, words
+
+_CONNECTIVE = re.compile(r"^\s*(?:and|also|so|then|but|what about|how about|and what about|ok(?:ay)?|and then)\b", re.I)
+_ANAPHORS = frozenset(
+    "he him his himself she her hers herself they them their theirs themselves it its itself "
+    "this that these those there then such the latter former".split()
+)
+# Pronouns that are fine in a standalone question ("What is it called when...") are rare here; keep it simple.
+_GENERIC = frozenset("happen happened happen about exactly precisely really again more detail details".split())
+MAX_TURNS_BACK = 2
+
+
+def content_words(question: str) -> list[str]:
+    return [w for w in words(question) if w not in STOPWORDS and w not in _GENERIC and w not in _ANAPHORS]
+
+
+def is_followup(question: str) -> bool:
+    """Whether a question needs earlier turns to be understood (rules in the module docstring)."""
+    tokens = words(question)
+    if not tokens:
+        return False
+    if _CONNECTIVE.match(question):
+        return True
+    if any(t in _ANAPHORS for t in tokens):
+        return True
+    return len(content_words(question)) < 2
+
+
+def earlier_questions(history: list[dict] | None) -> list[str]:
+    """The user's earlier questions, most recent last, from Gradio-style message dicts."""
+    out = []
+    for turn in history or []:
+        if isinstance(turn, dict) and turn.get("role") == "user":
+            content = turn.get("content")
+            if isinstance(content, str) and content.strip():
+                out.append(content.strip())
+    return out
+
+
+def resolve_query(question: str, history: list[dict] | None) -> str:
+    """The retrieval query: the question itself, or, for a follow-up, the earlier questions it leans on."""
+    if not is_followup(question):
+        return question
+    previous = earlier_questions(history)
+    context = []
+    for earlier in reversed(previous):
+        context.insert(0, earlier)
+        if not is_followup(earlier) or len(context) >= MAX_TURNS_BACK:
+            break
+    return " ".join([*context, question]) if context else question

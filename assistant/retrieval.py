@@ -1,0 +1,93 @@
+"""Dense (FAISS), lexical (BM25) and fused search over a loaded index.
+
+Fusion is reciprocal rank fusion: score = sum over lists of 1 / (fusion_k + rank), rank from 1.
+It needs no score calibration between cosine and BM25, and the evaluation compares it with
+each list alone (`retrieval_mode`). Chunks of one document whose spans overlap are merged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .index import IndexData
+from .text import terms
+from .types import Chunk, Hit
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """One list's ranking: chunk rows best first, with their raw scores."""
+
+    rows: list[int]
+    scores: list[float]
+
+
+def dense_search(index: IndexData, query_vector: np.ndarray, n: int) -> Ranked:
+    n = min(n, index.dense.ntotal)
+    if n <= 0:
+        return Ranked([], [])
+    scores, rows = index.dense.search(query_vector.reshape(1, -1).astype(np.float32), n)
+    keep = rows[0] >= 0
+    return Ranked(rows[0][keep].tolist(), scores[0][keep].tolist())
+
+
+def lexical_search(index: IndexData, query_terms: list[str], n: int) -> Ranked:
+    known = [t for t in query_terms if t in index.bm25.vocab_dict]
+    if not known:
+        return Ranked([], [])
+    scores = index.bm25.get_scores(known)
+    n = min(n, len(scores))
+    top = np.argpartition(-scores, n - 1)[:n]
+    top = top[np.argsort(-scores[top], kind="stable")]
+    top = [int(r) for r in top if scores[r] > 0]
+    return Ranked(top, [float(scores[r]) for r in top])
+
+
+def fuse_rankings(lists: list[Ranked], fusion_k: int) -> list[tuple[int, float, list[int | None]]]:
+    """Reciprocal rank fusion: (row, fused score, rank in each list or None), best first."""
+    fused: dict[int, float] = {}
+    ranks: dict[int, list[int | None]] = {}
+    for i, ranked in enumerate(lists):
+        for rank, row in enumerate(ranked.rows, start=1):
+            fused[row] = fused.get(row, 0.0) + 1.0 / (fusion_k + rank)
+            ranks.setdefault(row, [None] * len(lists))[i] = rank
+    order = sorted(fused, key=lambda r: (-fused[r], r))
+    return [(r, fused[r], ranks[r]) for r in order]
+
+
+def search(index: IndexData, query_vector: np.ndarray | None, query_terms: list[str], k: int, mode: str, fusion_k: int) -> list[Hit]:
+    """The top k chunks for a query, fused from the lists the mode asks for, overlaps merged."""
+    depth = max(4 * k, 20)
+    dense = dense_search(index, query_vector, depth) if mode in ("hybrid", "dense") else Ranked([], [])
+    lexical = lexical_search(index, query_terms, depth) if mode in ("hybrid", "lexical") else Ranked([], [])
+    hits = []
+    for row, score, (d_rank, l_rank) in fuse_rankings([dense, lexical], fusion_k):
+        hits.append(Hit(index.chunks[row], score, d_rank, l_rank, (row,)))
+    return merge_overlapping(hits, index)[:k]
+
+
+def merge_overlapping(hits: list[Hit], index: IndexData) -> list[Hit]:
+    """Fold a hit into a better-ranked one from the same document when their spans overlap."""
+    kept: list[Hit] = []
+    for hit in hits:
+        for i, other in enumerate(kept):
+            a, b = hit.chunk, other.chunk
+            if a.doc_id == b.doc_id and a.start < b.end and b.start < a.end:
+                kept[i] = Hit(_union(b, a, index), other.score + hit.score, other.dense_rank, other.lexical_rank, other.rows + hit.rows)
+                break
+        else:
+            kept.append(hit)
+    return kept
+
+
+def _union(a: Chunk, b: Chunk, index: IndexData) -> Chunk:
+    text = index.documents[a.doc_id].text
+    start, end = min(a.start, b.start), max(a.end, b.end)
+    sentences = {(s.start, s.end): s for s in (*a.sentences, *b.sentences)}
+    return Chunk(a.id, a.doc_id, a.section, start, end, text[start:end], tuple(sentences[k] for k in sorted(sentences)))
+
+
+def query_terms(text: str) -> list[str]:
+    return terms(text)
