@@ -109,7 +109,11 @@ def select_sentences(candidates: list[Candidate], qtype: str, max_sentences: int
         if len(chosen) >= max_sentences:
             break
         close = c.score >= 0.85 * best.score
-        conflicting = qtype in ("when", "how_many") and c.has_feature and c.score >= 0.75 * best.score and _values(c.text) - _values(best.text)
+        same_subject = c.overlap > 0 and c.overlap >= 0.8 * best.overlap
+        conflicting = (
+            qtype in ("when", "how_many") and c.has_feature and same_subject
+            and c.score >= 0.75 * best.score and bool(_values(c.text) - _values(best.text))
+        )
         if not (close or conflicting) or length + len(c.text) > MAX_ANSWER_CHARS:
             continue
         if qtype in ("when", "how_many", "where", "who") and best.has_feature and not c.has_feature:

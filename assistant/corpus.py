@@ -151,7 +151,7 @@ def find_headings(text: str) -> list[tuple[int, str, int, int]]:
     """Headings as (level, title, line start, line end), wiki `=` or Markdown `#` style."""
     found = [(len(m.group(1)), m.group(2).strip(), m.start(), m.end()) for m in _WIKI_HEADING.finditer(text)]
     found += [(len(m.group(1)), m.group(2).strip(), m.start(), m.end()) for m in _MD_HEADING.finditer(text)]
-    return sorted(h for h in found if h[1])
+    return sorted((h for h in found if h[1]), key=lambda h: h[2])  # in document order
 
 
 def build_sections(text: str, headings: list[tuple[int, str, int, int]], title: str) -> tuple[Section, ...]:
