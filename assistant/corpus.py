@@ -136,15 +136,24 @@ def decode_text(data: bytes) -> str:
 
 
 def _decode_legacy(data: bytes) -> str:
-    """Pick cp1251 when most non-ASCII letters come out Cyrillic, else cp1252."""
+    """Pick cp1251 when it gives whole Cyrillic words, else cp1252 (its accents sit inside Latin words)."""
     cyrillic = data.decode("cp1251", errors="replace")
     non_ascii = [ch for ch in cyrillic if ord(ch) > 127]
-    if non_ascii and sum("\u0400" <= ch <= "\u04ff" for ch in non_ascii) / len(non_ascii) > 0.6:
-        return cyrillic
+    if non_ascii and sum(_is_cyrillic(ch) for ch in non_ascii) / len(non_ascii) > 0.6:
+        # cp1252 accented letters all decode as Cyrillic too; "Café" becomes "Cafй", a mixed-script word
+        letters = re.findall(r"[^\W\d_]+", cyrillic)
+        pure = sum(len(w) for w in letters if all(map(_is_cyrillic, w)))
+        mixed = sum(len(w) for w in letters if any(map(_is_cyrillic, w)) and not all(map(_is_cyrillic, w)))
+        if pure > mixed:
+            return cyrillic
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError:
         raise ValueError("undecodable text (not UTF-8, cp1251 or cp1252)") from None
+
+
+def _is_cyrillic(ch: str) -> bool:
+    return "\u0400" <= ch <= "\u04ff"
 
 
 def find_headings(text: str) -> list[tuple[int, str, int, int]]:
