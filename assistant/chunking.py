@@ -93,18 +93,26 @@ def chunk_document(
 
 
 def _locate(text: str, lo: int, hi: int, pieces: Iterable[str]) -> list[tuple[int, int]]:
-    """Offsets of each split piece in the document, searched forward from the previous one."""
-    spans, cursor = [], lo
+    """Offsets of each split piece in the document.
+
+    Each piece starts inside the one before it (overlap) or right where it ends, so it is looked
+    for there, latest match first: in repetitive text an earlier match lags behind and leaves text
+    in no chunk.
+    """
+    spans, prev = [], None  # prev: the previous piece's untrimmed (start, end)
     for piece in pieces:
-        at = text.find(piece, cursor, hi)
-        if at < 0:
+        if prev is None:
             at = text.find(piece, lo, hi)
-        if at < 0:  # the splitter altered the text; fall back to its words' extent
+        else:
+            at = text.rfind(piece, prev[0] + 1, min(hi, prev[1] + len(piece)))
+            if at < 0:
+                at = text.find(piece, prev[0] + 1, hi)
+        if at < 0:  # the splitter altered the text; leave the piece out
             continue
+        prev = (at, at + len(piece))
         start, end = _trim(text, at, at + len(piece))
         if end > start:
             spans.append((start, end))
-            cursor = at + 1
     return spans
 
 
