@@ -24,7 +24,7 @@ import os
 import shutil
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -105,13 +105,34 @@ def chunk_limit(settings: Settings, encoder: Encoder) -> int:
     return max(16, min(settings.chunk_tokens, encoder.max_seq_length - 2 - PREFIX_TOKENS))
 
 
-PREFIX_TOKENS = 40
-PREFIX_CHARS = 120
+PREFIX_TOKENS = 40  # typical room a section prefix takes; a longer one shrinks its section's chunks
+PREFIX_CHARS = 120  # in ASCII characters; any other character counts 3 (a Hangul syllable is 3 word pieces)
+
+
+def section_prefix(path: tuple[str, ...]) -> str:
+    """The section path as the model reads it, cut so it is never more than PREFIX_CHARS word pieces."""
+    joined, weight = " > ".join(path), 0
+    for i, ch in enumerate(joined):
+        weight += 1 if ch.isascii() else 3
+        if weight > PREFIX_CHARS:
+            return joined[:i]
+    return joined
 
 
 def embedded_text(chunk: Chunk) -> str:
     """What the model reads for a chunk: its section path (short), then its text."""
-    return " > ".join(chunk.section)[:PREFIX_CHARS] + "\n" + chunk.text
+    return section_prefix(chunk.section) + "\n" + chunk.text
+
+
+def chunk_corpus(documents: list[Document], settings: Settings, encoder: Encoder) -> list[Chunk]:
+    """Every document's chunks, each section's sized so that its prefix and text fit the model together."""
+    limit, chunks = chunk_limit(settings, encoder), []
+    for doc in documents:
+        for section in doc.sections:
+            room = encoder.max_seq_length - 2 - encoder.count_tokens(section_prefix(section.path) + "\n")
+            one_section = replace(doc, sections=(section,))
+            chunks += chunk_document(one_section, encoder.count_tokens, min(limit, room), settings.chunk_overlap)
+    return chunks
 
 
 # --- status ----------------------------------------------------------------------------
@@ -233,8 +254,7 @@ def build_index(settings: Settings, rebuild: bool = False, progress: bool = Fals
                 f"No readable documents in {settings.corpus_dir}/ ({len(skipped)} file(s) skipped); "
                 "add .txt, .md, .html or .pdf files and run `assistant ingest` again."
             )
-        limit = chunk_limit(settings, encoder)
-        chunks = [c for doc in documents for c in chunk_document(doc, encoder.count_tokens, limit, settings.chunk_overlap)]
+        chunks = chunk_corpus(documents, settings, encoder)
         cache = EmbeddingCache(settings.cache_dir / "embeddings.sqlite")
         try:
             chunk_vectors, reused_c = embed_with_cache(encoder, [embedded_text(c) for c in chunks], cache, progress)
