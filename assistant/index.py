@@ -160,7 +160,27 @@ def read_manifest(index_dir: Path) -> tuple[Path, dict]:
         raise IndexDamagedError(
             f"{index_dir}/ has index format {manifest.get('format_version')!r}, this version reads {FORMAT_VERSION}; {REBUILD}."
         )
+    if not _manifest_complete(manifest):
+        raise IndexDamagedError(f"{build}/manifest.json is damaged (fields missing or malformed); {REBUILD}.")
     return build, manifest
+
+
+_MANIFEST_FIELDS = {
+    "build": str, "model": dict, "chunker": dict, "files": dict, "skipped": list, "counts": dict, "checksums": dict, "index": dict,
+}
+
+
+def _manifest_complete(manifest: dict) -> bool:
+    """Every field that status, loading and `assistant info` read is there with its type."""
+    if any(not isinstance(manifest.get(k), kind) for k, kind in _MANIFEST_FIELDS.items()):
+        return False
+    model, counts = manifest["model"], manifest["counts"]
+    return (
+        isinstance(model.get("id"), str)
+        and all(isinstance(model.get(k), int) for k in ("dimension", "max_seq_length"))
+        and all(isinstance(counts.get(k), int) for k in ("documents", "chunks", "sentences"))
+        and all(isinstance(s, dict) and {"path", "reason"} <= s.keys() for s in manifest["skipped"])
+    )
 
 
 def corpus_hashes(corpus_dir: Path) -> dict[str, str]:
