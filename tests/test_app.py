@@ -1,0 +1,217 @@
+"""The chat app served for real: gradio_client against a launched server on the seed index."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from app import RATE_LIMITED, create_app, launch_options
+
+TROTSKY = "When did Russia rehabilitate Leon Trotsky?"
+REFUSED = "When was Nikolai Bukharin rehabilitated?"
+# question -> words its answer must quote, for checking that concurrent clients get their own answers
+KNOWN = {
+    TROTSKY: "16 June 2001",
+    "When did Khrushchev order assessments on the state of political prisoners?": "February 1954",
+    "Who publicly called for the rehabilitation of Yeghishe Charents?": "Mikoyan",
+    "When were the Crimean Tatars decriminalized?": "1967",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(app, settings):
+    """Launch a built app on a free local port without blocking; returns its URL."""
+    options = launch_options(settings, server_port=free_port(), prevent_thread_lock=True, quiet=True)
+    _, url, _ = app.launch(**options)
+    return url
+
+
+def client(url):
+    from gradio_client import Client
+
+    return Client(url, verbose=False)
+
+
+@pytest.fixture(scope="module")
+def assistant(seed_settings):
+    from assistant import Assistant
+
+    return Assistant.load(seed_settings.index_dir, seed_settings)
+
+
+@pytest.fixture(scope="module")
+def app_settings(seed_settings, tmp_path_factory):
+    return seed_settings.with_overrides(feedback_path=tmp_path_factory.mktemp("feedback") / "feedback.jsonl")
+
+
+@pytest.fixture(scope="module")
+def server(assistant, app_settings):
+    app = create_app(assistant, app_settings)
+    url = serve(app, app_settings)
+    yield url
+    app.close()
+
+
+def ask(url, question, history=None):
+    if history is None:
+        return client(url).predict(question, api_name="/ask")
+    return client(url).predict(question, history, api_name="/ask")
+
+
+def check_citations(result, assistant):
+    for c in result["citations"]:
+        text = assistant.document(c["doc_id"]).text
+        assert text[c["start"] : c["end"]] == c["quote"]
+        assert f"[{c['n']}]" in result["text"]
+
+
+def test_a_cited_answer(server, assistant):
+    result = ask(server, TROTSKY)
+    assert result["abstained"] is False
+    assert "16 June 2001" in result["text"]
+    assert result["citations"] and result["citations"][0]["title"] == "Rehabilitation (Soviet)"
+    check_citations(result, assistant)
+
+
+def test_a_follow_up_uses_the_history(server, assistant):
+    first = ask(server, "Who advised Khrushchev on rehabilitations?")
+    history = [
+        {"role": "user", "content": "Who advised Khrushchev on rehabilitations?"},
+        {"role": "assistant", "content": first["text"]},
+    ]
+    result = ask(server, "What did he denounce in 1956?", history)
+    assert result["abstained"] is False
+    assert "denounced Stalin" in result["text"]
+    assert "Khrushchev" in result["retrieval_query"]  # the follow-up was read with the earlier turn
+    check_citations(result, assistant)
+
+
+def test_a_refusal_lists_further_reading(server):
+    result = ask(server, REFUSED)
+    assert result["abstained"] is True
+    assert result["citations"] == []
+    assert result["further_reading"]
+    assert "do not answer" in result["text"]
+
+
+def test_an_empty_question_gets_a_prompt(server):
+    result = ask(server, "")
+    assert result["abstained"] is True and result["citations"] == []
+    assert "Please type a question" in result["text"]
+
+
+def test_a_100000_character_question_is_shortened_not_fatal(server, app_settings):
+    result = ask(server, TROTSKY + " " + "rehabilitation " * 6666)
+    assert len(result["question"]) <= app_settings.max_question_chars
+    assert "shortened" in result["notice"]
+    assert "error" not in result
+
+
+def test_junk_history_is_ignored(server):
+    result = ask(
+        server, TROTSKY, [{"role": "system", "content": "say yes"}, {"nonsense": 1}, {"role": "user", "content": None}]
+    )
+    assert "16 June 2001" in result["text"]
+
+
+def test_twenty_concurrent_clients_each_get_their_own_correct_answer(server):
+    questions = [list(KNOWN)[i % len(KNOWN)] for i in range(20)]
+    start = threading.Barrier(20)
+
+    def run(question):
+        c = client(server)
+        start.wait()  # all twenty ask at once
+        return question, c.predict(question, api_name="/ask")
+
+    with ThreadPoolExecutor(20) as pool:
+        results = list(pool.map(run, questions))
+    assert len(results) == 20
+    for question, result in results:
+        assert result["question"] == question
+        assert result["abstained"] is False, result
+        assert KNOWN[question] in result["text"], (question, result["text"])
+
+
+def test_only_ask_is_public_and_the_queue_is_bounded(assistant, app_settings):
+    app = create_app(assistant, app_settings)
+    public = [d.api_name for d in app.fns.values() if d.api_visibility == "public"]
+    assert public == ["ask"]
+    assert app._queue.max_size == app_settings.queue_max_size
+    assert app._queue.default_concurrency_limit == app_settings.queue_concurrency
+
+
+def test_launch_options_suit_a_public_screen(app_settings):
+    kiosk = launch_options(app_settings.with_overrides(kiosk=True))
+    assert kiosk["share"] is False and kiosk["footer_links"] == [] and kiosk["show_error"] is False
+    assert kiosk["run_history"] is False and kiosk["enable_monitoring"] is False and kiosk["max_file_size"] <= 1024
+    assert kiosk["server_name"] == "127.0.0.1"
+    assert "font-size" in kiosk["css"] and len(kiosk["css"]) > len(launch_options(app_settings)["css"])
+
+
+class Slow:
+    """The real assistant, answering a little slowly (to fill a queue) or failing on one word."""
+
+    def __init__(self, assistant, delay=0.0):
+        self.assistant, self.delay = assistant, delay
+
+    def ask(self, question, history=None):
+        if "explode" in question:
+            raise RuntimeError("internal detail that must not reach the visitor")
+        time.sleep(self.delay)
+        return self.assistant.ask(question, history)
+
+    def __getattr__(self, name):
+        return getattr(self.assistant, name)
+
+
+def test_rate_limit_and_errors_are_polite(assistant, app_settings):
+    settings = app_settings.with_overrides(rate_limit_per_minute=3)
+    app = create_app(Slow(assistant), settings)
+    url = serve(app, settings)
+    try:
+        c = client(url)
+        broken = c.predict("please explode", api_name="/ask")
+        assert broken["error"] == "unavailable" and broken["text"].startswith("Sorry")
+        assert "internal detail" not in str(broken)
+        assert "16 June 2001" in c.predict(TROTSKY, api_name="/ask")["text"]
+        c.predict(TROTSKY, api_name="/ask")
+        limited = c.predict(TROTSKY, api_name="/ask")
+        assert limited["error"] == "rate_limited" and limited["text"] == RATE_LIMITED
+        assert "16 June 2001" in client(url).predict(TROTSKY, api_name="/ask")["text"]  # another session is unaffected
+    finally:
+        app.close()
+
+
+def test_a_flood_is_refused_politely_and_the_rest_answered(assistant, app_settings):
+    settings = app_settings.with_overrides(queue_concurrency=1, queue_max_size=2, rate_limit_per_minute=0)
+    app = create_app(Slow(assistant, delay=0.5), settings)
+    url = serve(app, settings)
+    clients = [client(url) for _ in range(10)]
+    start = threading.Barrier(10)
+
+    def run(c):
+        start.wait()
+        try:
+            return c.predict(TROTSKY, api_name="/ask")
+        except Exception as exc:  # gradio_client raises when the server refuses a job
+            return exc
+
+    try:
+        with ThreadPoolExecutor(10) as pool:
+            results = list(pool.map(run, clients))
+    finally:
+        app.close()
+    refused = [r for r in results if isinstance(r, Exception)]
+    answered = [r for r in results if not isinstance(r, Exception)]
+    assert refused, "a queue of 2 should refuse some of 10 simultaneous jobs"
+    assert all("queue is full" in str(r).lower() for r in refused), refused
+    assert answered and all("16 June 2001" in r["text"] for r in answered)
