@@ -314,7 +314,7 @@ def build_index(settings: Settings, rebuild: bool = False, progress: bool = Fals
 def write_index(settings, manifest, documents, chunks, chunk_vectors, sentence_vectors) -> str:
     """Write a complete build beside the live one, fsync it, then point CURRENT at it."""
     index_dir = settings.index_dir
-    name = f"build-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+    name = f"build-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{os.urandom(3).hex()}"  # unique within a second too
     tmp = index_dir / f".tmp-{name}"
     try:
         tmp.mkdir(parents=True)
