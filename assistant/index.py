@@ -255,7 +255,7 @@ def build_index(settings: Settings, rebuild: bool = False, progress: bool = Fals
     with ingest_lock(settings.index_dir):
         _remove_leftovers(settings.index_dir)
         status = index_status(settings, encoder)
-        if not rebuild and not status.stale:
+        if not rebuild and not status.stale and _intact(settings.index_dir):
             manifest = status.manifest
             return IngestReport(
                 documents=manifest["counts"]["documents"],
@@ -467,6 +467,15 @@ def verify_build(build: Path, manifest: dict) -> None:
     extra = sorted(present - set(recorded))
     if extra:
         raise IndexDamagedError(f"Index folder {build.name}/ holds unexpected file(s) {', '.join(extra[:3])}; {REBUILD}.")
+
+
+def _intact(index_dir: Path) -> bool:
+    """Whether the live build's files still match their checksums (a damaged build is rebuilt)."""
+    try:
+        verify_build(*read_manifest(index_dir))
+    except AssistantError:
+        return False
+    return True
 
 
 def load_index(index_dir: Path, model_id: str | None = None) -> IndexData:
