@@ -12,9 +12,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import re
 import tempfile
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -208,7 +210,7 @@ def _export_fp32(encoder, folder: Path) -> None:
         raise ModelLoadError(
             f"'{encoder.name}' takes inputs {list(inputs)}, which the ONNX encoder cannot feed; {USE_TORCH}."
         )
-    with _atomic_path(folder / "model.onnx") as tmp, torch.no_grad():
+    with _atomic_path(folder / "model.onnx") as tmp, torch.no_grad(), _quiet():
         torch.onnx.export(
             _keyword_module(model[0].auto_model, names),
             tuple(inputs[n] for n in names),
@@ -264,7 +266,7 @@ def _quantize(folder: Path) -> None:
         raise ModelLoadError(
             f'int8 quantisation needs {exc.name}; pip install onnx, or set encoder = "onnx".'
         ) from None
-    with _atomic_path(folder / "model-int8.onnx") as tmp:
+    with _atomic_path(folder / "model-int8.onnx") as tmp, _quiet():
         quantize_dynamic(folder / "model.onnx", tmp, per_channel=True, weight_type=QuantType.QInt8)
     _write_checksum(folder / "model-int8.onnx")
 
@@ -282,6 +284,20 @@ def _keyword_module(model, names: list[str]):
             return self.model(**dict(zip(names, tensors, strict=True))).last_hidden_state
 
     return KeywordCall().eval()
+
+
+@contextlib.contextmanager
+def _quiet():
+    """Silence the exporter's tracer warnings and the quantiser's advice, which are for library authors."""
+    root = logging.getLogger()
+    sink = logging.NullHandler()  # also stops the quantiser's logging.warning() from configuring the root logger
+    root.addHandler(sink)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        root.removeHandler(sink)
 
 
 def _tokenizer(path: Path, meta: dict):
@@ -309,6 +325,7 @@ def _atomic_path(target: Path):
         yield tmp
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; the cache is as readable as the rest of the project
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)

@@ -1,0 +1,148 @@
+"""Compare the query/ingest encoders: torch, onnx and onnx-int8 (latency, throughput, agreement with torch).
+
+Usage: python evals/bench_encoder.py [--queries 200] [--chunks 64] [--cache-dir .cache] [--no-cold]
+
+Prints, per backend: in-process load time, single-query latency (median, p95) over short questions after a
+warm-up, chunk throughput at batch 16 for 128- and 256-token chunks, and cosine to the torch vectors; then
+single-query latency with 1 vs 2 onnxruntime threads, and a cold start (fresh interpreter: import, load,
+encode one query). Numbers depend on the machine and its load; nothing here asserts a threshold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+BACKENDS = ("torch", "onnx", "onnx-int8")
+CHUNK_SIZES = (128, 256)  # word pieces per chunk, [CLS] and [SEP] included
+BATCH = 16
+
+
+def short_queries(n: int) -> list[str]:
+    """Gold-set questions, topped up with the openings of corpus sentences, n in all."""
+    gold = [json.loads(line)["question"] for line in (REPO / "evals" / "gold.jsonl").open(encoding="utf-8")]
+    words = " ".join(p.read_text(encoding="utf-8") for p in sorted((REPO / "corpus").glob("*.txt"))).split()
+    extra = [" ".join(words[i : i + 10]) + "?" for i in range(0, len(words), 10)]
+    queries = (gold + extra) * (n // max(len(gold) + len(extra), 1) + 1)
+    return queries[:n]
+
+
+def token_chunks(tokenizer_path: Path, size: int, count: int) -> list[str]:
+    """count corpus passages of size word pieces each, cut on token boundaries at staggered starts."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(tokenizer_path))
+    tokenizer.no_truncation()
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted((REPO / "corpus").glob("*.txt")))
+    text = " ".join([text] * (size * count // 1000 + 2))  # repeat so every window fits
+    offsets = tokenizer.encode(text, add_special_tokens=False).offsets
+    pieces = size - 2
+    stride = max(1, (len(offsets) - pieces) // count)
+    return [text[offsets[i][0] : offsets[i + pieces - 1][1]] for i in range(0, stride * count, stride)]
+
+
+def query_latencies(encode, queries: list[str], warmup: int = 10) -> list[float]:
+    """Seconds per single-query encode, after a warm-up."""
+    for q in queries[:warmup]:
+        encode([q])
+    times = []
+    for q in queries:
+        start = time.perf_counter()
+        encode([q])
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def throughput(encode, chunks: list[str]) -> tuple[float, np.ndarray]:
+    """(seconds, vectors) for encoding chunks in batches of BATCH, after one warm-up batch."""
+    encode(chunks[:BATCH])
+    start = time.perf_counter()
+    vectors = encode(chunks)
+    return time.perf_counter() - start, vectors
+
+
+def cold_start(backend: str, cache_dir: Path) -> float:
+    """Wall seconds for a fresh interpreter to import, load and encode one query."""
+    code = (
+        "from pathlib import Path; from assistant.embedding import Encoder; "
+        f"Encoder('all-MiniLM-L6-v2', backend={backend!r}, cache_dir=Path({str(cache_dir)!r})).encode(['Who was Trotsky?'])"
+    )
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO, capture_output=True)
+    return time.perf_counter() - start
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f}"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--chunks", type=int, default=64, help="chunks per size")
+    parser.add_argument("--cache-dir", type=Path, default=REPO / ".cache")
+    parser.add_argument("--no-cold", action="store_true", help="skip the fresh-interpreter cold starts")
+    args = parser.parse_args(argv)
+
+    from assistant.config import set_offline_environment
+    from assistant.embedding import Encoder
+    from assistant.onnx_encoder import OnnxEncoder
+
+    set_offline_environment()
+    queries = short_queries(args.queries)
+    encoders = {b: Encoder("all-MiniLM-L6-v2", batch_size=BATCH, backend=b, cache_dir=args.cache_dir) for b in BACKENDS}
+    tokenizer_path = encoders["torch"].path / "tokenizer.json"
+    chunks = {size: token_chunks(tokenizer_path, size, args.chunks) for size in CHUNK_SIZES}
+    tokens = {size: sum(min(encoders["torch"].count_tokens(c) + 2, size) for c in chunks[size]) for size in CHUNK_SIZES}
+
+    print(
+        f"{len(queries)} queries; {args.chunks} chunks each of {' and '.join(map(str, CHUNK_SIZES))} tokens; batch {BATCH}"
+    )
+    print(f"{'backend':<10} {'load s':>7} {'q med ms':>9} {'q p95 ms':>9}", end="")
+    for size in CHUNK_SIZES:
+        print(f" {f'{size}t ch/s':>9} {f'{size}t tok/s':>10}", end="")
+    print(f" {'cos min':>8} {'cos mean':>9}")
+    reference = {}
+    for backend, encoder in encoders.items():
+        start = time.perf_counter()
+        encoder.encode(["warm up"])  # loads the model or the ONNX session (exporting once if needed)
+        load = time.perf_counter() - start
+        lat = query_latencies(encoder.encode, queries)
+        row = f"{backend:<10} {load:>7.2f} {ms(statistics.median(lat)):>9} {ms(np.percentile(lat, 95)):>9}"
+        vectors = [encoder.encode(queries[:50])]
+        for size in CHUNK_SIZES:
+            seconds, chunk_vectors = throughput(encoder.encode, chunks[size])
+            vectors.append(chunk_vectors)
+            row += f" {len(chunks[size]) / seconds:>9.1f} {tokens[size] / seconds:>10.0f}"
+        vectors = np.concatenate(vectors)
+        reference.setdefault("torch", vectors)
+        cosines = (vectors * reference["torch"]).sum(axis=1)
+        print(f"{row} {cosines.min():>8.4f} {cosines.mean():>9.4f}", flush=True)
+
+    print("\nsingle-query latency by onnxruntime intra-op threads (median / p95 ms)")
+    for backend in ("onnx", "onnx-int8"):
+        cells = []
+        for threads in (1, 2):
+            onnx = OnnxEncoder.for_model(encoders[backend], quantized=backend == "onnx-int8", threads=threads)
+            lat = query_latencies(onnx.encode, queries)
+            cells.append(
+                f"{threads} thread{'s' * (threads > 1)}: {ms(statistics.median(lat))} / {ms(np.percentile(lat, 95))}"
+            )
+        print(f"  {backend:<10} " + "   ".join(cells))
+
+    if not args.no_cold:
+        print("\ncold start: fresh interpreter, import + load + one query (s)")
+        for backend in BACKENDS:
+            print(f"  {backend:<10} {cold_start(backend, args.cache_dir):.2f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
