@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 from assistant.config import Settings
-from assistant.index import embedded_text
+from assistant.index import CURRENT, embedded_text
 from assistant.types import Chunk, Document
 
 ROOT = Path(__file__).parents[1]
@@ -83,7 +84,7 @@ def check_coverage(document: Document, chunks: list[Chunk]) -> None:
         covered[chunk.start : chunk.end] = b"\x01" * (chunk.end - chunk.start)
     for section in document.sections:
         lost = [i for i in range(section.start, section.end) if not covered[i] and not document.text[i].isspace()]
-        assert not lost, f"{section.path}: text at {lost[:5]} is in no chunk: {document.text[lost[0]:lost[0] + 40]!r}"
+        assert not lost, f"{section.path}: text at {lost[:5]} is in no chunk: {document.text[lost[0] : lost[0] + 40]!r}"
 
 
 def check_token_limit(chunks: list[Chunk], encoder) -> None:
@@ -91,3 +92,49 @@ def check_token_limit(chunks: list[Chunk], encoder) -> None:
     limit = encoder.max_seq_length - 2
     for chunk in chunks:
         assert encoder.count_tokens(embedded_text(chunk)) <= limit, (chunk.section, chunk.start, chunk.end)
+
+
+# --- ways to damage an index: each takes (live build folder, index folder) ------------------
+
+
+def _flip(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+def _truncate(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def _edit_manifest(build: Path, change) -> None:
+    manifest = json.loads((build / "manifest.json").read_text())
+    change(manifest)
+    (build / "manifest.json").write_text(json.dumps(manifest))
+
+
+DAMAGE = {
+    "truncated dense.faiss": lambda b, i: _truncate(b / "dense.faiss"),
+    "bit-flipped dense.faiss": lambda b, i: _flip(b / "dense.faiss"),
+    "truncated chunks.jsonl": lambda b, i: _truncate(b / "chunks.jsonl"),
+    "bit-flipped chunks.jsonl": lambda b, i: _flip(b / "chunks.jsonl"),
+    "bit-flipped documents.jsonl": lambda b, i: _flip(b / "documents.jsonl"),
+    "bit-flipped sentences.npy": lambda b, i: _flip(b / "sentences.npy"),
+    "truncated bm25 vocabulary": lambda b, i: _truncate(b / "bm25" / "vocab.index.json"),
+    "bit-flipped bm25 matrix": lambda b, i: _flip(b / "bm25" / "data.csc.index.npy"),
+    "missing sentences.npy": lambda b, i: (b / "sentences.npy").unlink(),
+    "missing bm25 folder": lambda b, i: shutil.rmtree(b / "bm25"),
+    "extra file": lambda b, i: (b / "notes.txt").write_text("left here by hand"),
+    "truncated manifest": lambda b, i: _truncate(b / "manifest.json"),
+    "manifest not an object": lambda b, i: (b / "manifest.json").write_text("[1, 2]"),
+    "manifest without model": lambda b, i: _edit_manifest(b, lambda m: m.pop("model")),
+    "manifest with bad checksums": lambda b, i: _edit_manifest(b, lambda m: m.update(checksums=["x"])),
+    "manifest with wrong counts": lambda b, i: _edit_manifest(b, lambda m: m["counts"].update(chunks=1)),
+    "wrong format version": lambda b, i: _edit_manifest(b, lambda m: m.update(format_version=99)),
+    "CURRENT names nothing": lambda b, i: (i / CURRENT).write_text("build-that-never-was\n"),
+    "CURRENT empty": lambda b, i: (i / CURRENT).write_text(""),
+    "CURRENT points outside": lambda b, i: (i / CURRENT).write_text("../elsewhere\n"),
+    "CURRENT not text": lambda b, i: (i / CURRENT).write_bytes(b"\xff\xfe\x00garbage"),
+    "build folder deleted": lambda b, i: shutil.rmtree(b),
+    "CURRENT missing": lambda b, i: (i / CURRENT).unlink(),
+}

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import SEED_CORPUS, make_pdf, write_corpus
 
 from assistant.corpus import Skipped, corpus_files, decode_text, load_corpus, load_document
 from assistant.errors import CorpusError
-from helpers import SEED_CORPUS, make_pdf, write_corpus
 
 RUSSIAN = "Реабилитация жертв политических репрессий"
 
@@ -70,7 +70,11 @@ def test_wiki_headings_and_preamble_get_the_title(tmp_path):
     text = "Preamble before any heading.\n\n== Thaw ==\nBody one.\n=== Detail ===\nBody two.\n"
     doc = load_one(tmp_path, "x.txt", text, {"title": "Given Title", "id": "given"})
     assert doc.id == "given" and doc.title == "Given Title"
-    assert [s.path for s in doc.sections] == [("Given Title",), ("Given Title", "Thaw"), ("Given Title", "Thaw", "Detail")]
+    assert [s.path for s in doc.sections] == [
+        ("Given Title",),
+        ("Given Title", "Thaw"),
+        ("Given Title", "Thaw", "Detail"),
+    ]
     assert section_text(doc, ("Given Title",)) == ["Preamble before any heading."]
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import DAMAGE, SEED_CORPUS, make_pdf, settings_for, write_corpus
 
 from assistant.config import Settings
 from assistant.corpus import Skipped
@@ -21,7 +21,6 @@ from assistant.index import (
     load_index,
     read_manifest,
 )
-from helpers import SEED_CORPUS, make_pdf, settings_for, write_corpus
 
 MEMORIAL = """# Memorial
 
@@ -218,7 +217,9 @@ def test_corpus_changes_make_the_index_stale(tmp_path, base, encoder, change):
         "edit": lambda: (corpus / "memorial.md").write_text(MEMORIAL + "\nOne more line.\n", encoding="utf-8"),
         "add": lambda: (corpus / "new.txt").write_text("A new source.", encoding="utf-8"),
         "remove": lambda: (corpus / "butovo.html").unlink(),
-        "metadata": lambda: (corpus / "sources.toml").write_text('["memorial.md"]\ntitle = "Memorial"\n', encoding="utf-8"),
+        "metadata": lambda: (corpus / "sources.toml").write_text(
+            '["memorial.md"]\ntitle = "Memorial"\n', encoding="utf-8"
+        ),
     }
     changed[change]()
     status = index_status(settings, encoder)
@@ -239,55 +240,14 @@ def test_settings_changes_make_the_index_stale(tmp_path, base, encoder):
 
 
 def test_model_mismatch_is_refused(base):
-    with pytest.raises(ModelMismatchError, match="built with model sentence-transformers/all-MiniLM-L6-v2.*assistant ingest"):
+    with pytest.raises(
+        ModelMismatchError, match="built with model sentence-transformers/all-MiniLM-L6-v2.*assistant ingest"
+    ):
         load_index(base[0].index_dir, model_id="other")
     assert load_index(base[0].index_dir, model_id="sentence-transformers/all-MiniLM-L6-v2").chunks
 
 
 # --- damage ----------------------------------------------------------------------------
-
-
-def _flip(path: Path) -> None:
-    data = bytearray(path.read_bytes())
-    data[len(data) // 2] ^= 0x01
-    path.write_bytes(bytes(data))
-
-
-def _truncate(path: Path) -> None:
-    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
-
-
-def _edit_manifest(build: Path, change) -> None:
-    manifest = json.loads((build / "manifest.json").read_text())
-    change(manifest)
-    (build / "manifest.json").write_text(json.dumps(manifest))
-
-
-DAMAGE = {
-    "truncated dense.faiss": lambda b, i: _truncate(b / "dense.faiss"),
-    "bit-flipped dense.faiss": lambda b, i: _flip(b / "dense.faiss"),
-    "truncated chunks.jsonl": lambda b, i: _truncate(b / "chunks.jsonl"),
-    "bit-flipped chunks.jsonl": lambda b, i: _flip(b / "chunks.jsonl"),
-    "bit-flipped documents.jsonl": lambda b, i: _flip(b / "documents.jsonl"),
-    "bit-flipped sentences.npy": lambda b, i: _flip(b / "sentences.npy"),
-    "truncated bm25 vocabulary": lambda b, i: _truncate(b / "bm25" / "vocab.index.json"),
-    "bit-flipped bm25 matrix": lambda b, i: _flip(b / "bm25" / "data.csc.index.npy"),
-    "missing sentences.npy": lambda b, i: (b / "sentences.npy").unlink(),
-    "missing bm25 folder": lambda b, i: shutil.rmtree(b / "bm25"),
-    "extra file": lambda b, i: (b / "notes.txt").write_text("left here by hand"),
-    "truncated manifest": lambda b, i: _truncate(b / "manifest.json"),
-    "manifest not an object": lambda b, i: (b / "manifest.json").write_text("[1, 2]"),
-    "manifest without model": lambda b, i: _edit_manifest(b, lambda m: m.pop("model")),
-    "manifest with bad checksums": lambda b, i: _edit_manifest(b, lambda m: m.update(checksums=["x"])),
-    "manifest with wrong counts": lambda b, i: _edit_manifest(b, lambda m: m["counts"].update(chunks=1)),
-    "wrong format version": lambda b, i: _edit_manifest(b, lambda m: m.update(format_version=99)),
-    "CURRENT names nothing": lambda b, i: (i / CURRENT).write_text("build-that-never-was\n"),
-    "CURRENT empty": lambda b, i: (i / CURRENT).write_text(""),
-    "CURRENT points outside": lambda b, i: (i / CURRENT).write_text("../elsewhere\n"),
-    "CURRENT not text": lambda b, i: (i / CURRENT).write_bytes(b"\xff\xfe\x00garbage"),
-    "build folder deleted": lambda b, i: shutil.rmtree(b),
-    "CURRENT missing": lambda b, i: (i / CURRENT).unlink(),
-}
 
 
 @pytest.fixture
@@ -308,7 +268,9 @@ def test_damaged_index_is_refused_with_the_fix(damaged):
     assert "\n" not in str(caught.value)
 
 
-@pytest.mark.parametrize("damaged", ["bit-flipped chunks.jsonl", "manifest without model", "CURRENT names nothing"], indirect=True)
+@pytest.mark.parametrize(
+    "damaged", ["bit-flipped chunks.jsonl", "manifest without model", "CURRENT names nothing"], indirect=True
+)
 def test_ingest_repairs_a_damaged_index(damaged, seed_settings, tmp_path, encoder):
     settings = seed_settings.with_overrides(index_dir=damaged, cache_dir=tmp_path / "cache")
     shutil.copytree(seed_settings.cache_dir, tmp_path / "cache")
@@ -352,7 +314,11 @@ def test_bad_files_are_skipped_and_recorded(tmp_path, encoder):
     assert report.documents == 2
     reasons = {s.path: s.reason for s in report.skipped}
     assert set(reasons) == {"empty.txt", "binary.txt", "slides.pptx"}
-    assert "empty" in reasons["empty.txt"] and "binary" in reasons["binary.txt"] and "unsupported" in reasons["slides.pptx"]
+    assert (
+        "empty" in reasons["empty.txt"]
+        and "binary" in reasons["binary.txt"]
+        and "unsupported" in reasons["slides.pptx"]
+    )
     data = load_index(settings.index_dir)
     assert [Skipped(**s) for s in data.manifest["skipped"]] == report.skipped
     assert data.documents["ru"].text == "Реабилитация жертв политических репрессий.\n"
@@ -362,7 +328,9 @@ def test_bad_files_are_skipped_and_recorded(tmp_path, encoder):
 
 def test_corpus_with_nothing_readable_names_the_fix(tmp_path, encoder):
     corpus = write_corpus(tmp_path / "corpus", {"empty.txt": b"", "binary.txt": b"\x00\x01" * 50})
-    with pytest.raises(CorpusError, match=r"No readable documents in .*\(2 file\(s\) skipped\); add .txt, .md, .html or .pdf"):
+    with pytest.raises(
+        CorpusError, match=r"No readable documents in .*\(2 file\(s\) skipped\); add .txt, .md, .html or .pdf"
+    ):
         build_index(settings_for(tmp_path, corpus), encoder=encoder)
     (tmp_path / "nothing").mkdir()
     with pytest.raises(CorpusError, match="No readable documents"):
