@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
-from .errors import ModelLoadError
+from .errors import AssistantError, ModelLoadError
 
 PACKAGED_NAMES = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
 
@@ -129,23 +130,37 @@ class EmbeddingCache:
     """Vectors kept on disk by (model id, text hash), so unchanged text is never embedded twice."""
 
     def __init__(self, path: Path):
+        self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(path)
-        self.db.execute("CREATE TABLE IF NOT EXISTS vectors (model TEXT, hash TEXT, vector BLOB, PRIMARY KEY (model, hash))")
+        with self._failures():
+            self.db = sqlite3.connect(path)
+            self.db.execute("CREATE TABLE IF NOT EXISTS vectors (model TEXT, hash TEXT, vector BLOB, PRIMARY KEY (model, hash))")
+
+    @contextmanager
+    def _failures(self):
+        """A full disk or a damaged cache file becomes a message naming the fix, not a traceback."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise AssistantError(
+                f"The embedding cache {self.path} cannot be used ({exc}); free some disk space, or delete that file "
+                "(it is only a cache), then run `assistant ingest` again."
+            ) from None
 
     def get_many(self, model_id: str, hashes: list[str]) -> dict[str, np.ndarray]:
         found = {}
-        for i in range(0, len(hashes), 500):
-            part = hashes[i : i + 500]
-            rows = self.db.execute(
-                f"SELECT hash, vector FROM vectors WHERE model = ? AND hash IN ({','.join('?' * len(part))})",
-                [model_id, *part],
-            )
-            found.update({h: np.frombuffer(v, dtype=np.float32) for h, v in rows})
+        with self._failures():
+            for i in range(0, len(hashes), 500):
+                part = hashes[i : i + 500]
+                rows = self.db.execute(
+                    f"SELECT hash, vector FROM vectors WHERE model = ? AND hash IN ({','.join('?' * len(part))})",
+                    [model_id, *part],
+                )
+                found.update({h: np.frombuffer(v, dtype=np.float32) for h, v in rows})
         return found
 
     def put_many(self, model_id: str, items: dict[str, np.ndarray]) -> None:
-        with self.db:
+        with self._failures(), self.db:
             self.db.executemany(
                 "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
                 [(model_id, h, np.asarray(v, dtype=np.float32).tobytes()) for h, v in items.items()],

@@ -334,15 +334,18 @@ def write_index(settings, manifest, documents, chunks, chunk_vectors, sentence_v
         os.replace(index_dir / f"{CURRENT}.tmp", index_dir / CURRENT)
         _fsync_dir(index_dir)
     except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
+        _discard_unfinished(index_dir, tmp, name)
         if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
             raise AssistantError(
                 f"Ran out of disk space writing {index_dir}/ ({exc.strerror}); the previous index is unchanged. "
                 "Free some space and run `assistant ingest` again."
             ) from None
-        raise AssistantError(f"Could not write {index_dir}/ ({exc.strerror or exc}); the previous index is unchanged.") from None
+        raise AssistantError(
+            f"Could not write {index_dir}/ ({exc.strerror or exc}); the previous index is unchanged. "
+            "Check the disk has free space and the folder is writable, then run `assistant ingest` again."
+        ) from None
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        _discard_unfinished(index_dir, tmp, name)
         raise
     _remove_old_builds(index_dir, keep={name})
     return name
@@ -360,8 +363,23 @@ def _write_dense(path: Path, vectors: np.ndarray, settings: Settings) -> str:
         index = faiss.IndexFlatIP(dim)
         kind = "flat"
     index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    faiss.write_index(index, str(path))
+    try:
+        faiss.write_index(index, str(path))
+    except RuntimeError as exc:  # FAISS reports a failed write (e.g. a full disk) as RuntimeError
+        raise OSError(errno.EIO, f"writing {path.name} failed: {str(exc).rsplit(': ', 1)[-1]}") from None
     return kind
+
+
+def _discard_unfinished(index_dir: Path, tmp: Path, name: str) -> None:
+    """Remove what a failed write left: the temp folder, and the new build if CURRENT never named it."""
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        live = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        live = ""
+    if live != name:
+        shutil.rmtree(index_dir / name, ignore_errors=True)
+        (index_dir / f"{CURRENT}.tmp").unlink(missing_ok=True)
 
 
 def _write_bm25(folder: Path, chunks: list[Chunk]) -> None:
