@@ -29,8 +29,8 @@ log = logging.getLogger("app")
 
 STARTERS = (
     "When was Leon Trotsky rehabilitated?",
-    "What did Khrushchev's 1956 speech start?",
-    "Which peoples were deported under Stalin?",
+    "What did Khrushchev denounce in 1956?",
+    "Where were ethnic groups deported under Stalin?",
     "How many victims has Kazakhstan's commission rehabilitated?",
 )
 RATE_LIMITED = "You are asking faster than this screen can answer. Please wait a moment, then ask again."
@@ -155,7 +155,8 @@ def header_html(settings: Settings) -> str:
         return (
             '<header class="app-header"><h1>Soviet Political Rehabilitation: Ask the Sources</h1>'
             "<p>Every answer is quoted word for word from the exhibition's source texts, with numbered "
-            "sources you can read. If the sources do not say, the screen tells you so.</p></header>"
+            "sources you can read. If the sources do not say, the screen tells you so. "
+            f"The screen starts afresh after {_duration(settings.kiosk_idle_seconds)} without use.</p></header>"
         )
     return (
         '<header class="app-header"><h1>Soviet Political Rehabilitation: Study Companion</h1>'
@@ -163,6 +164,12 @@ def header_html(settings: Settings) -> str:
         "from the source texts, each sentence numbered [n] and listed with its source, which you can open and "
         "read in context. When the sources do not answer, you are told so and shown the closest passages.</p></header>"
     )
+
+
+def _duration(seconds: int) -> str:
+    if seconds % 60 == 0 and seconds >= 120:
+        return f"{seconds // 60} minutes"
+    return "1 minute" if seconds == 60 else f"{seconds} seconds"
 
 
 def create_app(assistant, settings: Settings):
@@ -187,7 +194,7 @@ def create_app(assistant, settings: Settings):
                 chatbot = gr.Chatbot(
                     elem_id="chat",
                     show_label=False,
-                    height="62vh" if kiosk else 540,
+                    height="40vh" if kiosk else 540,
                     buttons=["copy"] if kiosk else ["copy", "copy_all"],
                     feedback_options=("Like", "Dislike"),
                     latex_delimiters=[],
@@ -211,7 +218,9 @@ def create_app(assistant, settings: Settings):
                     elem_id="question",
                 )
                 with gr.Row(elem_id="starters"):
-                    gr.HTML('<span class="starters-label">Try asking:</span>', js_on_load=None)
+                    gr.HTML(
+                        '<div class="starters-label">Try asking:</div>', js_on_load=None, elem_classes="starters-head"
+                    )
                     starters = [gr.Button(q, size="lg" if kiosk else "sm", elem_classes="starter") for q in STARTERS]
                 new_chat = gr.Button(
                     "Start a new conversation", size="lg" if kiosk else "md", variant="secondary", elem_id="new-chat"
@@ -447,9 +456,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     app = create_app(assistant, settings)
-    mode = "kiosk" if settings.kiosk else "student"
-    print(f"Serving the {mode} page at http://{settings.host}:{settings.port} (Ctrl-C stops).", flush=True)
-    app.launch(**launch_options(settings), quiet=True)
+    _, url, _ = app.launch(**launch_options(settings), quiet=True, prevent_thread_lock=True)
+    print(f"Serving the {'kiosk' if settings.kiosk else 'student'} page at {url} (Ctrl-C stops).", flush=True)
+    app.block_thread()
     return 0
 
 
@@ -457,9 +466,9 @@ CSS = """
 .app-header h1 { font-size: 1.7rem; margin: 0.2rem 0 0.3rem; }
 .app-header p { margin: 0 0 0.4rem; color: var(--body-text-color-subdued); max-width: 70rem; }
 .app-note { color: var(--body-text-color-subdued); font-size: 0.9rem; margin-top: 0.4rem; }
-#starters { align-items: center; gap: 0.5rem; flex-wrap: wrap; }
-#starters .starters-label { color: var(--body-text-color-subdued); font-size: 0.95rem; white-space: nowrap; }
-#starters > .html-container, #starters > div:first-child { flex: 0 0 auto !important; min-width: 0 !important; width: auto !important; }
+.starters-label { color: var(--body-text-color-subdued); font-size: 0.95rem; }
+#starters { gap: 0.5rem; flex-wrap: wrap; }
+#starters .starters-head { flex: 1 1 100% !important; }
 #starters button.starter { flex: 0 1 auto !important; min-width: 0 !important; width: auto !important; font-weight: 400; }
 #chat .message h4 { font-size: 1rem; margin: 0 0 0.4rem; color: #92400e; }
 #chat .message:has(h4) { border-left: 4px solid #d97706 !important; background: #fffbeb !important; }
@@ -487,16 +496,19 @@ mark.quote { background: #fde68a; color: inherit; padding: 0.05em 0.1em; border-
 """
 
 KIOSK_CSS = """
-body, .gradio-container { font-size: 1.25rem; }
-.app-header h1 { font-size: 2.4rem; }
+.app-header h1 { font-size: 2.3rem; }
 .app-header p { font-size: 1.25rem; }
 #chat .message, #chat .message p { font-size: 1.35rem !important; line-height: 1.5; }
+#chat button { min-width: 2.75rem; min-height: 2.75rem; }
 #question textarea { font-size: 1.4rem !important; min-height: 3.5rem; }
 #question button { min-height: 3.5rem; min-width: 6rem; font-size: 1.3rem; }
-button.starter, #new-chat, .read-button { min-height: 3.5rem !important; font-size: 1.2rem !important; padding: 0.6rem 1.2rem !important; }
-#starters .starters-label { font-size: 1.2rem; }
-.source-passage, .doc-text { font-size: 1.15rem; }
-#chat button { min-width: 2.75rem; min-height: 2.75rem; }
+#question [data-testid="block-info"], .starters-label { font-size: 1.15rem !important; }
+button.starter, #new-chat, #sources .read-button { min-height: 3.5rem !important; font-size: 1.2rem !important; padding: 0.6rem 1.2rem !important; }
+#sources .sources h3, #sources .sources-empty h3 { font-size: 1.6rem !important; }
+#sources .sources-note, #sources .sources-empty p, #sources .source-section { font-size: 1.1rem !important; }
+#sources .source-card header { font-size: 1.3rem !important; }
+#sources .source-passage, #doc-view .doc-text { font-size: 1.3rem !important; }
+#reader > button, #reader > button span { font-size: 1.2rem !important; min-height: 3rem; }
 """
 
 

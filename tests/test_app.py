@@ -6,11 +6,14 @@ import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
 from app import RATE_LIMITED, create_app, launch_options
 
+ROOT = Path(__file__).parents[1]
+pytestmark = pytest.mark.filterwarnings("ignore:::gradio.queueing")  # pandas notes in Gradio's own local event stats
 TROTSKY = "When did Russia rehabilitate Leon Trotsky?"
 REFUSED = "When was Nikolai Bukharin rehabilitated?"
 # question -> words its answer must quote, for checking that concurrent clients get their own answers
@@ -215,3 +218,52 @@ def test_a_flood_is_refused_politely_and_the_rest_answered(assistant, app_settin
     assert refused, "a queue of 2 should refuse some of 10 simultaneous jobs"
     assert all("queue is full" in str(r).lower() for r in refused), refused
     assert answered and all("16 June 2001" in r["text"] for r in answered)
+
+
+def run_app(args, tmp_path, corpus, port=None):
+    """`python app.py ...` in a clean folder, with every written path under tmp_path."""
+    import os
+    import subprocess
+    import sys
+
+    env = os.environ | {
+        "ASSISTANT_CORPUS_DIR": str(corpus),
+        "ASSISTANT_CACHE_DIR": str(tmp_path / "cache"),
+        "ASSISTANT_FEEDBACK_PATH": str(tmp_path / "feedback.jsonl"),
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("ASSISTANT_CONFIG", None)
+    command = [sys.executable, str(ROOT / "app.py"), *args]
+    return subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def test_a_broken_setup_is_one_line_and_exit_code_2(tmp_path):
+    empty = tmp_path / "empty-corpus"
+    empty.mkdir()
+    proc = run_app(["--index", str(tmp_path / "index")], tmp_path, empty)
+    out, _ = proc.communicate(timeout=300)
+    assert proc.returncode == 2, out
+    lines = [line for line in out.splitlines() if line.strip()]
+    assert lines[-1].startswith("error: ") and "Traceback" not in out
+
+
+@pytest.mark.slow
+def test_main_builds_a_missing_index_then_serves(tmp_path):
+    import urllib.request
+
+    port = free_port()
+    proc = run_app(["--index", str(tmp_path / "index"), "--port", str(port)], tmp_path, ROOT / "corpus")
+    try:
+        lines = []
+        for line in proc.stdout:  # the first lines say why the index is built, then that the page is served
+            lines.append(line)
+            if line.startswith("Serving"):
+                break
+        out = "".join(lines)
+        assert "needs building" in out and "documents 2" in out, out
+        assert f"http://127.0.0.1:{port}/" in out
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60) as response:
+            assert response.status == 200 and "Study Companion" in response.read().decode()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
