@@ -16,7 +16,10 @@ import numpy as np
 from .types import Answer, Citation, Hit
 
 MAX_ANSWER_CHARS = 350
-FEATURE_BONUS = 0.15
+SIMILARITY_WEIGHT = 0.55  # cosine of sentence and query vectors
+OVERLAP_WEIGHT = 0.35  # share of the query's IDF mass the sentence contains
+FEATURE_BONUS = 0.15  # the sentence holds the kind of fact asked for
+CLOSE_RATIO = 0.85  # a runner-up scoring this close to the best is added
 RANK_PENALTY = 0.01  # per place the sentence's passage sits below the first
 FEATURE_FIRST_RATIO = 0.6  # a sentence with the asked-for kind of fact wins if it scores this close
 
@@ -84,7 +87,7 @@ def score_candidates(
             similarity = float(np.dot(vector, query_vector))
             overlap = sum(idf.get(t, 1.0) for t in query_terms & sentence_terms(sentence.text)) / total_idf
             has_feature = bool(feature and feature.search(sentence.text))
-            score = 0.55 * similarity + 0.35 * overlap + (FEATURE_BONUS if has_feature else 0.0) - RANK_PENALTY * rank
+            score = SIMILARITY_WEIGHT * similarity + OVERLAP_WEIGHT * overlap + (FEATURE_BONUS if has_feature else 0.0) - RANK_PENALTY * rank
             out.append(Candidate(hit.chunk.doc_id, sentence.start, sentence.end, sentence.text, rank, score, similarity, overlap, has_feature))
     return sorted(out, key=lambda c: -c.score)
 
@@ -108,7 +111,7 @@ def select_sentences(candidates: list[Candidate], qtype: str, max_sentences: int
     for c in candidates[1:]:
         if len(chosen) >= max_sentences:
             break
-        close = c.score >= 0.85 * best.score
+        close = c.score >= CLOSE_RATIO * best.score
         same_subject = c.overlap > 0 and c.overlap >= 0.8 * best.overlap
         conflicting = (
             qtype in ("when", "how_many") and c.has_feature and same_subject

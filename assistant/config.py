@@ -33,7 +33,7 @@ class Settings:
     retrieval_mode: str = "hybrid"  # "hybrid", "dense" or "lexical"
     resolve_followups: bool = True
     max_answer_sentences: int = 3
-    min_answer_score: float = 0.40  # below this best sentence score, abstain (tuned on evals)
+    min_answer_score: float = 0.30  # below this best sentence score, abstain (tuned on the tune split)
     max_question_chars: int = 1000
     feedback_path: Path = Path("feedback/feedback.jsonl")
     kiosk: bool = False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import math
 import re
@@ -21,6 +22,7 @@ from .retrieval import search
 from .text import STOPWORDS, terms, words
 from .types import Answer, Document, Hit
 
+OFF_TOPIC_SIMILARITY = 0.45  # below this, a question mostly in words the corpus lacks is off topic
 EMPTY_PROMPT = (
     "Please type a question about Soviet political rehabilitation, for example "
     "“When was Leon Trotsky rehabilitated?”"
@@ -39,6 +41,7 @@ class Assistant:
         self.titles = {d.id: d.title for d in index.documents.values()}
         self._df, self._n_docs = _document_frequencies(index)
         self._titles_text = frozenset(self.titles.values())
+        self._sorted_terms = sorted(self._df)
 
     @classmethod
     def load(cls, index_dir: Path | str | None = None, settings: Settings | None = None) -> Assistant:
@@ -131,15 +134,22 @@ class Assistant:
         return [self._nearest_term(t) or t for t in terms(text)]
 
     def _nearest_term(self, term: str) -> str | None:
+        """The corpus term a query term stands for: itself, a longer form ("kazakh"), or a near spelling."""
         if term in self._df:
             return term
-        if len(term) < 5:
+        if len(term) < 4:
             return None
-        match = difflib.get_close_matches(term, self._vocabulary(term[0]), n=1, cutoff=0.8)
+        at = bisect.bisect_left(self._sorted_terms, term)
+        if len(term) >= 5 and at < len(self._sorted_terms) and self._sorted_terms[at].startswith(term):
+            return self._sorted_terms[at]
+        same_letter = self._sorted_terms[self._first_letter(term[0])]
+        match = difflib.get_close_matches(term, [t for t in same_letter if abs(len(t) - len(term)) <= 2], n=1, cutoff=0.75)
         return match[0] if match else None
 
-    def _vocabulary(self, first: str) -> list[str]:
-        return [t for t in self._df if t[:1] == first]
+    def _first_letter(self, letter: str) -> slice:
+        lo = bisect.bisect_left(self._sorted_terms, letter)
+        hi = bisect.bisect_left(self._sorted_terms, chr(ord(letter) + 1))
+        return slice(lo, hi)
 
     def unknown_terms(self, question: str) -> list[str]:
         """Content words of the question that the corpus never uses, even allowing for typos."""
@@ -153,23 +163,29 @@ class Assistant:
         return unknown
 
     def _should_refuse(self, question: str, candidates) -> bool:
-        """Refuse when nothing scores well, or the question names things the sources never mention."""
+        """Refuse when nothing scores well, or the question names things the sources never mention.
+
+        Rules, in order (thresholds tuned on the gold set's tune split):
+          1. no candidate sentence, or the best scores under `min_answer_score`;
+          2. the question names something specific the corpus never uses (a capitalised
+             name such as "Bukharin", or a rare word the model does not know whole);
+          3. most of its content words are unknown to the corpus and nothing is close in meaning.
+        """
         if not candidates or candidates[0].score < self.settings.min_answer_score:
             return True
         content = [w for w in words(question) if w not in STOPWORDS and len(w) >= 3]
         unknown = self.unknown_terms(question)
-        if not content:
-            return False
         if any(self._is_specific(w, question) for w in unknown):
             return True
-        return len(unknown) / len(content) > 0.5
+        return bool(content) and len(unknown) / len(content) > 0.5 and candidates[0].similarity < OFF_TOPIC_SIMILARITY
 
     def _is_specific(self, word: str, question: str) -> bool:
-        """A name or rare word: capitalised inside the question, or not a whole word to the model."""
+        """A name or rare word: capitalised inside the question, or long and not a word the model knows."""
         for m in re.finditer(rf"\b{re.escape(word)}\b", question, re.I):
             if m.start() > 0 and question[m.start()].isupper():
                 return True
-        return not self.encoder.is_vocabulary_word(word)
+        known = self.encoder.is_vocabulary_word(word) or (word.endswith("s") and self.encoder.is_vocabulary_word(word[:-1]))
+        return len(word) >= 6 and not known
 
 
 class _IdfView(dict):

@@ -14,7 +14,8 @@ STOPWORDS = frozenset(
     most my myself no nor not now of off on once only or other our ours out over own same she should so
     some such than that the their theirs them then there these they this those through to too under until
     up very was we were what when where which while who whom why will with would you your yours
-    tell me please know anything much many did does there s t""".split()
+    tell me please know anything much many did does there s t whose according whats exactly actually
+    really even just""".split()
 )
 
 
