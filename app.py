@@ -262,19 +262,26 @@ def create_app(assistant, settings: Settings):
                 return (gr.skip(),) * 8
             chat = list(chat or [])
             now = time.monotonic()
+            asked = [{"role": "user", "content": render.question_markdown(text[:cap])}]
             answer, failure = companion.ask(text, history, _session(request))
-            chat.append({"role": "user", "content": render.question_markdown(text[:cap])})
+            try:
+                if failure is None:
+                    reply = {"role": "assistant", "content": render.answer_markdown(answer)}
+                    sources_view = panel(answer)
+            except Exception:
+                log.exception("could not show an answer")
+                failure = Failure("unavailable", UNAVAILABLE)
             if failure:
-                chat.append({"role": "assistant", "content": render.notice_markdown(failure.message)})
+                chat += [*asked, {"role": "assistant", "content": render.notice_markdown(failure.message)}]
                 return "", chat, history, shown, gr.skip(), gr.skip(), gr.skip(), {"time": now, "text": ""}
-            chat.append({"role": "assistant", "content": render.answer_markdown(answer)})
+            chat += [*asked, reply]
             shown = dict(shown or {})
             shown[len(chat) - 1] = answer
             history = list(history or []) + [
                 {"role": "user", "content": answer.question},
                 {"role": "assistant", "content": answer.text},
             ]
-            return ("", chat, history, shown, answer, *panel(answer), {"time": now, "text": ""})
+            return ("", chat, history, shown, answer, *sources_view, {"time": now, "text": ""})
 
         def panel(answer: Answer | None):
             """The sources panel and the reader, showing the answer's first passage."""

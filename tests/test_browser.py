@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from test_app import REFUSED, TROTSKY, serve
+from test_app import REFUSED, TROTSKY, Slow, serve
 
 from app import create_app
 from assistant.feedback import read_feedback
@@ -68,7 +68,7 @@ def launched(assistant, settings):
 @pytest.fixture(scope="module")
 def student(assistant, seed_settings, tmp_path_factory):
     settings = seed_settings.with_overrides(feedback_path=tmp_path_factory.mktemp("fb") / "feedback.jsonl")
-    app, url = launched(assistant, settings)
+    app, url = launched(Slow(assistant), settings)  # the real assistant, failing on "explode"
     yield url, settings
     app.close()
 
@@ -189,9 +189,14 @@ def test_refusal_looks_different_and_offers_further_reading(page, student):
     assert "Further reading" in page.locator("#sources").inner_text()
     assert page.locator("#sources .source-card.further").count() >= 1
 
-    # a follow-up after the refusal, then a new conversation clears everything
+    # a follow-up after the refusal; clicking the refusal again brings back its further reading
     ask(page, TROTSKY)
     assert "16 June 2001" in last_answer(page).inner_text()
+    page.locator("#sources .source-card.cited").wait_for()
+    page.locator('#chat [data-testid="bot"]').first.click()
+    page.locator("#sources .source-card.further").first.wait_for()
+
+    # a new conversation clears everything
     page.locator("#new-chat").click()
     page.wait_for_function("document.querySelectorAll('#chat [data-testid=\"bot\"]').length === 0")
     page.locator("#sources .sources-empty").wait_for()
@@ -207,6 +212,20 @@ def test_markup_in_a_question_is_shown_as_text_and_never_runs(page, student):
     assert page.locator("#chat img[src='x'], #chat script").count() == 0
     page.wait_for_timeout(500)  # give an injected handler every chance to fire
     assert page.evaluate("typeof window.__xss") == "undefined"
+
+
+def test_a_failure_is_a_polite_message_and_clear_starts_over(page, student):
+    page.goto(student[0])
+    page.locator("#question textarea").wait_for()
+    ask(page, "please explode")
+    reply = last_answer(page)
+    assert reply.locator("h5").inner_text().startswith("Sorry, something went wrong")
+    assert "internal detail" not in page.content() and "Traceback" not in page.content()
+    ask(page, TROTSKY)  # the conversation goes on
+    page.locator("#sources mark.quote").first.wait_for()
+    page.locator('#chat button[aria-label="Clear"]').click()
+    page.wait_for_function("document.querySelectorAll('#chat [data-testid=\"bot\"]').length === 0")
+    page.locator("#sources .sources-empty").wait_for()
 
 
 def test_kiosk_works_with_nothing_leaving_the_machine(browser, kiosk, tmp_path):
