@@ -5,7 +5,8 @@ Usage: python evals/bench_encoder.py [--queries 200] [--chunks 64] [--cache-dir 
 Prints, per backend: in-process load time, single-query latency (median, p95) over short questions after a
 warm-up, chunk throughput at batch 16 for 128- and 256-token chunks, and cosine to the torch vectors; then
 single-query latency with 1 vs 2 onnxruntime threads, and a cold start (fresh interpreter: import, load,
-encode one query). Numbers depend on the machine and its load; nothing here asserts a threshold.
+encode one query). Backends take turns query by query and batch by batch, so a busy machine slows all
+alike; the absolute numbers still depend on the machine and its load, and nothing here asserts a threshold.
 """
 
 from __future__ import annotations
@@ -49,24 +50,32 @@ def token_chunks(tokenizer_path: Path, size: int, count: int) -> list[str]:
     return [text[offsets[i][0] : offsets[i + pieces - 1][1]] for i in range(0, stride * count, stride)]
 
 
-def query_latencies(encode, queries: list[str], warmup: int = 10) -> list[float]:
-    """Seconds per single-query encode, after a warm-up."""
-    for q in queries[:warmup]:
-        encode([q])
-    times = []
+def query_latencies(encoders: dict, queries: list[str], warmup: int = 10) -> dict[str, list[float]]:
+    """Seconds per single-query encode for each encoder, taking turns so machine load hits all alike."""
+    for encode in encoders.values():
+        for q in queries[:warmup]:
+            encode([q])
+    times = {name: [] for name in encoders}
     for q in queries:
-        start = time.perf_counter()
-        encode([q])
-        times.append(time.perf_counter() - start)
+        for name, encode in encoders.items():
+            start = time.perf_counter()
+            encode([q])
+            times[name].append(time.perf_counter() - start)
     return times
 
 
-def throughput(encode, chunks: list[str]) -> tuple[float, np.ndarray]:
-    """(seconds, vectors) for encoding chunks in batches of BATCH, after one warm-up batch."""
-    encode(chunks[:BATCH])
-    start = time.perf_counter()
-    vectors = encode(chunks)
-    return time.perf_counter() - start, vectors
+def throughput(encoders: dict, chunks: list[str]) -> dict[str, tuple[float, np.ndarray]]:
+    """(seconds, vectors) per encoder for chunks in batches of BATCH, taking turns batch by batch."""
+    for encode in encoders.values():
+        encode(chunks[:BATCH])  # warm-up
+    seconds = dict.fromkeys(encoders, 0.0)
+    vectors = {name: [] for name in encoders}
+    for i in range(0, len(chunks), BATCH):
+        for name, encode in encoders.items():
+            start = time.perf_counter()
+            vectors[name].append(encode(chunks[i : i + BATCH]))
+            seconds[name] += time.perf_counter() - start
+    return {name: (seconds[name], np.concatenate(vectors[name])) for name in encoders}
 
 
 def cold_start(backend: str, cache_dir: Path) -> float:
@@ -103,40 +112,43 @@ def main(argv: list[str] | None = None) -> None:
     chunks = {size: token_chunks(tokenizer_path, size, args.chunks) for size in CHUNK_SIZES}
     tokens = {size: sum(min(encoders["torch"].count_tokens(c) + 2, size) for c in chunks[size]) for size in CHUNK_SIZES}
 
-    print(
-        f"{len(queries)} queries; {args.chunks} chunks each of {' and '.join(map(str, CHUNK_SIZES))} tokens; batch {BATCH}"
-    )
-    print(f"{'backend':<10} {'load s':>7} {'q med ms':>9} {'q p95 ms':>9}", end="")
-    for size in CHUNK_SIZES:
-        print(f" {f'{size}t ch/s':>9} {f'{size}t tok/s':>10}", end="")
-    print(f" {'cos min':>8} {'cos mean':>9}")
-    reference = {}
+    loads = {}
     for backend, encoder in encoders.items():
         start = time.perf_counter()
         encoder.encode(["warm up"])  # loads the model or the ONNX session (exporting once if needed)
-        load = time.perf_counter() - start
-        lat = query_latencies(encoder.encode, queries)
-        row = f"{backend:<10} {load:>7.2f} {ms(statistics.median(lat)):>9} {ms(np.percentile(lat, 95)):>9}"
-        vectors = [encoder.encode(queries[:50])]
+        loads[backend] = time.perf_counter() - start
+    encode = {backend: encoder.encode for backend, encoder in encoders.items()}
+    latencies = query_latencies(encode, queries)
+    runs = {size: throughput(encode, chunks[size]) for size in CHUNK_SIZES}
+    query_vectors = {backend: encoder.encode(queries) for backend, encoder in encoders.items()}
+
+    print(
+        f"{len(queries)} queries; {args.chunks} chunks each of {' and '.join(map(str, CHUNK_SIZES))} tokens; batch {BATCH}"
+    )
+    header = f"{'backend':<10} {'load s':>7} {'q med ms':>9} {'q p95 ms':>9}"
+    header += "".join(f" {f'{size}t ch/s':>9} {f'{size}t tok/s':>10}" for size in CHUNK_SIZES)
+    print(header + f" {'cos min':>8} {'cos mean':>9}")
+    for backend in BACKENDS:
+        lat = latencies[backend]
+        row = f"{backend:<10} {loads[backend]:>7.2f} {ms(statistics.median(lat)):>9} {ms(np.percentile(lat, 95)):>9}"
         for size in CHUNK_SIZES:
-            seconds, chunk_vectors = throughput(encoder.encode, chunks[size])
-            vectors.append(chunk_vectors)
+            seconds = runs[size][backend][0]
             row += f" {len(chunks[size]) / seconds:>9.1f} {tokens[size] / seconds:>10.0f}"
-        vectors = np.concatenate(vectors)
-        reference.setdefault("torch", vectors)
-        cosines = (vectors * reference["torch"]).sum(axis=1)
+        vectors = np.concatenate([query_vectors[backend], *(runs[size][backend][1] for size in CHUNK_SIZES)])
+        reference = np.concatenate([query_vectors["torch"], *(runs[size]["torch"][1] for size in CHUNK_SIZES)])
+        cosines = (vectors * reference).sum(axis=1)
         print(f"{row} {cosines.min():>8.4f} {cosines.mean():>9.4f}", flush=True)
 
-    print("\nsingle-query latency by onnxruntime intra-op threads (median / p95 ms)")
-    for backend in ("onnx", "onnx-int8"):
-        cells = []
-        for threads in (1, 2):
-            onnx = OnnxEncoder.for_model(encoders[backend], quantized=backend == "onnx-int8", threads=threads)
-            lat = query_latencies(onnx.encode, queries)
-            cells.append(
-                f"{threads} thread{'s' * (threads > 1)}: {ms(statistics.median(lat))} / {ms(np.percentile(lat, 95))}"
-            )
-        print(f"  {backend:<10} " + "   ".join(cells))
+    print("\nsingle-query latency by onnxruntime intra-op threads, median / p95 ms")
+    sessions = {
+        f"{backend}, {threads} thread{'s' * (threads > 1)}": OnnxEncoder.for_model(
+            encoders[backend], quantized=backend == "onnx-int8", threads=threads
+        ).encode
+        for backend in ("onnx", "onnx-int8")
+        for threads in (1, 2)
+    }
+    for name, lat in query_latencies(sessions, queries).items():
+        print(f"  {name:<20} {ms(statistics.median(lat)):>6} / {ms(np.percentile(lat, 95))}")
 
     if not args.no_cold:
         print("\ncold start: fresh interpreter, import + load + one query (s)")
