@@ -54,38 +54,77 @@ def _field_types() -> dict[str, type]:
     return {f.name: type(getattr(Settings(), f.name)) for f in fields(Settings)}
 
 
+CHOICES = {
+    "encoder": ("torch", "onnx", "onnx-int8"),
+    "ingest_encoder": ("torch", "onnx", "onnx-int8"),
+    "retrieval_mode": ("hybrid", "dense", "lexical"),
+}
+POSITIVE = {"top_k", "chunk_tokens", "embed_batch_size", "hnsw_m", "hnsw_ef_search", "max_answer_sentences",
+            "max_question_chars", "kiosk_max_question_chars", "queue_concurrency"}  # other whole numbers may be 0
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+
+
 def _coerce(name: str, value):
     types = _field_types()
     if name not in types:
         raise AssistantError(f"Unknown setting '{name}'; known settings: {', '.join(sorted(types))}.")
-    kind = types[name]
-    if isinstance(value, kind):
+    value = _convert(name, types[name], value)
+    if name in CHOICES and value not in CHOICES[name]:
+        raise AssistantError(f"Setting '{name}' must be one of {', '.join(CHOICES[name])}; got {value!r}.")
+    minimum = 1 if name in POSITIVE else 0
+    if types[name] is int and value < minimum:
+        raise AssistantError(f"Setting '{name}' must be at least {minimum}; got {value}.")
+    return value
+
+
+def _convert(name: str, kind: type, value):
+    """value as kind; strings (from the environment) are parsed, other types must already match."""
+    if kind is bool:
+        word = str(value).strip().lower()
+        if isinstance(value, bool) or word in _TRUE | _FALSE:
+            return value if isinstance(value, bool) else word in _TRUE
+        raise AssistantError(f"Setting '{name}' must be true or false, got {value!r}.")
+    if isinstance(value, kind) and not isinstance(value, bool):
         return value
     try:
-        if kind is bool:
-            return str(value).strip().lower() in {"1", "true", "yes", "on"}
-        return kind(value)
-    except (TypeError, ValueError):
-        raise AssistantError(f"Setting '{name}' must be a {kind.__name__}, got {value!r}.") from None
+        if isinstance(value, str):
+            return kind(value.strip()) if kind in (int, float) else kind(value)
+        if kind is float and type(value) is int:
+            return float(value)
+    except ValueError:
+        pass
+    noun = {int: "a whole number", float: "a number"}.get(kind, "a path" if issubclass(kind, Path) else "text")
+    raise AssistantError(f"Setting '{name}' must be {noun}, got {value!r}.")
 
 
 def load_settings(path: Path | None = None, environ: dict | None = None, **flags) -> Settings:
     """Build settings from defaults, an optional TOML file, `ASSISTANT_<NAME>` variables, then flags."""
     environ = os.environ if environ is None else environ
     settings = Settings()
-    path = path or Path(environ.get("ASSISTANT_CONFIG", "assistant.toml"))
+    explicit = path or environ.get("ASSISTANT_CONFIG")
+    path = Path(explicit or "assistant.toml")
+    if explicit and not path.is_file():  # only the default file may be absent
+        fix = "fix the path" if path == explicit else "fix ASSISTANT_CONFIG or unset it"
+        raise AssistantError(f"Config file {path} does not exist; {fix}.")
     if path.is_file():
         try:
             values = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise AssistantError(f"{path} is not valid TOML ({exc}); fix or delete it.") from None
-        settings = settings.with_overrides(**values)
-    env_values = {
-        f.name: environ[f"ASSISTANT_{f.name.upper()}"]
-        for f in fields(Settings)
-        if f"ASSISTANT_{f.name.upper()}" in environ
-    }
-    return settings.with_overrides(**env_values).with_overrides(**flags)
+        settings = _layer(settings, values, f"in {path}")
+    for f in fields(Settings):
+        variable = f"ASSISTANT_{f.name.upper()}"
+        if variable in environ:
+            settings = _layer(settings, {f.name: environ[variable]}, f"from the environment variable {variable}")
+    return settings.with_overrides(**flags)
+
+
+def _layer(settings: Settings, values: dict, source: str) -> Settings:
+    """settings with values applied; an error says where the bad value came from."""
+    try:
+        return settings.with_overrides(**values)
+    except AssistantError as exc:
+        raise AssistantError(f"{str(exc).rstrip('.')} ({source}).") from None
 
 
 def set_offline_environment() -> None:
