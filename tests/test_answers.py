@@ -15,7 +15,11 @@ from assistant.answer import question_type
 from assistant.types import Answer
 
 ROOT = Path(__file__).parents[1]
-GOLD = [json.loads(line) for line in (ROOT / "evals" / "gold.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+GOLD = [
+    json.loads(line)
+    for line in (ROOT / "evals" / "gold.jsonl").read_text(encoding="utf-8").splitlines()
+    if line.strip()
+]
 MARKER = re.compile(r" ?\[\d+\](?: |$)")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -114,7 +118,10 @@ def test_citations_point_at_their_quotes_in_document_and_passage(assistant):
     (c,) = answer.citations
     doc = assistant.document(c.doc_id)
     assert c.doc_id == "rehabilitation-soviet" and c.title == doc.title
-    assert c.quote == "On rehabilitations, both Mikoyan and Khrushchev were advised by former Gulag prisoners Alexei Snegov and Olga Shatunovskaya."
+    assert (
+        c.quote
+        == "On rehabilitations, both Mikoyan and Khrushchev were advised by former Gulag prisoners Alexei Snegov and Olga Shatunovskaya."
+    )
     assert doc.text.index(c.quote) == c.start and c.end == c.start + len(c.quote)
     assert c.passage_start <= c.start and c.end <= c.passage_start + len(c.passage)
     check_citations(assistant, answer)
@@ -183,7 +190,9 @@ def test_another_language_gets_an_answer_or_a_refusal(assistant, question):
 _pieces = st.one_of(
     st.text(max_size=40),
     st.text(alphabet=st.characters(codec="utf-8", categories=["Cc", "Cf", "Zs", "Zl", "Zp", "So", "Mn"]), max_size=20),
-    st.sampled_from(["<b>", "</b>", "<script>alert(1)</script>", "&amp;", "**", "[1]", "[](http://x)", "```", "\\", "{{", "%s"]),
+    st.sampled_from(
+        ["<b>", "</b>", "<script>alert(1)</script>", "&amp;", "**", "[1]", "[](http://x)", "```", "\\", "{{", "%s"]
+    ),
     st.sampled_from(["When was Trotsky rehabilitated?", "who", "Where?", "Stalin", "311,000", "Когда", "réhabilité"]),
 )
 _questions = st.one_of(
@@ -191,7 +200,9 @@ _questions = st.one_of(
     st.tuples(st.text(min_size=1, max_size=12), st.integers(1_000, 20_000)).map(lambda t: t[0] * t[1]),  # very long
 )
 _histories = st.lists(
-    st.fixed_dictionaries({"role": st.sampled_from(["user", "assistant", "system"]), "content": st.one_of(_questions, st.none())}),
+    st.fixed_dictionaries(
+        {"role": st.sampled_from(["user", "assistant", "system"]), "content": st.one_of(_questions, st.none())}
+    ),
     max_size=4,
 )
 

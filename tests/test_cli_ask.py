@@ -24,12 +24,22 @@ def test_ask_prints_each_answer_and_the_second_sees_the_first(seed_settings, cli
 
 
 def test_ask_json_prints_one_object_per_line(seed_settings, cli_env, capsys):
-    code = main(["ask", "--index", str(seed_settings.index_dir), "--json", CHARENTS, "Where?", "How do I bake sourdough bread?"])
+    code = main(
+        ["ask", "--index", str(seed_settings.index_dir), "--json", CHARENTS, "Where?", "How do I bake sourdough bread?"]
+    )
     lines = capsys.readouterr().out.splitlines()
     assert code == 0 and len(lines) == 3
     first, second, third = (json.loads(line) for line in lines)
     for obj in (first, second, third):
-        assert {"question", "text", "citations", "abstained", "further_reading", "retrieval_query", "notice"} <= obj.keys()
+        assert {
+            "question",
+            "text",
+            "citations",
+            "abstained",
+            "further_reading",
+            "retrieval_query",
+            "notice",
+        } <= obj.keys()
     assert first["abstained"] is False and "Mikoyan" in first["text"]
     assert second["question"] == "Where?" and second["retrieval_query"] == f"{CHARENTS} Where?"
     assert "Yerevan" in second["text"]
@@ -59,9 +69,21 @@ def test_the_installed_command_runs_as_a_process(seed_settings, tmp_path):
     env = {**os.environ, "ASSISTANT_CACHE_DIR": str(tmp_path / "cache"), "PYTHONPATH": str(ROOT)}
     env.pop("ASSISTANT_CONFIG", None)
     run = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "ask", "--index", str(seed_settings.index_dir), "--json",
-         "When did Russia rehabilitate Leon Trotsky?"],
-        capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "assistant.cli",
+            "ask",
+            "--index",
+            str(seed_settings.index_dir),
+            "--json",
+            "When did Russia rehabilitate Leon Trotsky?",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=300,
     )
     assert run.returncode == 0, run.stderr
     (line,) = run.stdout.splitlines()
@@ -69,7 +91,11 @@ def test_the_installed_command_runs_as_a_process(seed_settings, tmp_path):
 
     missing = subprocess.run(
         [sys.executable, "-m", "assistant.cli", "ask", "--index", str(tmp_path / "none"), "q"],
-        capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=300,
     )
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
     assert len(missing.stderr.strip().splitlines()) == 1

@@ -73,7 +73,8 @@ TROTSKY = "When was Leon Trotsky murdered?"
         (_user(CHARENTS), "Where?", f"{CHARENTS} Where?"),
         (_user(TATARS), "And when could they return?", f"{TATARS} And when could they return?"),
         (_user(TATARS), KAZAKH, KAZAKH),  # standalone: history ignored
-        (_user(KAZAKH, TROTSKY), "When was he rehabilitated?", f"{TROTSKY} When was he rehabilitated?"),  # only back to the last standalone
+        # only back to the last standalone question
+        (_user(KAZAKH, TROTSKY), "When was he rehabilitated?", f"{TROTSKY} When was he rehabilitated?"),
         (_user(TROTSKY, "Why?"), "And when was he rehabilitated?", f"{TROTSKY} Why? And when was he rehabilitated?"),
         (_user(TROTSKY, "Why?", "Where?"), "And when?", "Why? Where? And when?"),  # at most two turns back
     ],
@@ -164,3 +165,12 @@ def test_standalone_questions_ignore_the_history(assistant, question, expected):
     assert not answer.abstained
     assert expected in answer.text
     assert "Tatars" not in answer.text
+
+
+def test_a_huge_earlier_question_does_not_make_a_huge_query(assistant):
+    limit = assistant.settings.max_question_chars
+    huge = (CHARENTS + " ") * 2000  # about 110 000 characters, typed as the first question
+    answer = assistant.ask("Where?", history=_user(huge))
+    assert "Yerevan" in answer.text
+    # the follow-up folds in at most two earlier questions, each held to the same limit as a question
+    assert len(answer.retrieval_query) <= 3 * (limit + 1)

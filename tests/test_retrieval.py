@@ -42,7 +42,11 @@ def test_fusion_ignores_raw_scores_and_breaks_ties_by_row():
 
 def test_fusion_with_one_list_empty_keeps_the_other_lists_order():
     fused = fuse_rankings([Ranked([], []), Ranked([5, 2, 9], [3.0, 2.0, 1.0])], fusion_k=10)
-    assert fused == [(5, pytest.approx(1 / 11), [None, 1]), (2, pytest.approx(1 / 12), [None, 2]), (9, pytest.approx(1 / 13), [None, 3])]
+    assert fused == [
+        (5, pytest.approx(1 / 11), [None, 1]),
+        (2, pytest.approx(1 / 12), [None, 2]),
+        (9, pytest.approx(1 / 13), [None, 3]),
+    ]
     assert fuse_rankings([Ranked([], []), Ranked([], [])], fusion_k=60) == []
 
 
