@@ -515,7 +515,8 @@ button.starter, #new-chat, #sources .read-button { min-height: 3.5rem !important
 #sources .sources-note, #sources .sources-empty p, #sources .source-section { font-size: 1.1rem !important; }
 #sources .source-card header { font-size: 1.3rem !important; }
 #sources .source-passage, #doc-view .doc-text { font-size: 1.3rem !important; }
-#reader > button, #reader > button span { font-size: 1.2rem !important; min-height: 3rem; }
+#reader > button { min-height: 3.5rem; align-items: center; }
+#reader > button span { font-size: 1.2rem !important; }
 """
 
 
