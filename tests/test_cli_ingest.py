@@ -1,0 +1,285 @@
+"""`assistant ingest` and `assistant info`: summaries, warnings, clean errors, and builds that are killed."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+from helpers import DAMAGE, SEED_CORPUS, settings_for, write_corpus
+
+from assistant.cli import main
+from assistant.corpus import load_corpus
+from assistant.index import build_index, chunk_corpus, ingest_lock, load_index, read_manifest
+
+SUMMARY = re.compile(
+    r"^documents (\d+) \| chunks (\d+) \| sentences (\d+) \| skipped files (\d+) \| "
+    r"embedded (\d+) \| reused (\d+) \| \d+\.\d s$",
+    re.M,
+)
+
+
+def summary(out: str) -> dict[str, int]:
+    match = SUMMARY.search(out)
+    assert match, out
+    keys = ("documents", "chunks", "sentences", "skipped", "embedded", "reused")
+    return dict(zip(keys, map(int, match.groups()), strict=True))
+
+
+def one_error_line(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), err
+    assert "Traceback" not in err
+    return lines[0]
+
+
+# --- in-process: the summary, warnings, info ---------------------------------------------
+
+
+def test_ingest_prints_the_summary_then_embeds_nothing_the_second_time(cli_env, capsys):
+    files = {
+        "memorial.md": "# Memorial\n\nMemorial was founded in 1989. It was closed in 2021.\n",
+        "butovo.txt": "Butovo is a former firing range near Moscow.\n",
+        "notes.docx": b"PK",
+        "empty.md": b"",
+    }
+    corpus = write_corpus(cli_env / "corpus", files)
+    args = ["ingest", "--quiet", "--corpus", str(corpus), "--index", str(cli_env / "index")]
+    assert main(args) == 0
+    out, err = capsys.readouterr()
+    first = summary(out)
+    assert first["documents"] == 2 and first["skipped"] == 2 and first["reused"] == 0
+    assert first["embedded"] == first["chunks"] + first["sentences"] > 0
+    assert "warning: skipped notes.docx: unsupported file type '.docx'" in err
+    assert "warning: skipped empty.md: empty file" in err
+    assert main(args) == 0
+    out, _ = capsys.readouterr()
+    assert "is up to date" in out
+    second = summary(out)
+    assert second["embedded"] == 0 and second["reused"] == first["chunks"] + first["sentences"]
+    assert (cli_env / "cli-cache" / "embeddings.sqlite").is_file()  # ASSISTANT_CACHE_DIR was honoured
+
+
+def test_info_shows_model_counts_and_staleness(cli_env, capsys, seed_settings):
+    corpus = shutil.copytree(SEED_CORPUS, cli_env / "corpus")
+    index = cli_env / "index"
+    shutil.copytree(seed_settings.index_dir, index)
+    args = ["info", "--corpus", str(corpus), "--index", str(index)]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "model      sentence-transformers/all-MiniLM-L6-v2 (384 dimensions, max 256 tokens)" in out
+    counts = read_manifest(index)[1]["counts"]
+    assert f"holds      2 documents, {counts['chunks']} chunks, {counts['sentences']} sentences" in out
+    assert "status     up to date with the corpus" in out and "STALE" not in out
+    (corpus / "kazakhstan-state-commission.txt").write_text("Changed.", encoding="utf-8")
+    (corpus / "added.md").write_text("# Added\n\nNew.", encoding="utf-8")
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert (
+        "status     STALE: 2 corpus file(s) added, changed or removed (added.md, kazakhstan-state-commission.txt)"
+        in out
+    )
+    assert "run `assistant ingest` to update it." in out
+
+
+def test_info_without_an_index_says_how_to_build_one(cli_env, capsys):
+    assert main(["info", "--corpus", str(SEED_CORPUS), "--index", str(cli_env / "none")]) == 1
+    assert "run `assistant ingest` to build it" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "corpus, message",
+    [
+        ("missing", "does not exist; create it and add .txt, .md, .html or .pdf files"),
+        ("unreadable", "No readable documents in"),
+    ],
+)
+def test_ingest_of_a_bad_corpus_is_one_clear_line(cli_env, capsys, corpus, message):
+    if corpus == "unreadable":
+        write_corpus(cli_env / corpus, {"a.txt": b"\x00\x00\x00", "b.doc": b"x"})
+    assert main(["ingest", "--quiet", "--corpus", str(cli_env / corpus), "--index", str(cli_env / "index")]) == 2
+    assert message in one_error_line(capsys.readouterr().err)
+
+
+@pytest.mark.parametrize(
+    "kind", ["bit-flipped dense.faiss", "truncated chunks.jsonl", "manifest without model", "CURRENT names nothing"]
+)
+def test_asking_a_damaged_index_is_one_clear_line(cli_env, capsys, seed_settings, kind):
+    index = shutil.copytree(seed_settings.index_dir, cli_env / "index")
+    DAMAGE[kind](read_manifest(index)[0], index)
+    assert main(["ask", "--index", str(index), "Who was rehabilitated?"]) == 2
+    assert "assistant ingest" in one_error_line(capsys.readouterr().err)
+
+
+def test_asking_with_another_model_is_refused(cli_env, capsys, seed_settings, monkeypatch):
+    index = shutil.copytree(seed_settings.index_dir, cli_env / "index")
+    monkeypatch.setenv("ASSISTANT_MODEL", "some-other-model")
+    assert main(["ask", "--index", str(index), "Who was rehabilitated?"]) == 2
+    line = one_error_line(capsys.readouterr().err)
+    assert "built with model sentence-transformers/all-MiniLM-L6-v2" in line and "assistant ingest --rebuild" in line
+
+
+# --- real processes ----------------------------------------------------------------------
+
+
+class Ingest:
+    """`python -m assistant.cli ingest` in its own process, its stderr collected as it comes."""
+
+    def __init__(self, settings, *extra: str):
+        env = dict(os.environ, ASSISTANT_CACHE_DIR=str(settings.cache_dir), PYTHONUNBUFFERED="1")
+        env.pop("ASSISTANT_CONFIG", None)
+        self.index = settings.index_dir
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "assistant.cli", "ingest", "--corpus", str(settings.corpus_dir),
+             "--index", str(settings.index_dir), *extra],
+            cwd=settings.index_dir.parent, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        self.out, self.err = b"", b""
+        self.readers = [threading.Thread(target=self._read, args=(name,), daemon=True) for name in ("out", "err")]
+        for reader in self.readers:
+            reader.start()
+
+    def _read(self, name: str):
+        stream = self.proc.stdout if name == "out" else self.proc.stderr
+        while chunk := os.read(stream.fileno(), 4096):
+            setattr(self, name, getattr(self, name) + chunk)
+
+    def wait_for(self, condition, timeout: float = 300) -> bool:
+        """Poll until condition() holds (True) or the process ends first (False)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if condition():
+                return True
+            if self.proc.poll() is not None:
+                return condition()
+            time.sleep(0.0005)
+        raise AssertionError(f"timed out; stderr so far: {self.err[-2000:]!r}")
+
+    def finish(self, timeout: float = 300) -> tuple[int, str, str]:
+        self.proc.wait(timeout=timeout)
+        for reader in self.readers:
+            reader.join(timeout=10)
+        return self.proc.returncode, self.out.decode(), self.err.decode(errors="replace")
+
+    def embedding(self) -> bool:
+        return b"Batches" in self.err
+
+    def writing(self) -> bool:
+        return any(p.name.startswith(".tmp-") for p in self.index.iterdir())
+
+    def renamed(self) -> bool:
+        return sum(p.name.startswith("build-") for p in self.index.iterdir()) > 1
+
+
+NEW_TEXT = "".join(
+    f"In the year {1950 + i} the commission of region number {i} reviewed {100 + 7 * i} more files.\n"
+    for i in range(40)
+)
+
+
+@pytest.fixture(scope="module")
+def old_build(tmp_path_factory, seed_settings, encoder):
+    """An index of a copy of the seed corpus, with a cache holding its vectors."""
+    root = tmp_path_factory.mktemp("old")
+    shutil.copytree(SEED_CORPUS, root / "corpus")
+    shutil.copytree(seed_settings.cache_dir, root / "cache")
+    settings = settings_for(root, root / "corpus")
+    build_index(settings, encoder=encoder)
+    return settings
+
+
+@pytest.fixture
+def changed(tmp_path, old_build, encoder):
+    """A private copy of old_build whose corpus then changed: (settings, old chunks, new chunks)."""
+    for name in ("corpus", "index", "cache"):
+        shutil.copytree(old_build.index_dir.parent / name, tmp_path / name)
+    settings = settings_for(tmp_path, tmp_path / "corpus")
+    old = load_index(settings.index_dir)
+    with open(settings.corpus_dir / "rehabilitation-soviet.txt", "a", encoding="utf-8") as f:
+        f.write("\n== Regional commissions ==\n" + NEW_TEXT)
+    new = chunk_corpus(load_corpus(settings.corpus_dir)[0], settings, encoder)
+    return settings, old, new
+
+
+def assert_old_or_new(settings, old, new) -> str:
+    """The live index is wholly the old build or wholly the new one, never a mix."""
+    data = load_index(settings.index_dir)
+    if data.path.name == old.path.name:
+        assert data.chunks == old.chunks and data.manifest == old.manifest
+        return "old"
+    assert data.chunks == new and data.dense.ntotal == len(new)
+    return "new"
+
+
+def assert_next_ingest_cleans_up(settings, encoder, new) -> None:
+    build_index(settings, encoder=encoder)
+    leftovers = [p.name for p in settings.index_dir.iterdir() if p.name.startswith(".tmp-") or p.name == "CURRENT.tmp"]
+    assert leftovers == []
+    assert load_index(settings.index_dir).chunks == new
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("moment", ["embedding", "writing", "renamed"])
+def test_a_build_killed_midway_leaves_a_whole_index(changed, encoder, moment):
+    settings, old, new = changed
+    ingest = Ingest(settings, "--rebuild")
+    caught = ingest.wait_for(getattr(ingest, moment))
+    ingest.proc.send_signal(signal.SIGKILL)
+    code, _, err = ingest.finish()
+    if moment == "embedding":
+        assert caught and code == -signal.SIGKILL, err
+    outcome = assert_old_or_new(settings, old, new)
+    if code == -signal.SIGKILL and moment != "renamed":
+        assert outcome == "old"
+    assert_next_ingest_cleans_up(settings, encoder, new)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("moment", ["embedding", "writing"])
+def test_ctrl_c_mid_build_keeps_the_old_index_and_says_so(changed, encoder, moment):
+    settings, old, new = changed
+    ingest = Ingest(settings, "--rebuild")
+    caught = ingest.wait_for(getattr(ingest, moment))
+    ingest.proc.send_signal(signal.SIGINT)
+    code, out, err = ingest.finish()
+    if moment == "embedding":
+        assert caught
+    if code == 130:
+        assert "interrupted; the previous index, if any, is unchanged." in err
+        assert "Traceback" not in err
+        assert assert_old_or_new(settings, old, new) == "old" or moment == "writing"
+        assert not [p for p in settings.index_dir.iterdir() if p.name.startswith(".tmp-")]  # removed on the way out
+    else:  # the build finished before the signal landed
+        assert code == 0 and summary(out)
+        assert assert_old_or_new(settings, old, new) == "new"
+    assert_next_ingest_cleans_up(settings, encoder, new)
+
+
+@pytest.mark.slow
+def test_second_ingest_process_is_refused_while_one_runs(changed):
+    settings, old, _ = changed
+    with ingest_lock(settings.index_dir):
+        code, out, err = Ingest(settings, "--quiet").finish()
+    assert code == 2 and out == ""
+    assert "Another ingest is writing" in one_error_line(err)
+    assert load_index(settings.index_dir).chunks == old.chunks
+
+
+@pytest.mark.slow
+def test_damaged_index_error_in_a_real_process_has_no_traceback(tmp_path, seed_settings):
+    index = shutil.copytree(seed_settings.index_dir, tmp_path / "index")
+    DAMAGE["bit-flipped sentences.npy"](read_manifest(index)[0], index)
+    env = dict(os.environ, ASSISTANT_CACHE_DIR=str(tmp_path / "cache"))
+    proc = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "ask", "--index", str(index), "Who was rehabilitated?"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 2 and proc.stdout == ""
+    line = one_error_line(proc.stderr)
+    assert "sentences.npy is damaged (checksum mismatch)" in line and "assistant ingest --rebuild" in line
