@@ -28,6 +28,7 @@ WAIT = 60_000  # ms; a shared two-core machine can be slow, the page is not
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.filterwarnings("ignore:::gradio.queueing"),  # pandas notes in Gradio's own local event stats
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (`make browser`)"),
 ]
 
