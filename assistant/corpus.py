@@ -192,7 +192,7 @@ class _VisibleText(HTMLParser):
         self.length = 0
         self.hidden = 0
         self.need_break = False
-        self.open_heading: tuple[int, int] | None = None  # (level, start offset)
+        self.open_heading: tuple[int, int, int] | None = None  # (level, start offset, index of its first piece)
         self.headings: list[tuple[int, str, int, int]] = []
 
     def handle_starttag(self, tag, attrs):
@@ -201,7 +201,7 @@ class _VisibleText(HTMLParser):
         elif tag in self.BLOCKS:
             self.need_break = True
             if tag in {"h1", "h2", "h3"} and not self.hidden:
-                self.open_heading = (int(tag[1]), -1)
+                self.open_heading = (int(tag[1]), -1, -1)
 
     def handle_endtag(self, tag):
         if tag in self.HIDDEN:
@@ -209,9 +209,9 @@ class _VisibleText(HTMLParser):
         elif tag in self.BLOCKS:
             self.need_break = True
             if self.open_heading and tag == f"h{self.open_heading[0]}":
-                level, start = self.open_heading
-                if start >= 0:
-                    self.headings.append((level, self.text()[start:].strip(), start, self.length))
+                level, start, first = self.open_heading
+                if start >= 0:  # join only the heading's own pieces: joining the whole text each time is quadratic
+                    self.headings.append((level, "".join(self.pieces[first:]).strip(), start, self.length))
                 self.open_heading = None
 
     def handle_data(self, data):
@@ -226,13 +226,14 @@ class _VisibleText(HTMLParser):
             self._append("\n\n")
         self.need_break = False
         if self.open_heading and self.open_heading[1] < 0:
-            self.open_heading = (self.open_heading[0], self.length)
+            self.open_heading = (self.open_heading[0], self.length, len(self.pieces))
         self._append(piece)
 
     def _append(self, piece: str):
         if piece == "\n\n" and self.pieces and self.pieces[-1].endswith(" "):
-            self.pieces[-1] = self.pieces[-1].rstrip(" ")
-            self.length = sum(map(len, self.pieces))
+            stripped = self.pieces[-1].rstrip(" ")
+            self.length -= len(self.pieces[-1]) - len(stripped)  # not a re-sum of every piece: that is quadratic
+            self.pieces[-1] = stripped
         self.pieces.append(piece)
         self.length += len(piece)
 
