@@ -1,0 +1,245 @@
+"""What runs inside the benchmark's measured processes: ingest, scaled-index builds, index queries.
+
+Each `child_*` function takes a JSON-able dict and returns one; `child_main` is the entry point
+(`python -c "from assistant.bench_probes import child_main; child_main()" NAME JSON`) and adds
+the process's peak memory. Settings arrive through `ASSISTANT_*` variables, as for any process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+RESULT = "@@RESULT "
+
+
+def child_main() -> None:
+    """Entry point of a measuring child: `python -c ... NAME JSON`; prints its figures as one line."""
+    from .config import set_offline_environment
+
+    set_offline_environment()
+    name, params = sys.argv[1], json.loads(sys.argv[2])
+    result = CHILDREN[name](params)
+    result["peak_rss_mb"] = peak_rss_mb()
+    print(RESULT + json.dumps(result), flush=True)
+
+
+def peak_rss_mb() -> float:
+    import resource
+
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # kilobytes on Linux
+
+
+def rss_mb(pid: int | None = None) -> float:
+    import psutil
+
+    return round(psutil.Process(pid or os.getpid()).memory_info().rss / 2**20, 1)
+
+
+def stats(values) -> dict:
+    """n, median, p95, mean and max of a list of numbers (None when empty)."""
+    from .metrics import mean, percentile
+
+    values = [float(v) for v in values]
+    return {
+        "n": len(values),
+        "p50": percentile(values, 50),
+        "p95": percentile(values, 95),
+        "mean": mean(values),
+        "max": max(values) if values else None,
+    }
+
+
+def child_ingest(p: dict) -> dict:
+    """Ingest timings in one process with the models already loaded (model load reported apart)."""
+    from .baseline import Baseline
+    from .config import load_settings
+    from .corpus import load_corpus
+    from .embedding import Encoder
+    from .index import build_index, chunk_limit
+
+    settings = load_settings()
+    corpus, work = Path(p["corpus"]), Path(p["work"])
+    started = time.perf_counter()
+    encoder = Encoder(settings.model, settings.embed_batch_size, settings.ingest_encoder, settings.cache_dir)
+    encoder.encode(["warm up"])
+    model_load_s = time.perf_counter() - started
+    torch_model = encoder.model if encoder.backend == "torch" else Encoder(settings.model).model
+    torch_model.encode(["warm up"])
+    documents, _ = load_corpus(corpus)
+    source_tokens = sum(encoder.count_tokens(d.text) for d in documents)
+    ours, base, ours_report, baseline = [], [], None, None
+    for r in range(p["repeats"]):
+        for who in ("ours", "baseline") if r % 2 == 0 else ("baseline", "ours"):
+            if who == "ours":
+                scratch = work / f"ingest-{r}"
+                ours_report = build_index(
+                    settings.with_overrides(index_dir=scratch / "index", cache_dir=scratch / "cache"),
+                    rebuild=True,
+                    encoder=encoder,
+                )
+                ours.append(ours_report.seconds)
+                shutil.rmtree(scratch, ignore_errors=True)
+            else:
+                baseline = Baseline.build(corpus, torch_model)
+                base.append(baseline.seconds)
+    candidates = {}
+    for size in p["sizes"]:
+        s = settings.with_overrides(
+            chunk_tokens=size, index_dir=work / f"index-{size}", cache_dir=work / f"cache-{size}"
+        )
+        report = build_index(s, rebuild=True, encoder=encoder)
+        candidates[str(size)] = {
+            "seconds": report.seconds,
+            "chunks": report.chunks,
+            "sentences": report.sentences,
+            "effective_tokens": chunk_limit(s, encoder),
+            "embedded_tokens": _embedded_tokens(s.index_dir, encoder),
+        }
+    default = settings.with_overrides(
+        index_dir=work / f"index-{settings.chunk_tokens}", cache_dir=work / f"cache-{settings.chunk_tokens}"
+    )
+    reingest = [build_index(default, encoder=encoder) for _ in range(p["repeats"])]
+    return {
+        "encoder": encoder.backend,
+        "model_load_s": model_load_s,
+        "documents": len(documents),
+        "source_tokens": source_tokens,
+        "ours_s": stats(ours),
+        "ours_chunks": ours_report.chunks,
+        "ours_sentences": ours_report.sentences,
+        "ours_embedded_tokens": candidates[str(settings.chunk_tokens)]["embedded_tokens"],
+        "baseline_s": stats(base),
+        "baseline_chunks": len(baseline.chunks),
+        "baseline_embedded_tokens": sum(
+            min(encoder.count_tokens(c) + 2, encoder.max_seq_length) for c in baseline.chunks
+        ),
+        "candidates": candidates,
+        "reingest_s": stats(r.seconds for r in reingest),
+        "reingest_up_to_date": all(r.up_to_date for r in reingest),
+    }
+
+
+def _embedded_tokens(index_dir: Path, encoder) -> int:
+    """Word pieces the model read for an index: every chunk (with its section prefix) and sentence."""
+    from .index import embedded_text, load_index
+
+    index = load_index(index_dir)
+    texts = [embedded_text(c) for c in index.chunks] + [s.text for c in index.chunks for s in c.sentences]
+    return sum(min(encoder.count_tokens(t) + 2, encoder.max_seq_length) for t in texts)
+
+
+@contextmanager
+def stage_timer(assistant):
+    """Per-call milliseconds of query encoding, dense search and BM25 while the block runs."""
+    from . import retrieval
+
+    times = {"encode": [], "dense": [], "lexical": []}
+    originals = {"dense": retrieval.dense_search, "lexical": retrieval.lexical_search}
+
+    def timed(name, fn):
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                times[name].append((time.perf_counter() - started) * 1000)
+
+        return wrapper
+
+    retrieval.dense_search, retrieval.lexical_search = (
+        timed("dense", originals["dense"]),
+        timed("lexical", originals["lexical"]),
+    )
+    assistant.encoder.encode_query = timed("encode", assistant.encoder.encode_query)  # shadows the method
+    try:
+        yield times
+    finally:
+        retrieval.dense_search, retrieval.lexical_search = originals["dense"], originals["lexical"]
+        del assistant.encoder.encode_query
+
+
+def child_build_scaled(p: dict) -> dict:
+    import numpy as np
+
+    from .config import load_settings
+    from .synthetic import write_scaled_index
+
+    settings = load_settings()
+    pool = json.loads(Path(p["pool"]).read_text(encoding="utf-8"))
+    vectors = np.load(p["vectors"])
+    return write_scaled_index(settings, p["total"], Path(p["seed_index"]), pool, vectors)
+
+
+def child_query_index(p: dict) -> dict:
+    """Load an index as the app would, ask the gold set `repeats` times, measure recall and exact search."""
+    from . import Assistant
+    from .config import load_settings
+    from .evaluation import ask_item, load_gold, score_item
+
+    settings = load_settings()
+    items = load_gold(Path(p["gold"]))
+    started = time.perf_counter()
+    assistant = Assistant.load(p["index_dir"], settings)
+    load_s = time.perf_counter() - started
+    loaded_rss = rss_mb()
+    latencies, results = [], []
+    with stage_timer(assistant) as stages:
+        for rep in range(p["repeats"]):
+            for item in items:
+                answer, hits, ms = ask_item(assistant, item)
+                latencies.append(ms)
+                if rep == 0:
+                    results.append(score_item(item, answer, hits, ms))
+    answerable = [r for r in results if r.answerable]
+    manifest = assistant.index.manifest
+    return {
+        "chunks": len(assistant.index.chunks),
+        "dense": manifest.get("index", {}).get("dense"),
+        "load_s": load_s,
+        "rss_after_load_mb": loaded_rss,
+        "ask_ms": stats(latencies),
+        "stages_ms": {k: stats(v) for k, v in stages.items()},
+        "overall_accuracy": sum(r.correct for r in results) / len(results),
+        "accuracy": sum(r.correct for r in answerable) / len(answerable) if answerable else None,
+        "correct_ids": [r.id for r in results if r.correct],
+        **dense_recall(assistant, [it["question"] for it in items]),
+    }
+
+
+def dense_recall(assistant, questions: list[str], k: int = 10, timed: int = 30) -> dict:
+    """recall@k of the index's dense search against exact search, on real query vectors; per-query ms of each."""
+    import faiss
+    import numpy as np
+
+    dense = assistant.index.dense
+    exact = faiss.downcast_index(dense.storage) if hasattr(dense, "storage") else dense
+    queries = np.ascontiguousarray(assistant.encoder.encode(questions), dtype=np.float32)
+    _, want = exact.search(queries, k)
+    _, got = dense.search(queries, k)
+    recall = float(
+        np.mean([len(set(g) & set(w)) / min(k, len(w)) for g, w in zip(got.tolist(), want.tolist(), strict=True)])
+    )
+
+    def per_query_ms(index):
+        times = []
+        for q in queries[:timed]:
+            started = time.perf_counter()
+            index.search(q.reshape(1, -1), k)
+            times.append((time.perf_counter() - started) * 1000)
+        return stats(times)
+
+    return {
+        "recall_at_10": recall,
+        "dense_search_ms": per_query_ms(dense),
+        "exact_search_ms": per_query_ms(exact),
+        "ef_search": getattr(getattr(dense, "hnsw", None), "efSearch", None),
+    }
+
+
+CHILDREN = {"ingest": child_ingest, "build_scaled": child_build_scaled, "query_index": child_query_index}
