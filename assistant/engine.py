@@ -85,9 +85,12 @@ class Assistant:
         query_vector = self._encode(query)
         hits = self._search(query, query_vector, self.settings.top_k)
         qtype = question_type(question)
-        q_terms = set(self._corrected_terms(query))
+        # Term overlap favours the words of this turn; a bare "Where?" falls back to the resolved query.
+        q_terms = set(self._corrected_terms(_without_markup(question))) or set(self._corrected_terms(query))
         vectors = [self._sentence_vectors(h) for h in hits]
-        candidates = score_candidates(hits, vectors, query_vector, q_terms, self._idf(), qtype, _sentence_terms, self._titles_text)
+        candidates = score_candidates(
+            hits, vectors, query_vector, q_terms, self._idf(), qtype, _sentence_terms, self._titles_text
+        )
         if self._should_refuse(_without_markup(question), candidates):
             return refuse(question, query, hits, candidates, self.titles, notice)
         chosen = select_sentences(candidates, qtype, self.settings.max_answer_sentences)
@@ -107,9 +110,8 @@ class Assistant:
     def _query(self, question: str, history: list[dict] | None) -> str:
         return resolve_query(question, history) if self.settings.resolve_followups else question
 
-    def _encode(self, query: str) -> np.ndarray | None:
-        if self.settings.retrieval_mode == "lexical":
-            return None
+    def _encode(self, query: str) -> np.ndarray:
+        # Encoded in every mode: sentence selection compares sentence vectors with it.
         return self.encoder.encode_query(query)
 
     def _search(self, query: str, vector, k: int) -> list[Hit]:
