@@ -10,7 +10,6 @@ export TOKENIZERS_PARALLELISM := false
 .PHONY: run test install dev browser ingest eval bench lint format clean
 
 run: $(VENV)/.installed                    ## set up, build the index if missing or stale, serve the app
-	$(PY) -m assistant.cli ensure-index
 	$(PY) app.py $(ARGS)
 
 test: $(VENV)/.installed-dev browser       ## set up with dev extras and run the whole test suite
