@@ -33,7 +33,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("interrupted; the previous index, if any, is unchanged.", file=sys.stderr)
+        note = "; the previous index is unchanged" if getattr(args, "func", None) is cmd_ingest else ""
+        print(f"interrupted{note}.", file=sys.stderr)
         return 130
 
 
@@ -71,9 +72,6 @@ def build_parser() -> argparse.ArgumentParser:
         _plugin(module).add_arguments(p)
         p.set_defaults(func=_plugin(module).run)
 
-    p = sub.add_parser("ensure-index", help="build the index only if it is missing or stale")
-    _paths(p, corpus=True)
-    p.set_defaults(func=cmd_ensure_index)
     return parser
 
 
@@ -120,16 +118,6 @@ def print_report(report, settings: Settings) -> None:
     )
 
 
-def cmd_ensure_index(args, settings: Settings) -> int:
-    from .index import build_index, index_status
-
-    status = index_status(settings)
-    if status.stale:
-        print(f"Index {settings.index_dir}/ needs building: {status.reason}.")
-        print_report(build_index(settings, rebuild=True, progress=True), settings)
-    return 0
-
-
 def cmd_info(args, settings: Settings) -> int:
     from .index import index_status
 
@@ -148,7 +136,8 @@ def cmd_info(args, settings: Settings) -> int:
             print(f"skipped    {s['path']}: {s['reason']}")
     if status.stale:
         print(f"status     STALE: {status.reason}" + (f" ({', '.join(status.changed[:5])})" if status.changed else ""))
-        print("           run `assistant ingest` to update it.")
+        if "assistant ingest" not in status.reason:
+            print("           run `assistant ingest` to update it.")
     else:
         print("status     up to date with the corpus")
     return 0

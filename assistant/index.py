@@ -203,7 +203,8 @@ def _safe_hash(path: Path) -> str:
 def index_status(settings: Settings, encoder: Encoder | None = None) -> Status:
     """Whether the index exists and matches the corpus, model and chunker settings."""
     try:
-        _, manifest = read_manifest(settings.index_dir)
+        build, manifest = read_manifest(settings.index_dir)
+        verify_build(build, manifest)  # a damaged build is stale too: ingest repairs it
     except IndexMissingError:
         return Status(False, True, "no index yet")
     except IndexDamagedError as exc:
@@ -255,7 +256,7 @@ def build_index(settings: Settings, rebuild: bool = False, progress: bool = Fals
     with ingest_lock(settings.index_dir):
         _remove_leftovers(settings.index_dir)
         status = index_status(settings, encoder)
-        if not rebuild and not status.stale and _intact(settings.index_dir):
+        if not rebuild and not status.stale:
             manifest = status.manifest
             return IngestReport(
                 documents=manifest["counts"]["documents"],
@@ -485,15 +486,6 @@ def verify_build(build: Path, manifest: dict) -> None:
     extra = sorted(present - set(recorded))
     if extra:
         raise IndexDamagedError(f"Index folder {build.name}/ holds unexpected file(s) {', '.join(extra[:3])}; {REBUILD}.")
-
-
-def _intact(index_dir: Path) -> bool:
-    """Whether the live build's files still match their checksums (a damaged build is rebuilt)."""
-    try:
-        verify_build(*read_manifest(index_dir))
-    except AssistantError:
-        return False
-    return True
 
 
 def load_index(index_dir: Path, model_id: str | None = None) -> IndexData:
