@@ -132,16 +132,28 @@ def classify(index_dir: Path, versions: dict[str, Version], encoder, settings) -
 
 def ingest_command(settings) -> list[str]:
     return [
-        sys.executable, "-m", "assistant.cli", "ingest", "--rebuild", "--quiet",
-        "--index", str(settings.index_dir), "--corpus", str(settings.corpus_dir),
+        sys.executable,
+        "-m",
+        "assistant.cli",
+        "ingest",
+        "--rebuild",
+        "--quiet",
+        "--index",
+        str(settings.index_dir),
+        "--corpus",
+        str(settings.corpus_dir),
     ]
 
 
 def child_env(settings) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
     env.update(
-        ASSISTANT_CACHE_DIR=str(settings.cache_dir), PYTHONPATH=str(ROOT), HF_HUB_OFFLINE="1",
-        TRANSFORMERS_OFFLINE="1", HF_HUB_DISABLE_TELEMETRY="1", TOKENIZERS_PARALLELISM="false",
+        ASSISTANT_CACHE_DIR=str(settings.cache_dir),
+        PYTHONPATH=str(ROOT),
+        HF_HUB_OFFLINE="1",
+        TRANSFORMERS_OFFLINE="1",
+        HF_HUB_DISABLE_TELEMETRY="1",
+        TOKENIZERS_PARALLELISM="false",
     )
     return env
 
@@ -153,8 +165,15 @@ def writing_now(index_dir: Path) -> bool:
 def timed_ingest(settings) -> tuple[float, float]:
     """One uninterrupted ingest: (seconds in all, seconds from the first .tmp folder to exit)."""
     started = time.monotonic()
-    proc = subprocess.Popen(ingest_command(settings), env=child_env(settings), cwd=settings.index_dir.parent,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        ingest_command(settings),
+        env=child_env(settings),
+        cwd=settings.index_dir.parent,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     write_began = None
     while proc.poll() is None:
         if write_began is None and writing_now(settings.index_dir):
@@ -166,12 +185,20 @@ def timed_ingest(settings) -> tuple[float, float]:
     return ended - started, ended - (write_began or ended)
 
 
-def kill_round(number: int, strategy: str, target: Version, settings, rng: random.Random, total: float, writing: float) -> Round:
+def kill_round(
+    number: int, strategy: str, target: Version, settings, rng: random.Random, total: float, writing: float
+) -> Round:
     """Start an ingest and SIGKILL its process group at a random moment chosen by the strategy."""
     if strategy == "cold":
         shutil.rmtree(settings.cache_dir, ignore_errors=True)
-    proc = subprocess.Popen(ingest_command(settings), env=child_env(settings), cwd=settings.index_dir.parent,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        ingest_command(settings),
+        env=child_env(settings),
+        cwd=settings.index_dir.parent,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     started = time.monotonic()
     if strategy == "while-writing":
         while not writing_now(settings.index_dir) and proc.poll() is None and time.monotonic() - started < 600:
@@ -208,7 +235,10 @@ def run(rounds: int = 20, cold: int = 2, seed: int = 1, work: Path | None = None
             return Settings(corpus_dir=corpus, index_dir=index, cache_dir=cache)
 
         a, b = make_versions(work)
-        versions = {"A": reference("A", a, work, encoder, settings_for), "B": reference("B", b, work, encoder, settings_for)}
+        versions = {
+            "A": reference("A", a, work, encoder, settings_for),
+            "B": reference("B", b, work, encoder, settings_for),
+        }
         assert versions["A"].answers != versions["B"].answers, "the probes must tell the versions apart"
         live = settings_for(work / "corpus", work / "index")
         place_corpus(versions["A"], live.corpus_dir)
@@ -233,7 +263,9 @@ def run(rounds: int = 20, cold: int = 2, seed: int = 1, work: Path | None = None
                 if result.killed:
                     break
                 current = classify(live.index_dir, versions, encoder, live)
-            result.leftovers = sorted(p.name for p in live.index_dir.iterdir() if p.name.startswith((".tmp", "CURRENT.tmp")))
+            result.leftovers = sorted(
+                p.name for p in live.index_dir.iterdir() if p.name.startswith((".tmp", "CURRENT.tmp"))
+            )
             try:
                 result.outcome = classify(live.index_dir, versions, encoder, live)
                 if result.outcome not in (current, target.name):
@@ -242,9 +274,11 @@ def run(rounds: int = 20, cold: int = 2, seed: int = 1, work: Path | None = None
                 result.error = f"{type(exc).__name__}: {exc}"
             current = result.outcome or current
             results.append(result)
-            log(f"round {number:2d} {strategy:13s} kill after {result.delay:6.3f} s "
+            log(
+                f"round {number:2d} {strategy:13s} kill after {result.delay:6.3f} s "
                 f"{'(writing)' if result.writing else '         '} -> index is {result.outcome or '?'}"
-                f"{'  ERROR ' + result.error if result.error else ''}")
+                f"{'  ERROR ' + result.error if result.error else ''}"
+            )
         loop_seconds = time.monotonic() - started
 
         builds_before = sorted(p.name for p in live.index_dir.glob("build-*"))
@@ -297,8 +331,9 @@ def markdown(figures: dict, rounds: int, seed: int) -> str:
         "",
         "After every kill the index loaded with all checksums intact, its manifest named exactly one corpus "
         "version's files, every document was that version's text, and the four probe answers equalled that "
-        "version's answers." if not figures["errors"] else
-        "**Failures:** " + "; ".join(f"round {r.number}: {r.error}" for r in figures["errors"]),
+        "version's answers."
+        if not figures["errors"]
+        else "**Failures:** " + "; ".join(f"round {r.number}: {r.error}" for r in figures["errors"]),
         "",
         f"A clean ingest afterwards {'succeeded' if figures['final_ingest_ok'] else 'FAILED'}; build folders: "
         f"{figures['builds_before_cleanup']} before it, {figures['builds_after_cleanup']} after (the live one and "

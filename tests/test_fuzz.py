@@ -14,6 +14,7 @@ import string
 import time
 
 import pytest
+from helpers import check_offsets, make_pdf
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,11 +22,13 @@ from assistant.chunking import chunk_document
 from assistant.corpus import SUPPORTED, Skipped, decode_text, html_text, load_document
 from assistant.index import chunk_limit, load_index
 from assistant.types import Answer, Document
-from helpers import check_offsets, make_pdf
 
 HANG_SECONDS = 10.0
 FUZZ = settings(
-    max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+    max_examples=60,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
 QUESTIONS = [
@@ -73,7 +76,9 @@ def hostile_questions(draw) -> str:
 
 
 history_messages = st.lists(
-    st.fixed_dictionaries({"role": st.sampled_from(["user", "assistant"]), "content": st.one_of(hostile_questions(), any_text)}),
+    st.fixed_dictionaries(
+        {"role": st.sampled_from(["user", "assistant"]), "content": st.one_of(hostile_questions(), any_text)}
+    ),
     max_size=8,
 )
 
@@ -150,7 +155,15 @@ def test_ask_survives_a_huge_history(assistant):
 
 @pytest.mark.parametrize(
     "history",
-    [None, [], [{}], [{"role": "user"}], [{"role": "user", "content": None}], [{"role": "system", "content": "x"}], ["just a string"]],
+    [
+        None,
+        [],
+        [{}],
+        [{"role": "user"}],
+        [{"role": "user", "content": None}],
+        [{"role": "system", "content": "x"}],
+        ["just a string"],
+    ],
     ids=["none", "empty", "empty-dict", "no-content", "none-content", "system-role", "string-item"],
 )
 def test_ask_survives_malformed_history(assistant, history):
@@ -213,7 +226,12 @@ def encodings_of(text: str) -> st.SearchStrategy[bytes]:
 text_bodies = st.one_of(
     st.text(st.characters(codec=None, exclude_categories=()), max_size=3000),
     st.text(hostile_chars | st.sampled_from(string.printable), max_size=3000),
-    st.lists(st.sampled_from(["== Head ==\n", "# Title\n", "### x\n", "\n\n", "Sentence one. ", "Mr. Smith? ", "\u202e", "\u200b"]), max_size=200).map("".join),
+    st.lists(
+        st.sampled_from(
+            ["== Head ==\n", "# Title\n", "### x\n", "\n\n", "Sentence one. ", "Mr. Smith? ", "\u202e", "\u200b"]
+        ),
+        max_size=200,
+    ).map("".join),
 )
 
 
@@ -242,7 +260,9 @@ def test_decode_text_returns_text_or_says_why_not(raw):
     assert isinstance(text, str)
 
 
-tags = st.sampled_from(["div", "p", "h1", "h2", "h3", "span", "script", "style", "table", "li", "pre", "br", "svg", "b"])
+tags = st.sampled_from(
+    ["div", "p", "h1", "h2", "h3", "span", "script", "style", "table", "li", "pre", "br", "svg", "b"]
+)
 
 
 @st.composite
@@ -258,7 +278,25 @@ def html_documents(draw) -> str:
         elif choice == 2:
             parts.append(draw(st.text(hostile_chars | st.sampled_from(string.ascii_letters + " .?"), max_size=40)))
         elif choice == 3:
-            parts.append(draw(st.sampled_from(["&amp;", "&#0;", "&#x110000;", "&nbsp;", "&bogus;", "&#9999999999;", "<!--", "-->", "<![CDATA[", "<!DOCTYPE html>", "<?xml?>"])))
+            parts.append(
+                draw(
+                    st.sampled_from(
+                        [
+                            "&amp;",
+                            "&#0;",
+                            "&#x110000;",
+                            "&nbsp;",
+                            "&bogus;",
+                            "&#9999999999;",
+                            "<!--",
+                            "-->",
+                            "<![CDATA[",
+                            "<!DOCTYPE html>",
+                            "<?xml?>",
+                        ]
+                    )
+                )
+            )
         elif choice == 4:
             parts.append(draw(st.sampled_from(MARKUP)))
         elif choice == 5:
@@ -295,7 +333,16 @@ def heading_pages(n: int) -> str:
         "<b>" * 50_000 + "Bold text.",
         "<script>" * 10_000 + "hidden" + "</script>" * 10_000 + "<p>shown</p>",
     ],
-    ids=["10k-nested-divs", "10k-unclosed", "10k-nested-with-text", "40k-paragraphs", "20k-headings", "50k-cells", "50k-bold", "10k-scripts"],
+    ids=[
+        "10k-nested-divs",
+        "10k-unclosed",
+        "10k-nested-with-text",
+        "40k-paragraphs",
+        "20k-headings",
+        "50k-cells",
+        "50k-bold",
+        "10k-scripts",
+    ],
 )
 def test_huge_and_deeply_nested_html_loads_in_bounded_time(page, fuzz_dir, encoder):
     result = write_and_load(fuzz_dir, "huge.html", page.encode("utf-8"))
@@ -316,7 +363,9 @@ def test_html_headings_match_the_text_they_label():
 
 @pytest.mark.slow
 def test_a_200_page_pdf_loads_every_page(fuzz_dir, encoder):
-    pdf = make_pdf([[f"Page {p} of the register.", f"Entry {p}: rehabilitated in {1950 + p % 40}."] for p in range(200)])
+    pdf = make_pdf(
+        [[f"Page {p} of the register.", f"Entry {p}: rehabilitated in {1950 + p % 40}."] for p in range(200)]
+    )
     result = write_and_load(fuzz_dir, "register.pdf", pdf)
     assert isinstance(result, Document)
     assert "Page 0 of the register." in result.text and "Page 199 of the register." in result.text
@@ -338,7 +387,11 @@ def test_damaged_pdfs_are_skipped_not_fatal(data, fuzz_dir, encoder):
         elif kind == 1:
             del pdf[at : at + data.draw(st.integers(1, 50))]
         elif kind == 2:
-            pdf[at:at] = data.draw(st.sampled_from([b"<<", b">>", b"[", b"]", b"0 0 R", b"/Kids [1 0 R]", b"999999999", b"-1", b"stream", b"endobj"]))
+            pdf[at:at] = data.draw(
+                st.sampled_from(
+                    [b"<<", b">>", b"[", b"]", b"0 0 R", b"/Kids [1 0 R]", b"999999999", b"-1", b"stream", b"endobj"]
+                )
+            )
         else:
             pdf = pdf[:at]
     check_document(write_and_load(fuzz_dir, "broken.pdf", bytes(pdf)), encoder)

@@ -6,7 +6,6 @@ The user must see one clear line naming the fix, never a traceback, and the last
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -15,12 +14,12 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import ROOT, SEED_CORPUS
 
 from assistant import Assistant
 from assistant.cli import main as cli_main
 from assistant.errors import AssistantError, IndexDamagedError, IndexLockedError
 from assistant.index import CURRENT, build_index, load_index, read_manifest
-from helpers import ROOT, SEED_CORPUS
 
 QUESTION = "When did Russia rehabilitate Leon Trotsky?"
 
@@ -36,7 +35,9 @@ def index_copy(tmp_path, seed_settings):
     shutil.copytree(SEED_CORPUS, tmp_path / "corpus")
     for path in (tmp_path / "corpus").iterdir():
         path.chmod(0o644)  # the seed files are read-only; tests change their copies
-    return seed_settings.with_overrides(index_dir=tmp_path / "index", cache_dir=tmp_path / "cache", corpus_dir=tmp_path / "corpus")
+    return seed_settings.with_overrides(
+        index_dir=tmp_path / "index", cache_dir=tmp_path / "cache", corpus_dir=tmp_path / "corpus"
+    )
 
 
 def live_build(settings) -> Path:
@@ -134,7 +135,9 @@ def test_extra_files_in_a_build_are_detected(index_copy, capsys, cli_env):
 
 @pytest.mark.parametrize("pointer", ["", "\n", "build-does-not-exist\n", "../../etc\n", "..\n", "\x00\xff\xfe"])
 def test_a_broken_current_pointer_is_detected(pointer, index_copy, capsys, cli_env):
-    (index_copy.index_dir / CURRENT).write_bytes(pointer.encode("utf-8", "surrogateescape") if isinstance(pointer, str) else pointer)
+    (index_copy.index_dir / CURRENT).write_bytes(
+        pointer.encode("utf-8", "surrogateescape") if isinstance(pointer, str) else pointer
+    )
     code, _, err = run_cli(capsys, "ask", "--index", str(index_copy.index_dir), QUESTION)
     assert code == 2
     assert_one_clear_line(err, "assistant ingest")
@@ -160,7 +163,10 @@ def test_bit_flips_anywhere_in_the_manifest_never_change_an_answer_silently(inde
             refused += 1
             continue
         loaded += 1
-        assert answer_key(Assistant(index, encoder, index_copy).ask(QUESTION)) == expected, (position, data[position - 20 : position + 20])
+        assert answer_key(Assistant(index, encoder, index_copy).ask(QUESTION)) == expected, (
+            position,
+            data[position - 20 : position + 20],
+        )
     print(f"manifest bit flips: {refused} refused, {loaded} harmless")
 
 
@@ -168,7 +174,9 @@ def test_bit_flips_anywhere_in_the_manifest_never_change_an_answer_silently(inde
 
 
 @pytest.mark.parametrize("change", ["edited", "deleted", "added"])
-def test_a_changed_corpus_is_reported_stale_and_the_assistant_still_answers(change, index_copy, capsys, cli_env, encoder):
+def test_a_changed_corpus_is_reported_stale_and_the_assistant_still_answers(
+    change, index_copy, capsys, cli_env, encoder
+):
     corpus = index_copy.corpus_dir
     before = Assistant(load_index(index_copy.index_dir), encoder, index_copy).ask(QUESTION)
     assert before.citations
@@ -206,12 +214,27 @@ def lock_is_held(index_dir: Path) -> bool:
     if not lock.exists():
         return False
     inode = lock.stat().st_ino
-    return any(line.split()[5].endswith(f":{inode}") for line in Path("/proc/locks").read_text().splitlines() if len(line.split()) > 5)
+    return any(
+        line.split()[5].endswith(f":{inode}")
+        for line in Path("/proc/locks").read_text().splitlines()
+        if len(line.split()) > 5
+    )
 
 
 def start_ingest(settings, *extra) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "assistant.cli", "ingest", "--quiet", "--index", str(settings.index_dir), "--corpus", str(settings.corpus_dir), *extra],
+        [
+            sys.executable,
+            "-m",
+            "assistant.cli",
+            "ingest",
+            "--quiet",
+            "--index",
+            str(settings.index_dir),
+            "--corpus",
+            str(settings.corpus_dir),
+            *extra,
+        ],
         cwd=settings.index_dir.parent,
         env=subprocess_env(settings),
         stdout=subprocess.PIPE,
@@ -234,7 +257,16 @@ def test_a_second_ingest_is_refused_while_one_is_writing(index_copy, capsys, cli
         time.sleep(0.01)
     with pytest.raises(IndexLockedError, match="Another ingest"):
         build_index(index_copy, rebuild=True, encoder=encoder)
-    code, _, err = run_cli(capsys, "ingest", "--rebuild", "--quiet", "--index", str(index_copy.index_dir), "--corpus", str(index_copy.corpus_dir))
+    code, _, err = run_cli(
+        capsys,
+        "ingest",
+        "--rebuild",
+        "--quiet",
+        "--index",
+        str(index_copy.index_dir),
+        "--corpus",
+        str(index_copy.corpus_dir),
+    )
     refused_while_locked = lock_is_held(index_copy.index_dir)
     out, err_first = first.communicate(timeout=600)
     assert first.returncode == 0, err_first
@@ -273,7 +305,7 @@ def test_rebuilding_twice_within_a_second_works(index_copy, encoder):
 
 # Runs the CLI in a child process under a file-size limit (RLIMIT_FSIZE), set either from the start or
 # just before one stage of the ingest, so every kind of write meets a real EFBIG from the kernel.
-DISK_FULL_DRIVER = r'''
+DISK_FULL_DRIVER = r"""
 import resource, signal, sys
 limit, stage = int(sys.argv[1]), sys.argv[2]
 
@@ -292,7 +324,7 @@ else:
     setattr(index, stage, capped)
 from assistant.cli import main
 sys.exit(main(sys.argv[3:]))
-'''
+"""
 
 
 def ingest_under_limit(settings, tmp_path, limit: int, stage: str) -> subprocess.CompletedProcess:
@@ -301,7 +333,11 @@ def ingest_under_limit(settings, tmp_path, limit: int, stage: str) -> subprocess
     argv = ["ingest", "--rebuild", "--quiet", "--index", str(settings.index_dir), "--corpus", str(settings.corpus_dir)]
     return subprocess.run(
         [sys.executable, str(driver), str(limit), stage, *argv],
-        cwd=tmp_path, env=subprocess_env(settings), capture_output=True, text=True, timeout=600,
+        cwd=tmp_path,
+        env=subprocess_env(settings),
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 
@@ -318,7 +354,9 @@ def ingest_under_limit(settings, tmp_path, limit: int, stage: str) -> subprocess
     ],
     ids=["documents", "vectors", "faiss", "bm25", "pointer", "embedding-cache"],
 )
-def test_running_out_of_disk_space_gives_one_clear_line_and_keeps_the_old_index(limit, stage, cold_cache, index_copy, tmp_path, encoder):
+def test_running_out_of_disk_space_gives_one_clear_line_and_keeps_the_old_index(
+    limit, stage, cold_cache, index_copy, tmp_path, encoder
+):
     with open(index_copy.corpus_dir / "rehabilitation-soviet.txt", "a", encoding="utf-8") as f:
         f.write("\nThe museum added this sentence, so the new build differs from the old one.\n")
     if cold_cache:
@@ -353,6 +391,7 @@ def load_script(name: str):
 
     spec = importlib.util.spec_from_file_location(name, ROOT / "evals" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while the class is created
     spec.loader.exec_module(module)
     return module
 
