@@ -5,8 +5,10 @@ Usage: python evals/bench_ask.py [--index index] [--repeat 5] [--encoders torch,
 Every gold question is asked `--repeat` times after one untimed warm-up pass; a conversation's final
 question is asked with its earlier turns (and the assistant's real answers to them) as history, so
 follow-up resolution is part of what is timed. With several encoders, each backend is loaded once and
-they take turns question by question, so a busy machine slows all alike. The machine's load average is
-printed beside the figures: on a shared machine they are upper bounds. Nothing here asserts a threshold.
+they take turns pass by pass, so a busy machine slows all alike. Not question by question: onnxruntime's
+worker threads keep spinning for a moment after each call, and torch run right after them measured up to
+3x slower. The machine's load average is printed beside the figures: on a shared machine they are upper
+bounds. Nothing here asserts a threshold.
 If the index folder holds no index yet, it is built first (as `assistant ingest` would) and you are told.
 """
 
@@ -101,11 +103,11 @@ def main(argv: list[str] | None = None) -> int:
     times: dict[str, list[float]] = {n: [] for n in names}
     slowest: list[tuple[float, str, str]] = []
     for _ in range(args.repeat):
-        for i, item in enumerate(items):
-            for name, a in assistants.items():
-                history = list(histories[name][i])
+        for name, a in assistants.items():
+            for item, history in zip(items, histories[name], strict=True):
+                turns = list(history)  # a fresh list, as a caller would pass
                 t0 = time.perf_counter()
-                a.ask(item["question"], history=history)
+                a.ask(item["question"], history=turns)
                 ms = (time.perf_counter() - t0) * 1000
                 times[name].append(ms)
                 slowest.append((ms, name, item["id"]))
