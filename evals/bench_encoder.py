@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -125,6 +126,7 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"{len(queries)} queries; {args.chunks} chunks each of {' and '.join(map(str, CHUNK_SIZES))} tokens; batch {BATCH}"
     )
+    print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (figures inflate when it exceeds the CPUs)")
     header = f"{'backend':<10} {'load s':>7} {'q med ms':>9} {'q p95 ms':>9}"
     header += "".join(f" {f'{size}t ch/s':>9} {f'{size}t tok/s':>10}" for size in CHUNK_SIZES)
     print(header + f" {'cos min':>8} {'cos mean':>9}")
