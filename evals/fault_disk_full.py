@@ -58,6 +58,11 @@ RLIMIT_CASES = [  # (what fills up, bytes, the stage at which the limit is set, 
 ]
 
 
+def say(*args) -> None:
+    """Progress on the terminal, shown at once even when piped."""
+    print(*args, flush=True)
+
+
 @dataclass
 class Run:
     label: str
@@ -205,7 +210,8 @@ def run_tmpfs(work: Path, settings, encoder, step_kb: int, log) -> list[Run]:
                 f"leftovers {run.leftovers or 'none'}: {run.message}"
             )
         finally:
-            subprocess.run(["umount", str(point)], check=True)
+            if subprocess.run(["umount", str(point)], capture_output=True).returncode != 0:
+                subprocess.run(["umount", "-l", str(point)], check=True)  # still busy: detach it lazily
         size_kb += step_kb
     return runs
 
@@ -242,7 +248,7 @@ def run_rlimit(work: Path, settings, encoder, log) -> list[Run]:
     return runs
 
 
-def run(method: str = "auto", step_kb: int = 12, work: Path | None = None, log=print) -> tuple[str, list[Run]]:
+def run(method: str = "auto", step_kb: int = 12, work: Path | None = None, log=say) -> tuple[str, list[Run]]:
     from assistant.config import set_offline_environment
 
     set_offline_environment()

@@ -45,6 +45,11 @@ ADDED_FILE = (
 EDIT_SUFFIX = "\nThis copy of the article was revised for the fault test.\n"
 
 
+def say(*args) -> None:
+    """Progress on the terminal, shown at once even when piped."""
+    print(*args, flush=True)
+
+
 @dataclass
 class Version:
     """One corpus version and what a whole index of it holds and answers."""
@@ -217,7 +222,7 @@ def kill_round(
     return Round(number, strategy, target.name, round(delay, 3), killed, in_write)
 
 
-def run(rounds: int = 20, cold: int = 2, seed: int = 1, work: Path | None = None, log=print) -> dict:
+def run(rounds: int = 20, cold: int = 2, seed: int = 1, work: Path | None = None, log=say) -> dict:
     """The whole experiment; returns the figures (and every round) for the report or a test."""
     from assistant.config import Settings, set_offline_environment
 

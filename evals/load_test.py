@@ -38,6 +38,11 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 REQUEST_TIMEOUT = 180.0
 
 
+def say(*args) -> None:
+    """Progress on the terminal, shown at once even when piped."""
+    print(*args, flush=True)
+
+
 @dataclass(frozen=True)
 class Probe:
     """A gold question and what counts as its right answer."""
@@ -269,7 +274,7 @@ def server_settings() -> dict:
 # --- the run ---------------------------------------------------------------------------
 
 
-def run(seconds: float, clients: int, index: Path, url: str | None = None, pid: int | None = None, log=print) -> dict:
+def run(seconds: float, clients: int, index: Path, url: str | None = None, pid: int | None = None, log=say) -> dict:
     proc = None
     if url is None:
         server_log = Path(os.environ.get("TMPDIR", "/tmp")) / f"load-test-app-{os.getpid()}.log"
