@@ -1,6 +1,7 @@
 """How long `Assistant.ask()` takes once loaded: median and p95 over the gold questions, per query encoder.
 
-Usage: python evals/bench_ask.py [--index index] [--repeat 5] [--encoders torch,onnx,onnx-int8] [--gold evals/gold.jsonl]
+Usage: python evals/bench_ask.py [--index index] [--repeat 5] [--encoders torch,onnx,onnx-int8] [--torch-threads N]
+                                 [--gold evals/gold.jsonl]
 
 Every gold question is asked `--repeat` times after one untimed warm-up pass; a conversation's final
 question is asked with its earlier turns (and the assistant's real answers to them) as history, so
@@ -30,6 +31,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--index", type=Path, default=None, help="index folder (default: the configured one, index/)")
     p.add_argument("--repeat", type=int, default=5, help="timed passes over the gold set (default 5)")
     p.add_argument("--encoders", default=None, help="comma-separated query encoders, e.g. torch,onnx,onnx-int8")
+    p.add_argument("--torch-threads", type=int, default=None, help="torch.set_num_threads for the torch encoder")
     p.add_argument("--gold", type=Path, default=REPO / "evals" / "gold.jsonl")
     return p.parse_args(argv)
 
@@ -82,6 +84,12 @@ def main(argv: list[str] | None = None) -> int:
     set_offline_environment()
     from assistant import Assistant, AssistantError
 
+    if args.torch_threads:
+        # On a busy 2-core machine torch's default 2 threads measured ~10x slower per query than 1.
+        import torch
+
+        torch.set_num_threads(args.torch_threads)
+
     try:
         settings = load_settings(index_dir=args.index)
         names = [n.strip() for n in (args.encoders or settings.encoder).split(",") if n.strip()]
@@ -91,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     except AssistantError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(f"loaded {', '.join(names)} in {time.perf_counter() - started:.1f} s; index {settings.index_dir}/")
+    threads = f"; torch threads {args.torch_threads}" if args.torch_threads else ""
+    print(f"loaded {', '.join(names)} in {time.perf_counter() - started:.1f} s; index {settings.index_dir}/{threads}")
 
     items = read_gold(args.gold)
     histories = {n: [conversation(a, item["history"]) for item in items] for n, a in assistants.items()}
