@@ -315,7 +315,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.path.insert(0, str(Path(__file__).parent))
         from reliability_report import update_section
 
-        print(f"\nwrote {update_section('disk-full', text)}")
+        print(f"\nwrote {update_section(f'disk-full-{method}', text)}")
     return 0 if all(ok(r) for r in runs) and runs and runs[-1].code == 0 else 1
 
 

@@ -16,7 +16,7 @@ HEADER = (
     "The hostile-input fuzzing and the security probes are tests: `tests/test_fuzz.py`, `tests/test_security.py`,\n"
     "`tests/test_reliability.py`.\n"
 )
-ORDER = ["load", "kill", "disk-full"]
+ORDER = ["load", "kill", "disk-full-tmpfs", "disk-full-rlimit"]
 
 
 def update_section(name: str, markdown: str, path: Path = REPORT) -> Path:
