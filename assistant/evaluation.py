@@ -29,16 +29,33 @@ DEFAULT_CONFIG = "hybrid"
 SPLITS = ("tune", "test")
 RETRIEVAL_K = 10
 GATED = (
-    "hit@1", "hit@5", "mrr@10", "ndcg@10", "accuracy", "f1", "overall_accuracy",
-    "citation_correctness", "refusal_precision", "refusal_recall",
+    "hit@1",
+    "hit@5",
+    "mrr@10",
+    "ndcg@10",
+    "accuracy",
+    "f1",
+    "overall_accuracy",
+    "citation_correctness",
+    "refusal_precision",
+    "refusal_recall",
 )
 TOLERANCE = 0.02  # absolute; latency and length are reported, never gated
 DEFAULT_GOLD = Path("evals/gold.jsonl")
 DEFAULT_OUT = Path("evals/reports")
 EXPECTED = Path("evals/expected.json")
 TABLE_ROWS = (
-    "n", *GATED[:6], "citation_correctness", "refusal_precision", "refusal_recall",
-    "false_refusals", "missed_refusals", "answer_chars_median", "answer_chars_mean", "latency_p50_ms", "latency_p95_ms",
+    "n",
+    *GATED[:6],
+    "citation_correctness",
+    "refusal_precision",
+    "refusal_recall",
+    "false_refusals",
+    "missed_refusals",
+    "answer_chars_median",
+    "answer_chars_mean",
+    "latency_p50_ms",
+    "latency_p95_ms",
 )
 
 
@@ -70,7 +87,9 @@ class ItemResult:
             return [] if self.abstained else ["missed refusal"]
         if self.abstained:
             return ["false refusal"]
-        return (["wrong answer"] if not self.correct else []) + (["citation misses evidence"] if not self.citation_ok else [])
+        return (["wrong answer"] if not self.correct else []) + (
+            ["citation misses evidence"] if not self.citation_ok else []
+        )
 
 
 # --- gold set -------------------------------------------------------------------------
@@ -87,7 +106,9 @@ def load_gold(path: Path, split: str = "all") -> list[dict]:
             try:
                 items.append(json.loads(line))
             except json.JSONDecodeError as exc:
-                raise AssistantError(f"{path}:{lineno} is not valid JSON ({exc}); check it with evals/check_gold.py.") from None
+                raise AssistantError(
+                    f"{path}:{lineno} is not valid JSON ({exc}); check it with evals/check_gold.py."
+                ) from None
     return [it for it in items if split == "all" or it["split"] == split]
 
 
@@ -112,15 +133,26 @@ def score_item(item: dict, answer, hits, ms: float) -> ItemResult:
     text = m.strip_citation_marks(answer.text)
     answered = answerable and not answer.abstained
     return ItemResult(
-        id=item["id"], split=item["split"], type=item["type"], style=item["style"], answerable=answerable,
-        history=tuple(item["history"]), question=item["question"], answers=tuple(accepted),
-        text=answer.text, abstained=answer.abstained,
+        id=item["id"],
+        split=item["split"],
+        type=item["type"],
+        style=item["style"],
+        answerable=answerable,
+        history=tuple(item["history"]),
+        question=item["question"],
+        answers=tuple(accepted),
+        text=answer.text,
+        abstained=answer.abstained,
         citations=tuple({"n": c.n, "doc_id": c.doc_id, "start": c.start, "end": c.end} for c in answer.citations),
-        retrieved=tuple({"id": h.chunk.id, "doc_id": h.chunk.doc_id, "start": h.chunk.start, "end": h.chunk.end} for h in hits),
+        retrieved=tuple(
+            {"id": h.chunk.id, "doc_id": h.chunk.doc_id, "start": h.chunk.start, "end": h.chunk.end} for h in hits
+        ),
         latency_ms=ms,
         correct=(answered and m.contains_answer(text, accepted)) if answerable else answer.abstained,
         f1=m.best_f1(text, accepted) if answered else 0.0,
-        citation_ok=any(m.overlaps_evidence(c.doc_id, c.start, c.end, evidence) for c in answer.citations) if answered else None,
+        citation_ok=any(m.overlaps_evidence(c.doc_id, c.start, c.end, evidence) for c in answer.citations)
+        if answered
+        else None,
     )
 
 
@@ -130,7 +162,13 @@ def add_ranking(results: list[ItemResult], items: list[dict], chunks) -> list[It
     qrels = m.derive_qrels(evidence, chunks)
     for r in results:
         if r.id in qrels:  # merged hits span more than one chunk: judge them by their own span
-            qrels[r.id].update({h["id"]: 1 for h in r.retrieved if m.overlaps_evidence(h["doc_id"], h["start"], h["end"], evidence[r.id])})
+            qrels[r.id].update(
+                {
+                    h["id"]: 1
+                    for h in r.retrieved
+                    if m.overlaps_evidence(h["doc_id"], h["start"], h["end"], evidence[r.id])
+                }
+            )
     scores = m.ranking_scores(qrels, {r.id: [h["id"] for h in r.retrieved] for r in results if r.id in qrels})
     return [_replace(r, ranking=scores.get(r.id)) for r in results]
 
@@ -145,7 +183,9 @@ def evaluate_items(assistant, items: list[dict], bar=None) -> list[ItemResult]:
     return add_ranking(results, items, assistant.index.chunks)
 
 
-def evaluate(assistant, items: list[dict], configs: dict[str, dict], progress: bool = False) -> dict[str, list[ItemResult]]:
+def evaluate(
+    assistant, items: list[dict], configs: dict[str, dict], progress: bool = False
+) -> dict[str, list[ItemResult]]:
     """Item results per configuration, each under its settings overrides."""
     from tqdm import tqdm
 
@@ -245,7 +285,11 @@ def build_report(assistant, results: dict[str, list[ItemResult]], gold: Path, sp
         "created": dt.datetime.now().isoformat(timespec="seconds"),
         "gold": str(gold),
         "split": split,
-        "index": {"build": manifest.get("build"), "created": manifest.get("created"), "model": manifest.get("model", {}).get("id")},
+        "index": {
+            "build": manifest.get("build"),
+            "created": manifest.get("created"),
+            "model": manifest.get("model", {}).get("id"),
+        },
         "settings": _settings_summary(assistant.settings),
         "default_config": DEFAULT_CONFIG,
         "configs": {
@@ -269,7 +313,9 @@ def format_table(report: dict, rows=TABLE_ROWS) -> str:
     sub = f"{'metric':<22}" + "".join(f"{s:>8} " for _, s in columns)
     lines = [head, sub]
     for row in rows:
-        lines.append(f"{row:<22}" + "".join(f"{_fmt(report['configs'][c]['splits'][s].get(row)):>8} " for c, s in columns))
+        lines.append(
+            f"{row:<22}" + "".join(f"{_fmt(report['configs'][c]['splits'][s].get(row)):>8} " for c, s in columns)
+        )
     return "\n".join(lines)
 
 
@@ -278,15 +324,29 @@ def format_markdown(report: dict, gate: list[str] | None) -> str:
     configs = report["configs"]
     columns = [(c, s) for c, v in configs.items() for s in v["splits"]]
     out = [
-        f"# Evaluation {report['created']}", "",
+        f"# Evaluation {report['created']}",
+        "",
         f"Gold set `{report['gold']}` (split: {report['split']}); index build `{report['index']['build']}`, "
-        f"model `{report['index']['model']}`; settings: " + ", ".join(f"{k}={v}" for k, v in report["settings"].items()) + ".", "",
-        "## Configurations", "",
-        _md_table(["metric", *(f"{c} {s}" for c, s in columns)],
-                  [[row, *(_fmt(configs[c]["splits"][s].get(row)) for c, s in columns)] for row in TABLE_ROWS]),
+        f"model `{report['index']['model']}`; settings: "
+        + ", ".join(f"{k}={v}" for k, v in report["settings"].items())
+        + ".",
+        "",
+        "## Configurations",
+        "",
+        _md_table(
+            ["metric", *(f"{c} {s}" for c, s in columns)],
+            [[row, *(_fmt(configs[c]["splits"][s].get(row)) for c, s in columns)] for row in TABLE_ROWS],
+        ),
     ]
     if gate is not None:
-        out += ["", "## Regression gate", "", "All gated metrics within tolerance of evals/expected.json." if not gate else "\n".join(f"- REGRESSION {g}" for g in gate)]
+        out += [
+            "",
+            "## Regression gate",
+            "",
+            "All gated metrics within tolerance of evals/expected.json."
+            if not gate
+            else "\n".join(f"- REGRESSION {g}" for g in gate),
+        ]
     default = configs.get(report["default_config"])
     if default:
         for key in ("by_type", "by_style"):
@@ -296,12 +356,14 @@ def format_markdown(report: dict, gate: list[str] | None) -> str:
     for f in fails:
         cites = ", ".join(f"[{c['n']}] {c['doc_id']} {c['start']}-{c['end']}" for c in f["citations"]) or "none"
         out += [
-            f"### {f['id']} ({f['split']}, {f['type']}, {f['style']}): {', '.join(f['problems'])}", "",
+            f"### {f['id']} ({f['split']}, {f['type']}, {f['style']}): {', '.join(f['problems'])}",
+            "",
             *(f"- earlier turn: {h}" for h in f["history"]),
             f"- question: {f['question']}",
             f"- expected: {' | '.join(f['answers']) or '(abstain)'}",
             f"- abstained: {'yes' if f['abstained'] else 'no'}; citations: {cites}",
-            f"- answer: {' '.join(f['text'].split())}", "",
+            f"- answer: {' '.join(f['text'].split())}",
+            "",
         ]
     return "\n".join(out) + "\n"
 
@@ -329,7 +391,16 @@ def write_reports(report: dict, markdown: str, out: Path) -> list[Path]:
 
 
 def _settings_summary(settings) -> dict:
-    names = ("model", "encoder", "chunk_tokens", "chunk_overlap", "top_k", "fusion_k", "max_answer_sentences", "min_answer_score")
+    names = (
+        "model",
+        "encoder",
+        "chunk_tokens",
+        "chunk_overlap",
+        "top_k",
+        "fusion_k",
+        "max_answer_sentences",
+        "min_answer_score",
+    )
     return {n: getattr(settings, n) for n in names if hasattr(settings, n)}
 
 
@@ -360,10 +431,18 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--gold", type=Path, default=DEFAULT_GOLD, help=f"gold set (default {DEFAULT_GOLD})")
     p.add_argument("--split", choices=("all", "tune", "test"), default="all", help="which items to run (default all)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"report folder (default {DEFAULT_OUT})")
-    p.add_argument("--configs", default=",".join(CONFIGS), help=f"comma-separated, from: {', '.join(CONFIGS)} (default all)")
+    p.add_argument(
+        "--configs", default=",".join(CONFIGS), help=f"comma-separated, from: {', '.join(CONFIGS)} (default all)"
+    )
     p.add_argument("--expected", type=Path, default=EXPECTED, help=f"regression gate figures (default {EXPECTED})")
-    p.add_argument("--update-expected", action="store_true", help="write the default configuration's figures to --expected")
-    p.add_argument("--sweep", metavar="SETTING=V1,V2,...", help="tune one setting: metrics per value on --split (e.g. min_answer_score=0.3,0.4)")
+    p.add_argument(
+        "--update-expected", action="store_true", help="write the default configuration's figures to --expected"
+    )
+    p.add_argument(
+        "--sweep",
+        metavar="SETTING=V1,V2,...",
+        help="tune one setting: metrics per value on --split (e.g. min_answer_score=0.3,0.4)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar and no failure list on the terminal")
 
 
@@ -374,23 +453,28 @@ def run(args, settings) -> int:
     items = load_gold(args.gold, args.split)
     if not items:
         raise AssistantError(f"{args.gold} has no items in split '{args.split}'.")
-    assistant = Assistant.load(settings.index_dir, settings)
     if args.sweep:
-        return _run_sweep(assistant, items, args, settings)
+        name, values = _parse_sweep(args.sweep, settings)
+        return _run_sweep(Assistant.load(settings.index_dir, settings), items, name, values, args)
     configs = _parse_configs(args.configs)
     if args.update_expected and (DEFAULT_CONFIG not in configs or args.split != "all"):
         raise AssistantError(f"--update-expected needs the {DEFAULT_CONFIG} configuration and --split all.")
+    assistant = Assistant.load(settings.index_dir, settings)
     results = evaluate(assistant, items, configs, progress=not args.quiet)
     report = build_report(assistant, results, args.gold, args.split)
     gate = None
     if DEFAULT_CONFIG in results and Path(args.expected).is_file() and not args.update_expected:
-        gate = regressions(json.loads(Path(args.expected).read_text(encoding="utf-8")), by_split(results[DEFAULT_CONFIG]))
+        gate = regressions(
+            json.loads(Path(args.expected).read_text(encoding="utf-8")), by_split(results[DEFAULT_CONFIG])
+        )
     paths = write_reports(report, format_markdown(report, gate), Path(args.out))
     print(format_table(report))
     if not args.quiet:
         _print_failures(report["failures"])
     if args.update_expected:
-        Path(args.expected).write_text(json.dumps(expected_figures(by_split(results[DEFAULT_CONFIG]), settings), indent=2) + "\n", encoding="utf-8")
+        Path(args.expected).write_text(
+            json.dumps(expected_figures(by_split(results[DEFAULT_CONFIG]), settings), indent=2) + "\n", encoding="utf-8"
+        )
         print(f"wrote {args.expected}")
     print("reports: " + ", ".join(str(p) for p in paths))
     if gate:
@@ -405,7 +489,9 @@ def _parse_configs(text: str) -> dict[str, dict]:
     names = [n.strip() for n in text.split(",") if n.strip()]
     unknown = [n for n in names if n not in CONFIGS]
     if unknown or not names:
-        raise AssistantError(f"Unknown configuration(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(CONFIGS)}.")
+        raise AssistantError(
+            f"Unknown configuration(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(CONFIGS)}."
+        )
     return {n: CONFIGS[n] for n in names}
 
 
@@ -417,8 +503,7 @@ def _parse_sweep(text: str, settings) -> tuple[str, list]:
     return name, [getattr(settings.with_overrides(**{name: v.strip()}), name) for v in values.split(",") if v.strip()]
 
 
-def _run_sweep(assistant, items: list[dict], args, settings) -> int:
-    name, values = _parse_sweep(args.sweep, settings)
+def _run_sweep(assistant, items: list[dict], name: str, values: list, args) -> int:
     found = sweep(assistant, items, name, values, args.split, progress=not args.quiet)
     rows = ("n", *GATED, "false_refusals", "missed_refusals", "answer_chars_median")
     print(f"sweep of {name} on split {args.split} ({DEFAULT_CONFIG})")
@@ -427,7 +512,10 @@ def _run_sweep(assistant, items: list[dict], args, settings) -> int:
         print(f"{row:<22}" + "".join(f"{_fmt(metrics.get(row)):>9}" for metrics in found.values()))
     Path(args.out).mkdir(parents=True, exist_ok=True)
     path = Path(args.out) / f"sweep-{name}-{dt.date.today().isoformat()}.json"
-    path.write_text(json.dumps({"setting": name, "split": args.split, "results": _rounded(found)}, indent=1) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps({"setting": name, "split": args.split, "results": _rounded(found)}, indent=1) + "\n",
+        encoding="utf-8",
+    )
     print(f"report: {path}")
     return 0
 

@@ -84,7 +84,9 @@ def ranking_scores(qrels: Mapping[str, Mapping[str, int]], run: Mapping[str, lis
     ranked = {q: {doc: 1.0 / rank for rank, doc in enumerate(dict.fromkeys(run.get(q, [])), 1)} for q in qids}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # numba's type-safety chatter
-        scores = evaluate(Qrels({q: dict(qrels[q]) for q in qids}), Run(ranked), list(RANKING_METRICS.values()), return_mean=False)
+        scores = evaluate(
+            Qrels({q: dict(qrels[q]) for q in qids}), Run(ranked), list(RANKING_METRICS.values()), return_mean=False
+        )
     return {q: {name: float(scores[metric][i]) for name, metric in RANKING_METRICS.items()} for i, q in enumerate(qids)}
 
 

@@ -1,0 +1,240 @@
+"""The evaluation: metric helpers on hand-made inputs, the regression gate on the seed index, the CLI."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from assistant import metrics as m
+from assistant.evaluation import (
+    CONFIGS,
+    DEFAULT_CONFIG,
+    GATED,
+    ItemResult,
+    by_split,
+    evaluate,
+    load_gold,
+    regressions,
+    summarize,
+    sweep,
+)
+from assistant.types import Chunk
+
+ROOT = Path(__file__).parents[1]
+GOLD = ROOT / "evals" / "gold.jsonl"
+EXPECTED = ROOT / "evals" / "expected.json"
+
+
+# --- metric helpers, exact values -------------------------------------------------------
+
+
+def test_normalize_answer_is_squads():
+    assert m.normalize_answer("The Cat's  hat, a Dog!") == "cats hat dog"
+    assert m.normalize_answer("An apple\tthe\nend.") == "apple end"
+    assert m.normalize_answer("theme anthem") == "theme anthem"  # articles only as whole words
+
+
+def test_token_f1_exact_values():
+    prediction = "Russia rehabilitated him in June 2001 [1]"
+    clean = m.strip_citation_marks(prediction)
+    assert clean == "Russia rehabilitated him in June 2001"
+    # 6 predicted tokens, 3 gold, 2 shared: P = 1/3, R = 2/3, F1 = 4/9
+    assert m.token_f1(clean, "16 June 2001") == pytest.approx(4 / 9)
+    # against "June 2001": P = 1/3, R = 1, F1 = 1/2; the best accepted answer counts
+    assert m.best_f1(clean, ["16 June 2001", "June 2001"]) == pytest.approx(0.5)
+    assert m.token_f1("June, 2001.", "june 2001") == 1.0
+    assert m.token_f1("the", "a") == 1.0  # both normalise to nothing, as in SQuAD
+    assert m.token_f1("Stalin", "") == 0.0
+    assert m.best_f1("anything", []) == 0.0
+
+
+def test_contains_answer_ignores_case():
+    assert m.contains_answer("He died in MARCH 1953.", ["march 1953"])
+    assert not m.contains_answer("He died in 1954.", ["1953", "March"])
+
+
+def test_spans_overlap_is_half_open():
+    assert m.spans_overlap(0, 6, 5, 10)
+    assert not m.spans_overlap(0, 5, 5, 10)  # touching is not overlapping
+    assert m.spans_overlap(3, 4, 0, 10)
+
+
+def _chunk(cid: str, doc: str, start: int, end: int) -> Chunk:
+    return Chunk(cid, doc, (), start, end, "x" * (end - start))
+
+
+def test_qrels_come_from_overlapping_chunks():
+    chunks = [
+        _chunk("c1", "a", 0, 100),
+        _chunk("c2", "a", 90, 200),
+        _chunk("c3", "a", 200, 300),
+        _chunk("c4", "b", 0, 100),
+    ]
+    evidence = {
+        "q1": [{"doc_id": "a", "start": 95, "end": 120}],  # inside the overlap of c1 and c2
+        "q2": [{"doc_id": "b", "start": 10, "end": 20}, {"doc_id": "a", "start": 250, "end": 260}],
+        "q3": [{"doc_id": "b", "start": 100, "end": 150}],  # past the only chunk of b
+    }
+    assert m.derive_qrels(evidence, chunks) == {"q1": {"c1": 1, "c2": 1}, "q2": {"c3": 1, "c4": 1}, "q3": {}}
+
+
+def test_ranking_scores_from_ranx():
+    qrels = {"q1": {"c2": 1}, "q2": {"c1": 1, "c3": 1}, "q3": {"c9": 1}}
+    run = {"q1": ["c1", "c2", "c3"], "q2": ["c3", "c1"], "q3": []}
+    scores = m.ranking_scores(qrels, run)
+    assert scores["q1"] == pytest.approx({"hit@1": 0.0, "hit@5": 1.0, "mrr@10": 0.5, "ndcg@10": 1 / math.log2(3)})
+    assert scores["q2"] == pytest.approx({"hit@1": 1.0, "hit@5": 1.0, "mrr@10": 1.0, "ndcg@10": 1.0})
+    assert scores["q3"] == {"hit@1": 0.0, "hit@5": 0.0, "mrr@10": 0.0, "ndcg@10": 0.0}
+
+
+def test_refusal_precision_and_recall():
+    # positive class: should refuse. One hit, one false refusal, one missed refusal.
+    scores = m.refusal_scores([True, True, False, False, False], [True, False, True, False, False])
+    assert scores == {"refusal_precision": 0.5, "refusal_recall": 0.5, "false_refusals": 1, "missed_refusals": 1}
+    assert m.refusal_scores([False, True], [False, True])["refusal_precision"] == 1.0
+    undefined = m.refusal_scores([False], [False])
+    assert undefined["refusal_precision"] is None and undefined["refusal_recall"] is None
+
+
+def test_percentile_matches_numpy():
+    import numpy as np
+
+    values = [12.0, 3.0, 7.0, 40.0, 5.0]
+    for q in (0, 50, 95, 100):
+        assert m.percentile(values, q) == pytest.approx(float(np.percentile(values, q)))
+    assert m.percentile([], 50) is None
+
+
+def _result(rid, split="test", answerable=True, abstained=False, correct=True, citation_ok=True, **kw) -> ItemResult:
+    base = dict(
+        id=rid, split=split, type="when", style="plain", answerable=answerable, history=(), question="?",
+        answers=("1953",) if answerable else (), text="In 1953. [1]" if not abstained else "no", abstained=abstained,
+        citations=(), retrieved=(), latency_ms=10.0, correct=correct, f1=0.5 if correct else 0.0,
+        citation_ok=citation_ok if answerable and not abstained else None,
+        ranking={"hit@1": 1.0, "hit@5": 1.0, "mrr@10": 1.0, "ndcg@10": 1.0} if answerable else None,
+    )  # fmt: skip
+    return ItemResult(**{**base, **kw})
+
+
+def test_summarize_counts_each_metric_over_its_own_items():
+    results = [
+        _result("q1"),
+        _result("q2", correct=False, citation_ok=False, latency_ms=30.0),
+        _result("q3", abstained=True, correct=False),  # false refusal
+        _result("q4", answerable=False, abstained=True, correct=True),
+        _result("q5", answerable=False, abstained=False, correct=False),  # missed refusal
+    ]
+    s = summarize(results)
+    assert (s["n"], s["answerable"], s["unanswerable"]) == (5, 3, 2)
+    assert s["accuracy"] == pytest.approx(1 / 3)
+    assert s["overall_accuracy"] == pytest.approx(2 / 5)
+    assert s["citation_correctness"] == pytest.approx(1 / 2)  # over the two answered answerable items
+    assert s["f1"] == pytest.approx(0.5 / 3)
+    assert (s["refusal_precision"], s["refusal_recall"]) == (0.5, 0.5)
+    assert (s["false_refusals"], s["missed_refusals"]) == (1, 1)
+    assert s["latency_p50_ms"] == 10.0
+    assert [r.problems for r in results] == [
+        [], ["wrong answer", "citation misses evidence"], ["false refusal"], [], ["missed refusal"]
+    ]  # fmt: skip
+    assert set(by_split(results + [_result("q6", split="tune")])) == {"tune", "test"}
+
+
+def test_regressions_respect_the_tolerance():
+    expected = {
+        "tolerance": 0.02,
+        "gated": ["accuracy", "refusal_recall"],
+        "splits": {"test": {"accuracy": 0.80, "refusal_recall": 0.5}},
+    }
+    assert regressions(expected, {"test": {"accuracy": 0.785, "refusal_recall": 0.9}}) == []
+    assert len(regressions(expected, {"test": {"accuracy": 0.77, "refusal_recall": 0.5}})) == 1
+    assert len(regressions(expected, {"test": {"accuracy": 0.9, "refusal_recall": None}})) == 1
+    assert regressions(expected, {"tune": {"accuracy": 0.0}}) == []  # a split that did not run is not judged
+
+
+# --- on the seed index ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def assistant(seed_settings):
+    from assistant import Assistant
+
+    return Assistant.load(seed_settings.index_dir, seed_settings)
+
+
+@pytest.fixture(scope="module")
+def gold() -> list[dict]:
+    return load_gold(GOLD)
+
+
+@pytest.fixture(scope="module")
+def default_results(assistant, gold):
+    return evaluate(assistant, gold, {DEFAULT_CONFIG: CONFIGS[DEFAULT_CONFIG]})[DEFAULT_CONFIG]
+
+
+def test_every_answerable_item_has_relevant_chunks(assistant, gold):
+    evidence = {it["id"]: it["evidence"] for it in gold if it["answerable"]}
+    qrels = m.derive_qrels(evidence, assistant.index.chunks)
+    assert [q for q, rel in qrels.items() if not rel] == []
+
+
+@pytest.mark.slow
+def test_default_configuration_holds_the_expected_figures(default_results):
+    expected = json.loads(EXPECTED.read_text(encoding="utf-8"))
+    assert expected["config"] == DEFAULT_CONFIG and set(expected["splits"]) == {"tune", "test"}
+    assert set(expected["gated"]) <= set(GATED) and 0 < expected["tolerance"] <= 0.05
+    actual = by_split(default_results)
+    print(json.dumps({s: {k: actual[s][k] for k in expected["gated"]} for s in actual}, indent=1))
+    assert regressions(expected, actual) == []
+
+
+def test_conversations_are_asked_with_their_history(default_results, gold):
+    by_id = {r.id: r for r in default_results}
+    conversations = [it for it in gold if it["history"]]
+    assert conversations and all(by_id[it["id"]].history == tuple(it["history"]) for it in conversations)
+    assert all(r.retrieved for r in default_results if r.answerable)
+
+
+def _small_gold(tmp_path: Path, gold: list[dict]) -> Path:
+    """Six items: three tune, three test, two conversations, two unanswerable questions."""
+    keep = {"q001", "q004", "q091", "q104", "q113", "q116"}
+    path = tmp_path / "small.jsonl"
+    path.write_text("".join(json.dumps(it) + "\n" for it in gold if it["id"] in keep), encoding="utf-8")
+    return path
+
+
+@pytest.mark.slow
+def test_cli_compares_configurations_and_writes_reports(cli_env, seed_settings, gold, capsys):
+    from assistant.cli import main
+
+    small, out, expected = _small_gold(cli_env, gold), cli_env / "reports", cli_env / "expected.json"
+    args = ["eval", "--index", str(seed_settings.index_dir), "--corpus", str(seed_settings.corpus_dir)]
+    args += ["--gold", str(small), "--out", str(out), "--expected", str(expected), "--quiet"]
+    assert main([*args, "--update-expected"]) == 0
+    figures = json.loads(expected.read_text(encoding="utf-8"))
+    assert set(figures["splits"]) == {"tune", "test"} and figures["splits"]["tune"]["n"] == 3
+
+    assert main(args) == 0  # the same run against its own figures passes the gate
+    printed = capsys.readouterr().out
+    assert "gate: every gated metric within" in printed
+    assert all(name in printed for name in CONFIGS)
+    reports = sorted(p.name for p in out.iterdir())
+    assert "eval-latest.md" in reports and any(p.endswith(".json") for p in reports)
+    report = json.loads(next(out.glob("eval-*.json")).read_text(encoding="utf-8"))
+    assert set(report["configs"]) == set(CONFIGS)
+    assert all(set(c["splits"]) == {"tune", "test"} for c in report["configs"].values())
+    markdown = (out / "eval-latest.md").read_text(encoding="utf-8")
+    failed = {f["id"] for f in report["failures"]}
+    assert all(f"### {fid} " in markdown for fid in failed)
+    assert failed == {r["id"] for r in report["items"][DEFAULT_CONFIG] if not r["correct"] or r["citation_ok"] is False}
+
+
+def test_sweep_reports_metrics_per_value(assistant, gold):
+    items = [it for it in gold if it["id"] in {"q001", "q004", "q113", "q117"}]  # two answerable, two not
+    found = sweep(assistant, items, "min_answer_score", [0.0, 1000.0], split="all")
+    assert list(found) == ["0.0", "1000.0"]
+    never = found["1000.0"]  # no sentence scores that high: everything is refused
+    assert never["refusal_recall"] == 1.0 and never["accuracy"] == 0.0 and never["false_refusals"] == 2
+    assert found["0.0"]["false_refusals"] <= never["false_refusals"]
