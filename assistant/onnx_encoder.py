@@ -40,18 +40,22 @@ class OnnxEncoder:
         self.input_names = [i.name for i in session.get_inputs()]
 
     @classmethod
-    def for_model(cls, encoder, quantized: bool = False, threads: int | None = None) -> OnnxEncoder:
-        """The ONNX encoder for an `Encoder`'s model, exporting (once) if no valid cached export exists."""
+    def for_model(cls, encoder, quantized: bool = False, threads: int | None = None, spin: bool = False) -> OnnxEncoder:
+        """The ONNX encoder for an `Encoder`'s model, exporting (once) if no valid cached export exists.
+
+        threads and spin tune onnxruntime's intra-op pool; the defaults measured best for single queries.
+        """
         ort = _import_onnxruntime()
         folder = export_folder(encoder)
         name = "model-int8.onnx" if quantized else "model.onnx"
-        loaded = _load_checked(ort, folder, name, threads)
+        options = _session_options(ort, threads, spin)
+        loaded = _load_checked(ort, folder, name, options)
         if loaded is None:
             with _export_lock(folder):
-                loaded = _load_checked(ort, folder, name, threads)  # another process may have just made it
+                loaded = _load_checked(ort, folder, name, options)  # another process may have just made it
                 if loaded is None:
                     _export(encoder, folder, quantized)
-                    loaded = _load_checked(ort, folder, name, threads, raise_errors=True)
+                    loaded = _load_checked(ort, folder, name, options, raise_errors=True)
         session, meta = loaded
         return cls(session, _tokenizer(folder / "tokenizer.json", meta), meta)
 
@@ -124,10 +128,12 @@ def _import_onnxruntime():
     return onnxruntime
 
 
-def _session_options(ort, threads: int | None):
+def _session_options(ort, threads: int | None, spin: bool):
     options = ort.SessionOptions()
-    # 2 threads beat 1 for a single short query on the 2-core machine this was measured on (evals/bench_encoder.py).
+    # All cores without spin-waiting gave the fastest single queries on a busy 2-core machine; spinning
+    # workers fight the other threads for the cores (see evals/bench_encoder.py).
     options.intra_op_num_threads = threads or os.cpu_count() or 2
+    options.add_session_config_entry("session.intra_op.allow_spinning", "1" if spin else "0")
     options.inter_op_num_threads = 1
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
@@ -135,7 +141,7 @@ def _session_options(ort, threads: int | None):
     return options
 
 
-def _load_checked(ort, folder: Path, name: str, threads: int | None, raise_errors: bool = False):
+def _load_checked(ort, folder: Path, name: str, options, raise_errors: bool = False):
     """(session, meta) when the export is complete, matches its checksum and loads; else None (or raise)."""
     try:
         meta = json.loads((folder / "export.json").read_text(encoding="utf-8"))
@@ -144,7 +150,7 @@ def _load_checked(ort, folder: Path, name: str, threads: int | None, raise_error
         data = (folder / name).read_bytes()
         if hashlib.sha256(data).hexdigest() != (folder / f"{name}.sha256").read_text().strip():
             raise ValueError(f"{name} does not match its checksum")
-        session = ort.InferenceSession(data, _session_options(ort, threads), providers=["CPUExecutionProvider"])
+        session = ort.InferenceSession(data, options, providers=["CPUExecutionProvider"])
         if "last_hidden_state" not in [o.name for o in session.get_outputs()]:
             raise ValueError(f"{name} has no last_hidden_state output")
         return session, meta
@@ -179,7 +185,7 @@ def _export(encoder, folder: Path, quantized: bool) -> None:
         stale.unlink(missing_ok=True)
     ort = _import_onnxruntime()
     try:
-        if _load_checked(ort, folder, "model.onnx", 1) is None:
+        if _load_checked(ort, folder, "model.onnx", _session_options(ort, 1, False)) is None:
             _export_fp32(encoder, folder)
         if quantized:
             _quantize(folder)

@@ -4,8 +4,8 @@ Usage: python evals/bench_encoder.py [--queries 200] [--chunks 64] [--cache-dir 
 
 Prints, per backend: in-process load time, single-query latency (median, p95) over short questions after a
 warm-up, chunk throughput at batch 16 for 128- and 256-token chunks, and cosine to the torch vectors; then
-single-query latency with 1 vs 2 onnxruntime threads, and a cold start (fresh interpreter: import, load,
-encode one query). Backends take turns query by query and batch by batch, so a busy machine slows all
+onnxruntime's intra-op pool (1 thread, all cores spinning, all cores not spinning), and a cold start (fresh interpreter: import, load,
+encode one query). Backends take turns (blocks of 20 queries, single batches), so a busy machine slows all
 alike; the absolute numbers still depend on the machine and its load, and nothing here asserts a threshold.
 """
 
@@ -51,18 +51,25 @@ def token_chunks(tokenizer_path: Path, size: int, count: int) -> list[str]:
     return [text[offsets[i][0] : offsets[i + pieces - 1][1]] for i in range(0, stride * count, stride)]
 
 
-def query_latencies(encoders: dict, queries: list[str], warmup: int = 10) -> dict[str, list[float]]:
-    """Seconds per single-query encode for each encoder, taking turns so machine load hits all alike."""
+def query_latencies(encoders: dict, queries: list[str], warmup: int = 10, block: int = 20) -> dict[str, list[float]]:
+    """Seconds per single-query encode for each encoder, taking turns in blocks so machine load hits all alike."""
     for encode in encoders.values():
         for q in queries[:warmup]:
             encode([q])
     times = {name: [] for name in encoders}
-    for q in queries:
+    for i in range(0, len(queries), block):
         for name, encode in encoders.items():
-            start = time.perf_counter()
-            encode([q])
-            times[name].append(time.perf_counter() - start)
+            settle()
+            for q in queries[i : i + block]:
+                start = time.perf_counter()
+                encode([q])
+                times[name].append(time.perf_counter() - start)
     return times
+
+
+def settle() -> None:
+    """Let the previous backend's worker threads stop spin-waiting before the next one is timed."""
+    time.sleep(0.2)
 
 
 def throughput(encoders: dict, chunks: list[str]) -> dict[str, tuple[float, np.ndarray]]:
@@ -73,6 +80,7 @@ def throughput(encoders: dict, chunks: list[str]) -> dict[str, tuple[float, np.n
     vectors = {name: [] for name in encoders}
     for i in range(0, len(chunks), BATCH):
         for name, encode in encoders.items():
+            settle()
             start = time.perf_counter()
             vectors[name].append(encode(chunks[i : i + BATCH]))
             seconds[name] += time.perf_counter() - start
@@ -141,16 +149,25 @@ def main(argv: list[str] | None = None) -> None:
         cosines = (vectors * reference).sum(axis=1)
         print(f"{row} {cosines.min():>8.4f} {cosines.mean():>9.4f}", flush=True)
 
-    print("\nsingle-query latency by onnxruntime intra-op threads, median / p95 ms")
+    print("\nonnxruntime intra-op pool: single query median / p95 ms, 256-token chunks/s")
+    cores = os.cpu_count() or 2
+    pools = {
+        "1 thread": (1, False),
+        f"{cores} threads, spinning": (cores, True),
+        f"{cores} threads, no spinning": (cores, False),
+    }
     sessions = {
-        f"{backend}, {threads} thread{'s' * (threads > 1)}": OnnxEncoder.for_model(
-            encoders[backend], quantized=backend == "onnx-int8", threads=threads
+        f"{backend}, {pool}": OnnxEncoder.for_model(
+            encoders[backend], quantized=backend == "onnx-int8", threads=threads, spin=spin
         ).encode
         for backend in ("onnx", "onnx-int8")
-        for threads in (1, 2)
+        for pool, (threads, spin) in pools.items()
     }
-    for name, lat in query_latencies(sessions, queries).items():
-        print(f"  {name:<20} {ms(statistics.median(lat)):>6} / {ms(np.percentile(lat, 95))}")
+    pool_latencies = query_latencies(sessions, queries)
+    pool_runs = throughput(sessions, chunks[256])
+    for name, lat in pool_latencies.items():
+        rate = len(chunks[256]) / pool_runs[name][0]
+        print(f"  {name:<34} {ms(statistics.median(lat)):>6} / {ms(np.percentile(lat, 95)):>6}   {rate:>5.1f}")
 
     if not args.no_cold:
         print("\ncold start: fresh interpreter, import + load + one query (s)")
