@@ -207,7 +207,12 @@ _histories = st.lists(
 )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=40,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(question=_questions, history=_histories)
 def test_random_input_never_breaks_ask(assistant, question, history):
     answer = assistant.ask(question, history=history)
