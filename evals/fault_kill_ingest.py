@@ -163,8 +163,9 @@ def child_env(settings) -> dict:
     return env
 
 
-def writing_now(index_dir: Path) -> bool:
-    return any(index_dir.glob(".tmp-*"))
+def writing_now(index_dir: Path, pid: int) -> bool:
+    """Whether this ingest's own temp build exists (a killed one's may still lie there until the next cleans up)."""
+    return any(index_dir.glob(f".tmp-build-*-{pid}-*"))
 
 
 def timed_ingest(settings) -> tuple[float, float]:
@@ -181,7 +182,7 @@ def timed_ingest(settings) -> tuple[float, float]:
     )
     write_began = None
     while proc.poll() is None:
-        if write_began is None and writing_now(settings.index_dir):
+        if write_began is None and writing_now(settings.index_dir, proc.pid):
             write_began = time.monotonic()
         time.sleep(0.002)
     ended = time.monotonic()
@@ -206,7 +207,9 @@ def kill_round(
     )
     started = time.monotonic()
     if strategy == "while-writing":
-        while not writing_now(settings.index_dir) and proc.poll() is None and time.monotonic() - started < 600:
+        while (
+            not writing_now(settings.index_dir, proc.pid) and proc.poll() is None and time.monotonic() - started < 600
+        ):
             time.sleep(0.001)
         base, delay = time.monotonic(), rng.uniform(0, writing * 1.2)
     else:
@@ -215,7 +218,7 @@ def kill_round(
     while proc.poll() is None and time.monotonic() - base < delay:
         time.sleep(0.001)
     killed = proc.poll() is None
-    in_write = writing_now(settings.index_dir)
+    in_write = writing_now(settings.index_dir, proc.pid)
     if killed:
         os.killpg(proc.pid, signal.SIGKILL)  # the ingest and anything it started
     proc.wait()
@@ -340,6 +343,8 @@ def markdown(figures: dict, rounds: int, seed: int) -> str:
         if not figures["errors"]
         else "**Failures:** " + "; ".join(f"round {r.number}: {r.error}" for r in figures["errors"]),
         "",
+        f"{sum(bool(r.leftovers) for r in figures['rounds'])} kills left a temp build folder or CURRENT.tmp behind; the next "
+        "ingest removed it before starting (it never counts as an index). "
         f"A clean ingest afterwards {'succeeded' if figures['final_ingest_ok'] else 'FAILED'}; build folders: "
         f"{figures['builds_before_cleanup']} before it, {figures['builds_after_cleanup']} after (the live one and "
         f"the one before are kept); temp leftovers after it: {figures['leftovers_after_cleanup'] or 'none'}.",
