@@ -178,6 +178,17 @@ def test_a_script_tag_never_reaches_the_answer(assistant):
     assert "2001" in answer.text
 
 
+def test_lone_surrogates_are_dropped_not_fatal(assistant):
+    # JSON from a browser can carry "\ud800", which Python decodes to a lone surrogate the tokenizer rejects.
+    answer = assistant.ask("When was Trotsky\ud800 rehabilitated?")
+    assert "2001" in answer.text
+    answer = assistant.ask(
+        "Where?", history=[{"role": "user", "content": "Who called \udc80 for Charents' rehabilitation?"}]
+    )
+    assert isinstance(answer, Answer) and answer.text
+    check_citations(assistant, answer)
+
+
 @pytest.mark.parametrize("question", ["Когда реабилитировали Троцкого?", "Quand Trotsky a-t-il été réhabilité ?"])
 def test_another_language_gets_an_answer_or_a_refusal(assistant, question):
     answer = assistant.ask(question)
@@ -190,6 +201,9 @@ def test_another_language_gets_an_answer_or_a_refusal(assistant, question):
 _pieces = st.one_of(
     st.text(max_size=40),
     st.text(alphabet=st.characters(codec="utf-8", categories=["Cc", "Cf", "Zs", "Zl", "Zp", "So", "Mn"]), max_size=20),
+    st.text(
+        alphabet=st.characters(categories=["Cs"]), min_size=1, max_size=3
+    ),  # lone surrogates, as a browser can send
     st.sampled_from(
         ["<b>", "</b>", "<script>alert(1)</script>", "&amp;", "**", "[1]", "[](http://x)", "```", "\\", "{{", "%s"]
     ),
