@@ -3,26 +3,30 @@
 No language model: explicit rules decide whether a question leans on earlier turns.
 A question is a follow-up when it
   1. opens with a connective ("and", "also", "so", "what about", "how about", "then"), or
-  2. refers back with a pronoun or demonstrative ("he", "his", "they", "them", "it", "that", "there"), or
-  3. is elliptical: fewer than two content words ("Where?", "And why?", "When exactly?").
+  2. names nothing of its own (no capitalised name after its first word) and either
+     a. refers back with a pronoun or demonstrative ("he", "his", "they", "it", "that", "there"), or
+     b. is elliptical: fewer than two content words ("Where?", "When exactly?").
 Otherwise it stands alone and the history is ignored, so an unrelated new question is not
-polluted by the previous topic.
+polluted by the previous topic ("When did Khrushchev deliver his speech?" names its subject).
 """
 
 from __future__ import annotations
 
 import re
 
-from .text import STOPWORDS, words
+from .text import STOPWORDS, plain_text, words
 
 _CONNECTIVE = re.compile(r"^\s*(?:and|also|so|then|but|what about|how about|and what about|ok(?:ay)?|and then)\b", re.I)
 _ANAPHORS = frozenset(
     "he him his himself she her hers herself they them their theirs themselves it its itself "
-    "this that these those there then such the latter former".split()
+    "this that these those there then such latter".split()
 )
 # Pronouns that are fine in a standalone question ("What is it called when...") are rare here; keep it simple.
 _GENERIC = frozenset("happen happened happen about exactly precisely really again more detail details".split())
 MAX_TURNS_BACK = 2
+MAX_TURN_CHARS = 1000  # an earlier question is cut to this before it joins the query
+_NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-ZА-ЯЁ][\w’'-]+")
+_EXISTENTIAL = re.compile(r"\bthere\s+(?:is|are|was|were|be)\b|\b(?:is|are|was|were)\s+there\b", re.I)
 
 
 def content_words(question: str) -> list[str]:
@@ -31,14 +35,14 @@ def content_words(question: str) -> list[str]:
 
 def is_followup(question: str) -> bool:
     """Whether a question needs earlier turns to be understood (rules in the module docstring)."""
-    tokens = words(question)
+    tokens = words(_EXISTENTIAL.sub(" ", question))
     if not tokens:
         return False
     if _CONNECTIVE.match(question):
         return True
-    if any(t in _ANAPHORS for t in tokens):
-        return True
-    return len(content_words(question)) < 2
+    if _NAME.search(question):
+        return False
+    return any(t in _ANAPHORS for t in tokens) or len(content_words(question)) < 2
 
 
 def earlier_questions(history: list[dict] | None) -> list[str]:
@@ -48,7 +52,7 @@ def earlier_questions(history: list[dict] | None) -> list[str]:
         if isinstance(turn, dict) and turn.get("role") == "user":
             content = turn.get("content")
             if isinstance(content, str) and content.strip():
-                out.append(content.strip())
+                out.append(plain_text(content)[:MAX_TURN_CHARS])
     return out
 
 

@@ -19,7 +19,7 @@ from .embedding import Encoder
 from .errors import AssistantError
 from .index import IndexData, load_index
 from .retrieval import search
-from .text import STOPWORDS, terms, words
+from .text import STOPWORDS, plain_text, terms, words
 from .types import Answer, Document, Hit
 
 OFF_TOPIC_SIMILARITY = 0.45  # below this, a question mostly in words the corpus lacks is off topic
@@ -100,8 +100,7 @@ class Assistant:
         """Plain text of bounded length: control and invisible characters dropped."""
         if not isinstance(question, str):
             question = "" if question is None else str(question)
-        text = unicodedata.normalize("NFC", _INVISIBLE.sub(" ", question))
-        text = " ".join(text.split())
+        text = plain_text(unicodedata.normalize("NFC", _INVISIBLE.sub(" ", question)))
         limit = self.settings.max_question_chars
         if len(text) > limit:
             return text[:limit], f"Your question was shortened to its first {limit} characters."

@@ -38,3 +38,8 @@ def terms(text: str) -> list[str]:
     """Stemmed content words, the unit of BM25 and of term overlap."""
     kept = [w for w in words(text) if w not in STOPWORDS]
     return _stemmer().stemWords(kept) if kept else []
+
+
+def plain_text(text: str) -> str:
+    """Text safe for every later stage: lone surrogates (from broken JSON) replaced, spaces collapsed."""
+    return " ".join(text.encode("utf-8", "replace").decode("utf-8").split())
