@@ -50,7 +50,7 @@ sys.exit(main(sys.argv[3:]))
 RLIMIT_CASES = [  # (what fills up, bytes, the stage at which the limit is set, start with an empty cache)
     ("embedding cache", 30_000, "start", True),
     ("document store", 1_000, "write_index", False),
-    ("chunk store", 12_000, "write_index", False),
+    ("chunk store", 10_000, "write_index", False),
     ("sentence vectors", 50_000, "write_index", False),
     ("FAISS file", 4_000, "_write_dense", False),
     ("BM25 files", 1_000, "_write_bm25", False),
