@@ -170,11 +170,15 @@ def test_student_asks_and_reads_the_cited_source(page, student, tmp_path):
     assert record["verdict"] == "like" and record["question"] == TROTSKY
     assert record["citations"][0]["quote"] == QUOTE and "16 June 2001" in record["answer"]
 
-    # a follow-up is read with the conversation before it; two quotes from one passage share a card
+    # a follow-up is read with the conversation before it
     ask(page, "Who advised Khrushchev on rehabilitations?")
     ask(page, "What did he denounce in 1956?")
     assert "denounced Stalin" in last_answer(page).inner_text()
+    # two quotes from one passage share a card
+    ask(page, "What happened to the Crimean Tatars?")
+    assert "[2]" in last_answer(page).inner_text()
     page.wait_for_function("document.querySelectorAll('#sources mark.quote').length >= 2")
+    assert page.locator("#sources article.source-card").count() == 1
     save_screenshot(page, tmp_path, "student.png")
 
 
