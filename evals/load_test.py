@@ -10,7 +10,7 @@ are counted apart from failures. The server's resident memory is sampled every s
     python evals/load_test.py [--seconds 120] [--clients 50] [--quick] [--index DIR] [--no-report]
 
 Passes (exit 0) with no failed request, no wrong answer and resident memory growing less than 10%
-from the first to the last minute (in a run shorter than three minutes: the first and last third).
+from the first to the last minute (in a run shorter than two minutes: the first and last third).
 A full run writes its figures to the "load" section of evals/reports/reliability.md.
 The per-session rate limit is turned off for the server it starts (ASSISTANT_RATE_LIMIT_PER_MINUTE=0):
 this measures the engine and the queue, not the limiter.
@@ -208,8 +208,8 @@ class MemorySampler(threading.Thread):
 
 
 def memory_growth(samples: list[tuple[float, int]], seconds: float) -> dict:
-    """Peak RSS in the first and in the last window (a minute, or a third of a short run)."""
-    window = 60.0 if seconds >= 180 else seconds / 3
+    """Peak RSS in the first and in the last window (a minute, or a third of a run shorter than two minutes)."""
+    window = 60.0 if seconds >= 120 else seconds / 3
     first = [rss for t, rss in samples if t < window]
     last = [rss for t, rss in samples if t >= seconds - window]
     first_peak, last_peak = max(first), max(last)
@@ -220,6 +220,7 @@ def memory_growth(samples: list[tuple[float, int]], seconds: float) -> dict:
         "growth_pct": 100.0 * (last_peak - first_peak) / first_peak,
         "start_mib": samples[0][1] / 2**20,
         "end_mib": samples[-1][1] / 2**20,
+        "timeline": [(t, rss / 2**20) for t, rss in samples[:: max(1, len(samples) // 12)]],
     }
 
 
@@ -357,7 +358,9 @@ def markdown(f: dict, command: str) -> str:
         "",
         f"Resident memory of the server: {m['start_mib']:.0f} MiB at the start, peak {m['first_mib']:.0f} MiB in the "
         f"first {m['window_s']:.0f} s and {m['last_mib']:.0f} MiB in the last {m['window_s']:.0f} s: "
-        f"growth {m['growth_pct']:+.1f}% (limit 10%); {m['end_mib']:.0f} MiB at the end.",
+        f"growth {m['growth_pct']:+.1f}% (limit 10%); {m['end_mib']:.0f} MiB at the end. Over the run: "
+        + ", ".join(f"{mib:.0f} MiB at {t:.0f} s" for t, mib in m["timeline"])
+        + ".",
     ]
     if f["problems"]:
         lines += ["", "First problems seen:", "", *[f"- {p}" for p in f["problems"]]]
