@@ -66,6 +66,12 @@ class Run:
     items: list[dict]
     work: Path
     results: dict = field(default_factory=dict)
+    paths: list[Path] = field(default_factory=list)  # the report files, rewritten after every part
+
+    def save(self) -> None:
+        from .bench_report import write_report
+
+        write_report(self.results, self.paths)
 
     def index_for(self, size: int) -> Path:
         return self.work / f"index-{size}"
@@ -132,7 +138,6 @@ def _ints(text: str) -> tuple[int, ...]:
 
 def run(args, settings) -> int:
     """The `assistant bench` command."""
-    from .bench_report import write_report
     from .evaluation import load_gold
 
     plan = make_plan(args, settings)
@@ -159,7 +164,7 @@ def run(args, settings) -> int:
             "threads": plan.threads,
         },
     }
-    paths = report_paths(plan, bench.results["created"])
+    bench.paths = paths = report_paths(plan, bench.results["created"])
     steps = [
         ("ingest", measure_ingest),
         ("cold_start", measure_cold_start),
@@ -177,9 +182,9 @@ def run(args, settings) -> int:
             except StepFailed as exc:
                 bench.results[name] = {"error": str(exc)}
             bench.results.setdefault("step_seconds", {})[name] = round(time.perf_counter() - started, 1)
-            write_report(bench.results, paths)
+            bench.save()
         bench.results["machine"]["load_average_end"] = list(os.getloadavg())
-        write_report(bench.results, paths)
+        bench.save()
     finally:
         if plan.keep:
             _log(f"scratch folder kept: {work}")
@@ -334,14 +339,28 @@ answer = a.ask(sys.argv[2])
 t2 = time.perf_counter()
 print("@@ANSWERED", flush=True)
 print(json.dumps({"import_and_load_s": t1 - t0, "first_ask_ms": (t2 - t1) * 1000, "abstained": answer.abstained,
-                  "text": answer.text, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}), flush=True)
+                  "text": answer.text, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "heavy_modules": [m for m in sys.argv[3].split(",") if m in sys.modules]}), flush=True)
+"""
+HEAVY_MODULES = ("numpy", "faiss", "bm25s", "onnxruntime", "torch", "transformers", "sentence_transformers")
+IMPORT_CODE = """
+import json, sys, time
+took = {}
+for name in sys.argv[1].split(","):
+    started = time.perf_counter()
+    __import__(name)
+    took[name] = time.perf_counter() - started
+print(json.dumps(took), flush=True)
 """
 
 
 def measure_cold_start(bench: Run) -> dict:
     """Process start to first answer, in fresh interpreters, with a built index."""
     runs = [_cold_start_once(bench) for _ in range(bench.plan.cold_runs)]
+    imports = [_import_costs() for _ in range(2)]
     return {
+        "heavy_modules": runs[-1]["heavy_modules"],
+        "import_s": {name: stats(i[name] for i in imports) for name in HEAVY_MODULES},
         "question": COLD_QUESTION,
         "total_s": stats(r["total_s"] for r in runs),
         "import_and_load_s": stats(r["import_and_load_s"] for r in runs),
@@ -352,11 +371,31 @@ def measure_cold_start(bench: Run) -> dict:
     }
 
 
+def _import_costs() -> dict:
+    """Seconds to import each heavy library in a fresh interpreter, in order (each after the ones before)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", IMPORT_CODE, ",".join(HEAVY_MODULES)],
+        capture_output=True,
+        text=True,
+        env=child_env_plain(),
+    )
+    if proc.returncode != 0:
+        raise StepFailed(f"timing imports failed: {proc.stderr[-300:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def child_env_plain() -> dict:
+    from .config import set_offline_environment
+
+    set_offline_environment()
+    return dict(os.environ)
+
+
 def _cold_start_once(bench: Run) -> dict:
     env = child_env(bench.settings, index_dir=bench.seed_index)
     started = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-c", COLD_CODE, str(bench.seed_index), COLD_QUESTION],
+        [sys.executable, "-c", COLD_CODE, str(bench.seed_index), COLD_QUESTION, ",".join(HEAVY_MODULES)],
         env=env,
         stdout=subprocess.PIPE,
         text=True,
@@ -582,7 +621,7 @@ def measure_scale(bench: Run) -> dict:
     from .embedding import Encoder
     from .synthetic import pool_size, sentence_pool
 
-    out = {"rows": {}}
+    out = bench.results["scale"] = {"rows": {}}  # filled in place, saved after every size
     seed_row = run_child("query_index", _query_params(bench, bench.seed_index), bench.settings)
     out["rows"]["seed"] = seed_row
     if not bench.plan.scale:
@@ -603,6 +642,7 @@ def measure_scale(bench: Run) -> dict:
             out["rows"][str(size)] = {"error": str(exc)}
         finally:
             shutil.rmtree(bench.work / f"scale-{size}", ignore_errors=True)
+        bench.save()
     return out
 
 
