@@ -416,6 +416,7 @@ def launch_options(settings: Settings, **overrides) -> dict:
         "ssr_mode": False,
         "pwa": False,
         "mcp_server": False,
+        "state_session_capacity": 200,  # API calls without a session each open one; keep memory flat
         "theme": theme(settings),
         "css": CSS + (KIOSK_CSS if settings.kiosk else ""),
         "favicon_path": None,
