@@ -78,8 +78,8 @@ def score_candidates(
     feature = FEATURES.get(qtype)
     total_idf = sum(idf.get(t, 1.0) for t in query_terms) or 1.0
     out, seen = [], set()
-    for rank, (hit, vectors) in enumerate(zip(hits, sentence_vectors)):
-        for sentence, vector in zip(hit.chunk.sentences, vectors):
+    for rank, (hit, vectors) in enumerate(zip(hits, sentence_vectors, strict=True)):
+        for sentence, vector in zip(hit.chunk.sentences, vectors, strict=True):
             key = (hit.chunk.doc_id, sentence.start, sentence.end)
             if key in seen or len(sentence.text) < 12 or sentence.text in skip:
                 continue

@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from .bench_probes import RESULT, rss_mb, stage_timer, stats
+from .bench_probes import RESULT, encode_threads, rss_mb, stage_timer, stats
 from .errors import AssistantError
 
 FULL_SCALE = (10_000, 100_000, 1_000_000)
@@ -448,6 +448,7 @@ def measure_queries(bench: Run) -> dict:
                                 }
                             )
     ours_results = add_ranking(ours_results, bench.items, assistant.index.chunks)
+    threads = encode_threads(assistant.encoder, [it["question"] for it in bench.items])
 
     def base_scores(rows):
         return {
@@ -462,6 +463,7 @@ def measure_queries(bench: Run) -> dict:
         "ours_ms": stats(ours_ms),
         "baseline_ms": stats(base_ms),
         "stages_ms": {k: stats(v) for k, v in stages.items()},
+        "encode_threads_ms": threads,
         "ours": {
             "all": {k: ours_all.get(k) for k in keep},
             **{s: {k: v.get(k) for k in keep} for s, v in by_split(ours_results).items()},
@@ -630,7 +632,7 @@ def measure_scale(bench: Run) -> dict:
     started = time.perf_counter()
     pool = sentence_pool(pool_size(max(bench.plan.scale)), forbidden)
     s = bench.settings
-    vectors = Encoder(s.model, s.embed_batch_size, s.ingest_encoder, s.cache_dir).encode(pool)
+    vectors = Encoder.for_ingest(s).encode(pool)
     out["pool"] = {"sentences": len(pool), "embed_s": time.perf_counter() - started, "example": pool[0]}
     (bench.work / "pool.json").write_text(json.dumps(pool), encoding="utf-8")
     np.save(bench.work / "pool.npy", vectors)

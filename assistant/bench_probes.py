@@ -66,7 +66,7 @@ def child_ingest(p: dict) -> dict:
     settings = load_settings()
     corpus, work = Path(p["corpus"]), Path(p["work"])
     started = time.perf_counter()
-    encoder = Encoder(settings.model, settings.embed_batch_size, settings.ingest_encoder, settings.cache_dir)
+    encoder = Encoder.for_ingest(settings)
     encoder.encode(["warm up"])
     model_load_s = time.perf_counter() - started
     torch_model = encoder.model if encoder.backend == "torch" else Encoder(settings.model).model
@@ -157,6 +157,26 @@ def encode_timer(encoder):
         yield times
     finally:
         del encoder.encode
+
+
+def encode_threads(encoder, questions: list[str]) -> dict:
+    """Query-encoding ms with torch's default thread count and with one thread, alternating (a contention check)."""
+    if encoder.backend != "torch":
+        return {}
+    import torch
+
+    default = torch.get_num_threads()
+    times = {default: [], 1: []}
+    try:
+        for i, question in enumerate(questions):
+            for n in (default, 1) if i % 2 == 0 else (1, default):
+                torch.set_num_threads(n)
+                started = time.perf_counter()
+                encoder.encode_query(question)
+                times[n].append((time.perf_counter() - started) * 1000)
+    finally:
+        torch.set_num_threads(default)
+    return {str(n): stats(v) for n, v in times.items()}
 
 
 @contextmanager

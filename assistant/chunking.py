@@ -9,10 +9,12 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterable
-
-from langchain_text_splitters import RecursiveCharacterTextSplitter
+from typing import TYPE_CHECKING
 
 from .types import Chunk, Document, Sentence
+
+if TYPE_CHECKING:
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 # Split after ., ! or ? (and closing quotes/brackets) when whitespace and a likely sentence start follow.
 _SENTENCE_END = re.compile(r"""[.!?]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-ZА-ЯЁ0-9])""")
@@ -51,6 +53,8 @@ def chunk_id(doc_id: str, start: int, end: int, text: str) -> str:
 
 def make_splitter(count_tokens: Callable[[str], int], max_tokens: int, overlap: int) -> RecursiveCharacterTextSplitter:
     """A recursive splitter measured in model tokens that keeps separators, so chunks stay verbatim."""
+    from langchain_text_splitters import RecursiveCharacterTextSplitter  # heavy; only ingest needs it
+
     return RecursiveCharacterTextSplitter(
         chunk_size=max_tokens,
         chunk_overlap=min(overlap, max_tokens // 2),

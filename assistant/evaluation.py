@@ -394,6 +394,7 @@ def _settings_summary(settings) -> dict:
     names = (
         "model",
         "encoder",
+        "ingest_encoder",
         "chunk_tokens",
         "chunk_overlap",
         "top_k",

@@ -33,7 +33,14 @@ from .chunking import chunk_document
 from .config import Settings
 from .corpus import Skipped, corpus_files, file_hash, load_corpus
 from .embedding import EmbeddingCache, Encoder, embed_with_cache
-from .errors import AssistantError, CorpusError, IndexDamagedError, IndexLockedError, IndexMissingError, ModelMismatchError
+from .errors import (
+    AssistantError,
+    CorpusError,
+    IndexDamagedError,
+    IndexLockedError,
+    IndexMissingError,
+    ModelMismatchError,
+)
 from .text import terms
 from .types import Chunk, Document, Section, Sentence
 
@@ -209,9 +216,12 @@ def index_status(settings: Settings, encoder: Encoder | None = None) -> Status:
         return Status(False, True, "no index yet")
     except IndexDamagedError as exc:
         return Status(True, True, str(exc))
-    encoder = encoder or Encoder(settings.model)
+    encoder = encoder or Encoder.for_ingest(settings)  # nothing is loaded until something is encoded
     if manifest["model"]["id"] != encoder.model_id:
         return Status(True, True, f"built with model {manifest['model']['id']}, settings ask for {encoder.model_id}", manifest)
+    built_by, wanted = manifest["model"].get("ingest_encoder", "torch"), encoder.backend
+    if built_by != wanted:
+        return Status(True, True, f"embedded with the {built_by} encoder, settings ask for {wanted}", manifest)
     if manifest["chunker"] != chunker_settings(settings, encoder):
         return Status(True, True, "chunker settings changed", manifest)
     try:
@@ -252,7 +262,7 @@ def ingest_lock(index_dir: Path):
 def build_index(settings: Settings, rebuild: bool = False, progress: bool = False, encoder: Encoder | None = None) -> IngestReport:
     """Ingest the corpus into the index folder, reusing cached embeddings; atomic and locked."""
     started = time.perf_counter()
-    encoder = encoder or Encoder(settings.model, settings.embed_batch_size, settings.ingest_encoder, settings.cache_dir)
+    encoder = encoder or Encoder.for_ingest(settings)
     with ingest_lock(settings.index_dir):
         _remove_leftovers(settings.index_dir)
         status = index_status(settings, encoder)

@@ -1,8 +1,9 @@
 """Encoding with onnxruntime: the model's transformer is exported once, then run with no torch at all.
 
 The export (which needs torch and the SentenceTransformer) is cached per model and weights under
-`<cache_dir>/onnx/<key>/`: `model.onnx`, `model-int8.onnx`, each with a `.sha256` beside it, plus the
-`tokenizer.json` and `export.json` that later runs need. Later runs read only those files, so a cold start
+`<onnx_dir>/<key>/` (one folder per machine by default, see `Settings.onnx_dir`): `model.onnx`,
+`model-int8.onnx`, each with a `.sha256` beside it, plus the `tokenizer.json` and `export.json` that
+later runs need. Later runs read only those files, so a cold start
 imports neither torch nor sentence-transformers. Left out: models whose pooling is not mean pooling
 (they raise `ModelLoadError`; use the torch backend for them).
 """
@@ -15,12 +16,14 @@ import json
 import logging
 import os
 import re
+import sys
 import tempfile
 import warnings
 from pathlib import Path
 
 import numpy as np
 
+from .config import default_onnx_dir
 from .errors import ModelLoadError
 
 FORMAT = 1  # bump when the export changes; old exports then sit under another key and are ignored
@@ -32,8 +35,12 @@ USE_TORCH = 'set encoder = "torch" (and ingest_encoder = "torch") in assistant.t
 class OnnxEncoder:
     """Unit vectors from an onnxruntime session over the exported transformer, mean-pooled like the original."""
 
-    def __init__(self, session, tokenizer, meta: dict):
+    def __init__(self, session, tokenizer, meta: dict, quantized: bool = False):
         self.session = session
+        # Dynamic int8 picks its activation scale per run, so a text's vector would depend on the texts batched
+        # with it (and the embedding cache could not promise that a cached vector equals a fresh one). One text
+        # per run keeps each vector a function of its text alone; measured ~10% slower than batches of 16.
+        self.one_text_per_run = quantized
         self.tokenizer = tokenizer  # a `tokenizers.Tokenizer`, truncating at max_seq_length, never padding
         self.meta = meta
         self.dimension = int(meta["dimension"])
@@ -57,13 +64,14 @@ class OnnxEncoder:
                     _export(encoder, folder, quantized)
                     loaded = _load_checked(ort, folder, name, options, raise_errors=True)
         session, meta = loaded
-        return cls(session, _tokenizer(folder / "tokenizer.json", meta), meta)
+        return cls(session, _tokenizer(folder / "tokenizer.json", meta), meta, quantized)
 
     def encode(self, texts: list[str], batch_size: int = 16, progress: bool = False) -> np.ndarray:
         """Float32 unit vectors shaped (len(texts), dimension), in the order of texts."""
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         if not texts:
             return out
+        batch_size = 1 if self.one_text_per_run else batch_size
         encodings = self.tokenizer.encode_batch([self._prepare(t) for t in texts])
         # Longest first, so each batch pads little and the slowest batch shows up early in the progress bar.
         order = np.argsort([-len(e.ids) for e in encodings], kind="stable")
@@ -106,7 +114,7 @@ def mean_pool_normalised(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 def export_folder(encoder) -> Path:
     """Where this model's export lives: keyed by model id and a fingerprint of its weight files."""
-    root = Path(encoder.cache_dir or Path(".cache")) / "onnx"
+    root = Path(encoder.onnx_dir or default_onnx_dir())
     fingerprint = json.dumps([FORMAT, encoder.model_id, _weights_fingerprint(encoder.path)])
     slug = re.sub(r"[^A-Za-z0-9._-]+", "-", encoder.model_id).strip("-")[:60]
     return root / f"{slug}-{hashlib.sha256(fingerprint.encode()).hexdigest()[:12]}"
@@ -165,7 +173,14 @@ def _load_checked(ort, folder: Path, name: str, options, raise_errors: bool = Fa
 @contextlib.contextmanager
 def _export_lock(folder: Path):
     """Hold an exclusive lock on the export folder so two processes never export into it at once."""
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / ".lock").touch()
+    except OSError as exc:
+        raise ModelLoadError(
+            f"Cannot write the ONNX export to {folder} ({exc.strerror or exc}); set onnx_dir (ASSISTANT_ONNX_DIR) "
+            f"to a writable folder, or {USE_TORCH}."
+        ) from None
     try:
         import fcntl
     except ImportError:  # not POSIX: atomic renames still keep every file whole
@@ -184,6 +199,7 @@ def _export(encoder, folder: Path, quantized: bool) -> None:
     for stale in folder.glob(".tmp-*"):  # left by a killed export; nobody else writes here under the lock
         stale.unlink(missing_ok=True)
     ort = _import_onnxruntime()
+    print(f"Exporting the embedding model to ONNX in {folder} (once per machine, under a minute)...", file=sys.stderr)
     try:
         if _load_checked(ort, folder, "model.onnx", _session_options(ort, 1, False)) is None:
             _export_fp32(encoder, folder)

@@ -1,6 +1,6 @@
 """Compare the query/ingest encoders: torch, onnx and onnx-int8 (latency, throughput, agreement with torch).
 
-Usage: python evals/bench_encoder.py [--queries 200] [--chunks 64] [--cache-dir .cache] [--no-cold]
+Usage: python evals/bench_encoder.py [--queries 200] [--chunks 64] [--onnx-dir DIR] [--no-cold]
 
 Prints, per backend: in-process load time, single-query latency (median, p95) over short questions after a
 warm-up, chunk throughput at batch 16 for 128- and 256-token chunks, and cosine to the torch vectors; then
@@ -87,11 +87,11 @@ def throughput(encoders: dict, chunks: list[str]) -> dict[str, tuple[float, np.n
     return {name: (seconds[name], np.concatenate(vectors[name])) for name in encoders}
 
 
-def cold_start(backend: str, cache_dir: Path) -> float:
+def cold_start(backend: str, onnx_dir: Path) -> float:
     """Wall seconds for a fresh interpreter to import, load and encode one query."""
     code = (
         "from pathlib import Path; from assistant.embedding import Encoder; "
-        f"Encoder('all-MiniLM-L6-v2', backend={backend!r}, cache_dir=Path({str(cache_dir)!r})).encode(['Who was Trotsky?'])"
+        f"Encoder('all-MiniLM-L6-v2', backend={backend!r}, onnx_dir=Path({str(onnx_dir)!r})).encode(['Who was Trotsky?'])"
     )
     start = time.perf_counter()
     subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO, capture_output=True)
@@ -103,20 +103,21 @@ def ms(seconds: float) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
+    from assistant.config import default_onnx_dir, set_offline_environment
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--chunks", type=int, default=64, help="chunks per size")
-    parser.add_argument("--cache-dir", type=Path, default=REPO / ".cache")
+    parser.add_argument("--onnx-dir", type=Path, default=default_onnx_dir())
     parser.add_argument("--no-cold", action="store_true", help="skip the fresh-interpreter cold starts")
     args = parser.parse_args(argv)
 
-    from assistant.config import set_offline_environment
     from assistant.embedding import Encoder
     from assistant.onnx_encoder import OnnxEncoder
 
     set_offline_environment()
     queries = short_queries(args.queries)
-    encoders = {b: Encoder("all-MiniLM-L6-v2", batch_size=BATCH, backend=b, cache_dir=args.cache_dir) for b in BACKENDS}
+    encoders = {b: Encoder("all-MiniLM-L6-v2", batch_size=BATCH, backend=b, onnx_dir=args.onnx_dir) for b in BACKENDS}
     tokenizer_path = encoders["torch"].path / "tokenizer.json"
     chunks = {size: token_chunks(tokenizer_path, size, args.chunks) for size in CHUNK_SIZES}
     tokens = {size: sum(min(encoders["torch"].count_tokens(c) + 2, size) for c in chunks[size]) for size in CHUNK_SIZES}
@@ -172,7 +173,7 @@ def main(argv: list[str] | None = None) -> None:
     if not args.no_cold:
         print("\ncold start: fresh interpreter, import + load + one query (s)")
         for backend in BACKENDS:
-            print(f"  {backend:<10} {cold_start(backend, args.cache_dir):.2f}", flush=True)
+            print(f"  {backend:<10} {cold_start(backend, args.onnx_dir):.2f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -16,10 +16,10 @@ SEED_CORPUS = ROOT / "corpus"
 
 @pytest.fixture(scope="session")
 def encoder():
-    """The real default encoder (all-MiniLM-L6-v2 from its package, torch), loaded once."""
+    """The real default ingest encoder (all-MiniLM-L6-v2 from its package, ONNX int8), loaded once."""
     from assistant.embedding import Encoder
 
-    return Encoder(DEFAULT_MODEL)
+    return Encoder.for_ingest(Settings(model=DEFAULT_MODEL))
 
 
 @pytest.fixture(scope="session")
