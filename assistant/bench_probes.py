@@ -304,7 +304,7 @@ def dense_recall(assistant, questions: list[str], k: int = 10, timed: int = 30) 
         return out | {"recall_at_10": first["recall_at_10"], "dense_search_ms": first["ms"], "ef_search": None}
     configured = hnsw.efSearch
     sweep = {}
-    for ef in sorted({configured, 2 * configured, 4 * configured}):
+    for ef in sorted({max(1, configured // 4), max(1, configured // 2), configured, 2 * configured}):
         hnsw.efSearch = ef
         sweep[str(ef)] = measure(dense)
     hnsw.efSearch = configured

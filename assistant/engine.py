@@ -50,7 +50,7 @@ class Assistant:
         if index_dir is not None:
             settings = settings.with_overrides(index_dir=Path(index_dir))
         encoder = Encoder.for_queries(settings)
-        index = load_index(settings.index_dir, encoder.model_id)
+        index = load_index(settings.index_dir, encoder.model_id, settings.hnsw_ef_search)
         assistant = cls(index, encoder, settings)
         encoder.encode_query("warm up")  # load the model now, not on the first visitor's question
         return assistant

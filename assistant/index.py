@@ -498,8 +498,11 @@ def verify_build(build: Path, manifest: dict) -> None:
         raise IndexDamagedError(f"Index folder {build.name}/ holds unexpected file(s) {', '.join(extra[:3])}; {REBUILD}.")
 
 
-def load_index(index_dir: Path, model_id: str | None = None) -> IndexData:
-    """Load and check the live build; any mismatch or damage raises an error naming the fix."""
+def load_index(index_dir: Path, model_id: str | None = None, ef_search: int | None = None) -> IndexData:
+    """Load and check the live build; any mismatch or damage raises an error naming the fix.
+
+    ef_search (HNSW only) is a search-time knob: it overrides the value recorded at build, with no rebuild.
+    """
     import bm25s
     import faiss
 
@@ -527,7 +530,7 @@ def load_index(index_dir: Path, model_id: str | None = None) -> IndexData:
     if dense.d != manifest["model"]["dimension"] or any(c.doc_id not in documents for c in chunks):
         raise IndexDamagedError(f"Index in {index_dir}/ is inconsistent; {REBUILD}.")
     if hasattr(dense, "hnsw"):
-        dense.hnsw.efSearch = manifest.get("index", {}).get("ef_search", 64)
+        dense.hnsw.efSearch = ef_search or manifest.get("index", {}).get("ef_search", 64)
     return IndexData(build, manifest, documents, chunks, dense, sentence_vectors, offsets, bm25)
 
 

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from helpers import DAMAGE, SEED_CORPUS, make_pdf, settings_for, write_corpus
 
+from assistant import Assistant
 from assistant.config import Settings
 from assistant.corpus import Skipped
 from assistant.errors import CorpusError, IndexDamagedError, IndexLockedError, IndexMissingError, ModelMismatchError
@@ -155,6 +156,8 @@ def test_hnsw_index_is_built_and_searched(tmp_path, base, encoder):
     data = load_index(settings.index_dir)
     assert data.manifest["index"]["dense"] == "hnsw" and data.dense.hnsw.efSearch == 32
     assert dense_top(data, encoder)[0] == dense_top(load_index(base[0].index_dir), encoder)[0]
+    assert load_index(settings.index_dir, ef_search=300).dense.hnsw.efSearch == 300  # a search-time setting
+    assert Assistant.load(settings.index_dir, settings.with_overrides(hnsw_ef_search=77)).index.dense.hnsw.efSearch == 77
 
 
 # --- incremental ingest ----------------------------------------------------------------
