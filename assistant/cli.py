@@ -63,33 +63,18 @@ def build_parser() -> argparse.ArgumentParser:
     _paths(p)
     p.set_defaults(func=cmd_chat)
 
+    from . import bench, evaluation  # light to import: their heavy imports happen inside run()
+
     for name, module, help_text in (
-        ("eval", "evaluation", "score the assistant against the gold question set"),
-        ("bench", "bench", "measure speed against the LangChain-tutorial baseline"),
+        ("eval", evaluation, "score the assistant against the gold question set"),
+        ("bench", bench, "measure speed against the LangChain-tutorial baseline"),
     ):
         p = sub.add_parser(name, help=help_text)
         _paths(p, corpus=True)
-        _plugin(module).add_arguments(p)
-        p.set_defaults(func=_plugin(module).run)
+        module.add_arguments(p)
+        p.set_defaults(func=module.run)
 
     return parser
-
-
-def _plugin(module: str):
-    """A subcommand's module (evaluation, bench), imported lazily; each has add_arguments and run."""
-    import importlib
-
-    class Lazy:
-        def add_arguments(self, p):
-            try:
-                importlib.import_module(f"assistant.{module}").add_arguments(p)
-            except ModuleNotFoundError:
-                pass
-
-        def run(self, args, settings):
-            return importlib.import_module(f"assistant.{module}").run(args, settings)
-
-    return Lazy()
 
 
 def _paths(p: argparse.ArgumentParser, corpus: bool = False) -> None:
