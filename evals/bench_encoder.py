@@ -4,7 +4,8 @@ Usage: python evals/bench_encoder.py [--queries 200] [--chunks 64] [--onnx-dir D
 
 Prints, per backend: in-process load time, single-query latency (median, p95) over short questions after a
 warm-up, chunk throughput at batch 16 for 128- and 256-token chunks, and cosine to the torch vectors; then
-onnxruntime's intra-op pool (1 thread, all cores spinning, all cores not spinning), and a cold start (fresh interpreter: import, load,
+onnxruntime's intra-op pool (1 thread, all cores spinning, all cores not spinning, one 1-thread run per core
+at once), and a cold start (fresh interpreter: import, load,
 encode one query). Backends take turns (blocks of 20 queries, single batches), so a busy machine slows all
 alike; the absolute numbers still depend on the machine and its load, and nothing here asserts a threshold.
 """
@@ -152,17 +153,18 @@ def main(argv: list[str] | None = None) -> None:
 
     print("\nonnxruntime intra-op pool: single query median / p95 ms, 256-token chunks/s")
     cores = os.cpu_count() or 2
-    pools = {
-        "1 thread": (1, False),
-        f"{cores} threads, spinning": (cores, True),
-        f"{cores} threads, no spinning": (cores, False),
+    pools = {  # threads per run, spinning, runs at once (the bulk/ingest encoder uses 1 thread x cores)
+        "1 thread": (1, False, 1),
+        f"{cores} threads, spinning": (cores, True, 1),
+        f"{cores} threads, no spinning": (cores, False, 1),
+        f"1 thread x {cores} runs at once": (1, False, cores),
     }
     sessions = {
         f"{backend}, {pool}": OnnxEncoder.for_model(
-            encoders[backend], quantized=backend == "onnx-int8", threads=threads, spin=spin
+            encoders[backend], quantized=backend == "onnx-int8", threads=threads, spin=spin, workers=workers
         ).encode
         for backend in ("onnx", "onnx-int8")
-        for pool, (threads, spin) in pools.items()
+        for pool, (threads, spin, workers) in pools.items()
     }
     pool_latencies = query_latencies(sessions, queries)
     pool_runs = throughput(sessions, chunks[256])

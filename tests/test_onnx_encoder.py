@@ -79,6 +79,14 @@ def test_an_int8_vector_does_not_depend_on_the_texts_batched_with_it(export_dir)
     np.testing.assert_allclose(together, alone, atol=1e-6)  # so a cached vector equals a fresh one
 
 
+def test_the_bulk_encoder_runs_one_text_per_core_and_matches_the_query_encoder(export_dir):
+    texts = [f"{i}. {text}" for i, text in enumerate(TEXTS * 4)]
+    bulk = Encoder(MODEL, backend="onnx-int8", onnx_dir=export_dir, bulk=True)
+    single = Encoder(MODEL, backend="onnx-int8", onnx_dir=export_dir)
+    assert bulk._onnx.workers == (os.cpu_count() or 1) and single._onnx.workers == 1
+    np.testing.assert_allclose(bulk.encode(texts), single.encode(texts), atol=1e-5)  # same vectors, same order
+
+
 def test_batching_keeps_input_order(export_dir):
     onnx = OnnxEncoder.for_model(Encoder(MODEL, onnx_dir=export_dir))
     texts = [TEXTS[4], TEXTS[0], TEXTS[2], TEXTS[0], TEXTS[1], TEXTS[3]]  # mixed lengths, one repeated

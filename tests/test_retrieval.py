@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from assistant.retrieval import Ranked, fuse_rankings, merge_overlapping
+from assistant.retrieval import Ranked, dense_search, fuse_rankings, merge_overlapping
 from assistant.types import Chunk, Document, Hit, Sentence
 
 MODES = ("hybrid", "dense", "lexical")
@@ -48,6 +48,40 @@ def test_fusion_with_one_list_empty_keeps_the_other_lists_order():
         (9, pytest.approx(1 / 13), [None, 3]),
     ]
     assert fuse_rankings([Ranked([], []), Ranked([], [])], fusion_k=60) == []
+
+
+# --- dense search over an approximate index that misses a row -----------------------
+
+
+class MissingRow:
+    """A real exact FAISS index whose search never returns one row, as an HNSW graph can fail to reach it."""
+
+    def __init__(self, vectors, missing: int):
+        import faiss
+
+        self.exact = faiss.IndexFlatIP(vectors.shape[1])
+        self.exact.add(vectors)
+        self.missing, self.ntotal = missing, self.exact.ntotal
+
+    def search(self, query, n):
+        scores, rows = self.exact.search(query, self.ntotal)
+        keep = rows[0] != self.missing
+        return scores[:, keep][:, :n], rows[:, keep][:, :n]
+
+    def reconstruct_batch(self, rows):
+        return self.exact.reconstruct_batch(rows)
+
+
+def test_a_lexical_candidate_the_approximate_search_missed_is_scored_exactly():
+    import numpy as np
+
+    vectors = np.eye(4, dtype=np.float32)[[0, 1, 2, 3, 0]] * np.array([[1.0], [0.9], [0.8], [0.7], [0.95]], np.float32)
+    query = np.array([1.0, 0.3, 0.2, 0.1], dtype=np.float32)  # exact order: 0, 4, 1, 2, 3
+    index = SimpleNamespace(dense=MissingRow(vectors, missing=0))
+    assert dense_search(index, query, 3).rows == [4, 1, 2]  # row 0 missed
+    found = dense_search(index, query, 3, also=[3, 0])
+    assert found.rows == [0, 4, 1] and found.scores[0] == pytest.approx(1.0)  # back in its exact place; 3 too weak
+    assert dense_search(SimpleNamespace(dense=MissingRow(vectors, missing=-1)), query, 3, also=[3]).rows == [0, 4, 1]
 
 
 # --- merging overlapping chunks: hand-made hits --------------------------------------
