@@ -64,9 +64,10 @@ def _field_types() -> dict[str, type]:
     return {f.name: type(getattr(Settings(), f.name)) for f in fields(Settings)}
 
 
+ENCODERS = ("onnx-int8", "onnx", "torch")  # onnxruntime int8, onnxruntime fp32, sentence-transformers
 CHOICES = {
-    "encoder": ("torch", "onnx", "onnx-int8"),
-    "ingest_encoder": ("torch", "onnx", "onnx-int8"),
+    "encoder": ENCODERS,
+    "ingest_encoder": ENCODERS,
     "retrieval_mode": ("hybrid", "dense", "lexical"),
 }
 POSITIVE = {"top_k", "chunk_tokens", "embed_batch_size", "hnsw_m", "hnsw_ef_search", "max_answer_sentences",

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .config import ENCODERS
 from .errors import AssistantError, ModelLoadError
 
 if TYPE_CHECKING:
@@ -47,6 +48,8 @@ class Encoder:
     def __init__(
         self, model: str, batch_size: int = 16, backend: str = "torch", onnx_dir: Path | None = None, bulk: bool = False
     ):
+        if backend not in ENCODERS:
+            raise AssistantError(f"Unknown encoder backend {backend!r}; use one of {', '.join(ENCODERS)}.")
         self.name = model
         self.model_id, self.path = resolve_model(model)
         self.batch_size = batch_size

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from assistant.embedding import Encoder
-from assistant.errors import ModelLoadError
+from assistant.errors import AssistantError, ModelLoadError
 from assistant.onnx_encoder import OnnxEncoder, export_folder
 
 MODEL = "all-MiniLM-L6-v2"
@@ -201,3 +201,8 @@ def test_answering_with_default_settings_loads_no_torch_and_no_splitter(seed_set
     assert result["encoder"] == "onnx-int8"
     assert result["imported"] == []
     assert "2001" in result["text"]
+
+
+def test_an_unknown_backend_is_refused_by_name():
+    with pytest.raises(AssistantError, match="onnx-foo"):
+        Encoder(MODEL, backend="onnx-foo")
