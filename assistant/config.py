@@ -31,7 +31,7 @@ class Settings:
     encoder: str = "onnx-int8"  # how queries are encoded: "onnx-int8", "onnx" or "torch" (same gold accuracy)
     ingest_encoder: str = "onnx-int8"  # how chunks and sentences are encoded at ingest
     cache_dir: Path = Path(".cache")  # embedding cache
-    onnx_dir: Path = field(default_factory=default_onnx_dir)  # ONNX exports of the model, made once per machine
+    onnx_dir: Path = field(default_factory=default_onnx_dir)  # ONNX exports, shared machine-wide, one per model install
     chunk_tokens: int = 128  # in the model's own word pieces, capped at its max_seq_length
     chunk_overlap: int = 24
     embed_batch_size: int = 16

@@ -1,7 +1,7 @@
 """Encoding with onnxruntime: the model's transformer is exported once, then run with no torch at all.
 
 The export (which needs torch and the SentenceTransformer) is cached per model and weights under
-`<onnx_dir>/<key>/` (one folder per machine by default, see `Settings.onnx_dir`): `model.onnx`,
+`<onnx_dir>/<key>/` (machine-wide by default, see `Settings.onnx_dir`): `model.onnx`,
 `model-int8.onnx`, each with a `.sha256` beside it, plus the `tokenizer.json` and `export.json` that
 later runs need. Later runs read only those files, so a cold start
 imports neither torch nor sentence-transformers. Left out: models whose pooling is not mean pooling
@@ -216,7 +216,7 @@ def _export(encoder, folder: Path, quantized: bool) -> None:
     for stale in folder.glob(".tmp-*"):  # left by a killed export; nobody else writes here under the lock
         stale.unlink(missing_ok=True)
     ort = _import_onnxruntime()
-    print(f"Exporting the embedding model to ONNX in {folder} (once per machine, under a minute)...", file=sys.stderr)
+    print(f"Exporting the embedding model to ONNX in {folder} (once per model install, under a minute)...", file=sys.stderr)
     try:
         if _load_checked(ort, folder, "model.onnx", _session_options(ort, 1, False)) is None:
             _export_fp32(encoder, folder)
