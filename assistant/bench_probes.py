@@ -77,7 +77,9 @@ def child_ingest(p: dict) -> dict:
     # One untimed build of each first, so lazy imports and first-call setup (the text splitter, BM25, the
     # encoder's thread pool) are not charged to whichever run comes first.
     warm = work / "ingest-warm-up"
-    build_index(settings.with_overrides(index_dir=warm / "index", cache_dir=warm / "cache"), rebuild=True, encoder=encoder)
+    build_index(
+        settings.with_overrides(index_dir=warm / "index", cache_dir=warm / "cache"), rebuild=True, encoder=encoder
+    )
     shutil.rmtree(warm, ignore_errors=True)
     Baseline.build(corpus, torch_model)
     for r in range(p["repeats"]):
@@ -146,23 +148,37 @@ def _embedded_tokens(index_dir: Path, encoder) -> int:
 
 
 @contextmanager
-def encode_timer(encoder):
-    """Seconds of every `encoder.encode` call while the block runs (the embedding share of an ingest)."""
-    times = []
-    original = encoder.encode
+def timing_calls(owner, name: str, record):
+    """Wrap `owner.<name>` so every call's seconds go to `record`, until the block ends.
+
+    On a module the original is put back; on an instance the wrapper shadows the method for that
+    instance only and is deleted afterwards.
+    """
+    original, own = getattr(owner, name), name in vars(owner)
 
     def timed(*args, **kwargs):
         started = time.perf_counter()
         try:
             return original(*args, **kwargs)
         finally:
-            times.append(time.perf_counter() - started)
+            record(time.perf_counter() - started)
 
-    encoder.encode = timed  # shadows the method on this instance only
+    setattr(owner, name, timed)
     try:
-        yield times
+        yield
     finally:
-        del encoder.encode
+        if own:
+            setattr(owner, name, original)
+        else:
+            delattr(owner, name)
+
+
+@contextmanager
+def encode_timer(encoder):
+    """Seconds of every `encoder.encode` call while the block runs (the embedding share of an ingest)."""
+    times = []
+    with timing_calls(encoder, "encode", times.append):
+        yield times
 
 
 def encode_threads(encoder, questions: list[str]) -> dict:
@@ -191,28 +207,16 @@ def stage_timer(assistant):
     from . import retrieval
 
     times = {"encode": [], "dense": [], "lexical": []}
-    originals = {"dense": retrieval.dense_search, "lexical": retrieval.lexical_search}
 
-    def timed(name, fn):
-        def wrapper(*args, **kwargs):
-            started = time.perf_counter()
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                times[name].append((time.perf_counter() - started) * 1000)
+    def in_ms(stage):
+        return lambda seconds: times[stage].append(seconds * 1000)
 
-        return wrapper
-
-    retrieval.dense_search, retrieval.lexical_search = (
-        timed("dense", originals["dense"]),
-        timed("lexical", originals["lexical"]),
-    )
-    assistant.encoder.encode_query = timed("encode", assistant.encoder.encode_query)  # shadows the method
-    try:
+    with (
+        timing_calls(retrieval, "dense_search", in_ms("dense")),
+        timing_calls(retrieval, "lexical_search", in_ms("lexical")),
+        timing_calls(assistant.encoder, "encode_query", in_ms("encode")),
+    ):
         yield times
-    finally:
-        retrieval.dense_search, retrieval.lexical_search = originals["dense"], originals["lexical"]
-        del assistant.encoder.encode_query
 
 
 def child_build_scaled(p: dict) -> dict:

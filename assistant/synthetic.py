@@ -235,24 +235,13 @@ def _sentence_rows(chunks, is_real, real_sentences, pool_vectors, first, second)
 def timed_writers(times: dict):
     """Time the dense (FAISS) and lexical (BM25) parts of `write_index` by wrapping them."""
     from . import index
+    from .bench_probes import timing_calls
 
-    originals = {"dense": index._write_dense, "bm25": index._write_bm25}
-
-    def timed(name, fn):
-        def wrapper(*args, **kwargs):
-            started = time.perf_counter()
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                times[name] = time.perf_counter() - started
-
-        return wrapper
-
-    index._write_dense, index._write_bm25 = timed("dense", originals["dense"]), timed("bm25", originals["bm25"])
-    try:
+    with (
+        timing_calls(index, "_write_dense", lambda seconds: times.__setitem__("dense", seconds)),
+        timing_calls(index, "_write_bm25", lambda seconds: times.__setitem__("bm25", seconds)),
+    ):
         yield times
-    finally:
-        index._write_dense, index._write_bm25 = originals["dense"], originals["bm25"]
 
 
 def write_scaled_index(

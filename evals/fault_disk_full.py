@@ -23,30 +23,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from fault_common import RLIMIT_DRIVER, child_env, say  # evals/ is on sys.path for a script run from it
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED_CORPUS = ROOT / "corpus"
 QUESTION = "When did Russia rehabilitate Leon Trotsky?"
 
-RLIMIT_DRIVER = r"""
-import resource, signal, sys
-limit, stage = int(sys.argv[1]), sys.argv[2]
-
-def cap(*args, **kwargs):
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.RLIM_INFINITY))
-
-import assistant.index as index
-if stage == "start":
-    cap()
-else:
-    original = getattr(index, stage)
-    def capped(*args, **kwargs):
-        cap()
-        return original(*args, **kwargs)
-    setattr(index, stage, capped)
-from assistant.cli import main
-sys.exit(main(sys.argv[3:]))
-"""
 RLIMIT_CASES = [  # (what fills up, bytes, the stage at which the limit is set, start with an empty cache)
     ("embedding cache", 30_000, "start", True),
     ("document store", 1_000, "write_index", False),
@@ -58,11 +40,6 @@ RLIMIT_CASES = [  # (what fills up, bytes, the stage at which the limit is set, 
 ]
 
 
-def say(*args) -> None:
-    """Progress on the terminal, shown at once even when piped."""
-    print(*args, flush=True)
-
-
 @dataclass
 class Run:
     label: str
@@ -71,19 +48,6 @@ class Run:
     clean: bool  # exactly one error line, no traceback
     intact: bool  # old build live, loads, answers as before
     leftovers: list
-
-
-def env_for(cache: Path) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-    env.update(
-        ASSISTANT_CACHE_DIR=str(cache),
-        PYTHONPATH=str(ROOT),
-        HF_HUB_OFFLINE="1",
-        TRANSFORMERS_OFFLINE="1",
-        HF_HUB_DISABLE_TELEMETRY="1",
-        TOKENIZERS_PARALLELISM="false",
-    )
-    return env
 
 
 def error_lines(stderr: str) -> list[str]:
@@ -198,7 +162,7 @@ def run_tmpfs(work: Path, settings, encoder, step_kb: int, log) -> list[Run]:
                 "--corpus",
                 str(settings.corpus_dir),
             ]
-            result = subprocess.run(argv, env=env_for(cache), cwd=work, capture_output=True, text=True, timeout=900)
+            result = subprocess.run(argv, env=child_env(cache), cwd=work, capture_output=True, text=True, timeout=900)
             if result.returncode == 0:
                 runs.append(Run(f"tmpfs, {free_kb} KB free", 0, "ingest succeeded", True, True, []))
                 log(f"{free_kb:5d} KB free: ingest succeeded")
@@ -231,7 +195,7 @@ def run_rlimit(work: Path, settings, encoder, log) -> list[Run]:
         argv = ["ingest", "--quiet", "--index", str(index), "--corpus", str(settings.corpus_dir)]
         result = subprocess.run(
             [sys.executable, str(driver), str(limit), stage, *argv],
-            env=env_for(cache),
+            env=child_env(cache),
             cwd=work,
             capture_output=True,
             text=True,

@@ -28,6 +28,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fault_common import child_env, say  # evals/ is on sys.path for a script run from it
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED_CORPUS = ROOT / "corpus"
 
@@ -43,11 +45,6 @@ ADDED_FILE = (
     "Its new displays present documents on the rehabilitation of victims of political repression.\n",
 )
 EDIT_SUFFIX = "\nThis copy of the article was revised for the fault test.\n"
-
-
-def say(*args) -> None:
-    """Progress on the terminal, shown at once even when piped."""
-    print(*args, flush=True)
 
 
 @dataclass
@@ -150,17 +147,17 @@ def ingest_command(settings) -> list[str]:
     ]
 
 
-def child_env(settings) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-    env.update(
-        ASSISTANT_CACHE_DIR=str(settings.cache_dir),
-        PYTHONPATH=str(ROOT),
-        HF_HUB_OFFLINE="1",
-        TRANSFORMERS_OFFLINE="1",
-        HF_HUB_DISABLE_TELEMETRY="1",
-        TOKENIZERS_PARALLELISM="false",
+def start_ingest(settings, stderr=subprocess.DEVNULL) -> subprocess.Popen:
+    """`assistant ingest --rebuild` in a process group of its own, so one kill reaches everything it started."""
+    return subprocess.Popen(
+        ingest_command(settings),
+        env=child_env(settings.cache_dir),
+        cwd=settings.index_dir.parent,
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+        text=True,
+        start_new_session=True,
     )
-    return env
 
 
 def writing_now(index_dir: Path, pid: int) -> bool:
@@ -171,15 +168,7 @@ def writing_now(index_dir: Path, pid: int) -> bool:
 def timed_ingest(settings) -> tuple[float, float]:
     """One uninterrupted ingest: (seconds in all, seconds from the first .tmp folder to exit)."""
     started = time.monotonic()
-    proc = subprocess.Popen(
-        ingest_command(settings),
-        env=child_env(settings),
-        cwd=settings.index_dir.parent,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    proc = start_ingest(settings, stderr=subprocess.PIPE)
     write_began = None
     while proc.poll() is None:
         if write_began is None and writing_now(settings.index_dir, proc.pid):
@@ -197,14 +186,7 @@ def kill_round(
     """Start an ingest and SIGKILL its process group at a random moment chosen by the strategy."""
     if strategy == "cold":
         shutil.rmtree(settings.cache_dir, ignore_errors=True)
-    proc = subprocess.Popen(
-        ingest_command(settings),
-        env=child_env(settings),
-        cwd=settings.index_dir.parent,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    proc = start_ingest(settings)
     started = time.monotonic()
     if strategy == "while-writing":
         while (

@@ -6,7 +6,6 @@ The user must see one clear line naming the fix, never a traceback, and the last
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -65,15 +64,7 @@ def assert_one_clear_line(err: str, *needles: str) -> None:
 
 
 def subprocess_env(settings) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-    env.update(
-        ASSISTANT_CACHE_DIR=str(settings.cache_dir),
-        PYTHONPATH=str(ROOT),
-        HF_HUB_OFFLINE="1",
-        TRANSFORMERS_OFFLINE="1",
-        TOKENIZERS_PARALLELISM="false",
-    )
-    return env
+    return load_script("fault_common").child_env(settings.cache_dir)
 
 
 # --- damaged index files ---------------------------------------------------------------
@@ -303,33 +294,10 @@ def test_rebuilding_twice_within_a_second_works(index_copy, encoder):
 
 # --- running out of disk space ---------------------------------------------------------
 
-# Runs the CLI in a child process under a file-size limit (RLIMIT_FSIZE), set either from the start or
-# just before one stage of the ingest, so every kind of write meets a real EFBIG from the kernel.
-DISK_FULL_DRIVER = r"""
-import resource, signal, sys
-limit, stage = int(sys.argv[1]), sys.argv[2]
-
-def cap(*args, **kwargs):
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit then fails with EFBIG
-    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.RLIM_INFINITY))
-
-import assistant.index as index
-if stage == "start":
-    cap()
-else:
-    original = getattr(index, stage)
-    def capped(*args, **kwargs):
-        cap()
-        return original(*args, **kwargs)
-    setattr(index, stage, capped)
-from assistant.cli import main
-sys.exit(main(sys.argv[3:]))
-"""
-
 
 def ingest_under_limit(settings, tmp_path, limit: int, stage: str) -> subprocess.CompletedProcess:
     driver = tmp_path / "disk_full_driver.py"
-    driver.write_text(DISK_FULL_DRIVER)
+    driver.write_text(load_script("fault_common").RLIMIT_DRIVER)
     argv = ["ingest", "--rebuild", "--quiet", "--index", str(settings.index_dir), "--corpus", str(settings.corpus_dir)]
     return subprocess.run(
         [sys.executable, str(driver), str(limit), stage, *argv],
@@ -389,6 +357,8 @@ def load_script(name: str):
     """A script from evals/ as a module (evals/ is not a package)."""
     import importlib.util
 
+    if str(ROOT / "evals") not in sys.path:  # the scripts import their shared helpers from beside them
+        sys.path.insert(0, str(ROOT / "evals"))
     spec = importlib.util.spec_from_file_location(name, ROOT / "evals" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module  # dataclasses look their module up while the class is created
