@@ -55,9 +55,16 @@ class Settings:
     queue_concurrency: int = 4
     queue_max_size: int = 64
 
+    def summary(self) -> dict:
+        """The settings that shape answers and figures (no paths, no server options), for reports."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _NOT_IN_SUMMARY}
+
     def with_overrides(self, **values) -> Settings:
         """A copy with the given non-None values set (CLI flags pass through here)."""
         return replace(self, **{k: _coerce(k, v) for k, v in values.items() if v is not None})
+
+
+_NOT_IN_SUMMARY = {"corpus_dir", "index_dir", "cache_dir", "onnx_dir", "feedback_path", "host", "port"}
 
 
 def _field_types() -> dict[str, type]:

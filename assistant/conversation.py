@@ -67,3 +67,8 @@ def resolve_query(question: str, history: list[dict] | None) -> str:
         if not is_followup(earlier) or len(context) >= MAX_TURNS_BACK:
             break
     return " ".join([*context, question]) if context else question
+
+
+def add_turn(history: list[dict] | None, question: str, answer_text: str) -> list[dict]:
+    """A new history with one more question and its answer, as Gradio-style message dicts."""
+    return [*(history or []), {"role": "user", "content": question}, {"role": "assistant", "content": answer_text}]
