@@ -4,24 +4,31 @@ An answer is 1 to 3 verbatim sentences, each followed by its [n] marker. Sentenc
 their precomputed vectors against the query, their (IDF-weighted) term overlap with it, and
 whether they hold what the question type asks for (when: a date; how many: a number; who: a
 name; where: a place; why: a reason). Nothing is written that is not in the sources.
+
+The refusal decision (`should_refuse`) and its wording (`refuse`) live here too, in one place.
+The weights and thresholds are settings (`answer_*`, `min_answer_score`, `off_topic_similarity`),
+so `assistant eval --sweep` can tune them.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
+from .config import Settings
+from .question import Question
+from .text import STOPWORDS
 from .types import Answer, Citation, Hit
+from .vocabulary import Vocabulary
 
-MAX_ANSWER_CHARS = 350
-SIMILARITY_WEIGHT = 0.55  # cosine of sentence and query vectors
-OVERLAP_WEIGHT = 0.35  # share of the query's IDF mass the sentence contains
-FEATURE_BONUS = 0.15  # the sentence holds the kind of fact asked for
-CLOSE_RATIO = 0.85  # a runner-up scoring this close to the best is added
-RANK_PENALTY = 0.01  # per place the sentence's passage sits below the first
-FEATURE_FIRST_RATIO = 0.6  # a sentence with the asked-for kind of fact wins if it scores this close
+REFUSAL = "The sources here do not answer that question."
+EMPTY_PROMPT = (
+    "Please type a question about Soviet political rehabilitation, for example "
+    "“When was Leon Trotsky rehabilitated?”"
+)
 
 _YEAR = r"\b(?:1[0-9]{3}|20[0-9]{2})s?\b"
 _MONTH = r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
@@ -32,21 +39,6 @@ FEATURES = {
     "where": re.compile(r"\b(?:in|to|at|from|into)\s+(?:the\s+)?[A-Z][\w-]+|\b(?:Siberia|Kazakhstan|Crimea|Armenia|Yerevan|Asia|Russia|Ukraine)\b"),
     "why": re.compile(r"\b(?:because|as|since|due to|so that|in order to|for|reflects?|affirm|aim|way to|to (?:restore|recognize|acknowledge))\b", re.I),
 }
-_QUESTION_TYPES = [
-    ("how_many", re.compile(r"\bhow (?:many|much)\b|\bnumber of\b|\bhow large\b|\bwhat (?:number|figure)\b", re.I)),
-    ("when", re.compile(r"\bwhen\b|\bwhat (?:year|date|month|day|time)\b|\bwhich (?:year|date)\b|\bhow long\b|\bin what year\b", re.I)),
-    ("where", re.compile(r"\bwhere\b|\bwhich (?:place|city|country|region|republic)\b|\bwhat (?:place|city|country|region)\b", re.I)),
-    ("who", re.compile(r"\bwho(?:m|se)?\b|\bwhich (?:person|people|leader|man|woman|poet|groups?|nationalit(?:y|ies))\b|\bwhat (?:groups?|nationalit(?:y|ies)|peoples?)\b", re.I)),
-    ("why", re.compile(r"\bwhy\b|\bwhat (?:was|is) the (?:reason|purpose|point)\b|\bfor what reason\b|\bhow come\b", re.I)),
-]
-
-
-def question_type(question: str) -> str:
-    """One of when, how_many, where, who, why, what (the default)."""
-    for name, pattern in _QUESTION_TYPES:
-        if pattern.search(question):
-            return name
-    return "what"
 
 
 @dataclass(frozen=True)
@@ -69,14 +61,15 @@ def score_candidates(
     sentence_vectors: list[np.ndarray],
     query_vector: np.ndarray,
     query_terms: set[str],
-    idf: dict[str, float],
+    idf: Callable[[str], float],
     qtype: str,
-    sentence_terms,
+    sentence_terms: Callable[[str], frozenset[str]],
+    settings: Settings,
     skip: frozenset[str] = frozenset(),
 ) -> list[Candidate]:
     """Score every sentence of the retrieved passages (except `skip`, e.g. titles); best first."""
     feature = FEATURES.get(qtype)
-    total_idf = sum(idf.get(t, 1.0) for t in query_terms) or 1.0
+    total_idf = sum(idf(t) for t in query_terms) or 1.0
     out, seen = [], set()
     for rank, (hit, vectors) in enumerate(zip(hits, sentence_vectors, strict=True)):
         for sentence, vector in zip(hit.chunk.sentences, vectors, strict=True):
@@ -85,14 +78,19 @@ def score_candidates(
                 continue
             seen.add(key)
             similarity = float(np.dot(vector, query_vector))
-            overlap = sum(idf.get(t, 1.0) for t in query_terms & sentence_terms(sentence.text)) / total_idf
+            overlap = sum(idf(t) for t in query_terms & sentence_terms(sentence.text)) / total_idf
             has_feature = bool(feature and feature.search(sentence.text))
-            score = SIMILARITY_WEIGHT * similarity + OVERLAP_WEIGHT * overlap + (FEATURE_BONUS if has_feature else 0.0) - RANK_PENALTY * rank
+            score = (
+                settings.answer_similarity_weight * similarity
+                + settings.answer_overlap_weight * overlap
+                + (settings.answer_feature_bonus if has_feature else 0.0)
+                - settings.answer_rank_penalty * rank
+            )
             out.append(Candidate(hit.chunk.doc_id, sentence.start, sentence.end, sentence.text, rank, score, similarity, overlap, has_feature))
     return sorted(out, key=lambda c: -c.score)
 
 
-def select_sentences(candidates: list[Candidate], qtype: str, max_sentences: int) -> list[Candidate]:
+def select_sentences(candidates: list[Candidate], qtype: str, settings: Settings) -> list[Candidate]:
     """The best sentence, plus close runners-up that add to it, within the length budget.
 
     For when / how many questions a runner-up giving a different date or figure is kept, so
@@ -102,22 +100,23 @@ def select_sentences(candidates: list[Candidate], qtype: str, max_sentences: int
         return []
     best = candidates[0]
     if qtype in ("when", "how_many", "where") and not best.has_feature:
-        typed = next((c for c in candidates if c.has_feature and c.score >= FEATURE_FIRST_RATIO * best.score), None)
+        ratio = settings.answer_feature_first_ratio
+        typed = next((c for c in candidates if c.has_feature and c.score >= ratio * best.score), None)
         if typed is not None:
             best = typed
             candidates = [typed] + [c for c in candidates if c is not typed]
     chosen = [best]
     length = len(best.text)
     for c in candidates[1:]:
-        if len(chosen) >= max_sentences:
+        if len(chosen) >= settings.max_answer_sentences:
             break
-        close = c.score >= CLOSE_RATIO * best.score
+        close = c.score >= settings.answer_close_ratio * best.score
         same_subject = c.overlap > 0 and c.overlap >= 0.8 * best.overlap
         conflicting = (
             qtype in ("when", "how_many") and c.has_feature and same_subject
             and c.score >= 0.75 * best.score and bool(_values(c.text) - _values(best.text))
         )
-        if not (close or conflicting) or length + len(c.text) > MAX_ANSWER_CHARS:
+        if not (close or conflicting) or length + len(c.text) > settings.max_answer_chars:
             continue
         if qtype in ("when", "how_many", "where", "who") and best.has_feature and not c.has_feature:
             continue
@@ -140,6 +139,25 @@ def compose(question: str, query: str, chosen: list[Candidate], hits: list[Hit],
     return Answer(question, " ".join(parts), False, tuple(citations), (), query, notice)
 
 
+def should_refuse(question: Question, candidates: list[Candidate], vocabulary: Vocabulary, settings: Settings) -> bool:
+    """Refuse when nothing scores well, or the question names things the sources never mention.
+
+    Rules, in order (thresholds tuned on the gold set's tune split):
+      1. no candidate sentence, or the best scores under `min_answer_score`;
+      2. the question names something specific the corpus never uses (a capitalised
+         name such as "Bukharin", or a rare word the model does not know whole);
+      3. most of its content words are unknown to the corpus and nothing is close in meaning
+         (best similarity under `off_topic_similarity`).
+    """
+    if not candidates or candidates[0].score < settings.min_answer_score:
+        return True
+    content = [w for w in question.words if w not in STOPWORDS and len(w) >= 3]
+    unknown = vocabulary.unknown_words(question.words)
+    if any(vocabulary.is_specific(w, question.plain) for w in unknown):
+        return True
+    return bool(content) and len(unknown) / len(content) > 0.5 and candidates[0].similarity < settings.off_topic_similarity
+
+
 def refuse(question: str, query: str, hits: list[Hit], candidates: list[Candidate], titles: dict[str, str], notice: str = "") -> Answer:
     """An honest refusal, with the closest passages as further reading (not as an answer)."""
     reading = []
@@ -147,7 +165,7 @@ def refuse(question: str, query: str, hits: list[Hit], candidates: list[Candidat
         best = next((c for c in candidates if c.doc_id == hit.chunk.doc_id and hit.chunk.start <= c.start and c.end <= hit.chunk.end), None)
         if best is not None:
             reading.append(_citation(len(reading) + 1, best, hit, titles))
-    text = "The sources here do not answer that question."
+    text = REFUSAL
     if reading:
         text += " The closest passages are listed below as further reading."
     return Answer(question, text, True, (), tuple(reading), query, notice)

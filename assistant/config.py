@@ -39,11 +39,21 @@ class Settings:
     hnsw_m: int = 32
     hnsw_ef_search: int = 256  # HNSW search breadth, applied at load: 64 gave recall@10 0.54 at 1M chunks, 256 gave 0.77 for +0.9 ms
     top_k: int = 5  # passages retrieved per question
+    search_depth_per_k: int = 4  # each list (dense, lexical) is searched this many times top_k deep ...
+    min_search_depth: int = 20  # ... and at least this deep, before fusion
     fusion_k: int = 60  # reciprocal rank fusion constant
     retrieval_mode: str = "hybrid"  # "hybrid", "dense" or "lexical"
     resolve_followups: bool = True
     max_answer_sentences: int = 3
+    max_answer_chars: int = 350  # runners-up are added only while the answer stays this short
+    answer_similarity_weight: float = 0.55  # sentence score: cosine of sentence and query vectors ...
+    answer_overlap_weight: float = 0.35  # ... plus the share of the query's IDF mass the sentence holds ...
+    answer_feature_bonus: float = 0.15  # ... plus this when it holds the kind of fact asked for (a date for "when") ...
+    answer_rank_penalty: float = 0.01  # ... minus this per place its passage sits below the first
+    answer_close_ratio: float = 0.85  # a runner-up scoring this close to the best sentence is added
+    answer_feature_first_ratio: float = 0.6  # a sentence with the asked-for kind of fact wins if it scores this close
     min_answer_score: float = 0.30  # below this best sentence score, abstain (tuned on the tune split)
+    off_topic_similarity: float = 0.45  # below this, a question mostly in words the corpus lacks is off topic
     max_question_chars: int = 1000
     feedback_path: Path = Path("feedback/feedback.jsonl")
     kiosk: bool = False
@@ -77,7 +87,7 @@ CHOICES = {
     "ingest_encoder": ENCODERS,
     "retrieval_mode": ("hybrid", "dense", "lexical"),
 }
-POSITIVE = {"top_k", "chunk_tokens", "embed_batch_size", "hnsw_m", "hnsw_ef_search", "max_answer_sentences",
+POSITIVE = {"top_k", "search_depth_per_k", "max_answer_chars", "chunk_tokens", "embed_batch_size", "hnsw_m", "hnsw_ef_search", "max_answer_sentences",
             "max_question_chars", "kiosk_max_question_chars", "queue_concurrency"}  # other whole numbers may be 0
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 

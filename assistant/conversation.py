@@ -42,7 +42,8 @@ def is_followup(question: str) -> bool:
         return True
     if _NAME.search(question):
         return False
-    return any(t in _ANAPHORS for t in tokens) or len(content_words(question)) < 2
+    content = [t for t in tokens if t not in STOPWORDS and t not in _GENERIC and t not in _ANAPHORS]
+    return any(t in _ANAPHORS for t in tokens) or len(content) < 2
 
 
 def earlier_questions(history: list[dict] | None) -> list[str]:
@@ -56,9 +57,12 @@ def earlier_questions(history: list[dict] | None) -> list[str]:
     return out
 
 
-def resolve_query(question: str, history: list[dict] | None) -> str:
-    """The retrieval query: the question itself, or, for a follow-up, the earlier questions it leans on."""
-    if not is_followup(question):
+def resolve_query(question: str, history: list[dict] | None, followup: bool | None = None) -> str:
+    """The retrieval query: the question itself, or, for a follow-up, the earlier questions it leans on.
+
+    `followup` is `is_followup(question)`, passed in when the caller has already decided it.
+    """
+    if not (is_followup(question) if followup is None else followup):
         return question
     previous = earlier_questions(history)
     context = []

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .config import Settings
+from .hooks import StageHook, no_hook
 from .index import IndexData
-from .text import terms
 from .types import Chunk, Hit
 
 
@@ -69,13 +70,22 @@ def fuse_rankings(lists: list[Ranked], fusion_k: int) -> list[tuple[int, float, 
     return [(r, fused[r], ranks[r]) for r in order]
 
 
-def search(index: IndexData, query_vector: np.ndarray | None, query_terms: list[str], k: int, mode: str, fusion_k: int) -> list[Hit]:
-    """The top k chunks for a query, fused from the lists the mode asks for, overlaps merged."""
-    depth = max(4 * k, 20)
-    lexical = lexical_search(index, query_terms, depth) if mode in ("hybrid", "lexical") else Ranked([], [])
-    dense = dense_search(index, query_vector, depth, lexical.rows) if mode in ("hybrid", "dense") else Ranked([], [])
+def search(
+    index: IndexData, query_vector: np.ndarray | None, query_terms: list[str], k: int, settings: Settings,
+    hook: StageHook = no_hook,
+) -> list[Hit]:
+    """The top k chunks for a query, fused from the lists `settings.retrieval_mode` asks for, overlaps merged."""
+    mode = settings.retrieval_mode
+    depth = max(settings.search_depth_per_k * k, settings.min_search_depth)
+    lexical = dense = Ranked([], [])
+    if mode in ("hybrid", "lexical"):
+        with hook("lexical"):
+            lexical = lexical_search(index, query_terms, depth)
+    if mode in ("hybrid", "dense"):
+        with hook("dense"):
+            dense = dense_search(index, query_vector, depth, lexical.rows)
     hits = []
-    for row, score, (d_rank, l_rank) in fuse_rankings([dense, lexical], fusion_k):
+    for row, score, (d_rank, l_rank) in fuse_rankings([dense, lexical], settings.fusion_k):
         hits.append(Hit(index.chunks[row], score, d_rank, l_rank, (row,)))
     return merge_overlapping(hits, index)[:k]
 
@@ -100,6 +110,3 @@ def _union(a: Chunk, b: Chunk, index: IndexData) -> Chunk:
     sentences = {(s.start, s.end): s for s in (*a.sentences, *b.sentences)}
     return Chunk(a.id, a.doc_id, a.section, start, end, text[start:end], tuple(sentences[k] for k in sorted(sentences)))
 
-
-def query_terms(text: str) -> list[str]:
-    return terms(text)

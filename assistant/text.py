@@ -36,7 +36,12 @@ def words(text: str) -> list[str]:
 
 def terms(text: str) -> list[str]:
     """Stemmed content words, the unit of BM25 and of term overlap."""
-    kept = [w for w in words(text) if w not in STOPWORDS]
+    return terms_of(words(text))
+
+
+def terms_of(tokens) -> list[str]:
+    """Stemmed content words of already-split words (see `words`)."""
+    kept = [w for w in tokens if w not in STOPWORDS]
     return _stemmer().stemWords(kept) if kept else []
 
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.answer import question_type
+from assistant.question import question_type
 from assistant.types import Answer
 
 ROOT = Path(__file__).parents[1]

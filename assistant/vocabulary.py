@@ -1,0 +1,78 @@
+"""What the corpus says in words: its stemmed terms, their IDF, typo correction and unknown words.
+
+Built once per loaded index from the BM25 index's document frequencies. Used to weight term
+overlap in sentence selection, to map a misspelt query term to the corpus term it stands for
+("khruschev" -> "khrushchev"), and to find the words of a question the sources never use.
+"""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import math
+import re
+from collections.abc import Callable, Iterable
+
+import numpy as np
+
+from .text import STOPWORDS, terms
+
+
+class Vocabulary:
+    """Corpus terms with their document frequencies, and the model's own word list for rare words."""
+
+    def __init__(self, df: dict[str, int], n_docs: int, model_knows: Callable[[str], bool] = lambda word: True):
+        self.df = df
+        self.n_docs = max(1, n_docs)
+        self.model_knows = model_knows
+        self._sorted = sorted(df)
+
+    @classmethod
+    def from_index(cls, index, model_knows: Callable[[str], bool]) -> Vocabulary:
+        """Document frequencies read from a loaded index's BM25 matrix (chunks using each term)."""
+        counts = np.diff(np.asarray(index.bm25.scores["indptr"]))
+        df = {term: int(counts[i]) for term, i in index.bm25.vocab_dict.items() if i < len(counts)}
+        return cls(df, len(index.chunks), model_knows)
+
+    def idf(self, term: str) -> float:
+        """BM25's IDF: log(1 + (N - df + 0.5) / (df + 0.5)); an unknown term gets the highest."""
+        count = self.df.get(term, 0)
+        return math.log(1 + (self.n_docs - count + 0.5) / (count + 0.5))
+
+    def corrected(self, query_terms: Iterable[str]) -> list[str]:
+        """Query terms with typos mapped to the nearest corpus term; unknown terms kept as they are."""
+        return [self.nearest(t) or t for t in query_terms]
+
+    def nearest(self, term: str) -> str | None:
+        """The corpus term a query term stands for: itself, a longer form ("kazakh"), or a near spelling."""
+        if term in self.df:
+            return term
+        if len(term) < 4:
+            return None
+        at = bisect.bisect_left(self._sorted, term)
+        if len(term) >= 5 and at < len(self._sorted) and self._sorted[at].startswith(term):
+            return self._sorted[at]
+        lo = bisect.bisect_left(self._sorted, term[0])
+        hi = bisect.bisect_left(self._sorted, chr(ord(term[0]) + 1))
+        near = [t for t in self._sorted[lo:hi] if abs(len(t) - len(term)) <= 2]
+        match = difflib.get_close_matches(term, near, n=1, cutoff=0.75)
+        return match[0] if match else None
+
+    def unknown_words(self, question_words: Iterable[str]) -> list[str]:
+        """Content words of a question that the corpus never uses, even allowing for typos."""
+        unknown = []
+        for word in question_words:
+            if word in STOPWORDS or len(word) < 3:
+                continue
+            stem = terms(word)
+            if stem and self.nearest(stem[0]) is None:
+                unknown.append(word)
+        return unknown
+
+    def is_specific(self, word: str, question: str) -> bool:
+        """A name or rare word: capitalised inside the question, or long and not a word the model knows."""
+        for m in re.finditer(rf"\b{re.escape(word)}\b", question, re.I):
+            if m.start() > 0 and question[m.start()].isupper():
+                return True
+        known = self.model_knows(word) or (word.endswith("s") and self.model_knows(word[:-1]))
+        return len(word) >= 6 and not known
