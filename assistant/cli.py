@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from .config import Settings, load_settings, set_offline_environment
+from .conversation import add_turn
 from .errors import AssistantError
 
 
@@ -139,7 +140,7 @@ def cmd_ask(args, settings: Settings) -> int:
             print(json.dumps(answer.to_dict(), ensure_ascii=False))
         else:
             print(format_answer(answer))
-        history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.text}]
+        history = add_turn(history, question, answer.text)
     return 0
 
 
@@ -173,7 +174,7 @@ def cmd_chat(args, settings: Settings) -> int:
             continue
         answer = assistant.ask(question, history=history)
         print(format_answer(answer))
-        history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.text}]
+        history = add_turn(history, question, answer.text)
 
 
 if __name__ == "__main__":
