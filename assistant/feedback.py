@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .errors import AssistantError
+from .files import file_lock
 from .types import Answer
 
 VERDICTS = {True: "like", False: "dislike"}
@@ -46,9 +47,7 @@ def record_feedback(path: Path, answer: Answer, verdict: str, when: datetime | N
     record = feedback_record(answer, verdict, when)
     line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with _LOCK, open(path, "ab") as f:
-            _lock_file(f)
+        with _LOCK, file_lock(path), open(path, "ab") as f:
             f.write(line)
             f.flush()
             os.fsync(f.fileno())
@@ -65,12 +64,3 @@ def read_feedback(path: Path) -> list[dict]:
         return []
     with open(path, encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
-
-
-def _lock_file(f) -> None:
-    try:
-        import fcntl
-
-        fcntl.flock(f.fileno(), fcntl.LOCK_EX)  # released when the file closes
-    except ImportError:  # not on POSIX: the thread lock still keeps lines whole within one process
-        pass

@@ -17,7 +17,6 @@ import logging
 import os
 import re
 import sys
-import tempfile
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -26,6 +25,7 @@ import numpy as np
 
 from .config import default_onnx_dir
 from .errors import ModelLoadError
+from .files import atomic_path, file_lock, sha256_file, write_atomic
 
 FORMAT = 1  # bump when the export changes; old exports then sit under another key and are ignored
 INPUT_NAMES = ("input_ids", "attention_mask", "token_type_ids")
@@ -190,25 +190,15 @@ def _load_checked(ort, folder: Path, name: str, options, raise_errors: bool = Fa
 @contextlib.contextmanager
 def _export_lock(folder: Path):
     """Hold an exclusive lock on the export folder so two processes never export into it at once."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / ".lock").touch()
-    except OSError as exc:
-        raise ModelLoadError(
-            f"Cannot write the ONNX export to {folder} ({exc.strerror or exc}); set onnx_dir (ASSISTANT_ONNX_DIR) "
-            f"to a writable folder, or {USE_TORCH}."
-        ) from None
-    try:
-        import fcntl
-    except ImportError:  # not POSIX: atomic renames still keep every file whole
-        yield
-        return
-    with open(folder / ".lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    with contextlib.ExitStack() as stack:
         try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            stack.enter_context(file_lock(folder / ".lock"))
+        except OSError as exc:
+            raise ModelLoadError(
+                f"Cannot write the ONNX export to {folder} ({exc.strerror or exc}); set onnx_dir (ASSISTANT_ONNX_DIR) "
+                f"to a writable folder, or {USE_TORCH}."
+            ) from None
+        yield
 
 
 def _export(encoder, folder: Path, quantized: bool) -> None:
@@ -249,7 +239,7 @@ def _export_fp32(encoder, folder: Path) -> None:
         raise ModelLoadError(
             f"'{encoder.name}' takes inputs {list(inputs)}, which the ONNX encoder cannot feed; {USE_TORCH}."
         )
-    with _atomic_path(folder / "model.onnx") as tmp, torch.no_grad(), _quiet():
+    with atomic_path(folder / "model.onnx") as tmp, torch.no_grad(), _quiet():
         torch.onnx.export(
             _keyword_module(model[0].auto_model, names),
             tuple(inputs[n] for n in names),
@@ -261,7 +251,7 @@ def _export_fp32(encoder, folder: Path) -> None:
             dynamic_axes={n: {0: "batch", 1: "sequence"} for n in [*names, "last_hidden_state"]},
         )
     _write_checksum(folder / "model.onnx")
-    _write_atomic(folder / "export.json", json.dumps(meta, indent=1).encode())
+    write_atomic(folder / "export.json", json.dumps(meta, indent=1).encode())
 
 
 def _describe(encoder, model) -> dict:
@@ -287,14 +277,14 @@ def _describe(encoder, model) -> dict:
 def _save_tokenizer(encoder, model, folder: Path) -> None:
     source = encoder.path / "tokenizer.json" if encoder.path else None
     if source is not None and source.is_file():
-        _write_atomic(folder / "tokenizer.json", source.read_bytes())
+        write_atomic(folder / "tokenizer.json", source.read_bytes())
         return
     backend = getattr(model.tokenizer, "backend_tokenizer", None)
     if backend is None:
         raise ModelLoadError(
             f"'{encoder.name}' has no fast tokenizer (tokenizer.json) to run without torch; {USE_TORCH}."
         )
-    _write_atomic(folder / "tokenizer.json", backend.to_str().encode())
+    write_atomic(folder / "tokenizer.json", backend.to_str().encode())
 
 
 def _quantize(folder: Path) -> None:
@@ -305,7 +295,7 @@ def _quantize(folder: Path) -> None:
         raise ModelLoadError(
             f'int8 quantisation needs {exc.name}; pip install onnx, or set encoder = "onnx".'
         ) from None
-    with _atomic_path(folder / "model-int8.onnx") as tmp, _quiet():
+    with atomic_path(folder / "model-int8.onnx") as tmp, _quiet():
         quantize_dynamic(folder / "model.onnx", tmp, per_channel=True, weight_type=QuantType.QInt8)
     _write_checksum(folder / "model-int8.onnx")
 
@@ -354,27 +344,5 @@ def _progress_bar(total: int):
     return tqdm(total=total, desc="Embedding", unit="text")
 
 
-@contextlib.contextmanager
-def _atomic_path(target: Path):
-    """A temp path beside target that replaces it only if the block finishes; a crash leaves target as it was."""
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        yield tmp
-        with open(tmp, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; the cache is as readable as the rest of the project
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _write_atomic(target: Path, data: bytes) -> None:
-    with _atomic_path(target) as tmp:
-        tmp.write_bytes(data)
-
-
 def _write_checksum(path: Path) -> None:
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    _write_atomic(path.with_name(path.name + ".sha256"), f"{digest}\n".encode())
+    write_atomic(path.with_name(path.name + ".sha256"), f"{sha256_file(path)}\n")
