@@ -1,7 +1,9 @@
-"""`Document` -> `Chunk`s and `Sentence`s, with offsets into the document text.
+"""`Document` -> `Chunk`s and `Sentence`s, with offsets into the document text, and the chunking policy.
 
 Chunks are cut by langchain-text-splitters inside one section at a time, measured in the
 embedding model's own tokens, preferring paragraph and sentence boundaries, with overlap.
+The policy (how big a chunk may be, and what the model reads for it: its section path, then
+its text) is recorded in the index manifest, so a change to it makes the index stale.
 """
 
 from __future__ import annotations
@@ -9,12 +11,18 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .types import Chunk, Document, Sentence
 
 if TYPE_CHECKING:
     from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    from .config import Settings
+    from .embedding import Encoder
+
+PREFIX_CHARS = 120  # in ASCII characters; any other character counts 3 (a Hangul syllable is 3 word pieces)
 
 # Split after ., ! or ? (and closing quotes/brackets) when whitespace and a likely sentence start follow.
 _SENTENCE_END = re.compile(r"""[.!?]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-ZА-ЯЁ0-9])""")
@@ -155,3 +163,47 @@ def _dedupe(chunks: list[Chunk]) -> list[Chunk]:
             seen.add(c.id)
             out.append(c)
     return out
+
+
+# --- the policy: how big a chunk may be, and what the model reads for it ----------------------
+
+
+def chunker_settings(settings: Settings, encoder: Encoder) -> dict:
+    """The chunker settings a build records; a change to any of them makes the index stale."""
+    return {
+        "splitter": "langchain RecursiveCharacterTextSplitter, per section",
+        "chunk_tokens": chunk_limit(settings, encoder),
+        "chunk_overlap": settings.chunk_overlap,
+        "embedded_text": "section path, newline, chunk text",
+    }
+
+
+def chunk_limit(settings: Settings, encoder: Encoder) -> int:
+    """Chunk size in word pieces, leaving room for [CLS], [SEP] and the section prefix."""
+    return max(16, min(settings.chunk_tokens, encoder.max_seq_length - 2 - settings.chunk_prefix_tokens))
+
+
+def section_prefix(path: tuple[str, ...]) -> str:
+    """The section path as the model reads it, cut so it is never more than PREFIX_CHARS word pieces."""
+    joined, weight = " > ".join(path), 0
+    for i, ch in enumerate(joined):
+        weight += 1 if ch.isascii() else 3
+        if weight > PREFIX_CHARS:
+            return joined[:i]
+    return joined
+
+
+def embedded_text(chunk: Chunk) -> str:
+    """What the model reads for a chunk: its section path (short), then its text."""
+    return section_prefix(chunk.section) + "\n" + chunk.text
+
+
+def chunk_corpus(documents: list[Document], settings: Settings, encoder: Encoder) -> list[Chunk]:
+    """Every document's chunks, each section's sized so that its prefix and text fit the model together."""
+    limit, chunks = chunk_limit(settings, encoder), []
+    for doc in documents:
+        for section in doc.sections:
+            room = encoder.max_seq_length - 2 - encoder.count_tokens(section_prefix(section.path) + "\n")
+            one_section = replace(doc, sections=(section,))
+            chunks += chunk_document(one_section, encoder.count_tokens, min(limit, room), settings.chunk_overlap)
+    return chunks

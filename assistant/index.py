@@ -24,12 +24,12 @@ import os
 import shutil
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from .chunking import chunk_document
+from .chunking import chunk_corpus, chunk_limit, chunker_settings, embedded_text, section_prefix  # noqa: F401 (until the split)
 from .config import Settings
 from .corpus import Skipped, corpus_files, file_hash, load_corpus
 from .embedding import EmbeddingCache, Encoder, embed_with_cache
@@ -92,54 +92,6 @@ class Status:
     reason: str
     manifest: dict | None = None
     changed: tuple[str, ...] = ()
-
-
-# --- settings fingerprints -------------------------------------------------------------
-
-
-def chunker_settings(settings: Settings, encoder: Encoder) -> dict:
-    """The chunker settings a build records; a change to any of them makes the index stale."""
-    return {
-        "splitter": "langchain RecursiveCharacterTextSplitter, per section",
-        "chunk_tokens": chunk_limit(settings, encoder),
-        "chunk_overlap": settings.chunk_overlap,
-        "embedded_text": "section path, newline, chunk text",
-    }
-
-
-def chunk_limit(settings: Settings, encoder: Encoder) -> int:
-    """Chunk size in word pieces, leaving room for [CLS], [SEP] and the section prefix."""
-    return max(16, min(settings.chunk_tokens, encoder.max_seq_length - 2 - PREFIX_TOKENS))
-
-
-PREFIX_TOKENS = 40  # typical room a section prefix takes; a longer one shrinks its section's chunks
-PREFIX_CHARS = 120  # in ASCII characters; any other character counts 3 (a Hangul syllable is 3 word pieces)
-
-
-def section_prefix(path: tuple[str, ...]) -> str:
-    """The section path as the model reads it, cut so it is never more than PREFIX_CHARS word pieces."""
-    joined, weight = " > ".join(path), 0
-    for i, ch in enumerate(joined):
-        weight += 1 if ch.isascii() else 3
-        if weight > PREFIX_CHARS:
-            return joined[:i]
-    return joined
-
-
-def embedded_text(chunk: Chunk) -> str:
-    """What the model reads for a chunk: its section path (short), then its text."""
-    return section_prefix(chunk.section) + "\n" + chunk.text
-
-
-def chunk_corpus(documents: list[Document], settings: Settings, encoder: Encoder) -> list[Chunk]:
-    """Every document's chunks, each section's sized so that its prefix and text fit the model together."""
-    limit, chunks = chunk_limit(settings, encoder), []
-    for doc in documents:
-        for section in doc.sections:
-            room = encoder.max_seq_length - 2 - encoder.count_tokens(section_prefix(section.path) + "\n")
-            one_section = replace(doc, sections=(section,))
-            chunks += chunk_document(one_section, encoder.count_tokens, min(limit, room), settings.chunk_overlap)
-    return chunks
 
 
 # --- status ----------------------------------------------------------------------------
@@ -368,7 +320,7 @@ def _write_dense(path: Path, vectors: np.ndarray, settings: Settings) -> str:
     dim = vectors.shape[1]
     if len(vectors) >= settings.approx_min_vectors:
         index = faiss.IndexHNSWFlat(dim, settings.hnsw_m, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = 80
+        index.hnsw.efConstruction = settings.hnsw_ef_construction
         kind = "hnsw"
     else:
         index = faiss.IndexFlatIP(dim)
