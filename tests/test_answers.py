@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from assistant.conversation import add_turn
 from assistant.question import question_type
 from assistant.types import Answer
 
@@ -127,7 +128,63 @@ def test_citations_point_at_their_quotes_in_document_and_passage(assistant):
     check_citations(assistant, answer)
 
 
-# --- properties over the gold set ----------------------------------------------------
+# --- the gold set, item by item ------------------------------------------------------
+
+# Today's known failures, each with its cause: strict, so a fix (XPASS) or a new failure both show.
+KNOWN_FAILURES = {  # what the engine does today (from `assistant eval`'s failure list)
+    "q002": "typo 'stallin': quotes the posthumous-rehabilitations sentence, not the 1953 one",
+    "q004": "false refusal of a typo-laden question ('whats', 'rehabilitaton')",
+    "q015": "asked what the amnesty excluded: quotes whom it applied to",
+    "q028": "asked which wave of repression: quotes the sentence on post-Soviet laws",
+    "q037": "asked where the speech was given: quotes the Beria sentence",
+    "q040": "asked what the speech signalled: quotes the closed-session sentence without 'de-Stalinization'",
+    "q045": "asked which groups were not restored: quotes the sentence on groups that were",
+    "q049": "asked for the release phrases: quotes the opening sentence",
+    "q055": "asked where the trend continued: quotes the sentence on Russian and Ukrainian laws",
+    "q063": "the answer stands only in the 'See also' line: quotes the laws sentence",
+    "q070": "asked during what period: quotes the summary sentence",
+    "q074": "false refusal of 'How does the article characterise ...'",
+    "q076": "asked what the initiative seeks to rectify: quotes the 'dark chapters' sentence",
+    "q081": "false refusal of a typo-laden question ('rehabilitaton', 'acknowlege')",
+    "q094": "follow-up 'what was it called?': quotes the Mikoyan sentence, not the speech's title",
+    "q099": "follow-up about that time: quotes the later sentence on continued rehabilitations",
+    "q100": "follow-up 'And on the social side?': quotes the summary sentence",
+    "q105": "two-part question: quotes the relocation sentence, not the Thaw",
+    "q108": "missed refusal: no birth date in the sources; quotes the Mikoyan sentence",
+    "q109": "missed refusal: Ukraine's law has no year in the sources; quotes the 1953 amnesty",
+    "q118": "missed refusal: no count of freed prisoners; quotes the amnesty sentence",
+    "q120": "missed refusal: Memorial's founding is not in the sources; quotes the opening sentence",
+    "q123": "missed refusal: the murderer is not named; quotes the Trotsky sentence",
+    "q124": "missed refusal: Beria's execution date is not given; quotes the Mikoyan sentence",
+    "q125": "missed refusal: the commission's head is not named; quotes the commission sentence",
+    "q127": "missed refusal: no count of returning Tatars; quotes the 1967/1990 sentence",
+}
+
+
+def gold_params():
+    for item in GOLD:
+        marks = [pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[item["id"]])] if item["id"] in KNOWN_FAILURES else []
+        yield pytest.param(item, id=item["id"], marks=marks)
+
+
+def ask_item(assistant, item) -> Answer:
+    """The answer to a gold item's question, asked after its earlier turns as one conversation."""
+    history: list[dict] = []
+    for question in item["history"]:
+        history = add_turn(history, question, assistant.ask(question, history=list(history)).text)
+    return assistant.ask(item["question"], history=history)
+
+
+@pytest.mark.parametrize("item", list(gold_params()))
+def test_gold_item_is_answered_right_or_refused(assistant, item):
+    answer = ask_item(assistant, item)
+    if not item["answerable"]:
+        assert answer.abstained, f"should refuse, answered: {answer.text[:200]}"
+        assert answer.citations == ()
+        return
+    assert not answer.abstained, f"should answer with one of {item['answers']}"
+    quoted = " ".join(c.quote for c in answer.citations).casefold()
+    assert any(a.casefold() in quoted for a in item["answers"]), f"none of {item['answers']} in: {answer.text[:300]}"
 
 
 @pytest.mark.parametrize("item", GOLD, ids=[i["id"] for i in GOLD])
@@ -141,7 +198,7 @@ def test_gold_answers_are_verbatim_and_exactly_cited(assistant, corpus_texts, it
             assert sentences == [c.quote for c in answer.citations]
             for sentence in sentences:
                 assert any(sentence in text for text in corpus_texts.values()), sentence
-        history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.text}]
+        history = add_turn(history, question, answer.text)
 
 
 # --- bad input -----------------------------------------------------------------------
