@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -10,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from app import RATE_LIMITED, create_app, launch_options
+from assistant.bench.serving import free_port
+from assistant.web.page import create_app
+from assistant.web.serve import launch_options
+from assistant.web.service import RATE_LIMITED
 
 ROOT = Path(__file__).parents[1]
 pytestmark = pytest.mark.filterwarnings("ignore:::gradio.queueing")  # pandas notes in Gradio's own local event stats
@@ -23,12 +25,6 @@ KNOWN = {
     "Who publicly called for the rehabilitation of Yeghishe Charents?": "Mikoyan",
     "When were the Crimean Tatars decriminalized?": "1967",
 }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def serve(app, settings):

@@ -16,8 +16,8 @@ from urllib.parse import urlparse
 import pytest
 from test_app import REFUSED, TROTSKY, Slow, serve
 
-from app import create_app
 from assistant.feedback import read_feedback
+from assistant.web.page import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).parents[1] / "docs" / "screenshots"

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 from pathlib import Path
 
 import httpx
 import pytest
 from helpers import ROOT, SEED_CORPUS
 
-from assistant import render
+from assistant.bench.serving import free_port
 from assistant.index import read_manifest
+from assistant.web import render
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -25,23 +25,18 @@ SCRIPT = "<script>alert('x')</script>"
 QUESTION = "When did Russia rehabilitate Leon Trotsky?"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def kiosk(seed_settings, encoder):
     """A kiosk server on loopback, as `python app.py --kiosk` serves it; yields (base url, settings)."""
-    import app as app_module
     from assistant import Assistant
     from assistant.index import load_index
+    from assistant.web.page import create_app
+    from assistant.web.serve import launch_options
 
     settings = seed_settings.with_overrides(kiosk=True, host="127.0.0.1", port=free_port())
     assistant = Assistant(load_index(settings.index_dir, encoder.model_id), encoder, settings)
-    demo = app_module.create_app(assistant, settings)
-    demo.launch(**app_module.launch_options(settings), prevent_thread_lock=True, quiet=True)
+    demo = create_app(assistant, settings)
+    demo.launch(**launch_options(settings), prevent_thread_lock=True, quiet=True)
     try:
         yield f"http://127.0.0.1:{settings.port}", settings
     finally:
@@ -59,7 +54,8 @@ def secrets_on_disk(settings) -> dict[str, str]:
     build, _ = read_manifest(settings.index_dir)
     files = {
         "/etc/passwd": "root:",
-        str(ROOT / "app.py"): "def create_app",
+        str(ROOT / "app.py"): "def main",
+        str(ROOT / "assistant" / "web" / "page.py"): "def create_app",
         str(ROOT / "assistant" / "config.py"): "class Settings",
         str(build / "manifest.json"): '"format_version"',
         str(build / "documents.jsonl"): '"title"',
@@ -229,10 +225,10 @@ def test_the_kiosk_publishes_no_api_description_and_no_server_paths(client, kios
 
 
 def test_the_kiosk_listens_only_where_told_and_shares_nothing(kiosk):
-    import app as app_module
+    from assistant.web.serve import launch_options
 
     _, settings = kiosk
-    options = app_module.launch_options(settings)
+    options = launch_options(settings)
     assert options["server_name"] == "127.0.0.1"
     assert options["share"] is False and options["show_error"] is False
     assert options["mcp_server"] is False and options["enable_monitoring"] is False

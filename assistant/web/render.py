@@ -1,4 +1,4 @@
-"""Pure rendering for the chat app: answers as Markdown, sources and documents as escaped HTML.
+"""Pure rendering for the chat page: answers as Markdown, sources and documents as escaped HTML.
 
 Everything that comes from a question or a source is shown as text. Chat messages are Markdown
 (Gradio sanitises them too), so their special characters are backslash-escaped; the sources panel
@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 
-from .types import Answer, Citation, Document
+from ..types import Answer, Citation, Document
 
 REFUSAL_HEADING = "Not found in the sources"
 SOURCES_LABEL = "Sources:"
@@ -181,12 +181,6 @@ def highlight(text: str, spans: list[tuple[int, int, Citation]], label: bool = T
 # --- reading a whole document (HTML) ---------------------------------------------------
 
 
-def reader_label(c: Citation, cited: bool) -> str:
-    """How a passage is offered in the 'read in context' picker."""
-    prefix = f"[{c.n}] " if cited else ""
-    return prefix + source_line(c)
-
-
 def document_html(document: Document, start: int, end: int, n: int | None = None, window: int = DOCUMENT_WINDOW) -> str:
     """The whole document (or a long one's stretch around the quote) with the quote marked as #doc-quote."""
     text = document.text
@@ -218,4 +212,5 @@ def document_html(document: Document, start: int, end: int, n: int | None = None
 
 
 def document_placeholder() -> str:
+    """The reader before any passage is picked."""
     return '<div class="doc-empty">Pick a passage above to read its whole document, scrolled to the quote.</div>'
