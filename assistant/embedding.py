@@ -128,7 +128,7 @@ class Encoder:
 
         quantized = self.backend == "onnx-int8"
         if self.bulk and quantized:  # int8 runs one text at a time; one 1-thread run per core then beat one run
-            # on every core: 49.8 against 38.7 chunks/s of 256 tokens (evals/bench_encoder.py). For fp32's batches
+            # on every core: 49.8 against 38.7 chunks/s of 256 tokens (evals/rehab_probes/encoder_speed.py). For fp32's batches
             # of 16 it did not (11.6 against 20.1), so fp32 keeps one run on every core.
             return OnnxEncoder.for_model(self, quantized, threads=1, workers=os.cpu_count() or 1)
         return OnnxEncoder.for_model(self, quantized)

@@ -156,7 +156,7 @@ def _import_onnxruntime():
 def _session_options(ort, threads: int | None, spin: bool):
     options = ort.SessionOptions()
     # All cores without spin-waiting gave the fastest single queries on a busy 2-core machine; spinning
-    # workers fight the other threads for the cores (see evals/bench_encoder.py).
+    # workers fight the other threads for the cores (see evals/rehab_probes/encoder_speed.py).
     options.intra_op_num_threads = threads or os.cpu_count() or 2
     options.add_session_config_entry("session.intra_op.allow_spinning", "1" if spin else "0")
     options.inter_op_num_threads = 1
