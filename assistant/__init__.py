@@ -15,7 +15,7 @@ def __getattr__(name):
 
         return Assistant
     if name == "build_index":
-        from .index import build_index
+        from .index.build import build_index
 
         return build_index
     raise AttributeError(name)

@@ -26,7 +26,9 @@ PREFIX_CHARS = 120  # in ASCII characters; any other character counts 3 (a Hangu
 
 # Split after ., ! or ? (and closing quotes/brackets) when whitespace and a likely sentence start follow.
 _SENTENCE_END = re.compile(r"""[.!?]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-ZА-ЯЁ0-9])""")
-_NO_SPLIT_BEFORE = re.compile(r"(?:\b(?:e\.g|i\.e|Mr|Mrs|Ms|Dr|St|Jr|Sr|vs|cf|No|Nos|pp|Vol|Gen|Col|Lt|Prof)|\b[A-Z])\.$")
+_NO_SPLIT_BEFORE = re.compile(
+    r"(?:\b(?:e\.g|i\.e|Mr|Mrs|Ms|Dr|St|Jr|Sr|vs|cf|No|Nos|pp|Vol|Gen|Col|Lt|Prof)|\b[A-Z])\.$"
+)
 _SEPARATORS = ["\n\n", "\n", r"(?<=[.!?])\s+", r"(?<=[;:,])\s+", r"\s+", ""]
 
 
@@ -74,15 +76,15 @@ def make_splitter(count_tokens: Callable[[str], int], max_tokens: int, overlap: 
     )
 
 
-def chunk_document(
-    doc: Document, count_tokens: Callable[[str], int], max_tokens: int, overlap: int
-) -> list[Chunk]:
+def chunk_document(doc: Document, count_tokens: Callable[[str], int], max_tokens: int, overlap: int) -> list[Chunk]:
     """Cut each section of a document into token-bounded, overlapping chunks with their sentences."""
     splitter = make_splitter(count_tokens, max_tokens, overlap)
     chunks = []
     for section in doc.sections:
         sentences = split_sentences(doc.text, section.start, section.end)
-        for start, end in _locate(doc.text, section.start, section.end, splitter.split_text(doc.text[section.start : section.end])):
+        for start, end in _locate(
+            doc.text, section.start, section.end, splitter.split_text(doc.text[section.start : section.end])
+        ):
             if count_tokens(doc.text[start:end]) > max_tokens:
                 pieces = _hard_split(doc.text, start, end, count_tokens, max_tokens)
             else:

@@ -85,27 +85,17 @@ def _paths(p: argparse.ArgumentParser, corpus: bool = False) -> None:
 
 
 def cmd_ingest(args, settings: Settings) -> int:
-    from .index import build_index
+    from .index.build import build_index, format_report, skipped_warnings
 
     report = build_index(settings, rebuild=args.rebuild, progress=not args.quiet)
-    print_report(report, settings)
+    for line in skipped_warnings(report):
+        print(line, file=sys.stderr)
+    print(format_report(report, settings))
     return 0
 
 
-def print_report(report, settings: Settings) -> None:
-    if report.up_to_date:
-        print(f"{settings.index_dir}/ is up to date with {settings.corpus_dir}/ (nothing to embed).")
-    for s in report.skipped:
-        print(f"warning: skipped {s.path}: {s.reason}", file=sys.stderr)
-    print(
-        f"documents {report.documents} | chunks {report.chunks} | sentences {report.sentences} | "
-        f"skipped files {len(report.skipped)} | embedded {report.embedded} | reused {report.reused} | "
-        f"{report.seconds:.1f} s"
-    )
-
-
 def cmd_info(args, settings: Settings) -> int:
-    from .index import index_status
+    from .index.status import index_status
 
     status = index_status(settings)
     if not status.exists:

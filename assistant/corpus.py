@@ -7,7 +7,6 @@ Markdown `#`, HTML `h1`-`h3`.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import tomllib
 from dataclasses import dataclass
@@ -43,11 +42,6 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
         if p.is_file() and not any(part.startswith(".") for part in p.relative_to(corpus_dir).parts)
         and p.name != METADATA_FILE
     )
-
-
-def file_hash(path: Path) -> str:
-    """SHA-256 of a file's bytes, the unit of staleness and of incremental ingest."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def load_metadata(corpus_dir: Path) -> dict[str, dict]:

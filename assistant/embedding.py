@@ -15,6 +15,7 @@ import numpy as np
 
 from .config import ENCODERS
 from .errors import AssistantError, ModelLoadError
+from .hooks import StageHook, no_hook
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -196,14 +197,17 @@ class EmbeddingCache:
         self.db.close()
 
 
-def embed_with_cache(encoder: Encoder, texts: list[str], cache: EmbeddingCache | None, progress: bool = False) -> tuple[np.ndarray, int]:
-    """Vectors for texts, embedding only those the cache lacks; returns (vectors, reused count)."""
+def embed_with_cache(
+    encoder: Encoder, texts: list[str], cache: EmbeddingCache | None, progress: bool = False, hook: StageHook = no_hook
+) -> tuple[np.ndarray, int]:
+    """Vectors for texts, embedding only those the cache lacks (inside hook("embed")); returns (vectors, reused count)."""
     hashes = [text_hash(t) for t in texts]
     cache_key = f"{encoder.model_id}|{encoder.backend}"
     known = cache.get_many(cache_key, list(set(hashes))) if cache else {}
     missing = sorted({h: t for h, t in zip(hashes, texts, strict=True) if h not in known}.items())
     if missing:
-        fresh = encoder.encode([t for _, t in missing], progress=progress)
+        with hook("embed"):
+            fresh = encoder.encode([t for _, t in missing], progress=progress)
         new = {h: v for (h, _), v in zip(missing, fresh, strict=True)}
         if cache:
             cache.put_many(cache_key, new)

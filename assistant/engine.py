@@ -16,7 +16,7 @@ from .config import Settings, load_settings
 from .embedding import Encoder
 from .errors import AssistantError
 from .hooks import StageHook, no_hook
-from .index import IndexData, load_index
+from .index.read import IndexData, load_index
 from .question import Question, analyse
 from .retrieval import search
 from .text import terms

@@ -13,7 +13,7 @@ import numpy as np
 
 from .config import Settings
 from .hooks import StageHook, no_hook
-from .index import IndexData
+from .index.read import IndexData
 from .types import Chunk, Hit
 
 

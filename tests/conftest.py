@@ -25,7 +25,7 @@ def encoder():
 @pytest.fixture(scope="session")
 def seed_settings(tmp_path_factory, encoder) -> Settings:
     """Settings whose index_dir holds an index of the seed corpus, built once per session."""
-    from assistant.index import build_index
+    from assistant.index.build import build_index
 
     root = tmp_path_factory.mktemp("seed")
     settings = Settings(corpus_dir=SEED_CORPUS, index_dir=root / "index", cache_dir=root / "cache")

@@ -6,8 +6,9 @@ import json
 import shutil
 from pathlib import Path
 
+from assistant.chunking import embedded_text
 from assistant.config import Settings
-from assistant.index import CURRENT, embedded_text
+from assistant.index.layout import CURRENT
 from assistant.types import Chunk, Document
 
 ROOT = Path(__file__).parents[1]

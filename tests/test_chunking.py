@@ -5,10 +5,18 @@ from __future__ import annotations
 import pytest
 from helpers import SEED_CORPUS, check_coverage, check_offsets, check_token_limit, make_pdf, write_corpus
 
-from assistant.chunking import chunk_document, chunk_id, split_sentences
+from assistant.chunking import (
+    chunk_corpus,
+    chunk_document,
+    chunk_id,
+    chunk_limit,
+    embedded_text,
+    section_prefix,
+    split_sentences,
+)
 from assistant.config import Settings
 from assistant.corpus import load_corpus
-from assistant.index import chunk_corpus, chunk_limit, embedded_text, load_index, section_prefix
+from assistant.index.read import load_index
 from assistant.types import Document, Section
 
 MARKDOWN = """# Gulag Returnees

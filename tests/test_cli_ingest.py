@@ -14,9 +14,12 @@ import time
 import pytest
 from helpers import DAMAGE, SEED_CORPUS, settings_for, write_corpus
 
+from assistant.chunking import chunk_corpus
 from assistant.cli import main
 from assistant.corpus import load_corpus
-from assistant.index import build_index, chunk_corpus, ingest_lock, load_index, read_manifest
+from assistant.index.build import build_index, ingest_lock
+from assistant.index.layout import read_manifest
+from assistant.index.read import load_index
 
 SUMMARY = re.compile(
     r"^documents (\d+) \| chunks (\d+) \| sentences (\d+) \| skipped files (\d+) \| "

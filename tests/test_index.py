@@ -10,18 +10,14 @@ import pytest
 from helpers import DAMAGE, SEED_CORPUS, make_pdf, settings_for, write_corpus
 
 from assistant import Assistant
+from assistant.chunking import embedded_text
 from assistant.config import Settings
 from assistant.corpus import Skipped
 from assistant.errors import CorpusError, IndexDamagedError, IndexLockedError, IndexMissingError, ModelMismatchError
-from assistant.index import (
-    CURRENT,
-    build_index,
-    embedded_text,
-    index_status,
-    ingest_lock,
-    load_index,
-    read_manifest,
-)
+from assistant.index.build import build_index, ingest_lock
+from assistant.index.layout import CURRENT, read_manifest
+from assistant.index.read import load_index
+from assistant.index.status import index_status
 
 MEMORIAL = """# Memorial
 
