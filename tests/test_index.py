@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import errno
+import json
 import shutil
+import subprocess
+import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +18,15 @@ from assistant import Assistant
 from assistant.chunking import embedded_text
 from assistant.config import Settings
 from assistant.corpus import Skipped
-from assistant.errors import CorpusError, IndexDamagedError, IndexLockedError, IndexMissingError, ModelMismatchError
+from assistant.errors import (
+    AssistantError,
+    CorpusError,
+    IndexDamagedError,
+    IndexLockedError,
+    IndexMissingError,
+    ModelMismatchError,
+)
+from assistant.hooks import timing_hook
 from assistant.index.build import build_index, ingest_lock
 from assistant.index.layout import CURRENT, read_manifest
 from assistant.index.read import load_index
@@ -154,6 +167,63 @@ def test_hnsw_index_is_built_and_searched(tmp_path, base, encoder):
     assert dense_top(data, encoder)[0] == dense_top(load_index(base[0].index_dir), encoder)[0]
     assert load_index(settings.index_dir, ef_search=300).dense.hnsw.efSearch == 300  # a search-time setting
     assert Assistant.load(settings.index_dir, settings.with_overrides(hnsw_ef_search=77)).index.dense.hnsw.efSearch == 77
+
+
+# --- stage hooks and the query path's imports -------------------------------------------
+
+def test_a_timing_hook_sees_every_stage_of_a_build_in_order(tmp_path, base, encoder):
+    settings = settings_for(tmp_path, base[0].corpus_dir)  # an empty cache, so the encoder runs
+    seen = []
+    report = build_index(settings, encoder=encoder, hook=timing_hook(lambda stage, s: seen.append((stage, s))))
+    stages = [stage for stage, _ in seen]
+    assert stages == [
+        "embed",  # the chunks
+        "embed",  # their sentences
+        *("documents", "chunks", "sentences", "dense", "bm25", "manifest", "fsync", "pointer"),
+    ]  # as assistant/hooks.py lists them
+    assert all(seconds >= 0 for _, seconds in seen) and report.embedded > 0
+    assert load_index(settings.index_dir).path.name == report.build
+
+
+def failing_at(stage: str, exc: BaseException):
+    """A hook that raises exc when `stage` starts, as a full disk (or a fault script) would."""
+
+    @contextmanager
+    def hook(name: str):
+        if name == stage:
+            raise exc
+        yield
+
+    return hook
+
+
+@pytest.mark.parametrize("stage", ["dense", "pointer"])
+def test_a_failure_inside_a_stage_keeps_the_previous_index(tmp_path, base, encoder, stage):
+    settings = clone(base[0], tmp_path)
+    before = load_index(settings.index_dir)
+    files = sorted(p.relative_to(settings.index_dir) for p in settings.index_dir.rglob("*"))
+    full = failing_at(stage, OSError(errno.ENOSPC, "No space left on device"))
+    with pytest.raises(AssistantError, match="Ran out of disk space .*the previous index is unchanged"):
+        build_index(settings, rebuild=True, encoder=encoder, hook=full)
+    assert sorted(p.relative_to(settings.index_dir) for p in settings.index_dir.rglob("*")) == files
+    after = load_index(settings.index_dir)
+    assert after.path == before.path and after.chunks == before.chunks
+    with pytest.raises(KeyboardInterrupt):  # Ctrl-C in a stage: the same clean-up, then it propagates
+        build_index(settings, rebuild=True, encoder=encoder, hook=failing_at(stage, KeyboardInterrupt()))
+    assert sorted(p.relative_to(settings.index_dir) for p in settings.index_dir.rglob("*")) == files
+
+
+def test_loading_an_index_imports_neither_the_builder_nor_the_writer(seed_settings):
+    code = (
+        "import json, sys; from pathlib import Path; from assistant.index.read import load_index; "
+        f"load_index(Path({str(seed_settings.index_dir)!r})); "
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('assistant'))))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True)
+    loaded = json.loads(result.stdout)
+    assert "assistant.index.read" in loaded
+    assert not {"assistant.index.build", "assistant.index.write", "assistant.index.status"} & set(loaded)
+    assert "assistant.chunking" not in loaded and "assistant.embedding" not in loaded
 
 
 # --- incremental ingest ----------------------------------------------------------------
