@@ -99,3 +99,26 @@ def test_the_installed_command_runs_as_a_process(seed_settings, tmp_path):
     )
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
     assert len(missing.stderr.strip().splitlines()) == 1
+
+
+def test_chat_answers_a_conversation_typed_at_the_terminal(seed_settings, cli_env):
+    typed = f"{CHARENTS}\nWhere?\nnew\nWhere?\n\n"
+    out = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "chat", "--index", str(seed_settings.index_dir)],
+        input=typed, capture_output=True, text=True, timeout=300, cwd=cli_env,
+        env={**os.environ, "ASSISTANT_CACHE_DIR": str(cli_env / "cache")},
+    )
+    assert out.returncode == 0, out.stderr
+    answers = out.stdout.split("Q: ")[1:]
+    assert len(answers) == 3
+    assert "Mikoyan" in answers[0] and "[1]" in answers[0]
+    assert "Yerevan" in answers[1]  # the follow-up leans on the first question
+    assert "do not answer" in answers[2]  # after 'new' there is nothing to lean on
+
+
+def test_chat_ends_cleanly_at_end_of_input(seed_settings, cli_env):
+    out = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "chat", "--index", str(seed_settings.index_dir)],
+        input="", capture_output=True, text=True, timeout=300, cwd=cli_env,
+    )
+    assert out.returncode == 0 and "Traceback" not in out.stderr
