@@ -1,4 +1,4 @@
-"""The `assistant` command: ingest, info, ask, chat, eval, bench, serve.
+"""The `assistant` command: ingest, info, ask, chat, eval, bench.
 
 User errors (AssistantError) become one line on stderr and exit code 2; nothing else is caught,
 so real bugs still show their traceback to the developer.
@@ -64,18 +64,41 @@ def build_parser() -> argparse.ArgumentParser:
     _paths(p)
     p.set_defaults(func=cmd_chat)
 
-    from . import bench, evaluation  # light to import: their heavy imports happen inside run()
+    # Only the flags modules: the measurement machinery is imported when its command runs.
+    from .bench.arguments import add_arguments as bench_arguments
+    from .evaluation.arguments import add_arguments as eval_arguments
 
-    for name, module, help_text in (
-        ("eval", evaluation, "score the assistant against the gold question set"),
-        ("bench", bench, "measure speed against the LangChain-tutorial baseline"),
+    for name, add_arguments, help_text in (
+        ("eval", eval_arguments, "score the assistant against the gold question set"),
+        ("bench", bench_arguments, "measure speed against the LangChain-tutorial baseline"),
     ):
         p = sub.add_parser(name, help=help_text)
         _paths(p, corpus=True)
-        module.add_arguments(p)
-        p.set_defaults(func=module.run)
+        add_arguments(p)
+        p.set_defaults(func=cmd_measure, command=name)
 
     return parser
+
+
+MEASUREMENT = {  # command -> (the module whose run() it calls, the eval extra's modules it needs)
+    "eval": ("assistant.evaluation.command", ("ranx",)),
+    "bench": ("assistant.bench.run", ("ranx", "psutil")),
+}
+
+
+def cmd_measure(args, settings: Settings) -> int:
+    """`assistant eval` or `assistant bench`: checks the eval extra is installed, then runs the machinery."""
+    import importlib
+
+    module, needs = MEASUREMENT[args.command]
+    for name in needs:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            raise AssistantError(
+                f"`assistant {args.command}` needs {name}; install the eval extra: pip install -e \".[eval]\""
+            ) from None
+    return importlib.import_module(module).run(args, settings)
 
 
 def _paths(p: argparse.ArgumentParser, corpus: bool = False) -> None:

@@ -13,16 +13,17 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import AssistantError
+from assistant.evaluation.gold import load_gold
 
 ROOT = Path(__file__).parents[1]
 SEED_CORPUS = ROOT / "corpus"
 GOLD = ROOT / "evals" / "gold.jsonl"
+GOALS = ROOT / "evals" / "goals.json"
 TROTSKY = "When was Leon Trotsky rehabilitated?"
 
 
 def gold_items(*ids: str) -> list[dict]:
-    items = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [it for it in items if not ids or it["id"] in ids]
+    return [it for it in load_gold(GOLD) if not ids or it["id"] in ids]
 
 
 def all_answers() -> list[str]:
@@ -33,7 +34,7 @@ def all_answers() -> list[str]:
 
 
 def test_baseline_answers_a_gold_question_with_its_top1_chunk(encoder):
-    from assistant.baseline import CHUNK_SIZE, Baseline
+    from assistant.bench.baseline import CHUNK_SIZE, Baseline
 
     baseline = Baseline.build(SEED_CORPUS, encoder.model)
     answer = baseline.ask(TROTSKY)
@@ -47,7 +48,7 @@ def test_baseline_answers_a_gold_question_with_its_top1_chunk(encoder):
 
 
 def test_baseline_never_refuses(encoder):
-    from assistant.baseline import Baseline
+    from assistant.bench.baseline import Baseline
 
     baseline = Baseline.build(SEED_CORPUS, encoder.model)
     assert baseline.ask("cool, whats a good pizza place near me?") in baseline.chunks
@@ -57,7 +58,7 @@ def test_baseline_never_refuses(encoder):
 
 
 def test_sentence_pool_is_distinct_digit_free_and_avoids_forbidden_strings():
-    from assistant.synthetic import sentence_pool
+    from assistant.bench.synthetic import sentence_pool
 
     pool = sentence_pool(300, ["council", "Ulo"])
     assert len(set(pool)) == 300
@@ -70,9 +71,9 @@ def test_synthetic_index_holds_the_real_corpus_and_still_answers(seed_settings, 
     import numpy as np
 
     from assistant import Assistant
-    from assistant.bench_probes import dense_recall
-    from assistant.index import load_index
-    from assistant.synthetic import pool_size, sentence_pool, write_scaled_index
+    from assistant.bench.recall import dense_recall
+    from assistant.bench.synthetic import pool_size, sentence_pool, write_scaled_index
+    from assistant.index.read import load_index
 
     pool = sentence_pool(pool_size(400), all_answers())
     settings = seed_settings.with_overrides(index_dir=tmp_path / "scaled", approx_min_vectors=200)
@@ -123,7 +124,8 @@ def args(**values) -> Namespace:
 
 
 def test_plan_defaults_quick_and_full():
-    from assistant.bench import FULL_SCALE, make_plan
+    from assistant.bench.arguments import FULL_SCALE
+    from assistant.bench.plan import make_plan
     from assistant.config import Settings
 
     quick, full = make_plan(args(quick=True), Settings()), make_plan(args(), Settings())
@@ -136,8 +138,9 @@ def test_plan_defaults_quick_and_full():
 
 
 def test_report_of_a_run_that_stopped_early_says_what_is_missing():
-    from assistant.bench import describe_machine
-    from assistant.bench_report import format_markdown
+    from assistant.bench.goals import load_goals
+    from assistant.bench.machine import describe_machine
+    from assistant.bench.report import format_markdown
 
     results = {
         "created": "2026-01-01T00:00:00",
@@ -145,11 +148,29 @@ def test_report_of_a_run_that_stopped_early_says_what_is_missing():
         "command": "assistant bench --quick",
         "machine": describe_machine(),
         "settings": {"model": "m"},
+        "goals": load_goals(GOALS),
         "plan": {"gold": "g", "gold_items": 1, "repeats": 1},
         "http": {"error": "app.py not found"},
     }
     text = format_markdown(results)
     assert "## Goals" in text and "Not measured in this run." in text and "Failed: app.py not found" in text
+
+
+def test_goals_come_from_the_goals_file(tmp_path):
+    from assistant.bench.goals import goals, load_goals
+    from assistant.bench.report import format_summary
+
+    targets = load_goals(GOALS)
+    results = {"queries": {"ours_ms": {"p50": 4.0, "p95": 6.0}}, "goals": targets}
+    [seed] = [g for g in goals(results) if g["goal"] == "ask() p95, seed corpus"]
+    assert seed["target"] == f"<= {targets['seed_ask_p95_ms']:g} ms" and seed["met"] is True
+    stricter = goals(results | {"goals": targets | {"seed_ask_p95_ms": 5}})
+    assert [g["met"] for g in stricter if g["goal"] == "ask() p95, seed corpus"] == [False]
+    assert goals({"queries": results["queries"]}) == [] and "no goals file" in format_summary({})
+    assert load_goals(tmp_path / "absent.json") is None
+    (tmp_path / "bad.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(AssistantError, match="not a goals file"):
+        load_goals(tmp_path / "bad.json")
 
 
 # --- end to end ------------------------------------------------------------------------
@@ -166,6 +187,7 @@ def test_quick_bench_runs_end_to_end_and_writes_the_report(cli_env, tmp_path):
     out = tmp_path / "reports"
     code = main(
         ["bench", "--quick", "--scale", "300", "--gold", str(gold), "--out", str(out), "--corpus", str(SEED_CORPUS)]
+        + ["--goals", str(GOALS)]
     )
 
     assert code == 0

@@ -4,23 +4,20 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
+from argparse import Namespace
 from pathlib import Path
 
 import pytest
 
-from assistant import metrics as m
-from assistant.evaluation import (
-    CONFIGS,
-    DEFAULT_CONFIG,
-    GATED,
-    ItemResult,
-    by_split,
-    evaluate,
-    load_gold,
-    regressions,
-    summarize,
-    sweep,
-)
+from assistant.evaluation import metrics as m
+from assistant.evaluation.configs import CONFIGS, DEFAULT_CONFIG
+from assistant.evaluation.gate import GATED, regressions
+from assistant.evaluation.gold import load_gold
+from assistant.evaluation.run import ItemResult, evaluate
+from assistant.evaluation.summary import by_split, summarize
+from assistant.evaluation.sweep import sweep
 from assistant.types import Chunk
 
 ROOT = Path(__file__).parents[1]
@@ -221,11 +218,11 @@ def test_cli_compares_configurations_and_writes_reports(cli_env, seed_settings, 
     assert "gate: every gated metric within" in printed
     assert all(name in printed for name in CONFIGS)
     reports = sorted(p.name for p in out.iterdir())
-    assert "eval-latest.md" in reports and any(p.endswith(".json") for p in reports)
+    assert any(p.endswith(".md") for p in reports) and any(p.endswith(".json") for p in reports)
     report = json.loads(next(out.glob("eval-*.json")).read_text(encoding="utf-8"))
     assert set(report["configs"]) == set(CONFIGS)
     assert all(set(c["splits"]) == {"tune", "test"} for c in report["configs"].values())
-    markdown = (out / "eval-latest.md").read_text(encoding="utf-8")
+    markdown = next(out.glob("eval-*.md")).read_text(encoding="utf-8")
     failed = {f["id"] for f in report["failures"]}
     assert all(f"### {fid} " in markdown for fid in failed)
     assert failed == {r["id"] for r in report["items"][DEFAULT_CONFIG] if not r["correct"] or r["citation_ok"] is False}
@@ -238,3 +235,98 @@ def test_sweep_reports_metrics_per_value(assistant, gold):
     never = found["1000.0"]  # no sentence scores that high: everything is refused
     assert never["refusal_recall"] == 1.0 and never["accuracy"] == 0.0 and never["false_refusals"] == 2
     assert found["0.0"]["false_refusals"] <= never["false_refusals"]
+
+
+# --- apart from the product path -------------------------------------------------------
+
+FLAG_MODULES = {  # all that building the CLI's parser may load of measurement: the flags
+    "assistant.evaluation",
+    "assistant.evaluation.arguments",
+    "assistant.evaluation.configs",
+    "assistant.bench",
+    "assistant.bench.arguments",
+}
+LOADED = """
+import json, sys
+def measurement():
+    return sorted(m for m in sys.modules if m.split(".")[0] in ("ranx", "psutil")
+                  or m.startswith(("assistant.evaluation", "assistant.bench")))
+from assistant import Assistant
+Assistant.load(sys.argv[1])
+after_load = measurement()
+import assistant.cli
+assistant.cli.build_parser()
+print(json.dumps({"load": after_load, "parser": measurement()}))
+"""
+
+
+def test_the_product_path_imports_no_measurement_code(seed_settings):
+    proc = subprocess.run(
+        [sys.executable, "-c", LOADED, str(seed_settings.index_dir)], capture_output=True, text=True, check=True
+    )
+    loaded = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert loaded["load"] == []
+    assert set(loaded["parser"]) <= FLAG_MODULES
+
+
+BLOCKED = """
+import sys
+class Missing:  # as if the eval extra were not installed
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == sys.argv[1]:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+sys.meta_path.insert(0, Missing())
+from assistant.cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+@pytest.mark.parametrize("command, missing", [("eval", "ranx"), ("bench", "psutil")])
+def test_without_the_eval_extra_the_command_names_it_in_one_line(tmp_path, command, missing):
+    proc = subprocess.run(
+        [sys.executable, "-c", BLOCKED, missing, command, "--gold", str(tmp_path / "none.jsonl")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        f'error: `assistant {command}` needs {missing}; install the eval extra: pip install -e ".[eval]"'
+    ]
+    assert not list(tmp_path.iterdir())
+
+
+def test_reports_go_to_a_git_ignored_folder_unless_saved():
+    from assistant.evaluation.arguments import LOCAL_REPORTS, SAVED_REPORTS, report_folder
+
+    assert report_folder(Namespace(out=None, save=False)) == LOCAL_REPORTS
+    assert report_folder(Namespace(out=None, save=True)) == SAVED_REPORTS
+    assert report_folder(Namespace(out=Path("x"), save=True)) == Path("x")
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    ignored = subprocess.run(["git", "check-ignore", "-q", str(LOCAL_REPORTS / "eval-x.md")], cwd=ROOT)
+    assert ignored.returncode == 0
+
+
+def test_load_gold_reads_every_item_and_names_a_bad_line(tmp_path):
+    from assistant.errors import AssistantError
+
+    items = load_gold(GOLD)
+    assert len(items) == sum(1 for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip())
+    assert {it["split"] for it in load_gold(GOLD, "tune")} == {"tune"}
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "q001"}\n\nnot json\n', encoding="utf-8")
+    with pytest.raises(AssistantError, match=r"bad.jsonl:3 is not valid JSON"):
+        load_gold(bad)
+    with pytest.raises(AssistantError, match="No gold set"):
+        load_gold(tmp_path / "absent.jsonl")
+
+
+def test_check_gold_passes_the_gold_set():
+    proc = subprocess.run(
+        [sys.executable, "-m", "assistant.evaluation.check_gold", str(GOLD)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert proc.returncode == 0 and proc.stdout.strip().endswith("OK")

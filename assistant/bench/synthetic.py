@@ -6,7 +6,7 @@ holds any gold answer string, so the gold questions can only be answered from th
 To keep a million-chunk run short only the pool is embedded with the real model; a chunk's
 vector is the normalised sum of its two sentences' vectors plus Gaussian noise (so no two are
 identical), and its sentence vectors are the pool's own. The real chunks keep their real
-vectors and sit at random positions. The index is written by `assistant.index.write_index`,
+vectors and sit at random positions. The index is written by `assistant.index.write.write_index`,
 so the loader, HNSW switch and BM25 under test are the project's own.
 """
 
@@ -16,11 +16,9 @@ import copy
 import math
 import random
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 CHUNKS_PER_DOCUMENT = 100
-SENTENCES_PER_CHUNK = 2
 NOISE = 0.03  # per-dimension standard deviation added to synthetic chunk vectors
 
 _SYLLABLES = "va re do ko mi li sha to ne ul be ga os ta ve ri ma so di ka lu pe zo tu".split()
@@ -123,8 +121,8 @@ def _code(n: int) -> str:
 
 def synthetic_chunks(n: int, pool: list[str], rng):
     """Documents and chunks for n synthetic chunks, plus the pool rows (a, b) each is made of."""
-    from .chunking import chunk_id
-    from .types import Chunk, Document, Section, Sentence
+    from ..chunking import chunk_id
+    from ..types import Chunk, Document, Section, Sentence
 
     pairs = rng.choice(len(pool) ** 2, size=n, replace=False)
     first, second = pairs // len(pool), pairs % len(pool)
@@ -170,7 +168,7 @@ def synthetic_vectors(first, second, pool_vectors, rng, block: int = 100_000):
 
 def real_parts(seed_index_dir: Path):
     """The seed index's documents, chunks, chunk vectors, sentence vectors and manifest."""
-    from .index import load_index
+    from ..index.read import load_index
 
     seed = load_index(Path(seed_index_dir))
     vectors = seed.dense.reconstruct_n(0, seed.dense.ntotal)
@@ -231,35 +229,23 @@ def _sentence_rows(chunks, is_real, real_sentences, pool_vectors, first, second)
     return out
 
 
-@contextmanager
-def timed_writers(times: dict):
-    """Time the dense (FAISS) and lexical (BM25) parts of `write_index` by wrapping them."""
-    from . import index
-    from .bench_probes import timing_calls
-
-    with (
-        timing_calls(index, "_write_dense", lambda seconds: times.__setitem__("dense", seconds)),
-        timing_calls(index, "_write_bm25", lambda seconds: times.__setitem__("bm25", seconds)),
-    ):
-        yield times
-
-
 def write_scaled_index(
     settings, total: int, seed_index_dir: Path, pool: list[str], pool_vectors, seed: int = 0
 ) -> dict:
     """Generate a corpus of `total` chunks and write it to settings.index_dir; returns timings."""
-    from .index import write_index
+    from ..hooks import timing_hook
+    from ..index.write import write_index
 
     started = time.perf_counter()
     documents, chunks, chunk_vectors, sentence_vectors, manifest = scaled_corpus(
         total, seed_index_dir, pool, pool_vectors, seed
     )
     generated = time.perf_counter() - started
-    times: dict = {}
-    with timed_writers(times):
-        started = time.perf_counter()
-        write_index(settings, manifest, documents, chunks, chunk_vectors, sentence_vectors)
-        times["write"] = time.perf_counter() - started
+    times: dict = {}  # the writer's stages: "dense" (FAISS), "bm25", ...
+    hook = timing_hook(times.__setitem__)
+    started = time.perf_counter()
+    write_index(settings, manifest, documents, chunks, chunk_vectors, sentence_vectors, hook=hook)
+    times["write"] = time.perf_counter() - started
     return {
         "generate_s": generated,
         "write_s": times["write"],

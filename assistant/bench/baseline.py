@@ -33,7 +33,7 @@ class Baseline:
         import numpy as np
         from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-        from .corpus import load_corpus
+        from ..corpus import load_corpus
 
         started = time.perf_counter()
         documents, _ = load_corpus(Path(corpus_dir))

@@ -1,0 +1,126 @@
+"""ask() latency and gold-set accuracy, ours against the baseline, and the chunk-size candidates' scores."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from .stats import stage_recorder, stats
+
+if TYPE_CHECKING:
+    from .run import Run
+
+KEEP = ("n", "hit@5", "accuracy", "overall_accuracy", "f1", "refusal_precision", "refusal_recall")
+
+
+def measure_queries(bench: Run) -> dict:
+    """Ours and the baseline on every gold question, alternating which goes first, `repeats` passes."""
+    from .. import Assistant
+    from ..embedding import Encoder
+    from ..evaluation.run import add_ranking, ask_item, score_item
+    from ..evaluation.summary import by_split, summarize
+    from .baseline import Baseline
+
+    assistant = Assistant.load(bench.seed_index, bench.settings)
+    baseline = Baseline.build(bench.settings.corpus_dir, Encoder(bench.settings.model).model)
+    hook, stages = stage_recorder()
+    timed = assistant.with_hook(hook)
+    ours_ms, base_ms, ours_results, base_rows = [], [], [], []
+    for rep in range(bench.plan.repeats):
+        for i, item in enumerate(bench.items):
+            for who in ("ours", "baseline") if (i + rep) % 2 == 0 else ("baseline", "ours"):
+                if who == "ours":
+                    answer, hits, ms = ask_item(timed, item)
+                    ours_ms.append(ms)
+                    if rep == 0:
+                        ours_results.append(score_item(item, answer, hits, ms))
+                else:
+                    started = time.perf_counter()
+                    text = baseline.ask(item["question"])
+                    base_ms.append((time.perf_counter() - started) * 1000)
+                    if rep == 0:
+                        base_rows.append(_baseline_row(item, text))
+    ours_results = add_ranking(ours_results, bench.items, assistant.index.chunks)
+    ours_all = summarize(ours_results)
+    return {
+        "ours_ms": stats(ours_ms),
+        "baseline_ms": stats(base_ms),
+        "stages_ms": {k: stats(v) for k, v in stages.items()},
+        "encode_threads_ms": encode_threads(assistant.encoder, [it["question"] for it in bench.items]),
+        "ours": {
+            "all": {k: ours_all.get(k) for k in KEEP},
+            **{s: {k: v.get(k) for k in KEEP} for s, v in by_split(ours_results).items()},
+        },
+        "baseline": {
+            "all": _baseline_scores(base_rows),
+            **{
+                s: _baseline_scores([r for r in base_rows if r["split"] == s])
+                for s in ("tune", "test")
+                if any(r["split"] == s for r in base_rows)
+            },
+        },
+        "baseline_chunks": len(baseline.chunks),
+        "correct_ids": [r.id for r in ours_results if r.correct],
+    }
+
+
+def _baseline_row(item: dict, text: str) -> dict:
+    """The baseline never refuses: right only when an accepted answer is in its top chunk."""
+    from ..evaluation.metrics import contains_answer
+
+    correct = item["answerable"] and contains_answer(text, item["answers"])
+    return {"split": item["split"], "answerable": item["answerable"], "correct": correct}
+
+
+def _baseline_scores(rows: list[dict]) -> dict:
+    from ..evaluation.metrics import mean
+
+    return {
+        "overall_accuracy": mean(float(r["correct"]) for r in rows),
+        "accuracy": mean(float(r["correct"]) for r in rows if r["answerable"]),
+        "n": len(rows),
+    }
+
+
+def encode_threads(encoder, questions: list[str]) -> dict:
+    """Query-encoding ms with torch's default thread count and with one thread, alternating (a contention check)."""
+    if encoder.backend != "torch":
+        return {}
+    import torch
+
+    default = torch.get_num_threads()
+    times = {default: [], 1: []}
+    try:
+        for i, question in enumerate(questions):
+            for n in (default, 1) if i % 2 == 0 else (1, default):
+                torch.set_num_threads(n)
+                started = time.perf_counter()
+                encoder.encode_query(question)
+                times[n].append((time.perf_counter() - started) * 1000)
+    finally:
+        torch.set_num_threads(default)
+    return {str(n): stats(v) for n, v in times.items()}
+
+
+def measure_chunk_sizes(bench: Run) -> dict:
+    """Gold-set scores of every chunk-size candidate; the tune split picks the size."""
+    from .. import Assistant
+    from ..evaluation.run import evaluate_items
+    from ..evaluation.summary import by_split, summarize
+
+    keep = ("hit@5", "accuracy", "overall_accuracy", "f1")
+    out = {}
+    for size in bench.plan.chunk_sizes:
+        queries = bench.results.get("queries", {})
+        if size == bench.settings.chunk_tokens and "ours" in queries:  # already scored on this index
+            out[str(size)] = {s: {k: v.get(k) for k in keep} for s, v in queries["ours"].items()}
+            continue
+        settings = bench.settings.with_overrides(chunk_tokens=size)
+        results = evaluate_items(Assistant.load(bench.index_for(size), settings), bench.items)
+        splits = {"all": summarize(results), **by_split(results)}
+        out[str(size)] = {s: {k: v.get(k) for k in keep} for s, v in splits.items()}
+    pick_split = "tune" if all("tune" in v for v in out.values()) else "all"
+    best = max(
+        out, key=lambda s: (out[s][pick_split]["overall_accuracy"] or 0, out[s][pick_split]["hit@5"] or 0, -int(s))
+    )
+    return {"by_size": out, "picked_on": pick_split, "best": int(best), "configured": bench.settings.chunk_tokens}

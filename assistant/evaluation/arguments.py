@@ -1,0 +1,46 @@
+"""The `assistant eval` flags and where reports go; cli.py imports only this to build its parser."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from .configs import CONFIGS, SPLITS
+
+DEFAULT_GOLD = Path("evals/gold.jsonl")
+EXPECTED = Path("evals/expected.json")
+LOCAL_REPORTS = Path("evals/reports/local")  # git-ignored: running a measurement leaves the checkout clean
+SAVED_REPORTS = Path("evals/reports")  # --save: dated reports meant for the repository
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--gold", type=Path, default=DEFAULT_GOLD, help=f"gold set (default {DEFAULT_GOLD})")
+    p.add_argument("--split", choices=("all", *SPLITS), default="all", help="which items to run (default all)")
+    add_report_arguments(p)
+    p.add_argument(
+        "--configs", default=",".join(CONFIGS), help=f"comma-separated, from: {', '.join(CONFIGS)} (default all)"
+    )
+    p.add_argument("--expected", type=Path, default=EXPECTED, help=f"regression gate figures (default {EXPECTED})")
+    p.add_argument(
+        "--update-expected", action="store_true", help="write the default configuration's figures to --expected"
+    )
+    p.add_argument(
+        "--sweep",
+        metavar="SETTING=V1,V2,...",
+        help="tune one setting: metrics per value on --split (e.g. min_answer_score=0.3,0.4)",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bar and no failure list on the terminal")
+
+
+def add_report_arguments(p: argparse.ArgumentParser) -> None:
+    """--out and --save, shared by `assistant eval` and `assistant bench`."""
+    p.add_argument("--out", type=Path, help=f"report folder (default {LOCAL_REPORTS}/, git-ignored)")
+    p.add_argument(
+        "--save", action="store_true", help=f"write the dated report into {SAVED_REPORTS}/ for the repository"
+    )
+
+
+def report_folder(args) -> Path:
+    """--out if given, else evals/reports/ with --save, else the git-ignored evals/reports/local/."""
+    out = getattr(args, "out", None)
+    return Path(out) if out else SAVED_REPORTS if getattr(args, "save", False) else LOCAL_REPORTS

@@ -1,0 +1,233 @@
+"""Validate a gold evaluation set: `python -m assistant.evaluation.check_gold [path/to/gold.jsonl]`.
+
+Checks the schema of every line, unique and sequential ids, that every evidence span is exact
+(document text[start:end] == text), that every accepted answer occurs (case-insensitively) in at
+least one of its item's evidence texts, and minimum counts. Prints a summary; exits 1 and lists
+every problem on failure. Reads the corpus folder's .txt files as stored (run from the repository).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import tomllib
+from collections import Counter
+from pathlib import Path
+
+from ..errors import AssistantError
+from .arguments import DEFAULT_GOLD
+from .configs import SPLITS
+from .gold import gold_lines
+
+CORPUS = Path("corpus")
+
+KEYS = {
+    "id", "split", "type", "style", "history", "question", "answerable",
+    "unanswerable_kind", "answers", "evidence",
+}  # fmt: skip
+TYPES = {"who", "when", "where", "how_many", "why", "what", "unanswerable"}
+STYLES = {"plain", "paraphrase", "student", "typo"}
+KINDS = {"off_topic", "on_topic_absent"}
+EVIDENCE_KEYS = {"doc_id", "start", "end", "text"}
+
+MIN_ITEMS = 80
+MIN_CONVERSATIONS = 8
+MIN_UNANSWERABLE = 10
+
+
+def load_corpus(corpus: Path = CORPUS) -> dict[str, str]:
+    """Map doc id -> text of every .txt file. Ids come from sources.toml, else the file stem."""
+    ids: dict[str, str] = {}
+    sources = corpus / "sources.toml"
+    if sources.exists():
+        with open(sources, "rb") as fh:
+            for fname, meta in tomllib.load(fh).items():
+                if isinstance(meta, dict) and "id" in meta:
+                    ids[fname] = meta["id"]
+    docs = {}
+    for path in sorted(corpus.glob("*.txt")):
+        with open(path, encoding="utf-8", newline="") as fh:
+            docs[ids.get(path.name, path.stem)] = fh.read()
+    return docs
+
+
+def is_int(x) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def check_item(item, lineno: int, docs: dict[str, str], errors: list[str]) -> None:
+    where = f"line {lineno}"
+    if not isinstance(item, dict):
+        errors.append(f"{where}: not a JSON object")
+        return
+    if isinstance(item.get("id"), str):
+        where += f" ({item['id']})"
+    missing, extra = KEYS - item.keys(), item.keys() - KEYS
+    if missing:
+        errors.append(f"{where}: missing keys {sorted(missing)}")
+    if extra:
+        errors.append(f"{where}: unknown keys {sorted(extra)}")
+    if missing:
+        return
+
+    def err(msg: str) -> None:
+        errors.append(f"{where}: {msg}")
+
+    if not (isinstance(item["id"], str) and re.fullmatch(r"q\d{3,}", item["id"])):
+        err(f"id must look like q001, got {item['id']!r}")
+    if item["split"] not in SPLITS:
+        err(f"split must be one of {sorted(SPLITS)}, got {item['split']!r}")
+    if item["type"] not in TYPES:
+        err(f"type must be one of {sorted(TYPES)}, got {item['type']!r}")
+    if item["style"] not in STYLES:
+        err(f"style must be one of {sorted(STYLES)}, got {item['style']!r}")
+    if not (isinstance(item["question"], str) and item["question"].strip()):
+        err("question must be a non-empty string")
+    hist = item["history"]
+    if not (isinstance(hist, list) and all(isinstance(h, str) and h.strip() for h in hist)):
+        err("history must be a list of non-empty strings")
+    if not isinstance(item["answerable"], bool):
+        err("answerable must be true or false")
+        return
+    answers, evidence = item["answers"], item["evidence"]
+    if not isinstance(answers, list) or not all(isinstance(a, str) and a.strip() for a in answers):
+        err("answers must be a list of non-empty strings")
+        return
+    if len({a.casefold() for a in answers}) != len(answers):
+        err("answers contain duplicates")
+    if not isinstance(evidence, list):
+        err("evidence must be a list")
+        return
+
+    if item["answerable"]:
+        if item["unanswerable_kind"] is not None:
+            err("unanswerable_kind must be null when answerable")
+        if item["type"] == "unanswerable":
+            err("type 'unanswerable' requires answerable=false")
+        if not answers:
+            err("answerable item needs at least one accepted answer")
+        if not evidence:
+            err("answerable item needs at least one evidence span")
+    else:
+        if item["unanswerable_kind"] not in KINDS:
+            err(f"unanswerable_kind must be one of {sorted(KINDS)} when not answerable")
+        if item["type"] != "unanswerable":
+            err("answerable=false requires type 'unanswerable'")
+        if answers or evidence:
+            err("unanswerable item must have empty answers and evidence")
+
+    texts = []
+    for k, ev in enumerate(evidence):
+        tag = f"evidence[{k}]"
+        if not isinstance(ev, dict) or set(ev) != EVIDENCE_KEYS:
+            err(f"{tag} must have exactly the keys {sorted(EVIDENCE_KEYS)}")
+            continue
+        doc = docs.get(ev["doc_id"])
+        if doc is None:
+            err(f"{tag}: unknown doc_id {ev['doc_id']!r} (known: {sorted(docs)})")
+            continue
+        s, e, text = ev["start"], ev["end"], ev["text"]
+        if not (is_int(s) and is_int(e) and isinstance(text, str)):
+            err(f"{tag}: start/end must be integers and text a string")
+            continue
+        if not 0 <= s < e <= len(doc):
+            err(f"{tag}: bad span [{s}, {e}) for document of length {len(doc)}")
+            continue
+        if doc[s:e] != text:
+            found = doc.find(text)
+            hint = f"; text found at [{found}, {found + len(text)})" if found >= 0 else ""
+            err(f"{tag}: {ev['doc_id']}[{s}:{e}] is {doc[s:e][:60]!r}, not {text[:60]!r}{hint}")
+            continue
+        if text != text.strip():
+            err(f"{tag}: span has leading/trailing whitespace")
+        texts.append(text.casefold())
+    for a in answers:
+        if texts and not any(a.casefold() in t for t in texts):
+            err(f"accepted answer {a!r} does not occur in any evidence text")
+
+
+def read_items(path: Path, docs: dict[str, str], errors: list[str]) -> list[dict]:
+    """The file's items, each checked; blank lines and item problems go to `errors`."""
+    items = []
+    for lineno, item in gold_lines(path):
+        if item is None:
+            errors.append(f"line {lineno}: blank line")
+            continue
+        check_item(item, lineno, docs, errors)
+        if isinstance(item, dict):
+            items.append(item)
+    return items
+
+
+def main(argv: list[str]) -> int:
+    path = Path(argv[1]) if len(argv) > 1 else DEFAULT_GOLD
+    if not path.exists():
+        print(f"FAIL: {path} not found")
+        return 1
+    docs = load_corpus()
+    if not docs:
+        print(f"FAIL: no corpus documents under {CORPUS}")
+        return 1
+
+    errors: list[str] = []
+    try:
+        items = read_items(path, docs, errors)
+    except AssistantError as exc:
+        print(f"FAIL: {exc}")
+        return 1
+
+    ids = [it.get("id") for it in items]
+    for dup, n in Counter(ids).items():
+        if n > 1:
+            errors.append(f"id {dup!r} occurs {n} times")
+    expected = [f"q{i:03d}" for i in range(1, len(items) + 1)]
+    if ids != expected and len(set(ids)) == len(ids):
+        errors.append("ids are not sequential q001, q002, ... in file order")
+    seen = Counter((tuple(it.get("history") or []), str(it.get("question", "")).casefold().strip()) for it in items)
+    for (hist, q), n in seen.items():
+        if n > 1:
+            errors.append(f"question {q!r} (history {list(hist)}) occurs {n} times")
+
+    valid = [it for it in items if KEYS <= it.keys()]
+    by_type = Counter(it["type"] for it in valid)
+    by_split = Counter(it["split"] for it in valid)
+    by_style = Counter(it["style"] for it in valid)
+    type_split = Counter((it["type"], it["split"]) for it in valid)
+    kinds = Counter(it["unanswerable_kind"] for it in valid if not it["answerable"])
+    convs = [it for it in valid if it["history"]]
+    docs_used = Counter(ev.get("doc_id") for it in valid for ev in it["evidence"] if isinstance(ev, dict))
+    n_unans = sum(1 for it in valid if not it["answerable"])
+
+    if len(items) < MIN_ITEMS:
+        errors.append(f"only {len(items)} items; need at least {MIN_ITEMS}")
+    if len(convs) < MIN_CONVERSATIONS:
+        errors.append(f"only {len(convs)} conversations; need at least {MIN_CONVERSATIONS}")
+    if n_unans < MIN_UNANSWERABLE:
+        errors.append(f"only {n_unans} unanswerable items; need at least {MIN_UNANSWERABLE}")
+    for t in sorted(TYPES):
+        for s in sorted(SPLITS):
+            if type_split[(t, s)] == 0:
+                errors.append(f"type {t!r} has no items in split {s!r}")
+    for d in sorted(docs):
+        if docs_used[d] == 0:
+            errors.append(f"document {d!r} is never used as evidence")
+
+    print(f"{path}: {len(items)} items, {len(convs)} conversations, {n_unans} unanswerable ({dict(kinds)})")
+    print(f"{'type':<14}{'tune':>6}{'test':>6}{'total':>7}")
+    for t in ["who", "when", "where", "how_many", "why", "what", "unanswerable"]:
+        print(f"{t:<14}{type_split[(t, 'tune')]:>6}{type_split[(t, 'test')]:>6}{by_type[t]:>7}")
+    print(f"{'all':<14}{by_split['tune']:>6}{by_split['test']:>6}{len(valid):>7}")
+    print("styles: " + ", ".join(f"{s}={by_style[s]}" for s in sorted(STYLES)))
+    print("evidence spans per document: " + ", ".join(f"{d}={n}" for d, n in sorted(docs_used.items())))
+
+    if errors:
+        print(f"\nFAIL: {len(errors)} problem(s):")
+        for e in errors:
+            print(f"  - {e}")
+        return 1
+    print("OK")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,142 @@
+"""The `assistant eval` reports: the JSON of everything a run found, the Markdown report, the terminal table."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+from .configs import CONFIGS, DEFAULT_CONFIG
+from .formatting import fmt, markdown_table, rounded
+from .gate import GATED
+from .run import ItemResult
+from .summary import breakdown, by_split, failures
+
+TABLE_ROWS = (
+    "n",
+    *GATED[:6],
+    "citation_correctness",
+    "refusal_precision",
+    "refusal_recall",
+    "false_refusals",
+    "missed_refusals",
+    "answer_chars_median",
+    "answer_chars_mean",
+    "latency_p50_ms",
+    "latency_p95_ms",
+)
+
+
+def build_report(assistant, results: dict[str, list[ItemResult]], gold: Path, split: str) -> dict:
+    """Everything a run found, JSON-serialisable."""
+    manifest = getattr(assistant.index, "manifest", {}) or {}
+    return {
+        "created": dt.datetime.now().isoformat(timespec="seconds"),
+        "gold": str(gold),
+        "split": split,
+        "index": {
+            "build": manifest.get("build"),
+            "created": manifest.get("created"),
+            "model": manifest.get("model", {}).get("id"),
+        },
+        "settings": assistant.settings.summary(),
+        "default_config": DEFAULT_CONFIG,
+        "configs": {
+            name: {
+                "overrides": CONFIGS.get(name, {}),
+                "splits": rounded(by_split(rs)),
+                "by_type": rounded(breakdown(rs, "type")),
+                "by_style": rounded(breakdown(rs, "style")),
+            }
+            for name, rs in results.items()
+        },
+        "failures": failures(results.get(DEFAULT_CONFIG, [])),
+        "items": {name: [asdict(r) for r in rs] for name, rs in results.items()},
+    }
+
+
+def format_table(report: dict, rows=TABLE_ROWS) -> str:
+    """A compact metrics-by-configuration table for the terminal."""
+    columns = [(c, s) for c, v in report["configs"].items() for s in v["splits"]]
+    head = f"{'':<22}" + "".join(f"{c:<18}" for c in report["configs"])
+    sub = f"{'metric':<22}" + "".join(f"{s:>8} " for _, s in columns)
+    lines = [head, sub]
+    for row in rows:
+        lines.append(
+            f"{row:<22}" + "".join(f"{fmt(report['configs'][c]['splits'][s].get(row)):>8} " for c, s in columns)
+        )
+    return "\n".join(lines)
+
+
+def format_markdown(report: dict, gate: list[str] | None) -> str:
+    """The Markdown report: the comparison table, breakdowns of the default configuration, every failure."""
+    configs = report["configs"]
+    columns = [(c, s) for c, v in configs.items() for s in v["splits"]]
+    out = [
+        f"# Evaluation {report['created']}",
+        "",
+        f"Gold set `{report['gold']}` (split: {report['split']}); index build `{report['index']['build']}`, "
+        f"model `{report['index']['model']}`; settings: "
+        + ", ".join(f"{k}={v}" for k, v in report["settings"].items())
+        + ".",
+        "",
+        "## Configurations",
+        "",
+        markdown_table(
+            ["metric", *(f"{c} {s}" for c, s in columns)],
+            [[row, *(fmt(configs[c]["splits"][s].get(row)) for c, s in columns)] for row in TABLE_ROWS],
+        ),
+    ]
+    if gate is not None:
+        out += [
+            "",
+            "## Regression gate",
+            "",
+            "All gated metrics within tolerance of evals/expected.json."
+            if not gate
+            else "\n".join(f"- REGRESSION {g}" for g in gate),
+        ]
+    default = configs.get(report["default_config"])
+    if default:
+        for key in ("by_type", "by_style"):
+            out += ["", f"## {report['default_config']}: {key.replace('_', ' ')}", "", _breakdown_table(default[key])]
+    fails = report["failures"]
+    out += ["", f"## Failed items of {report['default_config']} ({len(fails)})", ""]
+    for f in fails:
+        cites = ", ".join(f"[{c['n']}] {c['doc_id']} {c['start']}-{c['end']}" for c in f["citations"]) or "none"
+        out += [
+            f"### {f['id']} ({f['split']}, {f['type']}, {f['style']}): {', '.join(f['problems'])}",
+            "",
+            *(f"- earlier turn: {h}" for h in f["history"]),
+            f"- question: {f['question']}",
+            f"- expected: {' | '.join(f['answers']) or '(abstain)'}",
+            f"- abstained: {'yes' if f['abstained'] else 'no'}; citations: {cites}",
+            f"- answer: {' '.join(f['text'].split())}",
+            "",
+        ]
+    return "\n".join(out) + "\n"
+
+
+def _breakdown_table(groups: dict[str, dict[str, dict]]) -> str:
+    cols = ("n", "overall_accuracy", "accuracy", "f1", "hit@5", "citation_correctness")
+    rows = [[g, s, *(fmt(v.get(c)) for c in cols)] for g, splits in groups.items() for s, v in splits.items()]
+    return markdown_table(["group", "split", *cols], rows)
+
+
+def write_reports(report: dict, markdown: str, out: Path) -> list[Path]:
+    """eval-<date>.json and eval-<date>.md under `out`."""
+    out.mkdir(parents=True, exist_ok=True)
+    stem = out / f"eval-{report['created'][:10]}"
+    paths = [stem.with_suffix(".json"), stem.with_suffix(".md")]
+    paths[0].write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    paths[1].write_text(markdown, encoding="utf-8")
+    return paths
+
+
+def print_failures(fails: list[dict]) -> None:
+    """Every failed item of the default configuration, one line each, for the terminal."""
+    print(f"\nfailed items of {DEFAULT_CONFIG}: {len(fails)}")
+    for f in fails:
+        got = "(abstained)" if f["abstained"] else " ".join(f["text"].split())[:100]
+        print(f"  {f['id']} [{', '.join(f['problems'])}] {f['question'][:60]!r} want {f['answers'][:2]} got {got!r}")
