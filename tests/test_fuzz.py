@@ -18,9 +18,9 @@ from helpers import check_offsets, make_pdf
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.chunking import chunk_document
+from assistant.chunking import chunk_document, chunk_limit
 from assistant.corpus import SUPPORTED, Skipped, decode_text, html_text, load_document
-from assistant.index import chunk_limit, load_index
+from assistant.index.read import load_index
 from assistant.types import Answer, Document
 
 HANG_SECONDS = 10.0
