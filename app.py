@@ -32,13 +32,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def ensure_index(settings: Settings) -> None:
     """Build the index first when it is missing or stale, with progress in the terminal."""
-    from assistant.index.build import build_index, format_report
+    from assistant.index.build import build_index, format_report, skipped_warnings
     from assistant.index.status import index_status
 
     status = index_status(settings)
     if status.stale:
         print(f"Index {settings.index_dir}/ needs building: {status.reason}.", flush=True)
-        print(format_report(build_index(settings, rebuild=True, progress=True), settings), flush=True)
+        report = build_index(settings, rebuild=True, progress=True)
+        for line in skipped_warnings(report):
+            print(line, file=sys.stderr)
+        print(format_report(report, settings), flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -299,3 +299,11 @@ def test_failure_dict_has_the_answer_shape_plus_an_error_code():
     out = failure_dict("q", Companion(Failing(RuntimeError()), Settings()).ask("q", [], "s")[1])
     assert out["abstained"] is True and out["citations"] == [] and out["error"] == "unavailable"
     assert set(Answer("q", "t", True).to_dict()) < set(out)
+
+
+def test_the_service_rules_import_no_gradio():
+    import subprocess
+    import sys
+
+    code = "import sys, assistant.web.service; assert 'gradio' not in sys.modules, 'service imported gradio'"
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -16,7 +16,7 @@ import pytest
 from helpers import ROOT, SEED_CORPUS
 
 from assistant.bench.serving import free_port
-from assistant.index import read_manifest
+from assistant.index.layout import read_manifest
 from assistant.web import render
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -29,7 +29,7 @@ QUESTION = "When did Russia rehabilitate Leon Trotsky?"
 def kiosk(seed_settings, encoder):
     """A kiosk server on loopback, as `python app.py --kiosk` serves it; yields (base url, settings)."""
     from assistant import Assistant
-    from assistant.index import load_index
+    from assistant.index.read import load_index
     from assistant.web.page import create_app
     from assistant.web.serve import launch_options
 
@@ -319,7 +319,8 @@ def test_markup_inside_a_source_is_shown_as_text(tmp_path, encoder):
     """A source file that contains markup (a transcribed web page, say) never becomes live HTML on the screen."""
     from assistant import Assistant
     from assistant.config import Settings
-    from assistant.index import build_index, load_index
+    from assistant.index.build import build_index
+    from assistant.index.read import load_index
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
