@@ -6,6 +6,8 @@ The user must see one clear line naming the fix, never a traceback, and the last
 
 from __future__ import annotations
 
+import ast
+import os
 import shutil
 import subprocess
 import sys
@@ -14,11 +16,14 @@ from pathlib import Path
 
 import pytest
 from helpers import ROOT, SEED_CORPUS
+from rehab_probes import common, kill_ingest
 
 from assistant import Assistant
 from assistant.cli import main as cli_main
 from assistant.errors import AssistantError, IndexDamagedError, IndexLockedError
-from assistant.index import CURRENT, build_index, load_index, read_manifest
+from assistant.index.build import build_index
+from assistant.index.layout import CURRENT, read_manifest
+from assistant.index.read import load_index
 
 QUESTION = "When did Russia rehabilitate Leon Trotsky?"
 
@@ -61,10 +66,6 @@ def assert_one_clear_line(err: str, *needles: str) -> None:
     assert len(lines) == 1 and lines[0].startswith("error: "), err
     for needle in needles:
         assert needle in lines[0], (needle, lines[0])
-
-
-def subprocess_env(settings) -> dict:
-    return load_script("fault_common").child_env(settings.cache_dir)
 
 
 # --- damaged index files ---------------------------------------------------------------
@@ -212,35 +213,13 @@ def lock_is_held(index_dir: Path) -> bool:
     )
 
 
-def start_ingest(settings, *extra) -> subprocess.Popen:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "assistant.cli",
-            "ingest",
-            "--quiet",
-            "--index",
-            str(settings.index_dir),
-            "--corpus",
-            str(settings.corpus_dir),
-            *extra,
-        ],
-        cwd=settings.index_dir.parent,
-        env=subprocess_env(settings),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/locks").exists(), reason="needs Linux /proc/locks to see the lock")
 def test_a_second_ingest_is_refused_while_one_is_writing(index_copy, capsys, cli_env, encoder):
     """A cold-cache ingest holds the lock for seconds; an ingest started meanwhile refuses in one line."""
     shutil.rmtree(index_copy.cache_dir)
     old = live_build(index_copy).name
-    first = start_ingest(index_copy, "--rebuild")
+    first = common.start_ingest(index_copy, "--rebuild")
     deadline = time.monotonic() + 120
     while not lock_is_held(index_copy.index_dir):
         assert first.poll() is None, first.communicate()
@@ -272,7 +251,7 @@ def test_a_second_ingest_is_refused_while_one_is_writing(index_copy, capsys, cli
 def test_two_ingests_started_together_never_corrupt_the_index(index_copy):
     """Two processes rebuild the same folder at once: each finishes or refuses cleanly; one whole build is live."""
     shutil.rmtree(index_copy.cache_dir)
-    procs = [start_ingest(index_copy, "--rebuild") for _ in range(2)]
+    procs = [common.start_ingest(index_copy, "--rebuild") for _ in range(2)]
     results = [(p.wait(timeout=600), p.communicate()) for p in procs]
     codes = sorted(code for code, _ in results)
     assert codes in ([0, 0], [0, 2]), results
@@ -295,35 +274,26 @@ def test_rebuilding_twice_within_a_second_works(index_copy, encoder):
 # --- running out of disk space ---------------------------------------------------------
 
 
-def ingest_under_limit(settings, tmp_path, limit: int, stage: str) -> subprocess.CompletedProcess:
-    driver = tmp_path / "disk_full_driver.py"
-    driver.write_text(load_script("fault_common").RLIMIT_DRIVER)
-    argv = ["ingest", "--rebuild", "--quiet", "--index", str(settings.index_dir), "--corpus", str(settings.corpus_dir)]
-    return subprocess.run(
-        [sys.executable, str(driver), str(limit), stage, *argv],
-        cwd=tmp_path,
-        env=subprocess_env(settings),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+def ingest_under_limit(settings, limit: int, stage: str) -> subprocess.CompletedProcess:
+    """`ingest --rebuild` in a child whose files may not grow past `limit` bytes from that stage of build_index on."""
+    return common.run_ingest(settings, "--rebuild", limit=limit, stage=stage, timeout=600)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "limit, stage, cold_cache",
     [
-        (1_000, "write_index", False),  # the document store
-        (50_000, "write_index", False),  # the sentence vectors (numpy)
-        (4_000, "_write_dense", False),  # the FAISS file (FAISS reports it as a RuntimeError)
-        (1_000, "_write_bm25", False),  # the BM25 files
-        (10, "_fsync_tree", False),  # CURRENT, after the new build was renamed into place
+        (1_000, "documents", False),  # the document store
+        (50_000, "sentences", False),  # the sentence vectors (numpy)
+        (4_000, "dense", False),  # the FAISS file (FAISS reports it as a RuntimeError)
+        (1_000, "bm25", False),  # the BM25 files
+        (10, "pointer", False),  # CURRENT, after the new build was renamed into place
         (30_000, "start", True),  # the embedding cache (SQLite)
     ],
     ids=["documents", "vectors", "faiss", "bm25", "pointer", "embedding-cache"],
 )
 def test_running_out_of_disk_space_gives_one_clear_line_and_keeps_the_old_index(
-    limit, stage, cold_cache, index_copy, tmp_path, encoder
+    limit, stage, cold_cache, index_copy, encoder
 ):
     with open(index_copy.corpus_dir / "rehabilitation-soviet.txt", "a", encoding="utf-8") as f:
         f.write("\nThe museum added this sentence, so the new build differs from the old one.\n")
@@ -333,7 +303,7 @@ def test_running_out_of_disk_space_gives_one_clear_line_and_keeps_the_old_index(
     before_files = sorted(p.relative_to(index_copy.index_dir) for p in index_copy.index_dir.rglob("*"))
     expected = answer_key(Assistant(load_index(index_copy.index_dir), encoder, index_copy).ask(QUESTION))
 
-    result = ingest_under_limit(index_copy, tmp_path, limit, stage)
+    result = ingest_under_limit(index_copy, limit, stage)
 
     assert result.returncode == 2, result.stderr
     assert_one_clear_line(result.stderr, "run `assistant ingest` again")
@@ -344,8 +314,8 @@ def test_running_out_of_disk_space_gives_one_clear_line_and_keeps_the_old_index(
     index = load_index(index_copy.index_dir, encoder.model_id)
     assert answer_key(Assistant(index, encoder, index_copy).ask(QUESTION)) == expected
 
-    if stage == "_write_dense":  # with space again, ingest just works (checked once: each run costs seconds)
-        done = ingest_under_limit(index_copy, tmp_path, 10**9, "start")
+    if stage == "dense":  # with space again, ingest just works (checked once: each run costs seconds)
+        done = ingest_under_limit(index_copy, 10**9, "start")
         assert done.returncode == 0, done.stderr
         assert live_build(index_copy) != before
 
@@ -353,26 +323,48 @@ def test_running_out_of_disk_space_gives_one_clear_line_and_keeps_the_old_index(
 # --- kill -9 during ingest -------------------------------------------------------------
 
 
-def load_script(name: str):
-    """A script from evals/ as a module (evals/ is not a package)."""
-    import importlib.util
-
-    if str(ROOT / "evals") not in sys.path:  # the scripts import their shared helpers from beside them
-        sys.path.insert(0, str(ROOT / "evals"))
-    spec = importlib.util.spec_from_file_location(name, ROOT / "evals" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up while the class is created
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.slow
 def test_kill_9_during_ingest_leaves_the_old_or_the_new_index_never_a_mix(tmp_path):
-    """Five rounds of evals/fault_kill_ingest.py (the script runs 20 and more): every kill leaves a whole index."""
-    kill = load_script("fault_kill_ingest")
-    figures = kill.run(rounds=5, cold=0, seed=3, work=tmp_path)
+    """Five rounds of rehab_probes.kill_ingest (`make reliability` runs 20): every kill leaves a whole index."""
+    figures = kill_ingest.run(rounds=5, cold=0, seed=3, work=tmp_path)
     assert figures["kills"] == 5
     assert not figures["errors"], [(r.number, r.error) for r in figures["errors"]]
     assert all(r.outcome in ("A", "B") for r in figures["rounds"])
     assert figures["final_ingest_ok"] and not figures["leftovers_after_cleanup"]
     assert figures["builds_after_cleanup"] <= 2
+
+
+# --- the probes themselves -------------------------------------------------------------
+
+PROBES = ["kill_ingest", "disk_full", "capped_ingest", "load_test", "ask_latency", "encoder_speed"]
+
+
+@pytest.mark.parametrize("name", PROBES)
+def test_each_probe_runs_as_a_module_from_any_folder(name, tmp_path):
+    """`PYTHONPATH=evals python -m rehab_probes.<name> --help`, as the Makefile runs them, exits 0."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "evals"))
+    result = subprocess.run(
+        [sys.executable, "-m", f"rehab_probes.{name}", "--help"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert "usage:" in result.stdout
+
+
+def test_the_capped_ingest_child_runs_by_file_path(tmp_path):
+    """The disk-full child needs no PYTHONPATH: stdlib and the installed assistant package only."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    result = subprocess.run(
+        [sys.executable, str(common.CAPPED_INGEST), "--help"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_probes_name_no_private_function_of_the_assistant():
+    """Measurement uses the public API and the stage hooks only, so renaming a private function breaks nothing."""
+    for path in sorted((ROOT / "evals" / "rehab_probes").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("assistant"):
+                private = [a.name for a in node.names if a.name.startswith("_")]
+                assert not private and "._" not in node.module, (path.name, node.module, private)
+            if isinstance(node, ast.Attribute):
+                assert not node.attr.startswith("_") or node.attr.startswith("__"), (path.name, node.attr)

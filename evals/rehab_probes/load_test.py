@@ -1,13 +1,13 @@
 """Bounded load test of the running app's `/ask` API: many clients, real questions, checked answers.
 
-Starts `python app.py` on 127.0.0.1 at a free port (or drives one already running on loopback with
+Starts the app (`python app.py`) on 127.0.0.1 at a free port (or drives one already running on loopback with
 `--url` and `--pid`), then N concurrent clients each cycle through gold questions whose accepted
 answers are known, for a fixed time, and stop by themselves. Every answer is checked: it must equal
 the answer the same question got alone before the load began, and contain an accepted string (or
 abstain, for a question the sources do not answer). Refusals by Gradio's bounded queue (HTTP 503)
 are counted apart from failures. The server's resident memory is sampled every second (psutil).
 
-    python evals/load_test.py [--seconds 120] [--clients 50] [--quick] [--index DIR] [--no-report]
+    python -m rehab_probes.load_test [--seconds 120] [--clients 50] [--quick] [--index DIR] [--no-report]
 
 Passes (exit 0) with no failed request, no wrong answer and resident memory growing less than 10%
 from the first to the last minute (in a run shorter than two minutes: the first and last third).
@@ -22,7 +22,6 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,15 +31,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-ROOT = Path(__file__).resolve().parents[1]
-GOLD = ROOT / "evals" / "gold.jsonl"
+from .common import GOLD, ROOT, say
+from .report import update_section
+
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 REQUEST_TIMEOUT = 180.0
-
-
-def say(*args) -> None:
-    """Progress on the terminal, shown at once even when piped."""
-    print(*args, flush=True)
 
 
 @dataclass(frozen=True)
@@ -81,7 +76,9 @@ def is_right(probe: Probe, result: dict) -> bool:
 
 def candidate_probes(limit_answerable: int = 8, limit_unanswerable: int = 2) -> list[Probe]:
     """Standalone gold questions of varied types, plus a few the sources do not answer."""
-    items = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
+    from assistant.evaluation.gold import load_gold
+
+    items = load_gold(GOLD)
     standalone = [i for i in items if not i["history"]]
     answerable, seen_types = [], set()
     for item in (i for i in standalone if i["answerable"]):
@@ -227,13 +224,10 @@ def memory_growth(samples: list[tuple[float, int]], seconds: float) -> dict:
 # --- the server ------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_server(index: Path, log_path: Path) -> tuple[subprocess.Popen, str]:
+    """`python app.py` on a free loopback port, in a process group of its own, its output to log_path."""
+    from assistant.bench.serving import free_port
+
     port = free_port()
     env = dict(
         os.environ,
@@ -243,40 +237,27 @@ def start_server(index: Path, log_path: Path) -> tuple[subprocess.Popen, str]:
         HF_HUB_DISABLE_TELEMETRY="1",
         TOKENIZERS_PARALLELISM="false",
     )
-    log = open(log_path, "w")
     argv = [sys.executable, str(ROOT / "app.py"), "--host", "127.0.0.1", "--port", str(port), "--index", str(index)]
-    proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     return proc, f"http://127.0.0.1:{port}"
 
 
-def wait_until_ready(base: str, proc: subprocess.Popen | None, timeout: float = 600) -> None:
-    import httpx
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"the app exited with code {proc.returncode} before it was ready")
-        try:
-            if httpx.get(base + "/config", timeout=5).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(1)
-    raise RuntimeError(f"the app at {base} was not ready after {timeout:.0f} s")
-
-
 def server_settings() -> dict:
+    """The settings the report names, as the app started here reads them."""
     from assistant.config import load_settings
 
-    s = load_settings()
-    return {"queue_concurrency": s.queue_concurrency, "queue_max_size": s.queue_max_size, "encoder": s.encoder}
+    summary = load_settings().summary()
+    return {name: summary[name] for name in ("queue_concurrency", "queue_max_size", "encoder")}
 
 
 # --- the run ---------------------------------------------------------------------------
 
 
 def run(seconds: float, clients: int, index: Path, url: str | None = None, pid: int | None = None, log=say) -> dict:
-    proc = None
+    from assistant.bench.serving import stop_server, wait_for_server
+
+    proc = server_log = None
     if url is None:
         server_log = Path(os.environ.get("TMPDIR", "/tmp")) / f"load-test-app-{os.getpid()}.log"
         proc, url = start_server(index, server_log)
@@ -285,7 +266,7 @@ def run(seconds: float, clients: int, index: Path, url: str | None = None, pid: 
     elif urlparse(url).hostname not in LOOPBACK:
         raise SystemExit("--url must be a loopback address (127.0.0.1, localhost or ::1)")
     try:
-        wait_until_ready(url, proc)
+        wait_for_server(url + "/config", proc, log=server_log, timeout=600)
         probes = asyncio.run(calibrate(url, candidate_probes()))
         if len([p for p in probes if p.accepted]) < 3:
             raise RuntimeError(f"only {len(probes)} gold questions were answered rightly alone; is the index built?")
@@ -323,11 +304,7 @@ def run(seconds: float, clients: int, index: Path, url: str | None = None, pid: 
         }
     finally:
         if proc is not None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop_server(proc, timeout=30)
 
 
 def passed(f: dict) -> bool:
@@ -380,19 +357,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.url and not args.pid:
         parser.error("--url needs --pid (the server process whose memory is sampled)")
     seconds = 20.0 if args.quick else args.seconds
-    sys.path.insert(0, str(ROOT))
     figures = run(seconds, args.clients, args.index, args.url, args.pid)
     command = (
-        "python evals/load_test.py"
+        "python -m rehab_probes.load_test"
         + (f" --seconds {seconds:g}" if seconds != 120 else "")
         + (f" --clients {args.clients}" if args.clients != 50 else "")
     )
     text = markdown(figures, command)
     print("\n" + text)
     if not (args.quick or args.no_report):
-        sys.path.insert(0, str(Path(__file__).parent))
-        from reliability_report import update_section
-
         print(f"\nwrote {update_section('load', text)}")
     return 0 if passed(figures) else 1
 

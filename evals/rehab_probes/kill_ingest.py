@@ -2,14 +2,14 @@
 
 Two versions of a small corpus, A (the seed) and B (one file dropped, one edited, one added), are
 indexed once into reference folders. The live index then flips between them: each round writes the
-other version into the corpus folder, starts `python -m assistant.cli ingest --rebuild`, and sends
+other version into the corpus folder, starts `assistant ingest --rebuild` (a child process), and sends
 SIGKILL at a random moment, either any time in the run or after the new build started to be written
 (a `.tmp-*` folder appears), or while a cold cache is being filled. After each kill the index must
 load with every checksum intact, its manifest must name exactly one version's files, every document
 must be that version's text, and the answers to probe questions must equal that version's answers:
 never a mix.
 
-    python evals/fault_kill_ingest.py [--rounds 20] [--cold 2] [--seed 1] [--no-report]
+    python -m rehab_probes.kill_ingest [--rounds 20] [--cold 2] [--seed 1] [--no-report]
 
 Everything is written to a temp folder, except the section it updates in evals/reports/reliability.md.
 """
@@ -28,10 +28,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fault_common import child_env, say  # evals/ is on sys.path for a script run from it
-
-ROOT = Path(__file__).resolve().parents[1]
-SEED_CORPUS = ROOT / "corpus"
+from .common import SEED_CORPUS, say, start_ingest
+from .report import update_section
 
 PROBES = [
     "When did Russia rehabilitate Leon Trotsky?",
@@ -93,7 +91,8 @@ def make_versions(work: Path) -> tuple[Path, Path]:
 def reference(name: str, corpus: Path, work: Path, encoder, settings_for) -> Version:
     """Index a version cleanly into its own folder and record what it holds and answers."""
     from assistant import Assistant
-    from assistant.index import build_index, load_index
+    from assistant.index.build import build_index
+    from assistant.index.read import load_index
 
     settings = settings_for(corpus, work / f"ref-{name}")
     build_index(settings, rebuild=True, encoder=encoder)
@@ -117,7 +116,7 @@ def place_corpus(version: Version, live_corpus: Path) -> None:
 def classify(index_dir: Path, versions: dict[str, Version], encoder, settings) -> str:
     """Which version the live index is; raises AssertionError on any mix or damage."""
     from assistant import Assistant
-    from assistant.index import load_index
+    from assistant.index.read import load_index
 
     index = load_index(index_dir, encoder.model_id)  # checks every checksum and count
     matches = [v for v in versions.values() if v.files == index.manifest["files"]]
@@ -132,32 +131,9 @@ def classify(index_dir: Path, versions: dict[str, Version], encoder, settings) -
     return version.name
 
 
-def ingest_command(settings) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "assistant.cli",
-        "ingest",
-        "--rebuild",
-        "--quiet",
-        "--index",
-        str(settings.index_dir),
-        "--corpus",
-        str(settings.corpus_dir),
-    ]
-
-
-def start_ingest(settings, stderr=subprocess.DEVNULL) -> subprocess.Popen:
+def start_rebuild(settings, stderr=subprocess.DEVNULL) -> subprocess.Popen:
     """`assistant ingest --rebuild` in a process group of its own, so one kill reaches everything it started."""
-    return subprocess.Popen(
-        ingest_command(settings),
-        env=child_env(settings.cache_dir),
-        cwd=settings.index_dir.parent,
-        stdout=subprocess.DEVNULL,
-        stderr=stderr,
-        text=True,
-        start_new_session=True,
-    )
+    return start_ingest(settings, "--rebuild", stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True)
 
 
 def writing_now(index_dir: Path, pid: int) -> bool:
@@ -168,7 +144,7 @@ def writing_now(index_dir: Path, pid: int) -> bool:
 def timed_ingest(settings) -> tuple[float, float]:
     """One uninterrupted ingest: (seconds in all, seconds from the first .tmp folder to exit)."""
     started = time.monotonic()
-    proc = start_ingest(settings, stderr=subprocess.PIPE)
+    proc = start_rebuild(settings, stderr=subprocess.PIPE)
     write_began = None
     while proc.poll() is None:
         if write_began is None and writing_now(settings.index_dir, proc.pid):
@@ -186,7 +162,7 @@ def kill_round(
     """Start an ingest and SIGKILL its process group at a random moment chosen by the strategy."""
     if strategy == "cold":
         shutil.rmtree(settings.cache_dir, ignore_errors=True)
-    proc = start_ingest(settings)
+    proc = start_rebuild(settings)
     started = time.monotonic()
     if strategy == "while-writing":
         while (
@@ -213,7 +189,7 @@ def run(rounds: int = 20, cold: int = 2, seed: int = 1, work: Path | None = None
 
     set_offline_environment()
     from assistant.embedding import Encoder
-    from assistant.index import build_index
+    from assistant.index.build import build_index
 
     owned = work is None
     work = Path(tempfile.mkdtemp(prefix="kill-ingest-")) if owned else work
@@ -305,7 +281,7 @@ def markdown(figures: dict, rounds: int, seed: int) -> str:
     lines = [
         "## kill -9 during ingest",
         "",
-        f"`python evals/fault_kill_ingest.py --rounds {rounds} --seed {seed}` ({time.strftime('%Y-%m-%d')}): "
+        f"`python -m rehab_probes.kill_ingest --rounds {rounds} --seed {seed}` ({time.strftime('%Y-%m-%d')}): "
         f"{figures['kills']} ingests killed with SIGKILL, {figures['while_writing']} of them while the new build was "
         f"being written. An uninterrupted ingest took {figures['uninterrupted_seconds']:.1f} s, "
         f"{figures['writing_seconds']:.2f} s of it writing the build.",
@@ -341,14 +317,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-report", action="store_true", help="print only; leave evals/reports/reliability.md alone")
     args = parser.parse_args(argv)
-    sys.path.insert(0, str(ROOT))
     figures = run(args.rounds, args.cold, args.seed)
     text = markdown(figures, args.rounds, args.seed)
     print("\n" + text)
     if not args.no_report:
-        sys.path.insert(0, str(Path(__file__).parent))
-        from reliability_report import update_section
-
         print(f"\nwrote {update_section('kill', text)}")
     return 1 if figures["errors"] or not figures["final_ingest_ok"] else 0
 

@@ -1,6 +1,6 @@
-"""One report, `evals/reports/reliability.md`, with a section per reliability script.
+"""One report, `evals/reports/reliability.md`, with a section per reliability probe.
 
-Each script replaces only its own section (between `<!-- name -->` and `<!-- /name -->`), so the
+Each probe replaces only its own section (between `<!-- name -->` and `<!-- /name -->`), so the
 load test, the kill -9 loop and the disk-full sweep can be rerun in any order.
 """
 
@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-REPORT = Path(__file__).parent / "reports" / "reliability.md"
+REPORT = Path(__file__).resolve().parents[1] / "reports" / "reliability.md"
 HEADER = (
     "# Reliability\n\n"
-    "Load, faults and hostile input, measured by the scripts in `evals/` (each rewrites its own section).\n"
+    "Load, faults and hostile input, measured by the probes in `evals/rehab_probes/` (each rewrites its own section;\n"
+    "run them with `make reliability` and `make load-test`, or `PYTHONPATH=evals python -m rehab_probes.<name>`).\n"
     "The hostile-input fuzzing and the security probes are tests: `tests/test_fuzz.py`, `tests/test_security.py`,\n"
     "`tests/test_reliability.py`.\n"
 )

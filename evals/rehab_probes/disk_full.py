@@ -7,7 +7,9 @@ each index file, the manifest and the CURRENT pointer. Without root, a file-size
 After every failed ingest the old build must still be live, load with its checksums, answer as
 before, and nothing half-written may be left to fill the disk further; given room, ingest succeeds.
 
-    python evals/fault_disk_full.py [--method auto|tmpfs|rlimit] [--step-kb 12] [--no-report]
+    python -m rehab_probes.disk_full [--method auto|tmpfs|rlimit] [--step-kb 12] [--no-report]
+
+The file-size limit is set by a stage hook of `build_index` in a child process (capped_ingest).
 """
 
 from __future__ import annotations
@@ -23,20 +25,19 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from fault_common import RLIMIT_DRIVER, child_env, say  # evals/ is on sys.path for a script run from it
+from .common import SEED_CORPUS, run_ingest, say
+from .report import update_section
 
-ROOT = Path(__file__).resolve().parents[1]
-SEED_CORPUS = ROOT / "corpus"
 QUESTION = "When did Russia rehabilitate Leon Trotsky?"
 
-RLIMIT_CASES = [  # (what fills up, bytes, the stage at which the limit is set, start with an empty cache)
+RLIMIT_CASES = [  # (what fills up, bytes, the build_index stage at which the limit is set, start with an empty cache)
     ("embedding cache", 30_000, "start", True),
-    ("document store", 1_000, "write_index", False),
-    ("chunk store", 10_000, "write_index", False),
-    ("sentence vectors", 50_000, "write_index", False),
-    ("FAISS file", 4_000, "_write_dense", False),
-    ("BM25 files", 1_000, "_write_bm25", False),
-    ("CURRENT pointer", 10, "_fsync_tree", False),
+    ("document store", 1_000, "documents", False),
+    ("chunk store", 10_000, "chunks", False),
+    ("sentence vectors", 50_000, "sentences", False),
+    ("FAISS file", 4_000, "dense", False),
+    ("BM25 files", 1_000, "bm25", False),
+    ("CURRENT pointer", 10, "pointer", False),
 ]
 
 
@@ -79,7 +80,8 @@ def can_mount_tmpfs(point: Path) -> bool:
 
 def check_after(label: str, result, index_dir: Path, before: dict, encoder, settings, paths) -> Run:
     from assistant import Assistant
-    from assistant.index import load_index, read_manifest
+    from assistant.index.layout import read_manifest
+    from assistant.index.read import load_index
 
     lines = error_lines(result.stderr)
     clean = "Traceback" not in result.stderr and len(lines) == 1 and lines[0].startswith("error: ")
@@ -98,7 +100,7 @@ def check_after(label: str, result, index_dir: Path, before: dict, encoder, sett
 def prepare(work: Path, encoder):
     """An old index of the seed corpus, a warm cache, and a changed corpus to ingest."""
     from assistant.config import Settings
-    from assistant.index import build_index
+    from assistant.index.build import build_index
 
     old_corpus, new_corpus = work / "corpus-old", work / "corpus"
     for folder in (old_corpus, new_corpus):
@@ -114,7 +116,8 @@ def prepare(work: Path, encoder):
 
 def snapshot(index_dir: Path, encoder, settings) -> dict:
     from assistant import Assistant
-    from assistant.index import load_index, read_manifest
+    from assistant.index.layout import read_manifest
+    from assistant.index.read import load_index
 
     answer = Assistant(load_index(index_dir, encoder.model_id), encoder, settings).ask(QUESTION)
     return {
@@ -151,18 +154,7 @@ def run_tmpfs(work: Path, settings, encoder, step_kb: int, log) -> list[Run]:
             here = settings.with_overrides(index_dir=index, cache_dir=cache)
             before = snapshot(index, encoder, here)
             free_kb = shutil.disk_usage(point).free // 1024
-            argv = [
-                sys.executable,
-                "-m",
-                "assistant.cli",
-                "ingest",
-                "--quiet",
-                "--index",
-                str(index),
-                "--corpus",
-                str(settings.corpus_dir),
-            ]
-            result = subprocess.run(argv, env=child_env(cache), cwd=work, capture_output=True, text=True, timeout=900)
+            result = run_ingest(here)
             if result.returncode == 0:
                 runs.append(Run(f"tmpfs, {free_kb} KB free", 0, "ingest succeeded", True, True, []))
                 log(f"{free_kb:5d} KB free: ingest succeeded")
@@ -181,8 +173,7 @@ def run_tmpfs(work: Path, settings, encoder, step_kb: int, log) -> list[Run]:
 
 
 def run_rlimit(work: Path, settings, encoder, log) -> list[Run]:
-    driver = work / "rlimit_driver.py"
-    driver.write_text(RLIMIT_DRIVER)
+    """Ingest under a file-size limit set at each stage in turn, then with no limit."""
     runs = []
     for label, limit, stage, cold in [*RLIMIT_CASES, ("nothing (no limit)", 10**12, "start", False)]:
         index, cache = work / "case" / "index", work / "case" / "cache"
@@ -192,15 +183,7 @@ def run_rlimit(work: Path, settings, encoder, log) -> list[Run]:
             shutil.copytree(settings.cache_dir, cache)
         here = settings.with_overrides(index_dir=index, cache_dir=cache)
         before = snapshot(index, encoder, here)
-        argv = ["ingest", "--quiet", "--index", str(index), "--corpus", str(settings.corpus_dir)]
-        result = subprocess.run(
-            [sys.executable, str(driver), str(limit), stage, *argv],
-            env=child_env(cache),
-            cwd=work,
-            capture_output=True,
-            text=True,
-            timeout=900,
-        )
+        result = run_ingest(here, limit=limit, stage=stage)
         if result.returncode == 0:
             runs.append(Run(f"file-size limit: {label}", 0, "ingest succeeded", True, True, []))
         else:
@@ -250,7 +233,7 @@ def markdown(method: str, runs: list[Run]) -> str:
     lines = [
         "## Disk full during ingest",
         "",
-        f"`python evals/fault_disk_full.py --method {method}` ({time.strftime('%Y-%m-%d')}): {how}. "
+        f"`python -m rehab_probes.disk_full --method {method}` ({time.strftime('%Y-%m-%d')}): {how}. "
         f"{len(failed)} ingests ran out of space; {sum(ok(r) for r in failed)} of them exited with code 2 and one "
         "`error:` line, left the old build live (it loaded and answered as before) and left no files behind.",
         "",
@@ -271,14 +254,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--step-kb", type=int, default=12, help="extra room per tmpfs run (default 12 KB)")
     parser.add_argument("--no-report", action="store_true", help="print only; leave evals/reports/reliability.md alone")
     args = parser.parse_args(argv)
-    sys.path.insert(0, str(ROOT))
     method, runs = run(args.method, args.step_kb)
     text = markdown(method, runs)
     print("\n" + text)
     if not args.no_report:
-        sys.path.insert(0, str(Path(__file__).parent))
-        from reliability_report import update_section
-
         print(f"\nwrote {update_section(f'disk-full-{method}', text)}")
     return 0 if all(ok(r) for r in runs) and runs and runs[-1].code == 0 else 1
 

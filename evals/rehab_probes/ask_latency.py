@@ -1,7 +1,7 @@
 """How long `Assistant.ask()` takes once loaded: median and p95 over the gold questions, per query encoder.
 
-Usage: python evals/bench_ask.py [--index index] [--repeat 5] [--encoders torch,onnx,onnx-int8] [--torch-threads N]
-                                 [--gold evals/gold.jsonl]
+Usage: python -m rehab_probes.ask_latency [--index index] [--repeat 5] [--encoders torch,onnx,onnx-int8] [--torch-threads N]
+                                          [--gold evals/gold.jsonl]
 
 Every gold question is asked `--repeat` times after one untimed warm-up pass; a conversation's final
 question is asked with its earlier turns (and the assistant's real answers to them) as history, so
@@ -16,14 +16,13 @@ If the index folder holds no index yet, it is built first (as `assistant ingest`
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from .common import GOLD
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -32,17 +31,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--repeat", type=int, default=5, help="timed passes over the gold set (default 5)")
     p.add_argument("--encoders", default=None, help="comma-separated query encoders, e.g. torch,onnx,onnx-int8")
     p.add_argument("--torch-threads", type=int, default=None, help="torch.set_num_threads for the torch encoder")
-    p.add_argument("--gold", type=Path, default=REPO / "evals" / "gold.jsonl")
+    p.add_argument("--gold", type=Path, default=GOLD, help="gold set (default evals/gold.jsonl)")
     return p.parse_args(argv)
-
-
-def read_gold(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def ensure_index(settings) -> None:
     """Build the index if there is none, saying so; warn (but go on) if it is stale."""
-    from assistant.index import build_index, index_status
+    from assistant.index.build import build_index
+    from assistant.index.status import index_status
 
     status = index_status(settings)
     if not status.exists:
@@ -59,10 +55,11 @@ def ensure_index(settings) -> None:
 
 def conversation(assistant, turns: list[str]) -> list[dict]:
     """The history a final question sees: earlier questions with the assistant's real answers."""
+    from assistant.conversation import add_turn
+
     history: list[dict] = []
     for q in turns:
-        answer = assistant.ask(q, history=list(history))
-        history += [{"role": "user", "content": q}, {"role": "assistant", "content": answer.text}]
+        history = add_turn(history, q, assistant.ask(q, history=list(history)).text)
     return history
 
 
@@ -83,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
 
     set_offline_environment()
     from assistant import Assistant, AssistantError
+    from assistant.evaluation.gold import load_gold
 
     if args.torch_threads:
         # On a busy 2-core machine torch's default 2 threads measured ~10x slower per query than 1.
@@ -92,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         settings = load_settings(index_dir=args.index)
+        items = load_gold(args.gold)
         names = [n.strip() for n in (args.encoders or settings.encoder).split(",") if n.strip()]
         ensure_index(settings)
         started = time.perf_counter()
@@ -102,7 +101,6 @@ def main(argv: list[str] | None = None) -> int:
     threads = f"; torch threads {args.torch_threads}" if args.torch_threads else ""
     print(f"loaded {', '.join(names)} in {time.perf_counter() - started:.1f} s; index {settings.index_dir}/{threads}")
 
-    items = read_gold(args.gold)
     histories = {n: [conversation(a, item["history"]) for item in items] for n, a in assistants.items()}
     for name, a in assistants.items():  # warm-up pass, untimed
         for item, history in zip(items, histories[name], strict=True):

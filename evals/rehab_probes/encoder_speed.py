@@ -1,6 +1,6 @@
 """Compare the query/ingest encoders: torch, onnx and onnx-int8 (latency, throughput, agreement with torch).
 
-Usage: python evals/bench_encoder.py [--queries 200] [--chunks 64] [--onnx-dir DIR] [--no-cold]
+Usage: python -m rehab_probes.encoder_speed [--queries 200] [--chunks 64] [--onnx-dir DIR] [--no-cold]
 
 Prints, per backend: in-process load time, single-query latency (median, p95) over short questions after a
 warm-up, chunk throughput at batch 16 for 128- and 256-token chunks, and cosine to the torch vectors; then
@@ -13,7 +13,6 @@ alike; the absolute numbers still depend on the machine and its load, and nothin
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
@@ -23,7 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parent.parent
+from .common import GOLD, SEED_CORPUS
+
 BACKENDS = ("torch", "onnx", "onnx-int8")
 CHUNK_SIZES = (128, 256)  # word pieces per chunk, [CLS] and [SEP] included
 BATCH = 16
@@ -31,8 +31,10 @@ BATCH = 16
 
 def short_queries(n: int) -> list[str]:
     """Gold-set questions, topped up with the openings of corpus sentences, n in all."""
-    gold = [json.loads(line)["question"] for line in (REPO / "evals" / "gold.jsonl").open(encoding="utf-8")]
-    words = " ".join(p.read_text(encoding="utf-8") for p in sorted((REPO / "corpus").glob("*.txt"))).split()
+    from assistant.evaluation.gold import load_gold
+
+    gold = [item["question"] for item in load_gold(GOLD)]
+    words = " ".join(p.read_text(encoding="utf-8") for p in sorted(SEED_CORPUS.glob("*.txt"))).split()
     extra = [" ".join(words[i : i + 10]) + "?" for i in range(0, len(words), 10)]
     queries = (gold + extra) * (n // max(len(gold) + len(extra), 1) + 1)
     return queries[:n]
@@ -44,7 +46,7 @@ def token_chunks(tokenizer_path: Path, size: int, count: int) -> list[str]:
 
     tokenizer = Tokenizer.from_file(str(tokenizer_path))
     tokenizer.no_truncation()
-    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted((REPO / "corpus").glob("*.txt")))
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(SEED_CORPUS.glob("*.txt")))
     text = " ".join([text] * (size * count // 1000 + 2))  # repeat so every window fits
     offsets = tokenizer.encode(text, add_special_tokens=False).offsets
     pieces = size - 2
@@ -95,7 +97,7 @@ def cold_start(backend: str, onnx_dir: Path) -> float:
         f"Encoder('all-MiniLM-L6-v2', backend={backend!r}, onnx_dir=Path({str(onnx_dir)!r})).encode(['Who was Trotsky?'])"
     )
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO, capture_output=True)
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
     return time.perf_counter() - start
 
 
