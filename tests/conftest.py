@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -42,3 +44,42 @@ def cli_env(tmp_path, monkeypatch):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+# --- real components: never skipped silently -------------------------------------------
+
+REAL_COMPONENTS = ("browser", "server", "nginx", "ray")  # markers of tests that drive a real component
+ALLOW_SKIP = "ASSISTANT_ALLOW_SKIP"  # set to 1 to let such a test skip when its component is missing; never in CI
+
+
+def require(component: str, present: bool, fix: str) -> None:
+    """Fail (or, with ASSISTANT_ALLOW_SKIP=1, skip) a test whose real component is missing; `fix` says how to get it."""
+    if present:
+        return
+    message = f"{component} is missing: {fix}"
+    if os.environ.get(ALLOW_SKIP) == "1":
+        pytest.skip(message)
+    pytest.fail(f"{message} (or set {ALLOW_SKIP}=1 to skip such tests on purpose)", pytrace=False)
+
+
+_real_outcomes: Counter = Counter()
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call" or report.outcome == "skipped" or report.failed:
+        for component in REAL_COMPONENTS:
+            if component in report.keywords:
+                _real_outcomes[(component, report.outcome)] += 1
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say how many tests of each real component ran, so a green run cannot hide that none did."""
+    lines = []
+    for component in REAL_COMPONENTS:
+        counts = {o: _real_outcomes[(component, o)] for o in ("passed", "failed", "skipped") if _real_outcomes[(component, o)]}
+        if counts:
+            lines.append(f"{component}: " + ", ".join(f"{n} {o}" for o, n in counts.items()))
+    if lines:
+        terminalreporter.write_sep("-", "real components exercised")
+        for line in lines:
+            terminalreporter.write_line(line)
