@@ -10,7 +10,9 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
+import ingest_child
 import pytest
 from helpers import DAMAGE, SEED_CORPUS, settings_for, write_corpus
 
@@ -18,8 +20,9 @@ from assistant.chunking import chunk_corpus
 from assistant.cli import main
 from assistant.corpus import load_corpus
 from assistant.index.build import build_index, ingest_lock
-from assistant.index.layout import read_manifest
+from assistant.index.layout import CURRENT, read_manifest
 from assistant.index.read import load_index
+from assistant.index.status import corpus_hashes
 
 SUMMARY = re.compile(
     r"^documents (\d+) \| chunks (\d+) \| sentences (\d+) \| skipped files (\d+) \| "
@@ -132,17 +135,19 @@ def test_asking_with_another_model_is_refused(cli_env, capsys, seed_settings, mo
 
 
 class Ingest:
-    """`python -m assistant.cli ingest` in its own process, its stderr collected as it comes."""
+    """An ingest in its own process, its stdout and stderr collected as they come.
 
-    def __init__(self, settings, *extra: str):
+    Without argv it is `python -m assistant.cli ingest` on settings' folders (plus `extra`).
+    """
+
+    def __init__(self, settings, *extra: str, argv: list[str] | None = None):
         env = dict(os.environ, ASSISTANT_CACHE_DIR=str(settings.cache_dir), PYTHONUNBUFFERED="1")
         env.pop("ASSISTANT_CONFIG", None)
         self.index = settings.index_dir
+        argv = argv or [sys.executable, "-m", "assistant.cli", *ingest_args(settings), *extra]
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "assistant.cli", "ingest", "--corpus", str(settings.corpus_dir),
-             "--index", str(settings.index_dir), *extra],
-            cwd=settings.index_dir.parent, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        )  # fmt: skip
+            argv, cwd=settings.index_dir.parent, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
         self.out, self.err = b"", b""
         self.readers = [threading.Thread(target=self._read, args=(name,), daemon=True) for name in ("out", "err")]
         for reader in self.readers:
@@ -161,7 +166,7 @@ class Ingest:
                 return True
             if self.proc.poll() is not None:
                 return condition()
-            time.sleep(0.0005)
+            time.sleep(0.02)
         raise AssertionError(f"timed out; stderr so far: {self.err[-2000:]!r}")
 
     def finish(self, timeout: float = 300) -> tuple[int, str, str]:
@@ -170,20 +175,61 @@ class Ingest:
             reader.join(timeout=10)
         return self.proc.returncode, self.out.decode(), self.err.decode(errors="replace")
 
-    def embedding(self) -> bool:
-        return b"Embedding" in self.err or b"Batches" in self.err  # the ONNX or the torch progress bar
+    def temp_build(self) -> Path | None:
+        """The half-written build of this process (`.tmp-build-<time>-<pid>-<hex>`), if there is one."""
+        found = list(self.index.glob(f".tmp-build-*-{self.proc.pid}-*"))
+        assert len(found) <= 1, found
+        return found[0] if found else None
 
-    def writing(self) -> bool:
-        return any(p.name.startswith(".tmp-") for p in self.index.iterdir())
 
-    def renamed(self) -> bool:
-        return sum(p.name.startswith("build-") for p in self.index.iterdir()) > 1
+def ingest_args(settings) -> list[str]:
+    return ["ingest", "--corpus", str(settings.corpus_dir), "--index", str(settings.index_dir)]
+
+
+def stopped_ingest(settings, stage: str, mode: str, after: bool = False) -> Ingest:
+    """An ingest (ingest_child.py) that has reached `stage` and waits there for a signal.
+
+    mode "build" calls build_index(settings, rebuild=True, hook=...); mode "cli" runs the `assistant
+    ingest --rebuild` command (assistant.cli.main) with the same hook. The marker file the hook
+    writes proves the moment was reached; the process cannot finish the build on its own from there.
+    """
+    marker = settings.index_dir.parent / "reached"
+    rest = ["--corpus", str(settings.corpus_dir), "--index", str(settings.index_dir)]
+    if mode == "cli":
+        rest = [*ingest_args(settings), "--rebuild"]
+    ingest = Ingest(settings, argv=ingest_child.command(stage, marker, mode, *rest, after=after))
+    reached = ingest.wait_for(marker.exists)
+    assert reached, f"the ingest ended (code {ingest.proc.returncode}) before {stage}: {ingest.err[-2000:]!r}"
+    return ingest
+
+
+# What the new build's temp folder holds when a stage of the write starts: the files of the stages before it.
+WRITTEN_BEFORE = {
+    "dense": {"documents.jsonl", "chunks.jsonl", "sentences.npy"},
+    "bm25": {"documents.jsonl", "chunks.jsonl", "sentences.npy", "dense.faiss"},
+    "manifest": {"documents.jsonl", "chunks.jsonl", "sentences.npy", "dense.faiss", "bm25"},
+    "pointer": {"documents.jsonl", "chunks.jsonl", "sentences.npy", "dense.faiss", "bm25", "manifest.json"},
+}
+
+
+def check_the_moment(ingest: Ingest, stage: str, after: bool) -> None:
+    """The index folder shows the ingest stopped where it was told to: nothing written yet, half a build, or swapped."""
+    tmp = ingest.temp_build()
+    if stage == "embed":
+        assert tmp is None, "no build is written while embedding"
+    elif stage == "pointer" and after:
+        assert tmp is None
+        live = (ingest.index / CURRENT).read_text(encoding="utf-8").strip()
+        assert f"-{ingest.proc.pid}-" in live, "CURRENT already names the new build"
+    else:
+        assert tmp is not None, f"the new build is being written at {stage}"
+        assert {p.name for p in tmp.iterdir()} == WRITTEN_BEFORE[stage]
 
 
 NEW_TEXT = "".join(
     f"In the year {1950 + i} the commission of region number {i} reviewed {100 + 7 * i} more files.\n"
     for i in range(120)
-)  # enough new text that embedding it takes a moment even with the int8 encoder
+)  # enough new text that the build has something to embed
 
 
 @pytest.fixture(scope="module")
@@ -207,16 +253,18 @@ def changed(tmp_path, old_build, encoder):
     with open(settings.corpus_dir / "rehabilitation-soviet.txt", "a", encoding="utf-8") as f:
         f.write("\n== Regional commissions ==\n" + NEW_TEXT)
     new = chunk_corpus(load_corpus(settings.corpus_dir)[0], settings, encoder)
+    assert [c.text for c in new] != [c.text for c in old.chunks]
     return settings, old, new
 
 
 def assert_old_or_new(settings, old, new) -> str:
     """The live index is wholly the old build or wholly the new one, never a mix."""
-    data = load_index(settings.index_dir)
+    data = load_index(settings.index_dir)  # every checksum and count checked
     if data.path.name == old.path.name:
         assert data.chunks == old.chunks and data.manifest == old.manifest
         return "old"
     assert data.chunks == new and data.dense.ntotal == len(new)
+    assert data.manifest["files"] == corpus_hashes(settings.corpus_dir)
     return "new"
 
 
@@ -228,39 +276,45 @@ def assert_next_ingest_cleans_up(settings, encoder, new) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("moment", ["embedding", "writing", "renamed"])
-def test_a_build_killed_midway_leaves_a_whole_index(changed, encoder, moment):
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize(
+    "stage, after, outcome",
+    [
+        ("embed", False, "old"),  # the new text is being embedded
+        ("dense", False, "old"),  # the new build is being written: documents, chunks and sentences are on disk
+        ("bm25", False, "old"),
+        ("manifest", False, "old"),
+        ("pointer", False, "old"),  # the build is complete and fsynced but not renamed
+        ("pointer", True, "new"),  # CURRENT names the new build; old builds not yet removed
+    ],
+    ids=["embedding", "before-dense", "before-bm25", "before-manifest", "before-pointer", "after-pointer"],
+)
+def test_a_build_killed_midway_leaves_a_whole_index(changed, encoder, stage, after, outcome):
     settings, old, new = changed
-    ingest = Ingest(settings, "--rebuild")
-    caught = ingest.wait_for(getattr(ingest, moment))
+    ingest = stopped_ingest(settings, stage, "build", after)
+    check_the_moment(ingest, stage, after)
     ingest.proc.send_signal(signal.SIGKILL)
     code, _, err = ingest.finish()
-    if moment == "embedding":
-        assert caught and code == -signal.SIGKILL, err
-    outcome = assert_old_or_new(settings, old, new)
-    if code == -signal.SIGKILL and moment != "renamed":
-        assert outcome == "old"
+    assert code == -signal.SIGKILL, err
+    assert assert_old_or_new(settings, old, new) == outcome
     assert_next_ingest_cleans_up(settings, encoder, new)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("moment", ["embedding", "writing"])
-def test_ctrl_c_mid_build_keeps_the_old_index_and_says_so(changed, encoder, moment):
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("stage", ["embed", "bm25", "pointer"], ids=["embedding", "writing", "before-pointer"])
+def test_ctrl_c_mid_build_keeps_the_old_index_and_says_so(changed, encoder, stage):
+    """`assistant ingest --rebuild` (assistant.cli.main) interrupted at a known stage: exit 130, one line, old index."""
     settings, old, new = changed
-    ingest = Ingest(settings, "--rebuild")
-    caught = ingest.wait_for(getattr(ingest, moment))
+    ingest = stopped_ingest(settings, stage, "cli")
+    check_the_moment(ingest, stage, after=False)
     ingest.proc.send_signal(signal.SIGINT)
     code, out, err = ingest.finish()
-    if moment == "embedding":
-        assert caught
-    if code == 130:
-        assert "interrupted; the previous index is unchanged." in err
-        assert "Traceback" not in err
-        assert assert_old_or_new(settings, old, new) == "old" or moment == "writing"
-        assert not [p for p in settings.index_dir.iterdir() if p.name.startswith(".tmp-")]  # removed on the way out
-    else:  # the build finished before the signal landed
-        assert code == 0 and summary(out)
-        assert assert_old_or_new(settings, old, new) == "new"
+    assert code == 130, err
+    assert err.strip().splitlines()[-1] == "interrupted; the previous index is unchanged."
+    assert "Traceback" not in err and not SUMMARY.search(out)
+    assert assert_old_or_new(settings, old, new) == "old"
+    assert not [p for p in settings.index_dir.iterdir() if p.name.startswith(".tmp-")]  # removed on the way out
     assert_next_ingest_cleans_up(settings, encoder, new)
 
 
