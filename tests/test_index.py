@@ -308,6 +308,34 @@ def test_settings_changes_make_the_index_stale(tmp_path, base, encoder):
     assert not missing.exists and missing.stale
 
 
+def test_changing_the_ingest_encoder_makes_the_index_stale(tmp_path, base, encoder, monkeypatch, capsys):
+    """Built with "onnx-int8"; settings that ask for "onnx" find it stale, `assistant info` names the fix, ingest makes it fresh."""
+    from assistant.cli import main
+
+    settings = clone(base[0], tmp_path)
+    assert load_index(settings.index_dir).manifest["model"]["ingest_encoder"] == "onnx-int8" == encoder.backend
+    assert not index_status(settings, encoder).stale
+    fp32 = settings.with_overrides(ingest_encoder="onnx")
+    status = index_status(fp32)
+    assert status.exists and status.stale and status.changed == ()
+    assert status.reason == "embedded with the onnx-int8 encoder, settings ask for onnx"
+
+    for name in ("ASSISTANT_CONFIG", "ASSISTANT_MODEL", "ASSISTANT_CORPUS_DIR", "ASSISTANT_INDEX_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("ASSISTANT_CACHE_DIR", str(settings.cache_dir))
+    monkeypatch.setenv("ASSISTANT_INGEST_ENCODER", "onnx")
+    assert main(["info", "--corpus", str(settings.corpus_dir), "--index", str(settings.index_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "status     STALE: embedded with the onnx-int8 encoder, settings ask for onnx" in out
+    assert "run `assistant ingest` to update it." in out
+
+    report = build_index(fp32)  # what `assistant ingest` does with these settings: no --rebuild needed
+    assert not report.up_to_date and report.reused == 0 and report.embedded == report.chunks + report.sentences
+    assert load_index(settings.index_dir).manifest["model"]["ingest_encoder"] == "onnx"
+    assert not index_status(fp32).stale
+    assert index_status(settings, encoder).reason == "embedded with the onnx encoder, settings ask for onnx-int8"
+
+
 def test_model_mismatch_is_refused(base):
     with pytest.raises(
         ModelMismatchError, match="built with model sentence-transformers/all-MiniLM-L6-v2.*assistant ingest"
