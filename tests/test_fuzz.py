@@ -3,15 +3,15 @@
 Hypothesis generates random Unicode, right-to-left and zero-width characters, control characters,
 markup and binary data; hand-built cases add huge inputs, 10 000 nested tags and a 200-page PDF.
 `ask()` must return an Answer (no exception of any kind), the loaders a Document or a Skipped.
-Each call is timed against HANG_SECONDS: a bound meant to catch hangs and quadratic blow-ups
-(which take minutes), not to measure speed.
+Hangs and quadratic blow-ups (which take minutes) are caught by pytest-timeout, not by timing calls:
+each test's own run (fixtures aside) is held to HANG_SECONDS, a whole Hypothesis run to FUZZ_SECONDS,
+both far above the second or two they take, so they catch a hang without measuring speed.
 """
 
 from __future__ import annotations
 
 import json
 import string
-import time
 
 import pytest
 from helpers import check_offsets, make_pdf
@@ -23,7 +23,10 @@ from assistant.corpus import SUPPORTED, Skipped, decode_text, html_text, load_do
 from assistant.index.read import load_index
 from assistant.types import Answer, Document
 
-HANG_SECONDS = 10.0
+HANG_SECONDS = 60  # one test of a few calls
+FUZZ_SECONDS = 180  # one Hypothesis run of 40-60 examples
+pytestmark = pytest.mark.timeout(HANG_SECONDS, func_only=True)
+fuzz_bound = pytest.mark.timeout(FUZZ_SECONDS, func_only=True)
 FUZZ = settings(
     max_examples=60,
     deadline=None,
@@ -92,14 +95,6 @@ def assistant(seed_settings, encoder):
     return Assistant(load_index(seed_settings.index_dir, encoder.model_id), encoder, seed_settings)
 
 
-def timed(fn, *args, **kwargs):
-    started = time.perf_counter()
-    result = fn(*args, **kwargs)
-    elapsed = time.perf_counter() - started
-    assert elapsed < HANG_SECONDS, f"{fn.__name__} took {elapsed:.1f} s"
-    return result
-
-
 def check_answer(assistant, answer) -> None:
     """A well-formed Answer: strings and flags, real quotes, JSON-serialisable for the API."""
     assert isinstance(answer, Answer)
@@ -117,17 +112,18 @@ def check_answer(assistant, answer) -> None:
 # --- ask() -----------------------------------------------------------------------------
 
 
+@fuzz_bound
 @settings(FUZZ, max_examples=40)  # each example is a real retrieval: keep the run short
 @given(question=hostile_questions(), history=history_messages)
 def test_ask_survives_hostile_questions_and_histories(assistant, question, history):
-    check_answer(assistant, timed(assistant.ask, question, history=history))
+    check_answer(assistant, assistant.ask(question, history=history))
 
 
 @pytest.mark.parametrize("char", ["\ud800", "\udfff", "\udc80"], ids=["high", "low", "escaped-byte"])
 def test_ask_survives_lone_surrogates(assistant, char):
     """JSON allows "\\ud800", so an API client can send a lone surrogate; the tokenizer cannot encode it."""
-    check_answer(assistant, timed(assistant.ask, f"When did Russia {char}rehabilitate Leon Trotsky?"))
-    check_answer(assistant, timed(assistant.ask, "When?", history=[{"role": "user", "content": f"Trotsky {char}"}]))
+    check_answer(assistant, assistant.ask(f"When did Russia {char}rehabilitate Leon Trotsky?"))
+    check_answer(assistant, assistant.ask("When?", history=[{"role": "user", "content": f"Trotsky {char}"}]))
 
 
 @pytest.mark.parametrize(
@@ -145,14 +141,14 @@ def test_ask_survives_lone_surrogates(assistant, char):
     ids=["1MB-a", "repeated-word", "zero-width", "nested-markup", "rtl-override", "all-bmp", "controls", "combining"],
 )
 def test_ask_survives_huge_questions(assistant, question):
-    answer = timed(assistant.ask, question)
+    answer = assistant.ask(question)
     check_answer(assistant, answer)
     assert len(answer.question) <= assistant.settings.max_question_chars
 
 
 def test_ask_survives_a_huge_history(assistant):
     history = [{"role": r, "content": "Trotsky " * 20_000} for r in ["user", "assistant"] * 500]
-    check_answer(assistant, timed(assistant.ask, "And when was he rehabilitated?", history=history))
+    check_answer(assistant, assistant.ask("And when was he rehabilitated?", history=history))
 
 
 @pytest.mark.parametrize(
@@ -169,7 +165,7 @@ def test_ask_survives_a_huge_history(assistant):
     ids=["none", "empty", "empty-dict", "no-content", "none-content", "system-role", "string-item"],
 )
 def test_ask_survives_malformed_history(assistant, history):
-    check_answer(assistant, timed(assistant.ask, "When was Trotsky rehabilitated?", history=history))
+    check_answer(assistant, assistant.ask("When was Trotsky rehabilitated?", history=history))
 
 
 def test_injected_markup_is_never_part_of_an_answer(assistant):
@@ -213,7 +209,7 @@ def write_and_load(folder, name: str, data: bytes):
     path = folder / name
     path.write_bytes(data)
     try:
-        return timed(load_document, path, folder)
+        return load_document(path, folder)
     finally:
         path.unlink()
 
@@ -237,6 +233,7 @@ text_bodies = st.one_of(
 )
 
 
+@fuzz_bound
 @FUZZ
 @given(data=st.data(), suffix=st.sampled_from(sorted(SUPPORTED)))
 def test_loaders_survive_random_text_in_any_encoding(data, suffix, fuzz_dir, encoder):
@@ -245,17 +242,19 @@ def test_loaders_survive_random_text_in_any_encoding(data, suffix, fuzz_dir, enc
     check_document(write_and_load(fuzz_dir, f"doc{suffix}", raw), encoder)
 
 
+@fuzz_bound
 @FUZZ
 @given(raw=st.binary(max_size=5000), suffix=st.sampled_from(sorted(SUPPORTED) + [".TXT", ".bin", ""]))
 def test_loaders_survive_binary_data_under_any_name(raw, suffix, fuzz_dir, encoder):
     check_document(write_and_load(fuzz_dir, f"data{suffix}", raw), encoder)
 
 
+@fuzz_bound
 @FUZZ
 @given(raw=st.binary(max_size=5000))
 def test_decode_text_returns_text_or_says_why_not(raw):
     try:
-        text = timed(decode_text, raw)
+        text = decode_text(raw)
     except ValueError as exc:
         assert str(exc)
         return
@@ -308,10 +307,11 @@ def html_documents(draw) -> str:
     return "".join(parts)
 
 
+@fuzz_bound
 @FUZZ
 @given(page=html_documents())
 def test_html_text_survives_random_markup(page, fuzz_dir, encoder):
-    text, headings = timed(html_text, page)
+    text, headings = html_text(page)
     assert isinstance(text, str)
     for level, title, start, _ in headings:
         assert level in (1, 2, 3) and title and 0 <= start <= len(text)
@@ -374,6 +374,7 @@ def test_a_200_page_pdf_loads_every_page(fuzz_dir, encoder):
     check_document(result, encoder)
 
 
+@fuzz_bound
 @FUZZ
 @given(data=st.data())
 def test_damaged_pdfs_are_skipped_not_fatal(data, fuzz_dir, encoder):
