@@ -39,9 +39,13 @@ FOOTER = (
 )
 
 
-def create_app(assistant, settings: Settings) -> gr.Blocks:
-    """The chat page for `settings.kiosk` (museum screen) or student mode, with the queue configured."""
-    handlers = PageHandlers(assistant, settings)
+def create_app(assistant, settings: Settings, handlers: PageHandlers | None = None) -> gr.Blocks:
+    """The chat page for `settings.kiosk` (museum screen) or student mode, with the queue configured.
+
+    `handlers` is the page's behaviour; by default `PageHandlers(assistant, settings)`. Tests pass their
+    own (on a fake clock, say, or watching the kiosk's timer ticks).
+    """
+    handlers = handlers or PageHandlers(assistant, settings)
     kiosk = settings.kiosk
     cap = handlers.max_chars
 
