@@ -206,8 +206,10 @@ def run(method: str = "auto", step_kb: int = 12, work: Path | None = None, log=s
     try:
         encoder = Encoder("all-MiniLM-L6-v2")
         settings = prepare(work, encoder)
-        if method == "auto":
-            method = "tmpfs" if can_mount_tmpfs(work / "mnt") else "rlimit"
+        mountable = method != "rlimit" and can_mount_tmpfs(work / "mnt")  # also creates the mount point
+        if method == "tmpfs" and not mountable:
+            raise SystemExit("--method tmpfs needs root and mount(8) to mount a tmpfs; use --method rlimit")
+        method = "tmpfs" if mountable else "rlimit"
         runs = (
             run_tmpfs(work, settings, encoder, step_kb, log)
             if method == "tmpfs"
