@@ -265,6 +265,64 @@ def test_an_untouched_kiosk_is_never_reset(assistant, settings):
     assert handlers.idle_check(None, None, None) == (*SKIP, SKIPPED)
 
 
+def test_asking_again_restarts_the_idle_time(assistant, settings):
+    clock = Clock()
+    handlers = kiosk_handlers(assistant, settings, clock)
+    first = handlers.respond(TROTSKY, [], [], {}, visitor("a"))
+    clock.now += 50
+    second = handlers.respond(REFUSED, first.chat, first.conversation, first.answers, visitor("a"))
+    assert second.activity == {"time": clock.now, "text": ""}
+    clock.now += 59  # 109 s after the first question, 59 s after the second
+    assert handlers.idle_check("", second.chat, second.activity) == (*SKIP, SKIPPED)
+    clock.now += 1
+    *reset, _ = handlers.idle_check("", second.chat, second.activity)
+    assert PageState(*reset).chat == []
+
+
+def test_a_visitor_who_keeps_typing_is_never_reset(assistant, settings):
+    """Ten idle times of slow typing (a key every 45 s, the timer every 15 s) keep the answer; silence then ends it."""
+    clock = Clock()
+    handlers = kiosk_handlers(assistant, settings, clock, idle=60)
+    state = handlers.respond(TROTSKY, [], [], {}, visitor("a"))
+    activity, text = state.activity, ""
+    for _ in range(40):
+        text += "W"
+        for _ in range(3):
+            clock.now += 15
+            *out, reader = handlers.idle_check(text, state.chat, activity)
+            out = PageState(*out)
+            assert out.chat == SKIPPED and reader == SKIPPED, clock.now  # the conversation stays
+            if out.activity != SKIPPED:
+                activity = out.activity
+    assert clock.now - state.activity["time"] == 40 * 45
+    last = activity["time"]
+    assert last == clock.now - 30  # the tick that saw the last key
+    clock.now = last + 59
+    assert handlers.idle_check(text, state.chat, activity) == (*SKIP, SKIPPED)
+    clock.now = last + 60
+    *reset, _ = handlers.idle_check(text, state.chat, activity)
+    assert PageState(*reset).chat == [] and PageState(*reset).question == ""
+
+
+def timers(app):
+    return [block for block in app.blocks.values() if isinstance(block, gr.Timer)]
+
+
+@pytest.mark.parametrize(("idle", "tick"), [(2, 1.0), (6, 1.5), (120, 10.0), (600, 10.0)])
+def test_the_kiosk_timer_ticks_often_enough_to_reset_soon_after_the_idle_time(assistant, settings, idle, tick):
+    """A reset comes between the idle time and one tick later: ticks every quarter of it, 1 s to 10 s."""
+    from assistant.web.page import create_app
+
+    kiosk = settings.with_overrides(kiosk=True, kiosk_idle_seconds=idle)
+    handlers = PageHandlers(assistant, kiosk, Clock())
+    app = create_app(assistant, kiosk, handlers)
+    (timer,) = timers(app)
+    assert timer.value == tick
+    (tick_event,) = [f for f in app.fns.values() if getattr(f.fn, "__name__", "") == "idle_check"]
+    assert tick_event.fn == handlers.idle_check  # the handlers given are the ones the page calls
+    assert not timers(create_app(assistant, settings))  # the student page never resets itself
+
+
 def test_idle_reset_decisions():
     clock = Clock()
     idle = IdleReset(120, clock)
