@@ -22,11 +22,12 @@ from .gold import gold_lines
 CORPUS = Path("corpus")
 
 KEYS = {
-    "id", "split", "type", "style", "history", "question", "answerable",
+    "id", "split", "type", "style", "language", "history", "question", "answerable",
     "unanswerable_kind", "answers", "evidence",
 }  # fmt: skip
 TYPES = {"who", "when", "where", "how_many", "why", "what", "unanswerable"}
-STYLES = {"plain", "paraphrase", "student", "typo"}
+STYLES = {"plain", "paraphrase", "student", "typo", "translit", "mixed"}
+LANGUAGES = {"en", "ru", "kk"}
 KINDS = {"off_topic", "on_topic_absent"}
 EVIDENCE_KEYS = {"doc_id", "start", "end", "text"}
 
@@ -81,6 +82,8 @@ def check_item(item, lineno: int, docs: dict[str, str], errors: list[str]) -> No
         err(f"type must be one of {sorted(TYPES)}, got {item['type']!r}")
     if item["style"] not in STYLES:
         err(f"style must be one of {sorted(STYLES)}, got {item['style']!r}")
+    if item["language"] not in LANGUAGES:
+        err(f"language must be one of {sorted(LANGUAGES)}, got {item['language']!r}")
     if not (isinstance(item["question"], str) and item["question"].strip()):
         err("question must be a non-empty string")
     hist = item["history"]
@@ -218,6 +221,10 @@ def main(argv: list[str]) -> int:
         print(f"{t:<14}{type_split[(t, 'tune')]:>6}{type_split[(t, 'test')]:>6}{by_type[t]:>7}")
     print(f"{'all':<14}{by_split['tune']:>6}{by_split['test']:>6}{len(valid):>7}")
     print("styles: " + ", ".join(f"{s}={by_style[s]}" for s in sorted(STYLES)))
+    by_language = Counter((it["language"], it["split"]) for it in valid)
+    print("languages: " + ", ".join(
+        f"{lang}={by_language[(lang, 'tune')]}+{by_language[(lang, 'test')]}" for lang in sorted(LANGUAGES)
+    ) + " (tune+test)")
     print("evidence spans per document: " + ", ".join(f"{d}={n}" for d, n in sorted(docs_used.items())))
 
     if errors:
