@@ -7,7 +7,7 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test install dev browser ingest eval bench lint format clean
+.PHONY: run test install dev browser ingest eval bench reliability load-test lint format clean
 
 run: $(VENV)/.installed                    ## set up, build the index if missing or stale, serve the app
 	$(PY) app.py $(ARGS)
@@ -41,6 +41,17 @@ eval: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) -m assistant.cli bench $(ARGS)
+
+# The probes in evals/rehab_probes/ (not an installed package: PYTHONPATH=evals finds it). Each rewrites
+# its own section of evals/reports/reliability.md; pass ARGS=--no-report to print only.
+reliability: $(VENV)/.installed            ## kill -9 twenty ingests, then fill the disk at every ingest stage
+	PYTHONPATH=evals $(PY) -m rehab_probes.kill_ingest --rounds 20 --seed 1 $(ARGS)
+	PYTHONPATH=evals $(PY) -m rehab_probes.disk_full --method rlimit $(ARGS)
+	@if [ "$$(id -u)" = 0 ]; then PYTHONPATH=evals $(PY) -m rehab_probes.disk_full --method tmpfs $(ARGS); \
+	else echo "disk full on a real (tmpfs) disk skipped: mounting one needs root"; fi
+
+load-test: $(VENV)/.installed-dev          ## 50 clients ask the app for 2 minutes (ARGS=--quick: 20 s, no report)
+	PYTHONPATH=evals $(PY) -m rehab_probes.load_test $(ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check assistant app.py evals tests
