@@ -7,7 +7,7 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test install dev browser ingest eval bench reliability load-test lint format clean
+.PHONY: run test install dev browser ingest eval bench check-gold reliability load-test lint format clean
 
 run: $(VENV)/.installed                    ## set up, build the index if missing or stale, serve the app
 	$(PY) app.py $(ARGS)
@@ -28,6 +28,10 @@ $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 
 $(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(VENV)/.installed $(VENV)/.installed-eval $@
+
+$(VENV)/.installed-eval: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e ".[eval]"
 	touch $(VENV)/.installed $@
 
 browser:                                   ## Debian's Chromium for the browser tests (never `playwright install`)
@@ -36,11 +40,14 @@ browser:                                   ## Debian's Chromium for the browser 
 ingest: $(VENV)/.installed
 	$(PY) -m assistant.cli ingest
 
-eval: $(VENV)/.installed
-	$(PY) -m assistant.cli eval
+eval: $(VENV)/.installed-eval             ## the gold set; reports in evals/reports/local/ (ARGS=--save for evals/reports/)
+	$(PY) -m assistant.cli eval $(ARGS)
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed-eval
 	$(PY) -m assistant.cli bench $(ARGS)
+
+check-gold: $(VENV)/.installed
+	$(PY) -m assistant.evaluation.check_gold
 
 # The probes in evals/rehab_probes/ (not an installed package: PYTHONPATH=evals finds it). Each rewrites
 # its own section of evals/reports/reliability.md; pass ARGS=--no-report to print only.
@@ -50,7 +57,7 @@ reliability: $(VENV)/.installed            ## kill -9 twenty ingests, then fill 
 	@if [ "$$(id -u)" = 0 ]; then PYTHONPATH=evals $(PY) -m rehab_probes.disk_full --method tmpfs $(ARGS); \
 	else echo "disk full on a real (tmpfs) disk skipped: mounting one needs root"; fi
 
-load-test: $(VENV)/.installed-dev          ## 50 clients ask the app for 2 minutes (ARGS=--quick: 20 s, no report)
+load-test: $(VENV)/.installed-eval         ## 50 clients ask the app for 2 minutes (ARGS=--quick: 20 s, no report)
 	PYTHONPATH=evals $(PY) -m rehab_probes.load_test $(ARGS)
 
 lint: $(VENV)/.installed-dev
