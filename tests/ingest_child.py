@@ -26,7 +26,7 @@ from pathlib import Path
 
 WAIT_SECONDS = 60.0
 NO_SIGNAL = 97  # exit status when the wait ran out: no signal came, no go file appeared
-STAGES = ("embed", "documents", "chunks", "sentences", "dense", "bm25", "manifest", "fsync", "pointer")
+STAGES = ("embed", "documents", "chunks", "sentences", "dense", "bm25", "multilingual", "manifest", "fsync", "pointer")
 
 
 def command(stage: str, marker: Path, mode: str, *args: str, after: bool = False, go: Path | None = None) -> list[str]:
