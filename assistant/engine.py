@@ -11,25 +11,32 @@ from pathlib import Path
 
 import numpy as np
 
-from .answer import EMPTY_PROMPT, compose, refuse, score_candidates, select_sentences, should_refuse
+from .answer import compose, refuse, score_candidates, select_sentences, should_refuse
+from .citations import Citer
 from .config import Settings, load_settings
 from .embedding import Encoder
 from .errors import AssistantError
 from .hooks import StageHook, no_hook
 from .index.read import IndexData, load_index
+from .language import detect, is_cyrillic
+from .messages import message
 from .question import Question, analyse
 from .retrieval import search
 from .text import terms
-from .types import Answer, Document, Hit
+from .types import Answer, Document, Hit, Sentence
 from .vocabulary import Vocabulary
 
 
 class Assistant:
     """Answers questions from a loaded index with quoted, cited source sentences."""
 
-    def __init__(self, index: IndexData, encoder: Encoder, settings: Settings, hook: StageHook = no_hook):
+    def __init__(
+        self, index: IndexData, encoder: Encoder, settings: Settings, hook: StageHook = no_hook,
+        multilingual_encoder: Encoder | None = None,
+    ):
         self.index = index
         self.encoder = encoder
+        self.multilingual_encoder = multilingual_encoder if index.multilingual else None
         self.settings = settings
         self.hook = hook
         self.titles = {d.id: d.title for d in index.documents.values()}
@@ -44,8 +51,17 @@ class Assistant:
             settings = settings.with_overrides(index_dir=Path(index_dir))
         encoder = Encoder.for_queries(settings)
         index = load_index(settings.index_dir, encoder.model_id, settings.hnsw_ef_search)
-        assistant = cls(index, encoder, settings)
-        encoder.encode_query("warm up")  # load the model now, not on the first visitor's question
+        multilingual = Encoder.for_multilingual(settings)
+        if index.multilingual and multilingual and multilingual.model_id != index.multilingual.model_id:
+            raise AssistantError(
+                f"{settings.index_dir}/ holds {index.multilingual.model_id} vectors but settings ask for "
+                f"{multilingual.model_id}; run `assistant ingest` to rebuild it."
+            )
+        assistant = cls(index, encoder, settings, multilingual_encoder=multilingual)
+        encoder.encode_query("warm up")  # load the models now, not on the first visitor's question
+        if assistant.multilingual_encoder:
+            assistant.multilingual_encoder.encode_query("warm up")
+        detect("warm up")  # and the language identifier
         return assistant
 
     def with_settings(self, **overrides) -> Assistant:
@@ -69,54 +85,107 @@ class Assistant:
 
     # --- the question path -----------------------------------------------------------
 
-    def analyse(self, question, history: list[dict] | None = None) -> Question:
-        """The question cleaned and analysed once, resolved against the history if it is a follow-up."""
+    def analyse(self, question, history: list[dict] | None = None, language: str | None = None) -> Question:
+        """The question cleaned and analysed once, resolved against the history if it is a follow-up.
+
+        `language` is the page's language, assumed when the question itself does not tell.
+        """
         s = self.settings
-        return analyse(question, history, s.max_question_chars, s.resolve_followups)
+        return analyse(question, history, s.max_question_chars, s.resolve_followups, language or "en")
 
     def retrieve(self, question: str, history: list[dict] | None = None, k: int | None = None) -> list[Hit]:
         """The passages a question (resolved against the history) retrieves, best first."""
         q = self.analyse(question, history)
         return self._search(q, self._encode(q), k or self.settings.top_k)
 
-    def ask(self, question: str, history: list[dict] | None = None) -> Answer:
-        """Answer with verbatim cited sentences, or say plainly that the sources do not answer."""
-        q = self.analyse(question, history)
+    def ask(self, question: str, history: list[dict] | None = None, language: str | None = None) -> Answer:
+        """Answer with verbatim cited sentences, or say plainly that the sources do not answer.
+
+        The answer is in the question's language (Kazakh, Russian or English): its quotes are the
+        originals or their human translations, its messages ours; `language` is the page's, for
+        questions that do not show their own.
+        """
+        q = self.analyse(question, history, language)
+        shown_in = q.language if q.language != "other" else (language or "en")
         if not q.words:
-            return Answer(q.text, EMPTY_PROMPT, True, notice=q.notice)
+            return Answer(q.text, message("empty", shown_in), True, notice=q.notice, language=shown_in)
+        if q.language == "other":
+            return Answer(q.text, message("other_language", shown_in), True, notice=q.notice, language="other")
         query_vector = self._encode(q)
         hits = self._search(q, query_vector, self.settings.top_k)
+        citer = Citer(self.index.documents, self._translations(), self._show_drafts())
         with self.hook("select"):
             # Term overlap favours the words of this turn; a bare "Where?" falls back to the resolved query.
-            q_terms = set(self.vocabulary.corrected(q.terms)) or set(self.vocabulary.corrected(q.query_terms))
-            vectors = [self._sentence_vectors(h) for h in hits]
+            q_terms = set(self._terms(q, q.terms)) or set(self._terms(q, q.query_terms))
+            vectors = [self._sentence_vectors(h, q) for h in hits]
             candidates = score_candidates(
-                hits, vectors, query_vector, q_terms, self.vocabulary.idf, q.kind, _sentence_terms, self.settings,
-                self._titles_text,
+                hits, vectors, query_vector, q_terms, self.vocabulary.idf, q.kind, self._sentence_terms_for(q),
+                self.settings, self._titles_text,
             )
             if should_refuse(q, candidates, self.vocabulary, self.settings):
-                return refuse(q.text, q.query, hits, candidates, self.titles, q.notice)
+                return refuse(q, hits, candidates, citer)
             chosen = select_sentences(candidates, q.kind, self.settings)
-            return compose(q.text, q.query, chosen, hits, self.titles, q.notice)
+            return compose(q, chosen, hits, citer)
+
+    def _multilingual(self, q: Question) -> bool:
+        """Whether this question goes through the multilingual encoder and the translations."""
+        return q.language in ("ru", "kk") and self.multilingual_encoder is not None
 
     def _encode(self, q: Question) -> np.ndarray:
         # Encoded in every mode: sentence selection compares sentence vectors with it.
+        encoder = self.multilingual_encoder if self._multilingual(q) else self.encoder
         with self.hook("encode"):
-            return self.encoder.encode_query(q.query)
+            return encoder.encode_query(q.query)
 
     def _search(self, q: Question, vector: np.ndarray, k: int) -> list[Hit]:
-        query_terms = self.vocabulary.corrected(q.query_terms)
-        return search(self.index, vector, query_terms, k, self.settings, self.hook)
+        language = q.language if self._multilingual(q) else "en"
+        query_terms = self._terms(q, q.query_terms)
+        return search(self.index, vector, query_terms, k, self.settings, self.hook, language, self._bridge(query_terms))
 
-    def _sentence_vectors(self, hit: Hit) -> np.ndarray:
+    def _terms(self, q: Question, stems) -> list[str]:
+        """Query terms with typos corrected; a Russian or Kazakh question's also bridged to the originals' spelling."""
+        corrected = self.vocabulary.corrected(stems)
+        return list(dict.fromkeys(corrected + self._bridge(corrected))) if self._multilingual(q) else corrected
+
+    def _bridge(self, stems: list[str]) -> list[str]:
+        """The terms the originals' lexical index can match: numbers, Latin words, Cyrillic names in Latin spelling."""
+        out = []
+        for t in stems:
+            if not is_cyrillic(t):
+                out.append(t)
+            elif (latin := self.vocabulary.latin(t)) is not None:
+                out.append(latin)
+        return out
+
+    def _sentence_vectors(self, hit: Hit, q: Question) -> np.ndarray:
         rows = {}
         for row in hit.rows:
             for sentence, vrow in zip(self.index.chunks[row].sentences, self.index.sentence_rows(row), strict=True):
                 rows[(sentence.start, sentence.end)] = vrow
         order = [rows[(s.start, s.end)] for s in hit.chunk.sentences]
-        return self.index.sentence_vectors[order]
+        vectors = self.index.multilingual.sentence_vectors if self._multilingual(q) else self.index.sentence_vectors
+        return vectors[order]
+
+    def _sentence_terms_for(self, q: Question):
+        """How a sentence's terms are read: its own (English) terms, plus its translation's in the question's language."""
+        if not self._multilingual(q):
+            return lambda doc_id, s: _sentence_terms(s.text)
+        translations, documents, language = self._translations(), self.index.documents, q.language
+
+        def sentence_terms(doc_id: str, s: Sentence) -> frozenset[str]:
+            t = translations.get((doc_id, s.start, s.end), {}).get(language)
+            own = _sentence_terms(s.text)
+            return own | _sentence_terms(documents[t.doc_id].text[t.start : t.end], language) if t else own
+
+        return sentence_terms
+
+    def _translations(self) -> dict:
+        return self.index.multilingual.translations if self.index.multilingual else {}
+
+    def _show_drafts(self) -> bool:
+        return not self.settings.kiosk or self.settings.kiosk_draft_translations
 
 
 @lru_cache(maxsize=65536)
-def _sentence_terms(text: str) -> frozenset[str]:
-    return frozenset(terms(text))
+def _sentence_terms(text: str, language: str = "en") -> frozenset[str]:
+    return frozenset(terms(text, language))

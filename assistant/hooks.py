@@ -5,7 +5,8 @@ stage. The product calls `hook(name)` at each stage boundary and does nothing el
 the benchmark and the fault scripts never need to patch a function of the product.
 
 Stages named by ingest (`build_index(..., hook=...)`): "embed" (every encoder call),
-"documents", "chunks", "sentences", "dense", "bm25", "manifest", "fsync", "pointer".
+"documents", "chunks", "sentences", "dense", "bm25", "multilingual" (only when the build holds
+e5 vectors), "manifest", "fsync", "pointer".
 Stages named while answering (`Assistant.with_hook(hook)`): "encode", "dense", "lexical", "select".
 """
 

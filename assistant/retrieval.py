@@ -25,32 +25,36 @@ class Ranked:
     scores: list[float]
 
 
-def dense_search(index: IndexData, query_vector: np.ndarray, n: int, also: list[int] = ()) -> Ranked:
+def dense_search(index: IndexData, query_vector: np.ndarray, n: int, also: list[int] = (), dense=None) -> Ranked:
     """The n chunks nearest the query, by inner product.
 
     An approximate (HNSW) index can miss a chunk that exact search ranks first: at 1M synthetic
     chunks it missed the right chunk of q021 from its top 2000 while BM25 ranked it first. So the
     rows in `also` (the lexical candidates) are scored exactly and compete for the n places too.
     With an exact index this changes nothing: its top n already beats every other row.
+    `dense` is the FAISS index to search (default: the index's own; the multilingual one for e5 queries).
     """
-    n = min(n, index.dense.ntotal)
+    dense = index.dense if dense is None else dense
+    n = min(n, dense.ntotal)
     if n <= 0:
         return Ranked([], [])
     query = query_vector.reshape(1, -1).astype(np.float32)
-    scores, rows = index.dense.search(query, n)
+    scores, rows = dense.search(query, n)
     found = {int(r): float(s) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0}
     extra = np.array(sorted(set(also) - found.keys()), dtype=np.int64)
     if len(extra):
-        found.update(zip(extra.tolist(), (index.dense.reconstruct_batch(extra) @ query[0]).tolist(), strict=True))
+        found.update(zip(extra.tolist(), (dense.reconstruct_batch(extra) @ query[0]).tolist(), strict=True))
     best = sorted(found, key=lambda r: (-found[r], r))[:n]
     return Ranked(best, [found[r] for r in best])
 
 
-def lexical_search(index: IndexData, query_terms: list[str], n: int) -> Ranked:
-    known = [t for t in query_terms if t in index.bm25.vocab_dict]
+def lexical_search(index: IndexData, query_terms: list[str], n: int, bm25=None) -> Ranked:
+    """The n chunks BM25 scores highest for the terms (`bm25`: another language's lexical index over the same rows)."""
+    bm25 = index.bm25 if bm25 is None else bm25
+    known = [t for t in query_terms if t in bm25.vocab_dict]
     if not known:
         return Ranked([], [])
-    scores = index.bm25.get_scores(known)
+    scores = bm25.get_scores(known)
     n = min(n, len(scores))
     top = np.argpartition(-scores, n - 1)[:n]
     top = top[np.argsort(-scores[top], kind="stable")]
@@ -72,22 +76,40 @@ def fuse_rankings(lists: list[Ranked], fusion_k: int) -> list[tuple[int, float, 
 
 def search(
     index: IndexData, query_vector: np.ndarray | None, query_terms: list[str], k: int, settings: Settings,
-    hook: StageHook = no_hook,
+    hook: StageHook = no_hook, language: str = "en", bridge_terms: list[str] = (),
 ) -> list[Hit]:
-    """The top k chunks for a query, fused from the lists `settings.retrieval_mode` asks for, overlaps merged."""
+    """The top k chunks for a query, fused from the lists `settings.retrieval_mode` asks for, overlaps merged.
+
+    A Russian or Kazakh question (with a multilingual index) searches the chunks' e5 vectors, the
+    lexical index of the translations into its language, and the originals' lexical index with its
+    `bridge_terms` (numbers, and names spelt as the originals spell them: Троцкий -> trotski).
+    """
     mode = settings.retrieval_mode
     depth = max(settings.search_depth_per_k * k, settings.min_search_depth)
+    multilingual = index.multilingual if language in ("ru", "kk") else None
+    lexical_lists = [(None, bridge_terms)] if multilingual else [(None, query_terms)]
+    if multilingual and language in multilingual.lexical:
+        lexical_lists.append((multilingual.lexical[language], query_terms))
     lexical = dense = Ranked([], [])
     if mode in ("hybrid", "lexical"):
         with hook("lexical"):
-            lexical = lexical_search(index, query_terms, depth)
+            lexical = _fused_lexical(index, lexical_lists, depth, settings.fusion_k)
     if mode in ("hybrid", "dense"):
         with hook("dense"):
-            dense = dense_search(index, query_vector, depth, lexical.rows)
+            dense = dense_search(index, query_vector, depth, lexical.rows, multilingual.dense if multilingual else None)
     hits = []
     for row, score, (d_rank, l_rank) in fuse_rankings([dense, lexical], settings.fusion_k):
         hits.append(Hit(index.chunks[row], score, d_rank, l_rank, (row,)))
     return merge_overlapping(hits, index)[:k]
+
+
+def _fused_lexical(index: IndexData, lists: list[tuple[object, list[str]]], depth: int, fusion_k: int) -> Ranked:
+    """One lexical ranking: a single list as it is, several (one per language) fused by reciprocal rank."""
+    ranked = [lexical_search(index, terms, depth, bm25) for bm25, terms in lists]
+    if len(ranked) == 1:
+        return ranked[0]
+    fused = fuse_rankings(ranked, fusion_k)[:depth]
+    return Ranked([row for row, _, _ in fused], [score for _, score, _ in fused])
 
 
 def merge_overlapping(hits: list[Hit], index: IndexData) -> list[Hit]:

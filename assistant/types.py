@@ -37,6 +37,20 @@ class Sentence:
 
 
 @dataclass(frozen=True)
+class TranslatedSentence:
+    """One aligned sentence of a translation, with the span of the original sentence it translates."""
+
+    doc_id: str  # the translation document
+    language: str
+    start: int  # offsets in the translation document's text
+    end: int
+    original_doc_id: str
+    original_start: int
+    original_end: int
+    similarity: float
+
+
+@dataclass(frozen=True)
 class Chunk:
     """A passage embedded as one vector; `document.text[start:end] == text`."""
 
@@ -74,6 +88,15 @@ class Citation:
     end: int
     score: float
     passage_start: int = 0  # offset of `passage` in the document text
+    language: str = "en"  # the language of `quote`
+    translation: bool = False  # `quote` is from a human translation; the original sentence is beside it
+    original_doc_id: str = ""  # for a translation: where the original sentence is, and what it says
+    original_title: str = ""
+    original_quote: str = ""
+    original_start: int = -1
+    original_end: int = -1
+    translator: str = ""
+    reviewed: bool = True  # False for a draft translation no native speaker has checked
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -90,6 +113,7 @@ class Answer:
     further_reading: tuple[Citation, ...] = ()  # closest passages when abstaining
     retrieval_query: str = ""  # the question as rewritten for follow-ups
     notice: str = ""  # e.g. "Your question was shortened to 1000 characters."
+    language: str = "en"  # the question's language: "kk", "ru", "en", or "other" (not understood)
 
     def to_dict(self) -> dict:
         return {
@@ -100,4 +124,5 @@ class Answer:
             "further_reading": [c.to_dict() for c in self.further_reading],
             "retrieval_query": self.retrieval_query,
             "notice": self.notice,
+            "language": self.language,
         }

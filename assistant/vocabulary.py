@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 
-from .text import STOPWORDS, terms
+from .language import is_cyrillic, latin_variants
+from .text import STOPWORDS_BY_LANGUAGE, terms
 
 
 class Vocabulary:
@@ -29,9 +30,14 @@ class Vocabulary:
 
     @classmethod
     def from_index(cls, index, model_knows: Callable[[str], bool]) -> Vocabulary:
-        """Document frequencies read from a loaded index's BM25 matrix (chunks using each term)."""
-        counts = np.diff(np.asarray(index.bm25.scores["indptr"]))
-        df = {term: int(counts[i]) for term, i in index.bm25.vocab_dict.items() if i < len(counts)}
+        """Document frequencies read from a loaded index's BM25 matrices (chunks using each term), every language's."""
+        lexical = [index.bm25, *(index.multilingual.lexical.values() if index.multilingual else ())]
+        df: dict[str, int] = {}
+        for bm25 in lexical:
+            counts = np.diff(np.asarray(bm25.scores["indptr"]))
+            for term, i in bm25.vocab_dict.items():
+                if i < len(counts) and term != "\u2205":
+                    df[term] = max(df.get(term, 0), int(counts[i]))  # a number in a translation is not a second use
         return cls(df, len(index.chunks), model_knows)
 
     def idf(self, term: str) -> float:
@@ -44,7 +50,14 @@ class Vocabulary:
         return [self.nearest(t) or t for t in query_terms]
 
     def nearest(self, term: str) -> str | None:
-        """The corpus term a query term stands for: itself, a longer form ("kazakh"), or a near spelling."""
+        """The corpus term a query term stands for: itself, a longer form ("kazakh"), a near spelling,
+        or for a Cyrillic name the Latin spelling the sources use (троцк -> trotski)."""
+        found = self._nearest(term)
+        if found is None and is_cyrillic(term):
+            found = next((t for v in latin_variants(term) if (t := self._nearest(v)) is not None), None)
+        return found
+
+    def _nearest(self, term: str) -> str | None:
         if term in self.df:
             return term
         if len(term) < 4:
@@ -58,21 +71,32 @@ class Vocabulary:
         match = difflib.get_close_matches(term, near, n=1, cutoff=0.75)
         return match[0] if match else None
 
-    def unknown_words(self, question_words: Iterable[str]) -> list[str]:
-        """Content words of a question that the corpus never uses, even allowing for typos."""
+    def latin(self, term: str) -> str | None:
+        """The Latin-script corpus term a Cyrillic term transliterates to (троцк -> trotski), if any."""
+        for variant in latin_variants(term):
+            found = self._nearest(variant)
+            if found is not None and not is_cyrillic(found):
+                return found
+        return None
+
+    def unknown_words(self, question_words: Iterable[str], language: str = "en") -> list[str]:
+        """Content words of a question that the corpus never uses, even allowing for typos and scripts."""
+        stop = STOPWORDS_BY_LANGUAGE.get(language, STOPWORDS_BY_LANGUAGE["en"])
         unknown = []
         for word in question_words:
-            if word in STOPWORDS or len(word) < 3:
+            if word in stop or len(word) < 3:
                 continue
-            stem = terms(word)
+            stem = terms(word, language)
             if stem and self.nearest(stem[0]) is None:
                 unknown.append(word)
         return unknown
 
-    def is_specific(self, word: str, question: str) -> bool:
-        """A name or rare word: capitalised inside the question, or long and not a word the model knows."""
+    def is_specific(self, word: str, question: str, names_only: bool = False) -> bool:
+        """A name or rare word: capitalised inside the question, or (unless names_only) long and not a word the model knows."""
         for m in re.finditer(rf"\b{re.escape(word)}\b", question, re.I):
             if m.start() > 0 and question[m.start()].isupper():
                 return True
+        if names_only:
+            return False
         known = self.model_knows(word) or (word.endswith("s") and self.model_knows(word[:-1]))
         return len(word) >= 6 and not known

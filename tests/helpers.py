@@ -31,7 +31,9 @@ def write_corpus(folder: Path, files: dict[str, str | bytes], seed: bool = False
 
 
 def settings_for(root: Path, corpus: Path, **overrides) -> Settings:
-    """Settings with every written path under root."""
+    """Settings with every written path under root; the index mechanics tests leave out the multilingual
+    vectors (their counts are of one model's vectors) unless they pass multilingual_model themselves."""
+    overrides = {"multilingual_model": "", **overrides}
     return Settings(corpus_dir=corpus, index_dir=root / "index", cache_dir=root / "cache").with_overrides(**overrides)
 
 

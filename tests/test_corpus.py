@@ -29,7 +29,9 @@ def test_seed_corpus_loads_with_titles_ids_and_sections():
     docs, skipped = load_corpus(SEED_CORPUS)
     assert skipped == []
     by_id = {d.id: d for d in docs}
-    assert set(by_id) == {"kazakhstan-state-commission", "rehabilitation-soviet"}
+    originals = {"kazakhstan-state-commission", "rehabilitation-soviet"}
+    assert set(by_id) == originals | {f"{d}-{lang}" for d in originals for lang in ("ru", "kk")}
+    assert {by_id[f"{d}-ru"].meta["translation_of"] for d in originals} == originals
     wiki = by_id["rehabilitation-soviet"]
     assert wiki.title == "Rehabilitation (Soviet)"
     assert wiki.text == (SEED_CORPUS / "rehabilitation-soviet.txt").read_text(encoding="utf-8")

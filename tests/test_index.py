@@ -324,6 +324,7 @@ def test_changing_the_ingest_encoder_makes_the_index_stale(tmp_path, base, encod
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("ASSISTANT_CACHE_DIR", str(settings.cache_dir))
     monkeypatch.setenv("ASSISTANT_INGEST_ENCODER", "onnx")
+    monkeypatch.setenv("ASSISTANT_MULTILINGUAL_MODEL", "")  # as the index was built
     assert main(["info", "--corpus", str(settings.corpus_dir), "--index", str(settings.index_dir)]) == 0
     out = capsys.readouterr().out
     assert "status     STALE: embedded with the onnx-int8 encoder, settings ask for onnx" in out

@@ -20,7 +20,23 @@ def test_analysis_holds_words_terms_type_and_the_standalone_query():
     assert q.terms == ("trotski", "rehabilit")
     assert q.kind == "when"
     assert q.query == q.plain and q.query_terms == q.terms
-    assert q.notice == ""
+    assert q.notice == "" and q.language == "en"
+
+
+def test_russian_and_kazakh_questions_are_stemmed_and_typed_in_their_language():
+    ru = analyse("Когда был реабилитирован Троцкий?", None, 1000)
+    assert (ru.language, ru.kind) == ("ru", "when") and "троцк" in ru.terms
+    kk = analyse("Қазақстанда қанша адам ақталды?", None, 1000)
+    assert (kk.language, kk.kind) == ("kk", "how_many") and "қазақстан" in kk.terms
+    translit = analyse("kogda reabilitirovali trotskogo", None, 1000)
+    assert translit.language == "ru" and translit.text == "kogda reabilitirovali trotskogo"
+    assert translit.plain.startswith("когда")
+
+
+def test_a_russian_followup_leans_on_the_russian_question_before_it():
+    history = [{"role": "user", "content": "Кто такой Троцкий?"}, {"role": "assistant", "content": "…"}]
+    q = analyse("а когда его реабилитировали?", history, 1000)
+    assert q.query == "Кто такой Троцкий? а когда его реабилитировали?"
 
 
 def test_a_followup_is_resolved_against_the_history_once():
@@ -31,9 +47,10 @@ def test_a_followup_is_resolved_against_the_history_once():
 
 
 def test_cleaning_caps_length_and_says_so():
-    text, notice = clean("x" * 50, 10)
-    assert text == "x" * 10 and "10 characters" in notice
-    assert clean(None, 10) == ("", "")
+    assert clean("x" * 50, 10) == ("x" * 10, True)
+    assert clean(None, 10) == ("", False)
+    assert "10 characters" in analyse("x" * 50, None, 10).notice
+    assert "10 символов" in analyse("Когда реабилитировали Троцкого? " * 5, None, 10).notice
     assert without_markup("<i></i>") == "<i></i>"  # nothing but markup stays as typed
 
 

@@ -37,16 +37,22 @@ MIN_UNANSWERABLE = 10
 
 
 def load_corpus(corpus: Path = CORPUS) -> dict[str, str]:
-    """Map doc id -> text of every .txt file. Ids come from sources.toml, else the file stem."""
+    """Map doc id -> text of every original .txt file (translations are never evidence: the gold cites originals).
+
+    Ids come from sources.toml, else the file stem.
+    """
     ids: dict[str, str] = {}
+    translations: set[str] = set()
     sources = corpus / "sources.toml"
     if sources.exists():
         with open(sources, "rb") as fh:
             for fname, meta in tomllib.load(fh).items():
                 if isinstance(meta, dict) and "id" in meta:
                     ids[fname] = meta["id"]
+                if isinstance(meta, dict) and meta.get("translation_of"):
+                    translations.add(fname)
     docs = {}
-    for path in sorted(corpus.glob("*.txt")):
+    for path in sorted(p for p in corpus.glob("*.txt") if p.name not in translations):
         with open(path, encoding="utf-8", newline="") as fh:
             docs[ids.get(path.name, path.stem)] = fh.read()
     return docs

@@ -9,7 +9,7 @@ from .gate import TOLERANCE, read_expected, regressions, write_expected
 from .gold import load_gold
 from .report import build_report, format_markdown, format_table, print_failures, write_reports
 from .run import evaluate
-from .summary import by_split
+from .summary import gated_figures
 
 
 def run(args, settings) -> int:
@@ -33,13 +33,13 @@ def run(args, settings) -> int:
     results = evaluate(assistant, items, configs, progress=not args.quiet)
     report = build_report(assistant, results, args.gold, args.split)
     expected = read_expected(args.expected) if DEFAULT_CONFIG in results and not args.update_expected else None
-    gate = regressions(expected, by_split(results[DEFAULT_CONFIG])) if expected is not None else None
+    gate = regressions(expected, gated_figures(results[DEFAULT_CONFIG])) if expected is not None else None
     paths = write_reports(report, format_markdown(report, gate), out)
     print(format_table(report))
     if not args.quiet:
         print_failures(report["failures"])
     if args.update_expected:
-        write_expected(args.expected, by_split(results[DEFAULT_CONFIG]), settings)
+        write_expected(args.expected, gated_figures(results[DEFAULT_CONFIG]), settings)
         print(f"wrote {args.expected}")
     print("reports: " + ", ".join(str(p) for p in paths))
     if gate:

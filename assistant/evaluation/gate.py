@@ -50,7 +50,7 @@ def expected_figures(split_metrics: dict[str, dict], settings) -> dict:
         "config": DEFAULT_CONFIG,
         "tolerance": TOLERANCE,
         "gated": list(GATED),
-        "note": "Figures of the default configuration on the seed index. Update only with the change that moved them, saying why in the commit.",
+        "note": "Figures of the default configuration on the seed index, per split and per language and split ('ru:test'). Update only with the change that moved them, saying why in the commit.",
         "settings": settings.summary(),
         "splits": {s: rounded({k: v[k] for k in ("n", *GATED)}) for s, v in split_metrics.items()},
     }

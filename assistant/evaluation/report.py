@@ -48,6 +48,7 @@ def build_report(assistant, results: dict[str, list[ItemResult]], gold: Path, sp
                 "splits": rounded(by_split(rs)),
                 "by_type": rounded(breakdown(rs, "type")),
                 "by_style": rounded(breakdown(rs, "style")),
+                "by_language": rounded(breakdown(rs, "language")),
             }
             for name, rs in results.items()
         },
@@ -99,7 +100,7 @@ def format_markdown(report: dict, gate: list[str] | None) -> str:
         ]
     default = configs.get(report["default_config"])
     if default:
-        for key in ("by_type", "by_style"):
+        for key in ("by_language", "by_type", "by_style"):
             out += ["", f"## {report['default_config']}: {key.replace('_', ' ')}", "", _breakdown_table(default[key])]
     fails = report["failures"]
     out += ["", f"## Failed items of {report['default_config']} ({len(fails)})", ""]

@@ -38,6 +38,7 @@ class ItemResult:
     f1: float
     citation_ok: bool | None  # only for answered answerable items
     ranking: dict | None = None  # hit@1, hit@5, mrr@10, ndcg@10 for answerable items
+    language: str = "en"  # the question's language in the gold set
 
     @property
     def problems(self) -> list[str]:
@@ -65,13 +66,18 @@ def ask_item(assistant, item: dict) -> tuple:
 def score_item(item: dict, answer, hits, ms: float) -> ItemResult:
     """Answer-side scores of one item (ranking scores are added over all items at once)."""
     answerable, evidence, accepted = item["answerable"], item["evidence"], item["answers"]
-    text = m.strip_citation_marks(answer.text)
+    # A translated quote is scored with its original beside it, as the page shows it (the gold is in the originals).
+    originals = [c.original_quote for c in answer.citations if c.translation]
+    text = " ".join([m.strip_citation_marks(answer.text), *originals])
+    cited = [(c.original_doc_id, c.original_start, c.original_end) if c.translation else (c.doc_id, c.start, c.end)
+             for c in answer.citations]
     answered = answerable and not answer.abstained
     return ItemResult(
         id=item["id"],
         split=item["split"],
         type=item["type"],
         style=item["style"],
+        language=item.get("language", "en"),
         answerable=answerable,
         history=tuple(item["history"]),
         question=item["question"],
@@ -85,7 +91,7 @@ def score_item(item: dict, answer, hits, ms: float) -> ItemResult:
         latency_ms=ms,
         correct=(answered and m.contains_answer(text, accepted)) if answerable else answer.abstained,
         f1=m.best_f1(text, accepted) if answered else 0.0,
-        citation_ok=any(m.overlaps_evidence(c.doc_id, c.start, c.end, evidence) for c in answer.citations)
+        citation_ok=any(m.overlaps_evidence(doc_id, start, end, evidence) for doc_id, start, end in cited)
         if answered
         else None,
     )

@@ -43,6 +43,12 @@ def breakdown(results: list[ItemResult], key: str) -> dict[str, dict[str, dict]]
     return {v: by_split([r for r in results if getattr(r, key) == v]) for v in values}
 
 
+def gated_figures(results: list[ItemResult]) -> dict[str, dict]:
+    """What the gate holds: metrics per split, and per language and split ("ru:test")."""
+    per_language = breakdown(results, "language")
+    return by_split(results) | {f"{lang}:{split}": m for lang, splits in per_language.items() for split, m in splits.items()}
+
+
 def failures(results: list[ItemResult]) -> list[dict]:
     """Every item answered wrongly, refused wrongly, or cited off its evidence."""
     keep = ("id", "split", "type", "style", "history", "question", "answers", "abstained", "text", "citations")

@@ -19,9 +19,11 @@ from ..embedding import EmbeddingCache, Encoder, embed_with_cache
 from ..errors import CorpusError, IndexLockedError
 from ..files import file_lock
 from ..hooks import StageHook, no_hook
+from ..text import terms
+from ..translations import AlignmentSummary, align_translation, sentence_spans, split_originals, translated_chunk_terms
 from .layout import FORMAT_VERSION, LOCK
 from .status import corpus_hashes, index_status
-from .write import remove_leftovers, write_index
+from .write import Multilingual, remove_leftovers, write_index
 
 
 @dataclass
@@ -37,6 +39,8 @@ class IngestReport:
     seconds: float = 0.0
     up_to_date: bool = False
     build: str = ""
+    warnings: list[str] = field(default_factory=list)  # translations that could not be used
+    alignments: list[AlignmentSummary] = field(default_factory=list)
 
 
 @contextmanager
@@ -74,13 +78,17 @@ def build_index(
                 f"No readable documents in {settings.corpus_dir}/ ({len(skipped)} file(s) skipped); "
                 "add .txt, .md, .html or .pdf files and run `assistant ingest` again."
             )
-        chunks = chunk_corpus(documents, settings, encoder)
+        originals, translations, warnings = split_originals(documents)
+        chunks = chunk_corpus(originals, settings, encoder)
         cache = EmbeddingCache(settings.cache_dir / "embeddings.sqlite")
         try:
             chunk_texts = [embedded_text(c) for c in chunks]
             chunk_vectors, reused_c = embed_with_cache(encoder, chunk_texts, cache, progress, hook)
             sentence_texts = [s.text for c in chunks for s in c.sentences]
             sentence_vectors, reused_s = embed_with_cache(encoder, sentence_texts, cache, progress, hook)
+            multilingual, reused_m, embedded_m = _multilingual(
+                settings, documents, chunks, chunk_texts, sentence_texts, translations, warnings, cache, progress, hook
+            )
         finally:
             cache.close()
         manifest = {
@@ -99,17 +107,59 @@ def build_index(
             "skipped": [{"path": s.path, "reason": s.reason} for s in skipped],
             "counts": {"documents": len(documents), "chunks": len(chunks), "sentences": len(sentence_texts)},
         }
-        build = write_index(settings, manifest, documents, chunks, chunk_vectors, sentence_vectors, hook)
+        if multilingual is not None:
+            manifest["multilingual"] = {"id": multilingual.model_id, "dimension": int(multilingual.chunk_vectors.shape[1])}
+            manifest["translations"] = [vars(a) | {"flagged": list(a.flagged)} for a in multilingual.alignments]
+        manifest["warnings"] = warnings
+        build = write_index(settings, manifest, documents, chunks, chunk_vectors, sentence_vectors, hook, multilingual)
     return IngestReport(
         documents=len(documents),
         chunks=len(chunks),
         sentences=len(sentence_texts),
         skipped=skipped,
-        embedded=len(chunks) + len(sentence_texts) - reused_c - reused_s,
-        reused=reused_c + reused_s,
+        embedded=len(chunks) + len(sentence_texts) - reused_c - reused_s + embedded_m,
+        reused=reused_c + reused_s + reused_m,
         seconds=time.perf_counter() - started,
         build=build,
+        warnings=warnings,
+        alignments=multilingual.alignments if multilingual else [],
     )
+
+
+def _multilingual(settings, documents, chunks, chunk_texts, sentence_texts, translations, warnings, cache, progress, hook):
+    """The e5 vectors of every chunk and sentence, translations aligned, and per-language lexical terms.
+
+    Returns (Multilingual or None, vectors reused, vectors embedded).
+    """
+    encoder = Encoder.for_multilingual(settings)
+    if encoder is None:
+        if translations:
+            warnings.append(f"{len(translations)} translation(s) not used: aligning them needs multilingual_model set.")
+        return None, 0, 0
+    m_chunks, reused_c = embed_with_cache(encoder, chunk_texts, cache, progress, hook)
+    m_sentences, reused_s = embed_with_cache(encoder, sentence_texts, cache, progress, hook)
+    reused, total = reused_c + reused_s, len(chunk_texts) + len(sentence_texts)
+    by_id = {d.id: d for d in documents}
+    aligned, summaries = [], []
+    for translation in translations:
+        original = by_id[translation.meta["translation_of"]]
+        vectors = []
+        for doc in (original, translation):
+            texts = [doc.text[a:b] for a, b in sentence_spans(doc)]
+            found, n = embed_with_cache(encoder, texts, cache, progress, hook)
+            vectors.append(found)
+            reused, total = reused + n, total + len(texts)
+        sentences, summary = align_translation(original, translation, *vectors)
+        aligned += sentences
+        summaries.append(summary)
+        if summary.flagged:
+            warnings.append(
+                f"{translation.path}: {summary.aligned} of {summary.translated_sentences} sentences aligned with "
+                f"'{original.id}'; not used: " + "; ".join(summary.flagged[:5]) + ("; …" if len(summary.flagged) > 5 else "")
+            )
+    languages = sorted({s.language for s in aligned if s.language})
+    lexical = {lang: translated_chunk_terms(chunks, aligned, by_id, lang, terms) for lang in languages}
+    return Multilingual(encoder.model_id, m_chunks, m_sentences, aligned, lexical, summaries), reused, total - reused
 
 
 def _up_to_date(manifest: dict, seconds: float) -> IngestReport:
@@ -134,6 +184,10 @@ def format_report(report: IngestReport, settings: Settings) -> str:
         if report.up_to_date
         else []
     )
+    for a in report.alignments:
+        lines.append(
+            f"translation {a.doc_id} ({a.language}) of {a.original_doc_id}: {a.aligned} of {a.translated_sentences} sentences aligned"
+        )
     lines.append(
         f"documents {report.documents} | chunks {report.chunks} | sentences {report.sentences} | "
         f"skipped files {len(report.skipped)} | embedded {report.embedded} | reused {report.reused} | "
@@ -143,5 +197,5 @@ def format_report(report: IngestReport, settings: Settings) -> str:
 
 
 def skipped_warnings(report: IngestReport) -> list[str]:
-    """One warning line per file the ingest left out, for stderr."""
-    return [f"warning: skipped {s.path}: {s.reason}" for s in report.skipped]
+    """One warning line per file the ingest left out or translation it could not use, for stderr."""
+    return [f"warning: skipped {s.path}: {s.reason}" for s in report.skipped] + [f"warning: {w}" for w in report.warnings]

@@ -8,6 +8,10 @@
         dense.faiss          chunk vectors (inner product over unit vectors; flat or HNSW)
         sentences.npy        sentence vectors, float32, rows in chunk order
         bm25/                the bm25s lexical index (JSON and .npy, no pickle)
+        multilingual.faiss   the same chunks' multilingual (e5) vectors, for Russian and Kazakh questions
+        multilingual-sentences.npy   their sentences' e5 vectors, rows as in sentences.npy
+        translations.jsonl   aligned sentences of human translations: translation span -> original span
+        bm25-<lang>/         per translation language: each chunk's lexical terms from its translated sentences
     .lock                    held by the ingest writing this folder
     .tmp-*                   what an ingest is writing now, or a killed one left (removed by the next)
 
@@ -33,6 +37,15 @@ CHUNKS = "chunks.jsonl"
 SENTENCES = "sentences.npy"
 DENSE = "dense.faiss"
 BM25 = "bm25"
+MULTILINGUAL_DENSE = "multilingual.faiss"
+MULTILINGUAL_SENTENCES = "multilingual-sentences.npy"
+TRANSLATIONS = "translations.jsonl"
+
+
+def bm25_folder(language: str) -> str:
+    """The folder of one translation language's lexical index."""
+    return f"{BM25}-{language}"
+
 REBUILD = "run `assistant ingest --rebuild` to rebuild it"
 
 _MANIFEST_FIELDS = {

@@ -12,8 +12,22 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import IndexDamagedError, ModelMismatchError
-from ..types import Chunk, Document, Section, Sentence
-from .layout import BM25, CHUNKS, DENSE, DOCUMENTS, REBUILD, SENTENCES, read_manifest, verify_build
+from ..types import Chunk, Document, Section, Sentence, TranslatedSentence
+from .layout import (
+    BM25, CHUNKS, DENSE, DOCUMENTS, MULTILINGUAL_DENSE, MULTILINGUAL_SENTENCES, REBUILD, SENTENCES, TRANSLATIONS,
+    bm25_folder, read_manifest, verify_build,
+)  # fmt: skip
+
+
+@dataclass
+class Multilingual:
+    """The multilingual side of a build: e5 vectors of the same rows, aligned translations, their lexical indexes."""
+
+    model_id: str
+    dense: object  # faiss.Index over the chunks' e5 vectors
+    sentence_vectors: np.ndarray
+    translations: dict[tuple[str, int, int], dict[str, TranslatedSentence]]  # original span -> language -> sentence
+    lexical: dict[str, object]  # language -> bm25s.BM25 over each chunk's translated sentences
 
 
 @dataclass
@@ -28,6 +42,7 @@ class IndexData:
     sentence_vectors: np.ndarray
     sentence_offsets: np.ndarray  # row of each chunk's first sentence vector
     bm25: object  # bm25s.BM25
+    multilingual: Multilingual | None = None  # e5 vectors and translations, for Russian and Kazakh questions
 
     def sentence_rows(self, chunk_index: int) -> range:
         first = int(self.sentence_offsets[chunk_index])
@@ -55,6 +70,7 @@ def load_index(index_dir: Path, model_id: str | None = None, ef_search: int | No
         dense = faiss.read_index(str(build / DENSE))
         sentence_vectors = np.load(build / SENTENCES, allow_pickle=False)
         bm25 = bm25s.BM25.load(str(build / BM25), allow_pickle=False)
+        multilingual = _load_multilingual(build, manifest) if "multilingual" in manifest else None
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         raise IndexDamagedError(f"Index in {index_dir}/ could not be read ({type(exc).__name__}); {REBUILD}.") from None
     counts = manifest["counts"]
@@ -67,9 +83,32 @@ def load_index(index_dir: Path, model_id: str | None = None, ef_search: int | No
         raise IndexDamagedError(f"Sentence vectors in {index_dir}/ do not match the store; {REBUILD}.")
     if dense.d != manifest["model"]["dimension"] or any(c.doc_id not in documents for c in chunks):
         raise IndexDamagedError(f"Index in {index_dir}/ is inconsistent; {REBUILD}.")
-    if hasattr(dense, "hnsw"):
-        dense.hnsw.efSearch = ef_search or manifest.get("index", {}).get("ef_search", 64)
-    return IndexData(build, manifest, documents, chunks, dense, sentence_vectors, offsets, bm25)
+    if multilingual is not None and (
+        multilingual.dense.ntotal != len(chunks) or len(multilingual.sentence_vectors) != counts["sentences"]
+    ):
+        raise IndexDamagedError(f"Multilingual vectors in {index_dir}/ do not match the store; {REBUILD}.")
+    for index in (dense, multilingual.dense if multilingual else None):
+        if hasattr(index, "hnsw"):
+            index.hnsw.efSearch = ef_search or manifest.get("index", {}).get("ef_search", 64)
+    return IndexData(build, manifest, documents, chunks, dense, sentence_vectors, offsets, bm25, multilingual)
+
+
+def _load_multilingual(build: Path, manifest: dict) -> Multilingual:
+    import bm25s
+    import faiss
+
+    translations: dict = {}
+    for r in _read_jsonl(build / TRANSLATIONS):
+        t = TranslatedSentence(**r)
+        translations.setdefault((t.original_doc_id, t.original_start, t.original_end), {})[t.language] = t
+    languages = sorted({language for by_language in translations.values() for language in by_language})
+    return Multilingual(
+        manifest["multilingual"]["id"],
+        faiss.read_index(str(build / MULTILINGUAL_DENSE)),
+        np.load(build / MULTILINGUAL_SENTENCES, allow_pickle=False),
+        translations,
+        {lang: bm25s.BM25.load(str(build / bm25_folder(lang)), allow_pickle=False) for lang in languages},
+    )
 
 
 def _read_jsonl(path: Path):

@@ -8,7 +8,7 @@ from pathlib import Path
 from ..chunking import chunker_settings
 from ..config import Settings
 from ..corpus import METADATA_FILE, corpus_files
-from ..embedding import Encoder
+from ..embedding import Encoder, resolve_model
 from ..errors import CorpusError, IndexDamagedError, IndexMissingError
 from ..files import sha256_file
 from .layout import read_manifest, verify_build
@@ -59,6 +59,10 @@ def index_status(settings: Settings, encoder: Encoder | None = None) -> Status:
     built_by, wanted = manifest["model"].get("ingest_encoder", "torch"), encoder.backend
     if built_by != wanted:
         return Status(True, True, f"embedded with the {built_by} encoder, settings ask for {wanted}", manifest)
+    built_ml = (manifest.get("multilingual") or {}).get("id")
+    wanted_ml = resolve_model(settings.multilingual_model)[0] if settings.multilingual_model else None
+    if built_ml != wanted_ml:
+        return Status(True, True, f"built with multilingual model {built_ml}, settings ask for {wanted_ml}", manifest)
     if manifest["chunker"] != chunker_settings(settings, encoder):
         return Status(True, True, "chunker settings changed", manifest)
     try:

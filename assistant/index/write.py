@@ -2,7 +2,8 @@
 
 A build is written to `.tmp-*` in the index folder, checksummed, fsynced, renamed, and only then
 named in CURRENT. Each step runs inside `hook(stage)` (see `assistant.hooks`), in this order:
-"documents", "chunks", "sentences", "dense", "bm25", "manifest", "fsync", "pointer" (the rename
+"documents", "chunks", "sentences", "dense", "bm25", "multilingual" (when the build has e5 vectors and
+translations), "manifest", "fsync", "pointer" (the rename
 and the CURRENT swap), so the benchmark can time a stage and the fault scripts can break one.
 Nothing here is pickled.
 """
@@ -14,6 +15,7 @@ import json
 import os
 import shutil
 import time
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -25,11 +27,27 @@ from ..files import fsync_dir, fsync_tree, write_atomic
 from ..hooks import StageHook, no_hook
 from ..text import terms
 from ..types import Chunk, Document
-from .layout import BM25, CHUNKS, CURRENT, DENSE, DOCUMENTS, MANIFEST, SENTENCES, TMP_PREFIX, checksums
+from .layout import (
+    BM25, CHUNKS, CURRENT, DENSE, DOCUMENTS, MANIFEST, MULTILINGUAL_DENSE, MULTILINGUAL_SENTENCES, SENTENCES, TMP_PREFIX,
+    TRANSLATIONS, bm25_folder, checksums,
+)  # fmt: skip
+
+
+@dataclass
+class Multilingual:
+    """What a build holds for Russian and Kazakh: e5 vectors of the same chunks and sentences, aligned translations."""
+
+    model_id: str
+    chunk_vectors: np.ndarray
+    sentence_vectors: np.ndarray
+    translations: list  # TranslatedSentence
+    lexical: dict[str, list[list[str]]]  # language -> each chunk's terms from its translated sentences
+    alignments: list  # AlignmentSummary, one per translation
 
 
 def write_index(
-    settings: Settings, manifest: dict, documents, chunks, chunk_vectors, sentence_vectors, hook: StageHook = no_hook
+    settings: Settings, manifest: dict, documents, chunks, chunk_vectors, sentence_vectors, hook: StageHook = no_hook,
+    multilingual: Multilingual | None = None,
 ) -> str:
     """Write a complete build beside the live one, fsync it, then point CURRENT at it; returns the build's name."""
     index_dir = settings.index_dir
@@ -46,7 +64,11 @@ def write_index(
         with hook("dense"):
             dense_type = _write_dense(tmp / DENSE, chunk_vectors, settings)
         with hook("bm25"):
-            _write_bm25(tmp / BM25, chunks)
+            languages = {d.id: str(d.meta.get("language") or "en") for d in documents}
+            _write_bm25(tmp / BM25, [terms(embedded_text(c), languages.get(c.doc_id, "en")) for c in chunks])
+        if multilingual is not None:
+            with hook("multilingual"):
+                _write_multilingual(tmp, multilingual, settings)
         with hook("manifest"):
             manifest["index"] = {
                 "dense": dense_type,
@@ -116,13 +138,21 @@ def _write_dense(path: Path, vectors: np.ndarray, settings: Settings) -> str:
     return kind
 
 
-def _write_bm25(folder: Path, chunks: list[Chunk]) -> None:
+def _write_bm25(folder: Path, chunk_terms: list[list[str]]) -> None:
     import bm25s
 
     retriever = bm25s.BM25()
-    corpus_terms = [terms(embedded_text(c)) or ["\u2205"] for c in chunks]
-    retriever.index(corpus_terms, show_progress=False)
+    retriever.index([t or ["\u2205"] for t in chunk_terms], show_progress=False)
     retriever.save(str(folder), allow_pickle=False)
+
+
+def _write_multilingual(tmp: Path, m: Multilingual, settings: Settings) -> None:
+    """The e5 vectors, the aligned translations and one lexical index per translation language."""
+    np.save(tmp / MULTILINGUAL_SENTENCES, m.sentence_vectors.astype(np.float32), allow_pickle=False)
+    _write_dense(tmp / MULTILINGUAL_DENSE, m.chunk_vectors, settings)
+    _write_jsonl(tmp / TRANSLATIONS, (asdict(t) for t in m.translations))
+    for language, chunk_terms in m.lexical.items():
+        _write_bm25(tmp / bm25_folder(language), chunk_terms)
 
 
 def _discard_unfinished(index_dir: Path, tmp: Path, name: str) -> None:
