@@ -92,9 +92,11 @@ class Vocabulary:
         return unknown
 
     def is_specific(self, word: str, question: str, names_only: bool = False) -> bool:
-        """A name or rare word: capitalised inside the question, or (unless names_only) long and not a word the model knows."""
+        """A name or rare word: capitalised in the question, or (unless names_only) long and not a word the model knows."""
         for m in re.finditer(rf"\b{re.escape(word)}\b", question, re.I):
-            if m.start() > 0 and question[m.start()].isupper():
+            # In Russian and Kazakh a name often opens the question ("Бухарин қашан ақталды?"); an unknown
+            # capitalised first word counts there. In English the first word is the question word.
+            if (m.start() > 0 or names_only) and question[m.start()].isupper():
                 return True
         if names_only:
             return False
