@@ -1,35 +1,45 @@
 """The page in a real headless Chromium (Debian's /usr/bin/chromium, driven by Playwright).
 
-Screenshots go to pytest's tmp folder; docs/screenshots/{student,kiosk}.png are written only when
-they are missing or UPDATE_SCREENSHOTS=1 is set. Never waits for `networkidle`, which a Gradio
-page never reaches: it waits for elements instead.
+Without Chromium or Playwright these tests fail (`require`), unless ASSISTANT_ALLOW_SKIP=1.
+Every page is opened in a context that routes each request: only 127.0.0.1 is let through, and a
+test fails if anything else was asked for. Screenshots go to pytest's tmp folder;
+docs/screenshots/{student,kiosk}.png are written only when they are missing or UPDATE_SCREENSHOTS=1
+is set. Never waits for `networkidle`, which a Gradio page never reaches: it waits for elements instead.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import os
+import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
+import gradio as gr
 import pytest
-from test_app import REFUSED, TROTSKY, Slow, serve
+from conftest import require
+from test_app import REFUSED, TROTSKY, Fragile, serve
 
 from assistant.feedback import read_feedback
+from assistant.web.handlers import PageHandlers, PageState
 from assistant.web.page import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).parents[1] / "docs" / "screenshots"
 QUOTE = "Leon Trotsky (murdered in 1940) was rehabilitated on 16 June 2001 by Russia."
 XSS = "<img src=x onerror=window.__xss=1> <script>window.__xss=2</script> When was Leon Trotsky rehabilitated?"
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+LOCAL = "127.0.0.1"  # the only host a page may ask anything of
 WAIT = 60_000  # ms; a shared two-core machine can be slow, the page is not
+BOTS = "document.querySelectorAll('#chat [data-testid=\"bot\"]').length"
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.server,
+    pytest.mark.timeout(300),
     pytest.mark.filterwarnings("ignore:::gradio.queueing"),  # pandas notes in Gradio's own local event stats
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (`make browser`)"),
 ]
 
 
@@ -42,7 +52,10 @@ def assistant(seed_settings):
 
 @pytest.fixture(scope="module")
 def browser():
-    pytest.importorskip("playwright", reason="needs the dev extra (playwright)")
+    require("browser", CHROMIUM.exists(), f"install Debian's chromium at {CHROMIUM} (`make browser`)")
+    require(
+        "browser", importlib.util.find_spec("playwright") is not None, "install the dev extra (pip install -e '.[dev]')"
+    )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -61,15 +74,15 @@ def browser():
         b.close()
 
 
-def launched(assistant, settings):
-    app = create_app(assistant, settings)
+def launched(assistant, settings, handlers=None):
+    app = create_app(assistant, settings, handlers)
     return app, serve(app, settings)
 
 
 @pytest.fixture(scope="module")
 def student(assistant, seed_settings, tmp_path_factory):
     settings = seed_settings.with_overrides(feedback_path=tmp_path_factory.mktemp("fb") / "feedback.jsonl")
-    app, url = launched(Slow(assistant), settings)  # the real assistant, failing on "explode"
+    app, url = launched(Fragile(assistant), settings)  # the real assistant, failing on "explode"
     yield url, settings
     app.close()
 
@@ -82,22 +95,62 @@ def kiosk(assistant, seed_settings, tmp_path_factory):
     app.close()
 
 
+@dataclass
+class Offline:
+    """A browser context whose every request is routed: to 127.0.0.1 it goes on, anywhere else it is recorded and aborted."""
+
+    context: object
+    seen: list
+    outside: list
+
+    @classmethod
+    def open(cls, browser, **options) -> Offline:
+        context = browser.new_context(**options)
+        offline = cls(context, [], [])
+
+        def route(r):
+            offline.seen.append(r.request.url)
+            if urlparse(r.request.url).hostname == LOCAL:
+                r.continue_()
+            else:
+                offline.outside.append(r.request.url)
+                r.abort()
+
+        context.route("**/*", route)
+        return offline
+
+    def new_page(self):
+        page = self.context.new_page()
+        page.set_default_timeout(WAIT)
+        return page
+
+    def check(self, when: str) -> None:
+        assert self.seen, f"{when}: the route saw no requests at all"
+        assert not self.outside, f"{when}: requests left the machine: {self.outside}"
+
+
+def settled(page) -> None:
+    """The page loaded, its fonts and images fetched: what a load asks for has been asked for."""
+    page.wait_for_load_state("load")
+    page.evaluate("document.fonts.ready.then(() => true)")
+    page.wait_for_function("Array.from(document.images).every(i => i.complete)")
+
+
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 860})
-    p = context.new_page()
-    p.set_default_timeout(WAIT)
-    yield p
-    context.close()
+    offline = Offline.open(browser, viewport={"width": 1280, "height": 860})
+    yield offline.new_page()
+    offline.context.close()
+    offline.check("during the test")
 
 
 def ask(page, question: str) -> None:
     """Type a question, press Enter, and wait for its answer to appear in the chat."""
-    before = page.locator('#chat [data-testid="bot"]').count()
+    before = page.evaluate(BOTS)
     box = page.locator("#question textarea")
     box.fill(question)
     box.press("Enter")
-    page.wait_for_function(f"document.querySelectorAll('#chat [data-testid=\"bot\"]').length > {before}")
+    page.wait_for_function(f"{BOTS} > {before}")
 
 
 def last_answer(page):
@@ -163,9 +216,7 @@ def test_student_asks_and_reads_the_cited_source(page, student, tmp_path):
 
     # a like is recorded with the question, the answer and its citations
     page.locator('#chat button[aria-label="Like"]').last.click()
-    deadline = time.monotonic() + 30
-    while not read_feedback(settings.feedback_path) and time.monotonic() < deadline:
-        time.sleep(0.2)
+    pump_until(page, lambda: read_feedback(settings.feedback_path))
     (record,) = read_feedback(settings.feedback_path)
     assert record["verdict"] == "like" and record["question"] == TROTSKY
     assert record["citations"][0]["quote"] == QUOTE and "16 June 2001" in record["answer"]
@@ -233,27 +284,37 @@ def test_a_failure_is_a_polite_message_and_clear_starts_over(page, student):
     page.locator("#sources .sources-empty").wait_for()
 
 
+def test_the_student_page_sends_nothing_off_the_machine(browser, student):
+    offline = Offline.open(browser, viewport={"width": 1280, "height": 860})
+    page = offline.new_page()
+    try:
+        page.goto(student[0])
+        page.locator("#question textarea").wait_for()
+        settled(page)
+        offline.check("after loading")
+        loaded = len(offline.seen)
+        ask(page, TROTSKY)
+        page.locator("#sources .source-card .read-button").first.click()
+        page.locator("#doc-view #doc-quote").wait_for(state="visible")
+        page.locator("#starters button.starter").nth(1).click()
+        page.wait_for_function(f"{BOTS} >= 2")
+        settled(page)
+    finally:
+        offline.context.close()
+    assert len(offline.seen) > loaded, "asking made no requests the route could see"
+    offline.check("after asking")
+
+
 def test_kiosk_works_with_nothing_leaving_the_machine(browser, kiosk, tmp_path):
     url, settings = kiosk
-    context = browser.new_context(viewport={"width": 1920, "height": 1080})
-    outside: list[str] = []
-    seen: list[str] = []
-
-    def route(r):
-        seen.append(r.request.url)
-        if urlparse(r.request.url).hostname in LOCAL_HOSTS:
-            r.continue_()
-        else:
-            outside.append(r.request.url)
-            r.abort()
-
-    context.route("**/*", route)
-    page = context.new_page()
-    page.set_default_timeout(WAIT)
+    offline = Offline.open(browser, viewport={"width": 1920, "height": 1080})
+    page = offline.new_page()
     try:
         page.goto(url)
         box = page.locator("#question textarea")
         box.wait_for()
+        settled(page)
+        offline.check("after loading")
         assert box.get_attribute("maxlength") == str(settings.kiosk_max_question_chars)
         assert f"up to {settings.kiosk_max_question_chars} characters" in page.locator("#question").inner_text()
 
@@ -268,27 +329,162 @@ def test_kiosk_works_with_nothing_leaving_the_machine(browser, kiosk, tmp_path):
 
         # nothing for a visitor to wander into: no footer, API docs or settings links
         assert page.locator("footer a, a[href*='api'], a[href*='settings']").count() == 0
-        page.wait_for_timeout(1000)  # late requests (fonts, icons) would show up here
+        settled(page)
         save_screenshot(page, tmp_path, "kiosk.png")
     finally:
-        context.close()
-    assert seen, "the route saw no requests at all"
-    assert not outside, f"requests left the machine: {outside}"
+        offline.context.close()
+    offline.check("after asking")
 
 
-def test_kiosk_resets_after_the_idle_time(browser, assistant, seed_settings, tmp_path):
-    settings = seed_settings.with_overrides(kiosk=True, kiosk_idle_seconds=3, feedback_path=tmp_path / "fb.jsonl")
+# --- the kiosk's idle reset ---------------------------------------------------------------
+
+IDLE = 6  # seconds; the page's timer then ticks every 1.5 s
+SKIPPED = gr.skip()  # what a handler returns for a part of the page it leaves alone
+
+# records the moment (ms since the epoch) each time the chat goes from some answers to none
+WATCH_RESETS = f"""() => {{
+    window.__resets = [];
+    let had = {BOTS} > 0;
+    new MutationObserver(() => {{
+        const has = {BOTS} > 0;
+        if (had && !has) window.__resets.push(Date.now());
+        had = has;
+    }}).observe(document.body, {{childList: true, subtree: true}});
+}}"""
+
+
+def kiosk_settings(seed_settings, tmp_path):
+    return seed_settings.with_overrides(kiosk=True, kiosk_idle_seconds=IDLE, feedback_path=tmp_path / "fb.jsonl")
+
+
+def test_kiosk_resets_after_the_idle_time_and_not_before(browser, assistant, seed_settings, tmp_path):
+    """On the real clock: the chat empties by itself, and never before the idle time has passed since the question."""
+    settings = kiosk_settings(seed_settings, tmp_path)
     app, url = launched(assistant, settings)
-    context = browser.new_context(viewport={"width": 1280, "height": 860})
-    page = context.new_page()
-    page.set_default_timeout(WAIT)
+    offline = Offline.open(browser, viewport={"width": 1280, "height": 860})
+    page = offline.new_page()
     try:
         page.goto(url)
         page.locator("#question textarea").wait_for()
+        page.evaluate(WATCH_RESETS)
+        asked = time.time()  # before the question leaves: the server's idle time starts later than this
         ask(page, TROTSKY)
         page.locator("#sources mark.quote").first.wait_for()
-        page.wait_for_function("document.querySelectorAll('#chat [data-testid=\"bot\"]').length === 0")
+        page.wait_for_function("window.__resets.length > 0")
         page.locator("#sources .sources-empty").wait_for()
+        (reset_at,) = page.evaluate("window.__resets")
     finally:
-        context.close()
+        offline.context.close()
         app.close()
+    assert reset_at / 1000 >= asked + IDLE, f"reset {reset_at / 1000 - asked:.2f} s after the question"
+    offline.check("kiosk idle reset")
+
+
+class Clock:
+    """A clock that moves only when the test moves it."""
+
+    def __init__(self, now=1000.0):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+
+@dataclass
+class Tick:
+    text: str  # the question box, as the timer sent it
+    chat: int  # messages in the chat, as sent
+    activity: dict  # the activity record, as sent
+    now: float | None  # the clock when the tick decided (None if the test moved it meanwhile)
+    reset: bool  # whether this tick started the page afresh
+
+
+class Watched(PageHandlers):
+    """The page's own handlers, recording each kiosk timer tick so a test can wait for one."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ticks: list[Tick] = []
+        self._lock = threading.Lock()
+
+    def idle_check(self, text, chat, activity):
+        before = self.idle.clock()
+        result = super().idle_check(text, chat, activity)
+        after = self.idle.clock()
+        out = PageState(*result[:-1])
+        if out.activity != SKIPPED:  # a reset or a keystroke: the new record holds the moment it was decided
+            now = out.activity["time"]
+        else:
+            now = before if before == after else None
+        tick = Tick(text or "", len(chat or []), dict(activity or {}), now, out.chat == [])
+        with self._lock:
+            self.ticks.append(tick)
+        return result
+
+    def wait_tick(self, page, wanted, count: int = 1) -> Tick:
+        """Wait for `count` new ticks that satisfy `wanted`; the last of them."""
+        start = len(self.ticks)
+
+        def matching():
+            with self._lock:
+                return [t for t in self.ticks[start:] if wanted(t)]
+
+        pump_until(page, lambda: len(matching()) >= count)
+        return matching()[count - 1]
+
+
+def pump_until(page, condition) -> None:
+    """Wait for a condition on the server's side while Playwright keeps serving the page's routed requests.
+
+    A plain blocking wait would stall Playwright's own loop, and with it every request the route holds.
+    """
+    while not condition():
+        page.wait_for_timeout(50)
+
+
+def test_kiosk_keeps_a_conversation_until_the_idle_time_and_while_the_visitor_types(
+    browser, assistant, seed_settings, tmp_path
+):
+    """The page's real timer, on a clock the test moves: still there just before the idle time, gone at it; kept while typing."""
+    settings = kiosk_settings(seed_settings, tmp_path)
+    clock = Clock()
+    handlers = Watched(assistant, settings, clock)
+    app, url = launched(assistant, settings, handlers)
+    offline = Offline.open(browser, viewport={"width": 1280, "height": 860})
+    page = offline.new_page()
+    box = page.locator("#question textarea")
+    try:
+        page.goto(url)
+        box.wait_for()
+        ask(page, TROTSKY)  # asked at 1000 on the test's clock
+        handlers.wait_tick(page, lambda t: t.chat == 2)  # the timer sees the conversation
+
+        clock.now = 1000 + IDLE - 0.01  # just before the idle time
+        handlers.wait_tick(page, lambda t: t.now == clock.now, count=2)
+        assert page.evaluate(BOTS) == 1 and not any(t.reset for t in handlers.ticks)
+        clock.now = 1000 + IDLE  # the idle time: the next tick starts afresh
+        page.wait_for_function(f"{BOTS} === 0")
+        page.locator("#sources .sources-empty").wait_for()
+        assert [t.now for t in handlers.ticks if t.reset] == [1000 + IDLE]
+
+        ask(page, TROTSKY)  # asked at 1006
+        handlers.wait_tick(page, lambda t: t.chat == 2)
+        typed = ""
+        for _ in range(4):  # a key every 4 s for 16 s: well past the idle time since the question
+            clock.now += 4
+            box.press_sequentially("W")
+            typed += "W"
+            last = handlers.wait_tick(page, lambda t, typed=typed: t.activity.get("text") == typed)  # taken as activity
+            assert page.evaluate(BOTS) == 1
+        assert last.activity["time"] == 1000 + IDLE + 16 and len([t for t in handlers.ticks if t.reset]) == 1
+
+        clock.now = last.activity["time"] + IDLE - 0.01  # the visitor stops typing: just before the idle time
+        handlers.wait_tick(page, lambda t: t.now == clock.now, count=2)
+        assert page.evaluate(BOTS) == 1 and box.input_value() == typed
+        clock.now = last.activity["time"] + IDLE
+        page.wait_for_function(f"{BOTS} === 0")
+        page.wait_for_function("document.querySelector('#question textarea').value === ''")  # the typing goes too
+    finally:
+        offline.context.close()
+        app.close()
+    offline.check("kiosk idle reset on the test's clock")
