@@ -69,14 +69,15 @@ def pytest_runtest_logreport(report):
     if report.when == "call" or report.outcome == "skipped" or report.failed:
         for component in REAL_COMPONENTS:
             if component in report.keywords:
-                _real_outcomes[(component, report.outcome)] += 1
+                outcome = "xfailed" if hasattr(report, "wasxfail") else report.outcome  # a known failure, not a skip
+                _real_outcomes[(component, outcome)] += 1
 
 
 def pytest_terminal_summary(terminalreporter):
     """Say how many tests of each real component ran, so a green run cannot hide that none did."""
     lines = []
     for component in REAL_COMPONENTS:
-        counts = {o: _real_outcomes[(component, o)] for o in ("passed", "failed", "skipped") if _real_outcomes[(component, o)]}
+        counts = {o: _real_outcomes[(component, o)] for o in ("passed", "failed", "xfailed", "skipped") if _real_outcomes[(component, o)]}
         if counts:
             lines.append(f"{component}: " + ", ".join(f"{n} {o}" for o, n in counts.items()))
     if lines:
