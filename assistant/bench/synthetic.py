@@ -194,7 +194,7 @@ def scaled_corpus(total: int, seed_index_dir: Path, pool: list[str], pool_vector
     chunk_vectors[~is_real] = synthetic_vectors(first, second, pool_vectors, rng)
     sentence_vectors = _sentence_rows(chunks, is_real, real_sentences, pool_vectors, first, second)
     manifest = copy.deepcopy(manifest)
-    for key in ("index", "build", "checksums"):
+    for key in ("index", "build", "checksums", "multilingual", "translations"):  # the scaled index is English only
         manifest.pop(key, None)
     manifest["counts"] = {
         "documents": len(documents) + len(syn_docs),
