@@ -43,6 +43,8 @@ _TRANSLIT_RU = {
     "komu": "кому", "kotoryi": "который", "kotorye": "которые", "chelovek": "человек", "privet": "привет",
     "spasibo": "спасибо", "pozhaluista": "пожалуйста", "pozhaluysta": "пожалуйста", "rasskazhi": "расскажи",
     "zdravstvuite": "здравствуйте", "zdravstvuyte": "здравствуйте",
+    "kakom": "каком", "kakoj": "какой", "godu": "году", "ubili": "убили", "ubit": "убит", "sidel": "сидел",
+    "sideli": "сидели", "osvobodili": "освободили", "skazal": "сказал", "posle": "после", "nazyvalsya": "назывался",
 }
 # reabilitirovan, reabilitirovali: Russian only (Uzbek says reabilitatsiya qilindi, English corpora reabilitatsiya).
 _TRANSLIT_RU_STEMS = ("reabilitir",)

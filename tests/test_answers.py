@@ -160,7 +160,6 @@ KNOWN_FAILURES = {  # what the engine does today (from `assistant eval`'s failur
     "q127": "missed refusal: no count of returning Tatars; quotes the 1967/1990 sentence",
     # Russian and Kazakh items the multilingual path gets wrong today
     "q129": "ru: false refusal",
-    "q141": "ru: false refusal",
     "q152": "ru: false refusal",
     "q162": "ru: false refusal",
     "q163": "ru: false refusal",
