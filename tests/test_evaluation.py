@@ -1,9 +1,10 @@
-"""The evaluation: metric helpers on hand-made inputs, the regression gate on the seed index, the CLI."""
+"""The evaluation: metric helpers on hand-made inputs, the gate (floors and expected figures) on the seed index, the CLI."""
 
 from __future__ import annotations
 
 import json
 import math
+import os
 import subprocess
 import sys
 from argparse import Namespace
@@ -13,7 +14,7 @@ import pytest
 
 from assistant.evaluation import metrics as m
 from assistant.evaluation.configs import CONFIGS, DEFAULT_CONFIG
-from assistant.evaluation.gate import GATED, regressions
+from assistant.evaluation.gate import GATED, below_floors, judge, read_floors, regressions
 from assistant.evaluation.gold import load_gold
 from assistant.evaluation.run import ItemResult, evaluate
 from assistant.evaluation.summary import by_split, gated_figures, summarize
@@ -23,6 +24,7 @@ from assistant.types import Chunk
 ROOT = Path(__file__).parents[1]
 GOLD = ROOT / "evals" / "gold.jsonl"
 EXPECTED = ROOT / "evals" / "expected.json"
+GOALS = ROOT / "evals" / "goals.json"
 
 
 # --- metric helpers, exact values -------------------------------------------------------
@@ -149,6 +151,42 @@ def test_regressions_respect_the_tolerance():
     assert len(regressions(expected, {"test": {"accuracy": 0.77, "refusal_recall": 0.5}})) == 1
     assert len(regressions(expected, {"test": {"accuracy": 0.9, "refusal_recall": None}})) == 1
     assert regressions(expected, {"tune": {"accuracy": 0.0}}) == []  # a split that did not run is not judged
+    # ... unless the run was of every item: then a split with figures expected and none measured fails
+    assert regressions(expected, {"tune": {"accuracy": 0.0}}, complete=True) == [
+        "test: not measured (the gold set has no such items), expected figures for it"
+    ]
+
+
+def test_floors_fail_below_the_floor_and_never_at_it():
+    floors = {"ru:test": {"accuracy": 0.78, "refusal_recall": 0.33}, "en:test": {"accuracy": 0.78}}
+    assert below_floors(floors, {"ru:test": {"accuracy": 0.78, "refusal_recall": 0.3333}}) == []
+    assert below_floors(floors, {"ru:test": {"accuracy": 0.7799, "refusal_recall": 0.5}}) == [
+        "ru:test accuracy: 0.780 < floor 0.780"  # 0.7799 shows as 0.780: the line gives the floor's exact figure
+    ]
+    assert below_floors(floors, {"ru:test": {"accuracy": 0.9, "refusal_recall": None}}) == [
+        "ru:test refusal_recall: - < floor 0.330"  # undefined (never refused) is not above a floor
+    ]
+    assert len(below_floors(floors, {"ru:test": {"accuracy": 0.9, "refusal_recall": 0.5}}, complete=True)) == 1
+    # The floor holds whatever the expected figures say: a run equal to expected.json still fails below a floor.
+    actual = {"ru:test": {"accuracy": 0.70, "refusal_recall": 0.5}}
+    expected = {"tolerance": 0.02, "gated": ["accuracy"], "splits": {"ru:test": {"accuracy": 0.70}}}
+    gate = judge(actual, floors, Path("goals.json"), expected, Path("expected.json"))
+    assert gate.failed and gate.regressed == [] and gate.floors_judged == 2
+    assert gate.lines() == ["below floor (goals.json): ru:test accuracy: 0.700 < floor 0.780"]
+    assert gate.summary().startswith("GATE FAILED: 1 figure(s) below their floor in goals.json")
+
+
+def test_the_floors_are_set_for_every_language_and_below_the_expected_figures():
+    floors, expected = read_floors(GOALS), json.loads(EXPECTED.read_text(encoding="utf-8"))
+    assert floors["en:test"]["accuracy"] >= 0.78
+    for language in ("en", "ru", "kk"):
+        for split in ("tune", "test"):
+            assert {"accuracy", "overall_accuracy"} <= set(floors[f"{language}:{split}"])
+        assert {"refusal_precision", "refusal_recall", "citation_correctness"} <= set(floors[f"{language}:test"])
+    # A floor above the accepted figure would fail every run; one far below it would guard nothing.
+    for split, figures in floors.items():
+        for name, floor in figures.items():
+            assert expected["splits"][split][name] - 0.15 <= floor <= expected["splits"][split][name], (split, name)
 
 
 # --- on the seed index ------------------------------------------------------------------
@@ -185,7 +223,8 @@ def test_default_configuration_holds_the_expected_figures(default_results):
     actual = gated_figures(default_results)
     assert set(expected["splits"]) == set(actual)  # every split, and every language's split, is held
     print(json.dumps({s: {k: actual[s][k] for k in expected["gated"]} for s in actual}, indent=1))
-    assert regressions(expected, actual) == []
+    assert regressions(expected, actual, complete=True) == []
+    assert below_floors(read_floors(GOALS), actual, complete=True) == []
 
 
 def test_conversations_are_asked_with_their_history(default_results, gold):
@@ -203,30 +242,95 @@ def _small_gold(tmp_path: Path, gold: list[dict]) -> Path:
     return path
 
 
+def _eval(seed_settings, tmp_path: Path, *flags: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    """`assistant eval` as a user runs it: a fresh process on the seed index, outside the repository."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    env |= {"HF_HUB_OFFLINE": "1", "ASSISTANT_CACHE_DIR": str(tmp_path / "cache")}
+    argv = [sys.executable, "-m", "assistant.cli", "eval", "--index", str(seed_settings.index_dir)]
+    argv += ["--corpus", str(seed_settings.corpus_dir), "--out", str(tmp_path / "reports"), "--quiet", *flags]
+    return subprocess.run(argv, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=timeout)
+
+
 @pytest.mark.slow
-def test_cli_compares_configurations_and_writes_reports(cli_env, seed_settings, gold, capsys):
-    from assistant.cli import main
+@pytest.mark.timeout(900)
+def test_cli_exits_1_below_a_floor_and_on_a_regression_against_the_committed_figures(seed_settings, tmp_path):
+    """Exit 1 with a line per failure: the committed figures, one raised above today's, and one floor raised likewise."""
+    expected = json.loads(EXPECTED.read_text(encoding="utf-8"))
+    goals = json.loads(GOALS.read_text(encoding="utf-8"))
+    # Today's en:tune accuracy and kk:tune accuracy are below 1 (what expected.json holds says so), so both must fail.
+    assert expected["splits"]["en:tune"]["accuracy"] < 1 - expected["tolerance"]
+    assert expected["splits"]["kk:tune"]["accuracy"] < 1
+    expected["splits"]["en:tune"]["accuracy"] = 1.0
+    goals["floors"]["kk:tune"]["accuracy"] = 1.0
+    (tmp_path / "expected.json").write_text(json.dumps(expected), encoding="utf-8")
+    (tmp_path / "goals.json").write_text(json.dumps(goals), encoding="utf-8")
+    before = (tmp_path / "expected.json").read_bytes()
 
-    small, out, expected = _small_gold(cli_env, gold), cli_env / "reports", cli_env / "expected.json"
-    args = ["eval", "--index", str(seed_settings.index_dir), "--corpus", str(seed_settings.corpus_dir)]
-    args += ["--gold", str(small), "--out", str(out), "--expected", str(expected), "--quiet"]
-    assert main([*args, "--update-expected"]) == 0
-    figures = json.loads(expected.read_text(encoding="utf-8"))
-    assert {"tune", "test"} <= set(figures["splits"]) and figures["splits"]["tune"]["n"] == 3
+    proc = _eval(
+        seed_settings, tmp_path, "--gold", str(GOLD), "--split", "tune",
+        "--expected", str(tmp_path / "expected.json"), "--goals", str(tmp_path / "goals.json"),
+    )  # fmt: skip
 
-    assert main(args) == 0  # the same run against its own figures passes the gate
-    printed = capsys.readouterr().out
-    assert "gate: every gated metric within" in printed
-    assert all(name in printed for name in CONFIGS)
-    reports = sorted(p.name for p in out.iterdir())
-    assert any(p.endswith(".md") for p in reports) and any(p.endswith(".json") for p in reports)
+    assert proc.returncode == 1, proc.stdout[-3000:] + proc.stderr[-3000:]
+    lines = proc.stdout.splitlines()
+    summary = [line for line in lines if line.startswith("GATE FAILED")]
+    assert summary == [
+        f"GATE FAILED: 1 figure(s) below their floor in {tmp_path / 'goals.json'}; "
+        f"1 regression(s) against {tmp_path / 'expected.json'}"
+    ]
+    failures = lines[lines.index(summary[0]) + 1 :]
+    kk = expected["splits"]["kk:tune"]["accuracy"]
+    assert len(failures) == 2  # every other figure of the run holds its committed floor and expected figure
+    assert failures[0] == f"  below floor ({tmp_path / 'goals.json'}): kk:tune accuracy: {kk:.3f} < floor 1.000"
+    assert failures[1].startswith(f"  regression ({tmp_path / 'expected.json'}): en:tune accuracy: ")
+    assert failures[1].endswith(" < expected 1.000 - 0.02")
+    assert (tmp_path / "expected.json").read_bytes() == before  # the gate never rewrites what it judges by
+
+    # The reports: every configuration, the tune split only, the by-language tables, the gate, every failure.
+    assert all(name in proc.stdout for name in CONFIGS) and "hybrid by language" in proc.stdout
+    out = tmp_path / "reports"
     report = json.loads(next(out.glob("eval-*.json")).read_text(encoding="utf-8"))
     assert set(report["configs"]) == set(CONFIGS)
-    assert all(set(c["splits"]) == {"tune", "test"} for c in report["configs"].values())
+    assert all(set(c["splits"]) == {"tune"} for c in report["configs"].values())
+    assert set(report["configs"][DEFAULT_CONFIG]["by_language"]) == {"en", "ru", "kk"}
     markdown = next(out.glob("eval-*.md")).read_text(encoding="utf-8")
+    assert "## By language (hybrid)" in markdown and "| metric | en tune | ru tune | kk tune |" in markdown
+    assert "**Gate failed**" in markdown and f"kk:tune accuracy: {kk:.3f} < floor 1.000" in markdown
     failed = {f["id"] for f in report["failures"]}
     assert all(f"### {fid} " in markdown for fid in failed)
     assert failed == {r["id"] for r in report["items"][DEFAULT_CONFIG] if not r["correct"] or r["citation_ok"] is False}
+
+
+@pytest.mark.parametrize(
+    "flag, fix",
+    [("--expected", "`assistant eval --update-expected`"), ("--goals", "the gate's floors live in its \"floors\"")],
+)
+def test_cli_names_the_fix_when_the_gate_has_no_figures(seed_settings, tmp_path, flag, fix):
+    """A missing expected.json or floors file is an error (exit 2, one line) before anything runs, never a silent pass."""
+    files = {"--expected": str(EXPECTED), "--goals": str(GOALS)} | {flag: str(tmp_path / "absent.json")}
+    proc = _eval(seed_settings, tmp_path, "--gold", str(GOLD), *(x for pair in files.items() for x in pair))
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    [line] = proc.stderr.strip().splitlines()
+    assert line.startswith("error: No ") and str(tmp_path / "absent.json") in line and fix in line
+    assert not (tmp_path / "reports").exists()
+
+
+@pytest.mark.slow
+def test_update_expected_refuses_figures_below_the_floors(cli_env, seed_settings, gold, capsys):
+    from assistant.cli import main
+
+    small, expected, goals = _small_gold(cli_env, gold), cli_env / "expected.json", cli_env / "goals.json"
+    args = ["eval", "--index", str(seed_settings.index_dir), "--corpus", str(seed_settings.corpus_dir), "--quiet"]
+    args += ["--gold", str(small), "--out", str(cli_env / "reports"), "--expected", str(expected), "--goals", str(goals)]
+    args += ["--configs", DEFAULT_CONFIG, "--update-expected"]
+    goals.write_text(json.dumps({"floors": {"test": {"hit@5": 2.0}}}), encoding="utf-8")  # no run reaches it
+    assert main(args) == 1
+    assert not expected.exists() and f"not written: {expected}" in capsys.readouterr().out
+    goals.write_text(json.dumps({"floors": {"test": {"hit@5": 0.0}}}), encoding="utf-8")
+    assert main(args) == 0
+    figures = json.loads(expected.read_text(encoding="utf-8"))
+    assert {"tune", "test", "en:tune", "en:test"} == set(figures["splits"]) and figures["splits"]["tune"]["n"] == 3
+    assert json.loads(goals.read_text(encoding="utf-8")) == {"floors": {"test": {"hit@5": 0.0}}}  # floors stay put
 
 
 def test_sweep_reports_metrics_per_value(assistant, gold):
@@ -236,6 +340,25 @@ def test_sweep_reports_metrics_per_value(assistant, gold):
     never = found["1000.0"]  # no sentence scores that high: everything is refused
     assert never["refusal_recall"] == 1.0 and never["accuracy"] == 0.0 and never["false_refusals"] == 2
     assert found["0.0"]["false_refusals"] <= never["false_refusals"]
+
+
+def test_sweep_can_be_restricted_to_one_language(assistant, gold):
+    from assistant.errors import AssistantError
+
+    ru_tune = [it for it in gold if it.get("language") == "ru" and it["split"] == "tune"]
+    found = sweep(assistant, gold, "multilingual_min_answer_score", [1000.0], split="tune", language="ru")
+    assert found["1000.0"]["n"] == len(ru_tune) > 0
+    assert found["1000.0"]["unanswerable"] == sum(not it["answerable"] for it in ru_tune)
+    with pytest.raises(AssistantError, match="No gold items"):
+        sweep(assistant, [it for it in gold if it.get("language") == "ru"], "top_k", [5], split="tune", language="kk")
+
+
+def test_load_gold_filters_by_language():
+    ru = load_gold(GOLD, "test", "ru")
+    assert ru and {(it["language"], it["split"]) for it in ru} == {("ru", "test")}
+    assert len(load_gold(GOLD, "all", "en")) + len(load_gold(GOLD, "all", "ru")) + len(load_gold(GOLD, "all", "kk")) == len(
+        load_gold(GOLD)
+    )
 
 
 # --- apart from the product path -------------------------------------------------------

@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .configs import CONFIGS, SPLITS
+from .configs import CONFIGS, LANGUAGES, SPLITS
 
 DEFAULT_GOLD = Path("evals/gold.jsonl")
 EXPECTED = Path("evals/expected.json")
+GOALS = Path("evals/goals.json")  # the gate's floors ("floors") and the benchmark's goals ("goals")
 LOCAL_REPORTS = Path("evals/reports/local")  # git-ignored: running a measurement leaves the checkout clean
 SAVED_REPORTS = Path("evals/reports")  # --save: dated reports meant for the repository
 
@@ -16,18 +17,29 @@ SAVED_REPORTS = Path("evals/reports")  # --save: dated reports meant for the rep
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--gold", type=Path, default=DEFAULT_GOLD, help=f"gold set (default {DEFAULT_GOLD})")
     p.add_argument("--split", choices=("all", *SPLITS), default="all", help="which items to run (default all)")
+    p.add_argument(
+        "--language",
+        choices=("all", *LANGUAGES),
+        default="all",
+        help="only the gold items in this language (default all); the gate then judges that language's splits",
+    )
     add_report_arguments(p)
     p.add_argument(
         "--configs", default=",".join(CONFIGS), help=f"comma-separated, from: {', '.join(CONFIGS)} (default all)"
     )
     p.add_argument("--expected", type=Path, default=EXPECTED, help=f"regression gate figures (default {EXPECTED})")
     p.add_argument(
-        "--update-expected", action="store_true", help="write the default configuration's figures to --expected"
+        "--goals", type=Path, default=GOALS, help=f"the gate's floors, under \"floors\" (default {GOALS})"
+    )
+    p.add_argument(
+        "--update-expected",
+        action="store_true",
+        help="write the default configuration's figures to --expected (refused when a figure is below its floor)",
     )
     p.add_argument(
         "--sweep",
         metavar="SETTING=V1,V2,...",
-        help="tune one setting: metrics per value on --split (e.g. min_answer_score=0.3,0.4)",
+        help="tune one setting: metrics per value on --split and --language (e.g. min_answer_score=0.3,0.4)",
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar and no failure list on the terminal")
 

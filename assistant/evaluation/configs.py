@@ -10,3 +10,4 @@ CONFIGS = {  # name -> settings overrides; "hybrid" is what the product ships
 }
 DEFAULT_CONFIG = "hybrid"
 SPLITS = ("tune", "test")
+LANGUAGES = ("en", "ru", "kk")  # the gold set's `language` values; "ru:test" names a language's split

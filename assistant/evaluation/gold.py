@@ -24,7 +24,16 @@ def gold_lines(path: Path) -> list[tuple[int, dict | None]]:
     return lines
 
 
-def load_gold(path: Path, split: str = "all") -> list[dict]:
-    """Gold items of a split ("all", "tune" or "test"), in file order."""
+def load_gold(path: Path, split: str = "all", language: str = "all") -> list[dict]:
+    """Gold items of a split ("all", "tune" or "test") and a language ("all", "en", "ru", "kk"), in file order."""
     items = [item for _, item in gold_lines(path) if item is not None]
-    return [it for it in items if split == "all" or it["split"] == split]
+    return [
+        it
+        for it in items
+        if (split == "all" or it["split"] == split) and (language == "all" or item_language(it) == language)
+    ]
+
+
+def item_language(item: dict) -> str:
+    """The language of an item's question (items written before the field existed are English)."""
+    return item.get("language") or "en"

@@ -7,9 +7,9 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from .configs import CONFIGS, DEFAULT_CONFIG
+from .configs import CONFIGS, DEFAULT_CONFIG, LANGUAGES
 from .formatting import fmt, markdown_table, rounded
-from .gate import GATED
+from .gate import GATED, GateResult
 from .run import ItemResult
 from .summary import breakdown, by_split, failures
 
@@ -26,15 +26,34 @@ TABLE_ROWS = (
     "latency_p50_ms",
     "latency_p95_ms",
 )
+LANGUAGE_ROWS = (  # the default configuration by language: what a visitor in each language gets
+    "n",
+    "accuracy",
+    "overall_accuracy",
+    "citation_correctness",
+    "refusal_precision",
+    "refusal_recall",
+    "false_refusals",
+    "missed_refusals",
+    "hit@1",
+    "hit@5",
+    "f1",
+    "answer_chars_median",
+    "latency_p50_ms",
+    "latency_p95_ms",
+)
 
 
-def build_report(assistant, results: dict[str, list[ItemResult]], gold: Path, split: str) -> dict:
+def build_report(
+    assistant, results: dict[str, list[ItemResult]], gold: Path, split: str, language: str = "all"
+) -> dict:
     """Everything a run found, JSON-serialisable."""
     manifest = getattr(assistant.index, "manifest", {}) or {}
     return {
         "created": dt.datetime.now().isoformat(timespec="seconds"),
         "gold": str(gold),
         "split": split,
+        "language": language,
         "index": {
             "build": manifest.get("build"),
             "created": manifest.get("created"),
@@ -70,14 +89,76 @@ def format_table(report: dict, rows=TABLE_ROWS) -> str:
     return "\n".join(lines)
 
 
-def format_markdown(report: dict, gate: list[str] | None) -> str:
+def _language_columns(groups: dict[str, dict[str, dict]]) -> list[tuple[str, str]]:
+    """(language, split) pairs in the order of LANGUAGES (en, ru, kk), any other language after them."""
+    order = sorted(groups, key=lambda g: (LANGUAGES.index(g) if g in LANGUAGES else len(LANGUAGES), g))
+    return [(g, s) for g in order for s in groups[g]]
+
+
+def format_by_language(report: dict, rows=LANGUAGE_ROWS) -> str:
+    """The default configuration's metrics per language and split, for the terminal."""
+    groups = report["configs"][report["default_config"]]["by_language"]
+    columns = _language_columns(groups)
+    lines = [f"{report['default_config'] + ' by language':<22}" + "".join(f"{f'{g} {s}':>10}" for g, s in columns)]
+    for row in rows:
+        lines.append(f"{row:<22}" + "".join(f"{fmt(groups[g][s].get(row)):>10}" for g, s in columns))
+    return "\n".join(lines)
+
+
+def _by_language_section(report: dict) -> list[str]:
+    """Markdown: the default configuration per language and split, then answer accuracy per configuration."""
+    configs, default = report["configs"], report["default_config"]
+    groups = configs[default]["by_language"]
+    columns = _language_columns(groups)
+    out = [
+        "",
+        f"## By language ({default})",
+        "",
+        "Each language's items scored on their own (the gold set's `language`; the gate holds each of these columns).",
+        "",
+        markdown_table(
+            ["metric", *(f"{g} {s}" for g, s in columns)],
+            [[row, *(fmt(groups[g][s].get(row)) for g, s in columns)] for row in LANGUAGE_ROWS],
+        ),
+    ]
+    if len(configs) > 1:
+        out += [
+            "",
+            "Answer accuracy / overall accuracy by language, every configuration:",
+            "",
+            markdown_table(
+                ["language split", *configs],
+                [
+                    [
+                        f"{g} {s}",
+                        *(
+                            f"{fmt(c['by_language'].get(g, {}).get(s, {}).get('accuracy'))} / "
+                            f"{fmt(c['by_language'].get(g, {}).get(s, {}).get('overall_accuracy'))}"
+                            for c in configs.values()
+                        ),
+                    ]
+                    for g, s in columns
+                ],
+            ),
+        ]
+    return out
+
+
+def _gate_section(gate: GateResult) -> list[str]:
+    out = ["", "## Gate", "", gate.summary().replace("GATE FAILED", "**Gate failed**") + "."]
+    if gate.lines():
+        out += ["", *(f"- {line}" for line in gate.lines())]
+    return out
+
+
+def format_markdown(report: dict, gate: GateResult | None) -> str:
     """The Markdown report: the comparison table, breakdowns of the default configuration, every failure."""
     configs = report["configs"]
     columns = [(c, s) for c, v in configs.items() for s in v["splits"]]
     out = [
         f"# Evaluation {report['created']}",
         "",
-        f"Gold set `{report['gold']}` (split: {report['split']}); index build `{report['index']['build']}`, "
+        f"Gold set `{report['gold']}` (split: {report['split']}, language: {report.get('language', 'all')}); index build `{report['index']['build']}`, "
         f"model `{report['index']['model']}`; settings: "
         + ", ".join(f"{k}={v}" for k, v in report["settings"].items())
         + ".",
@@ -89,25 +170,20 @@ def format_markdown(report: dict, gate: list[str] | None) -> str:
             [[row, *(fmt(configs[c]["splits"][s].get(row)) for c, s in columns)] for row in TABLE_ROWS],
         ),
     ]
-    if gate is not None:
-        out += [
-            "",
-            "## Regression gate",
-            "",
-            "All gated metrics within tolerance of evals/expected.json."
-            if not gate
-            else "\n".join(f"- REGRESSION {g}" for g in gate),
-        ]
     default = configs.get(report["default_config"])
     if default:
-        for key in ("by_language", "by_type", "by_style"):
+        out += _by_language_section(report)
+    if gate is not None:
+        out += _gate_section(gate)
+    if default:
+        for key in ("by_type", "by_style"):
             out += ["", f"## {report['default_config']}: {key.replace('_', ' ')}", "", _breakdown_table(default[key])]
     fails = report["failures"]
     out += ["", f"## Failed items of {report['default_config']} ({len(fails)})", ""]
     for f in fails:
         cites = ", ".join(f"[{c['n']}] {c['doc_id']} {c['start']}-{c['end']}" for c in f["citations"]) or "none"
         out += [
-            f"### {f['id']} ({f['split']}, {f['type']}, {f['style']}): {', '.join(f['problems'])}",
+            f"### {f['id']} ({f.get('language', 'en')}, {f['split']}, {f['type']}, {f['style']}): {', '.join(f['problems'])}",
             "",
             *(f"- earlier turn: {h}" for h in f["history"]),
             f"- question: {f['question']}",
@@ -140,4 +216,4 @@ def print_failures(fails: list[dict]) -> None:
     print(f"\nfailed items of {DEFAULT_CONFIG}: {len(fails)}")
     for f in fails:
         got = "(abstained)" if f["abstained"] else " ".join(f["text"].split())[:100]
-        print(f"  {f['id']} [{', '.join(f['problems'])}] {f['question'][:60]!r} want {f['answers'][:2]} got {got!r}")
+        print(f"  {f['id']} {f.get('language', 'en')} [{', '.join(f['problems'])}] {f['question'][:60]!r} want {f['answers'][:2]} got {got!r}")

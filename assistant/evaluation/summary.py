@@ -38,7 +38,7 @@ def by_split(results: list[ItemResult]) -> dict[str, dict]:
 
 
 def breakdown(results: list[ItemResult], key: str) -> dict[str, dict[str, dict]]:
-    """Metrics per split and per value of `key` ("type" or "style")."""
+    """Metrics per split and per value of `key` ("type", "style" or "language")."""
     values = sorted({getattr(r, key) for r in results})
     return {v: by_split([r for r in results if getattr(r, key) == v]) for v in values}
 
@@ -51,5 +51,5 @@ def gated_figures(results: list[ItemResult]) -> dict[str, dict]:
 
 def failures(results: list[ItemResult]) -> list[dict]:
     """Every item answered wrongly, refused wrongly, or cited off its evidence."""
-    keep = ("id", "split", "type", "style", "history", "question", "answers", "abstained", "text", "citations")
+    keep = ("id", "split", "language", "type", "style", "history", "question", "answers", "abstained", "text", "citations")
     return [{"problems": r.problems, **{k: getattr(r, k) for k in keep}} for r in results if r.problems]

@@ -10,13 +10,23 @@ from ..errors import AssistantError
 from .configs import CONFIGS, DEFAULT_CONFIG
 from .formatting import fmt, rounded
 from .gate import GATED
+from .gold import item_language
 from .run import evaluate
 from .summary import summarize
 
 
-def sweep(assistant, items: list[dict], setting_name: str, values, split: str = "tune", progress: bool = False) -> dict:
-    """Metrics of the default configuration on one split for each value of one setting (for tuning)."""
-    chosen = [it for it in items if split == "all" or it["split"] == split]
+def sweep(
+    assistant, items: list[dict], setting_name: str, values, split: str = "tune", progress: bool = False,
+    language: str = "all",
+) -> dict:
+    """Metrics of the default configuration on one split (and language) for each value of one setting (for tuning)."""
+    chosen = [
+        it
+        for it in items
+        if (split == "all" or it["split"] == split) and (language == "all" or item_language(it) == language)
+    ]
+    if not chosen:
+        raise AssistantError(f"No gold items in split '{split}' and language '{language}' to sweep over.")
     configs = {str(v): {**CONFIGS[DEFAULT_CONFIG], setting_name: v} for v in values}
     return {value: summarize(results) for value, results in evaluate(assistant, chosen, configs, progress).items()}
 
@@ -30,18 +40,21 @@ def parse_sweep(text: str, settings) -> tuple[str, list]:
     return name, [getattr(settings.with_overrides(**{name: v.strip()}), name) for v in values.split(",") if v.strip()]
 
 
-def run_sweep(assistant, items: list[dict], name: str, values: list, split: str, out: Path, progress: bool) -> int:
-    """Print the metrics per value and write sweep-<setting>-<date>.json under `out`."""
-    found = sweep(assistant, items, name, values, split, progress=progress)
+def run_sweep(
+    assistant, items: list[dict], name: str, values: list, split: str, out: Path, progress: bool, language: str = "all"
+) -> int:
+    """Print the metrics per value and write sweep-<setting>[-<language>]-<date>.json under `out`."""
+    found = sweep(assistant, items, name, values, split, progress=progress, language=language)
     rows = ("n", *GATED, "false_refusals", "missed_refusals", "answer_chars_median")
-    print(f"sweep of {name} on split {split} ({DEFAULT_CONFIG})")
+    which = f"split {split}" + ("" if language == "all" else f", language {language}")
+    print(f"sweep of {name} on {which} ({DEFAULT_CONFIG})")
     print(f"{'metric':<22}" + "".join(f"{v:>9}" for v in found))
     for row in rows:
         print(f"{row:<22}" + "".join(f"{fmt(metrics.get(row)):>9}" for metrics in found.values()))
     out.mkdir(parents=True, exist_ok=True)
-    path = out / f"sweep-{name}-{dt.date.today().isoformat()}.json"
-    path.write_text(
-        json.dumps({"setting": name, "split": split, "results": rounded(found)}, indent=1) + "\n", encoding="utf-8"
-    )
+    stem = f"sweep-{name}" + ("" if language == "all" else f"-{language}")
+    path = out / f"{stem}-{dt.date.today().isoformat()}.json"
+    record = {"setting": name, "split": split, "language": language, "results": rounded(found)}
+    path.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
     print(f"report: {path}")
     return 0
