@@ -59,14 +59,16 @@ def test_ingest_prints_the_summary_then_embeds_nothing_the_second_time(cli_env, 
     out, err = capsys.readouterr()
     first = summary(out)
     assert first["documents"] == 2 and first["skipped"] == 2 and first["reused"] == 0
-    assert first["embedded"] == first["chunks"] + first["sentences"] > 0
+    vectors = first["chunks"] + first["sentences"]
+    assert vectors > 0 and first["embedded"] == 2 * vectors  # each chunk and sentence by MiniLM and by e5
     assert "warning: skipped notes.docx: unsupported file type '.docx'" in err
     assert "warning: skipped empty.md: empty file" in err
     assert main(args) == 0
     out, _ = capsys.readouterr()
     assert "is up to date" in out
     second = summary(out)
-    assert second["embedded"] == 0 and second["reused"] == first["chunks"] + first["sentences"]
+    # "reused" of an up-to-date ingest counts the live build's chunks and sentences (not their e5 copies)
+    assert second["embedded"] == 0 and second["reused"] == vectors
     assert (cli_env / "cli-cache" / "embeddings.sqlite").is_file()  # ASSISTANT_CACHE_DIR was honoured
 
 
@@ -79,7 +81,9 @@ def test_info_shows_model_counts_and_staleness(cli_env, capsys, seed_settings):
     out = capsys.readouterr().out
     assert "model      sentence-transformers/all-MiniLM-L6-v2 (384 dimensions, max 256 tokens)" in out
     counts = read_manifest(index)[1]["counts"]
-    assert f"holds      2 documents, {counts['chunks']} chunks, {counts['sentences']} sentences" in out
+    assert (
+        f"holds      {counts['documents']} documents, {counts['chunks']} chunks, {counts['sentences']} sentences" in out
+    )
     assert "status     up to date with the corpus" in out and "STALE" not in out
     (corpus / "kazakhstan-state-commission.txt").write_text("Changed.", encoding="utf-8")
     (corpus / "added.md").write_text("# Added\n\nNew.", encoding="utf-8")
