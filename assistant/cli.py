@@ -159,9 +159,13 @@ def cmd_ask(args, settings: Settings) -> int:
 
 def format_answer(answer) -> str:
     """An answer and its sources as plain terminal text."""
-    lines = [f"Q: {answer.question}", f"A: {answer.text}"]
+    lines = [f"Q: {answer.question}", f"A: {answer.text}"] + ([f"   (language: {answer.language})"] if answer.language != "en" else [])
     for c in answer.citations:
         lines.append(f"   [{c.n}] {c.title} — {c.section} (chars {c.start}-{c.end})")
+        if c.translation:
+            kind = "translation" if c.reviewed else "draft translation, not reviewed"
+            lines.append(f"       {kind} by {c.translator or 'unknown'}; original: {c.original_quote}")
+            lines.append(f"       ({c.original_title}, chars {c.original_start}-{c.original_end})")
     if answer.further_reading:
         lines.append("   Further reading:")
         lines += [f"   - {c.title} — {c.section}: {c.passage[:120]}…" for c in answer.further_reading]

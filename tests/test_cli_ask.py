@@ -122,3 +122,17 @@ def test_chat_ends_cleanly_at_end_of_input(seed_settings, cli_env):
         input="", capture_output=True, text=True, timeout=300, cwd=cli_env,
     )
     assert out.returncode == 0 and "Traceback" not in out.stderr
+
+
+def test_a_russian_question_shows_the_translation_its_label_and_the_original(seed_settings, cli_env, capsys):
+    code = main(["ask", "--index", str(seed_settings.index_dir), "Когда был реабилитирован Троцкий?"])
+    out = capsys.readouterr().out
+    assert code == 0 and "(language: ru)" in out
+    assert "draft translation, not reviewed" in out and "original: Leon Trotsky (murdered in 1940)" in out
+
+
+def test_ask_json_carries_the_language_and_whether_each_quote_is_a_translation(seed_settings, cli_env, capsys):
+    main(["ask", "--index", str(seed_settings.index_dir), "--json", "Қазақстанда қанша адам ақталды?"])
+    obj = json.loads(capsys.readouterr().out)
+    assert obj["language"] == "kk" and obj["citations"]
+    assert all(c["translation"] and c["original_quote"] and c["reviewed"] is False for c in obj["citations"])
