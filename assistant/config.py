@@ -66,6 +66,8 @@ class Settings:
     kiosk: bool = False
     kiosk_idle_seconds: int = 120
     kiosk_max_question_chars: int = 300
+    kiosk_language: str = "kk"  # the kiosk page's language when it opens and after its idle reset: "kk", "ru" or "en"
+    page_language: str = "en"  # the student page's language when it opens
     rate_limit_per_minute: int = 20
     host: str = "127.0.0.1"
     port: int = 7860
@@ -81,7 +83,7 @@ class Settings:
         return replace(self, **{k: _coerce(k, v) for k, v in values.items() if v is not None})
 
 
-_NOT_IN_SUMMARY = {"corpus_dir", "index_dir", "cache_dir", "onnx_dir", "feedback_path", "host", "port"}
+_NOT_IN_SUMMARY = {"corpus_dir", "index_dir", "cache_dir", "onnx_dir", "feedback_path", "host", "port", "kiosk_language", "page_language"}
 
 
 def _field_types() -> dict[str, type]:
@@ -93,6 +95,8 @@ CHOICES = {
     "encoder": ENCODERS,
     "ingest_encoder": ENCODERS,
     "retrieval_mode": ("hybrid", "dense", "lexical"),
+    "kiosk_language": ("kk", "ru", "en"),
+    "page_language": ("kk", "ru", "en"),
 }
 POSITIVE = {"top_k", "search_depth_per_k", "max_answer_chars", "chunk_tokens", "embed_batch_size", "hnsw_m", "hnsw_ef_construction", "hnsw_ef_search", "max_answer_sentences",
             "max_question_chars", "kiosk_max_question_chars", "queue_concurrency"}  # other whole numbers may be 0

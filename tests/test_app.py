@@ -169,10 +169,10 @@ class Fragile:
     def __init__(self, assistant):
         self.assistant = assistant
 
-    def ask(self, question, history=None):
+    def ask(self, question, history=None, language=None):
         if "explode" in question:
             raise RuntimeError("internal detail that must not reach the visitor")
-        return self.assistant.ask(question, history)
+        return self.assistant.ask(question, history, language)
 
     def __getattr__(self, name):
         return getattr(self.assistant, name)
@@ -187,12 +187,12 @@ class Held:
         self.inside = 0  # questions that reached the engine
         self._changed = threading.Condition()
 
-    def ask(self, question, history=None):
+    def ask(self, question, history=None, language=None):
         with self._changed:
             self.inside += 1
             self._changed.notify_all()
         self.gate.wait()
-        return self.assistant.ask(question, history)
+        return self.assistant.ask(question, history, language)
 
     def wait_inside(self, n: int) -> None:
         with self._changed:

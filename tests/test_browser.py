@@ -407,11 +407,11 @@ class Watched(PageHandlers):
         self.ticks: list[Tick] = []
         self._lock = threading.Lock()
 
-    def idle_check(self, text, chat, activity):
+    def idle_check(self, text, chat, activity, language=None):
         before = self.idle.clock()
-        result = super().idle_check(text, chat, activity)
+        result = super().idle_check(text, chat, activity, language)
         after = self.idle.clock()
-        out = PageState(*result[:-1])
+        out = PageState(*result[: len(PageState._fields)])
         if out.activity != SKIPPED:  # a reset or a keystroke: the new record holds the moment it was decided
             now = out.activity["time"]
         else:

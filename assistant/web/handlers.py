@@ -15,7 +15,8 @@ from ..config import Settings
 from ..conversation import add_turn
 from ..types import Answer
 from . import render
-from .service import UNAVAILABLE, Companion, Failure, IdleReset, failure_dict, session_of, shown_citations
+from .i18n import LANGUAGES, STARTERS, language_of, t
+from .service import Companion, Failure, IdleReset, failure_dict, session_of, shown_citations
 
 log = logging.getLogger("app")
 
@@ -35,36 +36,62 @@ class PageState(NamedTuple):
 
 SKIP = PageState(*(gr.skip(),) * len(PageState._fields))
 
+# What a language switch relabels, in the order `switch_language` returns them (the starters one by one).
+RELABELLED = (
+    "header",
+    "chat",
+    "question",
+    "starters_head",
+    *(f"starter_{i}" for i in range(len(STARTERS["en"]))),
+    "new_chat",
+    "reader",
+    "sources",
+    "doc_view",
+    "footer",
+    "activity",
+)
+
 
 class PageHandlers:
-    """The page's behaviour: one method per event, over one `Companion` and the kiosk's idle rule."""
+    """The page's behaviour: one method per event, over one `Companion` and the kiosk's idle rule.
+
+    Events pass the page's language (the language switch's value): the page's own labels and
+    notices are in it, and the engine assumes it for a question that shows no language of its own.
+    """
 
     def __init__(self, assistant, settings: Settings, clock=time.monotonic):
         self.settings = settings
         self.companion = Companion(assistant, settings, clock)
         self.idle = IdleReset(settings.kiosk_idle_seconds, clock)
+        self.default_language = settings.kiosk_language if settings.kiosk else settings.page_language
 
     @property
     def max_chars(self) -> int:
         """The longest question the page accepts."""
         return self.companion.max_chars
 
-    def respond(self, text, chat, history, shown, request: gr.Request = None) -> PageState:
+    def text(self, language: str | None = None) -> render.PageText:
+        """The page's labels in a language (by default the page's own when it opens)."""
+        s = self.settings
+        return render.page_text(language or self.default_language, s.kiosk, self.max_chars, s.kiosk_idle_seconds)
+
+    def respond(self, text, chat, history, shown, language=None, request: gr.Request = None) -> PageState:
         """Answer a question from the box or a starter button, updating chat, sources and reader."""
         text = text if isinstance(text, str) else ""
         if not text.strip():
             return SKIP
+        language = language_of(language or self.default_language)
         chat = list(chat or [])
         activity = self.idle.activity()  # asking counts as activity from the moment the question arrives
         asked = [{"role": "user", "content": render.question_markdown(text[: self.max_chars])}]
-        answer, failure = self.companion.ask(text, history, session_of(request))
+        answer, failure = self.companion.ask(text, history, session_of(request), language)
         try:
             if failure is None:
-                reply = {"role": "assistant", "content": render.answer_markdown(answer)}
-                sources, doc_view = self.panel(answer)
+                reply = {"role": "assistant", "content": render.answer_markdown(answer, language)}
+                sources, doc_view = self.panel(answer, language)
         except Exception:
             log.exception("could not show an answer")
-            failure = Failure("unavailable", UNAVAILABLE)
+            failure = Failure("unavailable", t("unavailable", language))
         if failure:
             chat += [*asked, {"role": "assistant", "content": render.notice_markdown(failure.message)}]
             return SKIP._replace(question="", chat=chat, conversation=history, answers=shown, activity=activity)
@@ -74,28 +101,38 @@ class PageHandlers:
         history = add_turn(history, answer.question, answer.text)
         return PageState("", chat, history, shown, answer, sources, doc_view, activity)
 
-    def panel(self, answer: Answer | None) -> tuple[str, str]:
-        """The sources panel and the reader, showing the answer's first passage."""
+    def panel(self, answer: Answer | None, language: str = "en") -> tuple[str, str]:
+        """The sources panel and the reader, showing the answer's first passage.
+
+        Their labels are in the answer's language (the visitor's), or the page's for an answer in none.
+        """
         cites = shown_citations(answer)
-        html = render.sources_html(answer)
+        html = render.sources_html(answer, page=language, languages=self.companion.original_languages(answer))
         if not cites:
-            return html, render.document_placeholder()
-        return html, self.companion.document_view(cites[0], bool(answer.citations))
+            return html, render.document_placeholder(language)
+        labels = render.labels_language(answer, language)
+        return html, self.companion.document_view(cites[0], bool(answer.citations), labels)
 
-    def read(self, answer, evt: gr.EventData) -> tuple:
-        """Open the reader at the passage whose 'read' button was pressed: (reader HTML, accordion update)."""
+    def read(self, answer, language, evt: gr.EventData) -> tuple:
+        """Open the reader at the passage whose 'read' button was pressed: (reader HTML, accordion update).
+
+        A translated quote's second button (`original`) opens its original document at the original sentence.
+        """
         cites = shown_citations(answer)
-        index = (evt._data if isinstance(evt._data, dict) else {}).get("index")
-        if not isinstance(index, int) or not 0 <= index < len(cites):
+        data = evt._data if isinstance(evt._data, dict) else {}
+        index = data.get("index")
+        if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(cites):
             return gr.skip(), gr.skip()
-        return self.companion.document_view(cites[index], bool(answer.citations)), gr.update(open=True)
+        labels = render.labels_language(answer, language)
+        view = self.companion.document_view(cites[index], bool(answer.citations), labels, data.get("original") is True)
+        return view, gr.update(open=True)
 
-    def reshow(self, shown, evt: gr.SelectData) -> tuple:
+    def reshow(self, shown, language, evt: gr.SelectData) -> tuple:
         """Clicking an earlier answer shows its sources again: (current, sources, reader)."""
         answer = (shown or {}).get(evt.index if isinstance(evt.index, int) else -1)
         if answer is None:
             return gr.skip(), gr.skip(), gr.skip()
-        return answer, *self.panel(answer)
+        return answer, *self.panel(answer, language)
 
     def like(self, shown, evt: gr.LikeData) -> None:
         """Record a thumbs up or down on the answer it was given to."""
@@ -103,23 +140,69 @@ class PageHandlers:
         if answer is not None:
             self.companion.feedback(answer, evt.liked)
 
-    def new_conversation(self) -> PageState:
+    def new_conversation(self, language=None) -> PageState:
         """An empty chat, panel and reader, as when the page opens."""
-        return self._fresh(self.idle.activity())
+        return self._fresh(self.idle.activity(), language)
 
-    def idle_check(self, text, chat, activity) -> tuple:
-        """Kiosk timer: the page state plus the reader's accordion, reset once nobody has asked or typed for a while."""
-        verdict, activity = self.idle.decide(text, chat, activity)
+    def switch_language(self, language, current, text=None) -> tuple:
+        """Relabel the page in another language: one update per part named in RELABELLED.
+
+        The chat keeps its messages as they were asked and answered; an answer's sources stay in its
+        own language, and the empty panel and reader take the page's. Switching counts as activity.
+        """
+        page = self.text(language_of(language))
+        sources, doc_view = gr.skip(), gr.skip()
+        if not shown_citations(current):
+            sources = render.sources_html(current, page=page.language)
+            doc_view = page.document_placeholder
+        return (
+            page.header,
+            gr.update(label=page.chat_label, placeholder=page.chat_placeholder),
+            gr.update(label=page.question_label, placeholder=page.question_placeholder, submit_btn=page.ask),
+            page.starters_head,
+            *(gr.update(value=q) for q in page.starters),
+            gr.update(value=page.new_chat),
+            gr.update(label=page.reader),
+            sources,
+            doc_view,
+            page.footer,
+            self.idle.activity(text if isinstance(text, str) else ""),
+        )
+
+    def idle_check(self, text, chat, activity, language=None) -> tuple:
+        """Kiosk timer: the page state, the reader's accordion and the language switch, reset once nobody has
+        asked, typed or switched language for a while (the language goes back to the kiosk's own)."""
+        other_language = language_of(language or self.default_language) != self.default_language
+        verdict, activity = self.idle.decide(text, chat or other_language, activity)
         if verdict == "typed":
-            return *SKIP._replace(activity=activity), gr.skip()
+            return *SKIP._replace(activity=activity), gr.skip(), gr.skip()
         if verdict == "reset":
-            return *self._fresh(activity), gr.update(open=False)
-        return *SKIP, gr.skip()
+            language_update = self.default_language if other_language else gr.skip()
+            return *self._fresh(activity, self.default_language), gr.update(open=False), language_update
+        return *SKIP, gr.skip(), gr.skip()
 
-    def api_ask(self, question: str, history: list[dict] | None = None, request: gr.Request = None) -> dict:
-        """Answer a question (with optional earlier {"role", "content"} messages) as a dict: text, citations, abstained."""
-        answer, failure = self.companion.ask(question, history, session_of(request))
-        return failure_dict(question, failure) if failure else answer.to_dict()
+    def api_ask(
+        self, question: str, history: list[dict] | None = None, language: str | None = None, request: gr.Request = None
+    ) -> dict:
+        """Answer a question (with optional earlier {"role", "content"} messages) as a dict.
 
-    def _fresh(self, activity: dict) -> PageState:
-        return PageState("", [], [], {}, None, render.sources_html(None), render.document_placeholder(), activity)
+        The dict holds text, citations (each saying whether it quotes an original or a `translation`),
+        abstained and the question's detected `language`; `language` ("kk", "ru" or "en") is assumed only
+        for a question that shows none, and words any failure.
+        """
+        language = language_of(language if language in LANGUAGES else self.default_language)
+        answer, failure = self.companion.ask(question, history, session_of(request), language)
+        return failure_dict(question, failure, language) if failure else answer.to_dict()
+
+    def _fresh(self, activity: dict, language=None) -> PageState:
+        language = language_of(language or self.default_language)
+        return PageState(
+            "",
+            [],
+            [],
+            {},
+            None,
+            render.sources_html(None, page=language),
+            render.document_placeholder(language),
+            activity,
+        )

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 
 from ..types import Answer, Citation, Document
+from .i18n import LANGUAGE_NAMES, LANGUAGES, STARTERS, duration, kind_label, language_of, t
 
-REFUSAL_HEADING = "Not found in the sources"
-SOURCES_LABEL = "Sources:"
-FURTHER_LABEL = "Closest passages, for further reading (they do not answer the question):"
+REFUSAL_HEADING = t("refusal_heading", "en")  # the English labels, for tests and scripts
+SOURCES_LABEL = t("sources_label", "en")
+FURTHER_LABEL = t("further_label", "en")
 DOCUMENT_WINDOW = 60_000  # characters of a long document shown around the quote
 
 # Markdown that could change how text renders anywhere in a line: code, emphasis, strikethrough,
@@ -67,6 +69,92 @@ def source_line(c: Citation) -> str:
     return f"{c.title} — {c.section}" if c.section else c.title
 
 
+def labels_language(answer: Answer | None, page: str = "en") -> str:
+    """The language of the labels around an answer: the visitor's (the answer's own), or the page's when it has none."""
+    language = getattr(answer, "language", None)
+    return language if language in LANGUAGES else language_of(page)
+
+
+def translation_label(c: Citation, language: str) -> str:
+    """'draft translation · translation by …' for a translated quote, '' for an original."""
+    if not c.translation:
+        return ""
+    parts = [t("draft_translation" if not c.reviewed else "translation", language)]
+    if c.translator:
+        parts.append(t("translated_by", language, translator=c.translator))
+    return " · ".join(parts)
+
+
+def lang_attr(language: str, around: str) -> str:
+    """` lang="xx"` when text in `language` sits inside text in another language `around`, else ''."""
+    if not language or language == around:
+        return ""
+    return f' lang="{html.escape(language, quote=True)}"'
+
+
+# --- the page's frame ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageText:
+    """Everything the page's own components show, in one language: built once, and again on a switch."""
+
+    language: str
+    tab_title: str
+    header: str  # HTML
+    chat_label: str
+    chat_placeholder: str  # Markdown
+    question_label: str
+    question_placeholder: str
+    ask: str
+    starters_head: str  # HTML
+    starters: tuple[str, ...]
+    new_chat: str
+    reader: str
+    footer: str  # HTML
+    sources_empty: str  # HTML: the sources panel before any answer
+    document_placeholder: str  # HTML: the reader before any passage is picked
+
+
+def page_text(language: str, kiosk: bool, max_chars: int, idle_seconds: int = 120) -> PageText:
+    """The page's labels, help, placeholders and starter questions in `language`, for a kiosk or a student."""
+    lang = language_of(language)
+    mode = "kiosk" if kiosk else "student"
+    return PageText(
+        language=lang,
+        tab_title=t(f"tab_{mode}", lang),
+        header=header_html(lang, kiosk, idle_seconds),
+        chat_label=t("chat_label", lang),
+        chat_placeholder=t(f"chat_placeholder_{mode}", lang),
+        question_label=t("question_label", lang, cap=max_chars),
+        question_placeholder=t(f"question_placeholder_{mode}", lang),
+        ask=t("ask", lang),
+        starters_head=f'<div class="starters-label">{html.escape(t("starters_label", lang))}</div>',
+        starters=STARTERS[lang],
+        new_chat=t("new_chat", lang),
+        reader=t("reader", lang),
+        footer=f'<footer class="app-note">{html.escape(t("footer", lang))}</footer>',
+        sources_empty=sources_html(None, page=lang),
+        document_placeholder=document_placeholder(lang),
+    )
+
+
+def header_html(language: str, kiosk: bool, idle_seconds: int = 120) -> str:
+    """The page's title and what it does, for students or museum visitors."""
+    lang = language_of(language)
+    if kiosk:
+        title = t("title_kiosk", lang)
+        help_text = t("help_kiosk", lang) + " " + t("idle_notice", lang, duration=duration(idle_seconds, lang))
+    else:
+        title, help_text = t("title_student", lang), t("help_student", lang)
+    return f'<header class="app-header"><h1>{html.escape(title)}</h1><p>{html.escape(help_text)}</p></header>'
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The language switch's choices: (name in its own language, code)."""
+    return [(LANGUAGE_NAMES[code], code) for code in LANGUAGES]
+
+
 # --- chat messages (Markdown) ----------------------------------------------------------
 
 
@@ -75,25 +163,34 @@ def question_markdown(question: str) -> str:
     return escape_markdown(question) or "\u200b"
 
 
-def answer_markdown(answer: Answer) -> str:
-    """An answer with its [n] markers and a plain 'Sources:' footer, so copying it copies its citations."""
+def answer_markdown(answer: Answer, page: str = "en") -> str:
+    """An answer with its [n] markers and a plain 'Sources:' footer, so copying it copies its citations.
+
+    The labels are in the answer's language (the visitor's), or the page's for an answer in none.
+    """
+    lang = labels_language(answer, page)
     parts = []
     if answer.notice:
         parts.append(f"*{escape_markdown(answer.notice)}*")
     if answer.abstained and answer.further_reading:
-        parts.append(f"#### {REFUSAL_HEADING}")
+        parts.append(f"#### {escape_markdown(t('refusal_heading', lang))}")
         parts.append(escape_markdown(answer.text))
         lines = [
-            f"- {escape_markdown(source_line(c))}: “{escape_markdown(shorten(c.quote))}”"
+            f"- {escape_markdown(source_line(c))}: “{escape_markdown(shorten(c.quote))}”{_marked(c, lang)}"
             for c in answer.further_reading
         ]
-        parts.append(escape_markdown(FURTHER_LABEL) + "\n" + "\n".join(lines))
+        parts.append(escape_markdown(t("further_label", lang)) + "\n" + "\n".join(lines))
     else:
         parts.append(escape_markdown(answer.text, keep_markers=bool(answer.citations)))
         if answer.citations:
-            lines = [f"[{c.n}] {escape_markdown(source_line(c))}" for c in answer.citations]
-            parts.append(SOURCES_LABEL + "\n" + "\n".join(lines))
+            lines = [f"[{c.n}] {escape_markdown(source_line(c))}{_marked(c, lang)}" for c in answer.citations]
+            parts.append(escape_markdown(t("sources_label", lang)) + "\n" + "\n".join(lines))
     return "\n\n".join(parts)
+
+
+def _marked(c: Citation, language: str) -> str:
+    """' (draft translation)' after a translated source's line in the chat."""
+    return f" ({escape_markdown(translation_label(c, language).split(' · ')[0])})" if c.translation else ""
 
 
 def notice_markdown(text: str) -> str:
@@ -104,28 +201,43 @@ def notice_markdown(text: str) -> str:
 # --- sources panel (HTML) --------------------------------------------------------------
 
 
-def sources_html(answer: Answer | None, read_buttons: bool = True) -> str:
+def sources_html(
+    answer: Answer | None, read_buttons: bool = True, page: str = "en", languages: dict | None = None
+) -> str:
     """The panel beside the chat: each cited passage with its quoted sentences highlighted.
 
     With `read_buttons`, each card has a button whose `data-index` is the position of its first
-    citation in `answer.citations` (or `answer.further_reading`), for opening the whole document.
+    citation in `answer.citations` (or `answer.further_reading`), for opening the whole document;
+    a translated quote's card has a second one (`data-original="1"`) for its original. The panel's
+    labels are in the answer's language; text in another language carries its own `lang`.
+    `languages` maps document ids to their language, for an original shown beside its translation
+    (English when not given).
     """
     if answer is None or not (answer.citations or answer.further_reading):
+        lang = language_of(page)  # an empty panel is the page's own
         return (
-            '<div class="sources-empty"><h3>Sources</h3>'
-            "<p>The passages an answer quotes appear here, with the quoted sentences highlighted.</p></div>"
+            f'<div class="sources-empty" lang="{lang}"><h3>{html.escape(t("sources_heading", lang))}</h3>'
+            f"<p>{html.escape(t('sources_empty', lang))}</p></div>"
         )
+    lang = labels_language(answer, page)
     if answer.citations:
-        head = '<h3>Sources</h3><p class="sources-note">Highlighted: the sentences the answer quotes.</p>'
+        head = (
+            f"<h3>{html.escape(t('sources_heading', lang))}</h3>"
+            f'<p class="sources-note">{html.escape(t("sources_note", lang))}</p>'
+        )
         shown, kind = answer.citations, "cited"
     else:
         head = (
-            '<h3>Further reading</h3><p class="sources-note">The sources do not answer this question. '
-            "These are the closest passages; the highlighted sentence is the nearest match.</p>"
+            f"<h3>{html.escape(t('further_heading', lang))}</h3>"
+            f'<p class="sources-note">{html.escape(t("further_note", lang))}</p>'
         )
         shown, kind = answer.further_reading, "further"
-    cards = [_card(group, kind, shown.index(group[0]) if read_buttons else None) for group in group_by_passage(shown)]
-    return f'<div class="sources">{head}{"".join(cards)}</div>'
+    languages = languages or {}
+    cards = [
+        _card(group, kind, shown.index(group[0]) if read_buttons else None, lang, languages)
+        for group in group_by_passage(shown)
+    ]
+    return f'<div class="sources" lang="{lang}">{head}{"".join(cards)}</div>'
 
 
 def group_by_passage(citations: tuple[Citation, ...]) -> list[list[Citation]]:
@@ -136,24 +248,56 @@ def group_by_passage(citations: tuple[Citation, ...]) -> list[list[Citation]]:
     return list(groups.values())
 
 
-def _card(group: list[Citation], kind: str, index: int | None) -> str:
+def _card(group: list[Citation], kind: str, index: int | None, lang: str, languages: dict) -> str:
     first = group[0]
     refs = " ".join(f"[{c.n}]" for c in group) if kind == "cited" else ""
     spans = [(c.start - c.passage_start, c.end - c.passage_start, c) for c in group]
+    own = lang_attr(first.language, lang)
+    translated = first.translation
+    label = ""
+    if translated:
+        draft = "" if first.reviewed else " draft"
+        label = f'<p class="translation-label{draft}">{html.escape(translation_label(first, lang))}</p>'
     return (
-        f'<article class="source-card {kind}" data-n="{first.n}">'
+        f'<article class="source-card {kind}{" translated" if translated else ""}" data-n="{first.n}">'
         f'<header><span class="source-refs">{html.escape(refs)}</span> '
-        f'<span class="source-title">{html.escape(first.title)}</span></header>'
-        f'<div class="source-section">{html.escape(first.section)}</div>'
-        f'<blockquote class="source-passage">{highlight(first.passage, spans, kind == "cited")}</blockquote>'
-        f"{_read_button(index)}</article>"
+        f'<span class="source-title"{own}>{html.escape(first.title)}</span></header>'
+        f'<div class="source-section"{own}>{html.escape(first.section)}</div>'
+        f"{label}"
+        f'<blockquote class="source-passage"{own}>{highlight(first.passage, spans, kind == "cited")}</blockquote>'
+        f"{''.join(_original(c, lang, languages) for c in group if c.translation)}"
+        f"{_read_buttons(index, lang, translated and bool(first.original_doc_id))}</article>"
     )
 
 
-def _read_button(index: int | None) -> str:
+def _original(c: Citation, lang: str, languages: dict) -> str:
+    """The original sentence beside its translation: labelled, with its own document, offsets and language."""
+    if not c.original_quote:
+        return ""
+    original_lang = languages.get(c.original_doc_id) or "en"
+    own = lang_attr(original_lang, lang)
+    return (
+        f'<div class="source-original" data-n="{c.n}" data-doc="{html.escape(c.original_doc_id, quote=True)}" '
+        f'data-start="{c.original_start}" data-end="{c.original_end}">'
+        f'<p class="original-label">{html.escape(t("original", lang))} [{c.n}] · '
+        f"<cite{own}>{html.escape(c.original_title)}</cite></p>"
+        f'<blockquote class="original-quote"{own}>{html.escape(c.original_quote)}</blockquote></div>'
+    )
+
+
+def _read_buttons(index: int | None, lang: str, original: bool) -> str:
+    """The card's button for the whole document at the quote, and for a translation one for its original."""
     if index is None:
         return ""
-    return f'<button class="read-button" type="button" data-index="{index}">Read it in the whole document</button>'
+    buttons = [
+        f'<button class="read-button" type="button" data-index="{index}">{html.escape(t("read_button", lang))}</button>'
+    ]
+    if original:
+        buttons.append(
+            f'<button class="read-button read-original" type="button" data-index="{index}" data-original="1">'
+            f"{html.escape(t('read_original', lang))}</button>"
+        )
+    return f'<div class="card-buttons">{"".join(buttons)}</div>'
 
 
 def highlight(text: str, spans: list[tuple[int, int, Citation]], label: bool = True) -> str:
@@ -181,8 +325,24 @@ def highlight(text: str, spans: list[tuple[int, int, Citation]], label: bool = T
 # --- reading a whole document (HTML) ---------------------------------------------------
 
 
-def document_html(document: Document, start: int, end: int, n: int | None = None, window: int = DOCUMENT_WINDOW) -> str:
-    """The whole document (or a long one's stretch around the quote) with the quote marked as #doc-quote."""
+def document_html(
+    document: Document,
+    start: int,
+    end: int,
+    n: int | None = None,
+    window: int = DOCUMENT_WINDOW,
+    language: str = "en",
+    original_title: str = "",
+    original_language: str = "en",
+) -> str:
+    """The whole document (or a long one's stretch around the quote) with the quote marked as #doc-quote.
+
+    Labels are in `language`; the document's own text carries its language. A translation says so,
+    who made it, and names its original (`original_title`).
+    """
+    lang = language_of(language)
+    meta = document.meta or {}
+    own = lang_attr(str(meta.get("language") or "en"), lang)
     text = document.text
     if not 0 <= start <= end <= len(text):
         start = end = 0
@@ -198,19 +358,38 @@ def document_html(document: Document, start: int, end: int, n: int | None = None
         html.escape(text[end:hi]),
         " …" if hi < len(text) else "",
     ]
-    kind = str((document.meta or {}).get("kind") or "")
-    note = f'<p class="doc-meta">{html.escape(kind[:1].upper() + kind[1:])}</p>' if kind else ""
-    partial = (
-        '<p class="doc-meta">A long document: showing the part around the quote.</p>'
-        if (lo, hi) != (0, len(text))
-        else ""
-    )
+    notes = []
+    kind = str(meta.get("kind") or "")
+    if kind:
+        shown, known = kind_label(kind, lang)
+        notes.append(f'<p class="doc-meta"{"" if known else lang_attr("en", lang)}>{html.escape(shown)}</p>')
+    if meta.get("translation_of"):
+        notes.append(_translation_note(document, lang, original_title, original_language))
+    if (lo, hi) != (0, len(text)):
+        notes.append(f'<p class="doc-meta">{html.escape(t("document_partial", lang))}</p>')
     return (
-        f'<div class="doc"><h3 class="doc-title">{html.escape(document.title)}</h3>{note}{partial}'
-        f'<div class="doc-text">{"".join(body)}</div></div>'
+        f'<div class="doc" lang="{lang}"><h3{own} class="doc-title">{html.escape(document.title)}</h3>{"".join(notes)}'
+        f'<div{own} class="doc-text">{"".join(body)}</div></div>'
     )
 
 
-def document_placeholder() -> str:
+def _translation_note(document: Document, lang: str, original_title: str, original_language: str) -> str:
+    meta = document.meta
+    reviewed = bool(meta.get("reviewed", False))
+    parts = [html.escape(t("translation" if reviewed else "draft_translation", lang))]
+    if meta.get("translator"):
+        parts.append(html.escape(t("translated_by", lang, translator=str(meta["translator"]))))
+    if original_title:
+        cite = f"<cite{lang_attr(original_language, lang)}>{html.escape(original_title)}</cite>"
+        parts.append(f"{html.escape(t('original', lang))}: {cite}")
+    return f'<p class="doc-meta doc-translation{"" if reviewed else " draft"}">{" · ".join(parts)}</p>'
+
+
+def document_placeholder(language: str = "en") -> str:
     """The reader before any passage is picked."""
-    return '<div class="doc-empty">Pick a passage above to read its whole document, scrolled to the quote.</div>'
+    return f'<div class="doc-empty">{html.escape(t("document_placeholder", language))}</div>'
+
+
+def document_unavailable(language: str = "en") -> str:
+    """The reader when a document cannot be shown."""
+    return f'<div class="doc-empty">{html.escape(t("document_unavailable", language))}</div>'

@@ -14,15 +14,17 @@ from dataclasses import dataclass
 from ..config import Settings
 from ..errors import AssistantError
 from ..feedback import record_feedback, verdict_of
-from ..types import Answer
+from ..types import Answer, Citation
 from . import render
+from .i18n import language_of, t
 
 log = logging.getLogger("app")  # the page's log name, as it was before the page moved out of app.py
 
-RATE_LIMITED = "You are asking faster than this screen can answer. Please wait a moment, then ask again."
-UNAVAILABLE = "Sorry, something went wrong while looking that up. Please try again in a moment."
-KIOSK_STAFF = " If it keeps happening, please tell a member of staff."
-DOCUMENT_UNAVAILABLE = '<div class="doc-empty">Sorry, that document cannot be shown just now.</div>'
+# The English wording of the page's notices (each is in assistant.web.i18n in all three languages).
+RATE_LIMITED = t("rate_limited", "en")
+UNAVAILABLE = t("unavailable", "en")
+KIOSK_STAFF = t("kiosk_staff", "en")
+DOCUMENT_UNAVAILABLE = render.document_unavailable("en")
 HISTORY_LIMIT = 20  # messages of earlier conversation passed to the engine
 HISTORY_CHARS = 4000  # per message
 
@@ -62,7 +64,7 @@ class RateLimiter:
             return True
 
     def _forget_idle(self, now: float) -> None:
-        for key in [k for k, t in self._times.items() if not t or now - t[-1] >= 60]:
+        for key in [k for k, times in self._times.items() if not times or now - times[-1] >= 60]:
             del self._times[key]
 
 
@@ -108,19 +110,27 @@ class Companion:
         """The longest question the page accepts."""
         return self.settings.kiosk_max_question_chars if self.settings.kiosk else self.settings.max_question_chars
 
-    def ask(self, question, history, session: str) -> tuple[Answer | None, Failure | None]:
-        """The assistant's answer, or a polite failure; never raises."""
+    def ask(self, question, history, session: str, language: str = "en") -> tuple[Answer | None, Failure | None]:
+        """The assistant's answer, or a polite failure in the page's `language`; never raises.
+
+        `language` is the page's: the engine answers a question in its own language and uses the
+        page's only for a question that shows none (an empty one, say).
+        """
+        language = language_of(language)
         if not self.limiter.allow(session or "anonymous"):
-            return None, Failure("rate_limited", RATE_LIMITED)
+            return None, Failure("rate_limited", t("rate_limited", language))
+        staff = t("kiosk_staff", language) if self.settings.kiosk else ""
         try:
-            return self.assistant.ask(question if isinstance(question, str) else "", clean_history(history)), None
+            text = question if isinstance(question, str) else ""
+            return self.assistant.ask(text, clean_history(history), language=language), None
         except AssistantError as exc:
             log.warning("question failed: %s", exc)
-            message = UNAVAILABLE + KIOSK_STAFF if self.settings.kiosk else f"Sorry, I could not answer that: {exc}"
-            return None, Failure("unavailable", message)
+            if self.settings.kiosk:
+                return None, Failure("unavailable", t("unavailable", language) + staff)
+            return None, Failure("unavailable", t("could_not_answer", language, error=exc))
         except Exception:
             log.exception("question failed")
-            return None, Failure("unavailable", UNAVAILABLE + (KIOSK_STAFF if self.settings.kiosk else ""))
+            return None, Failure("unavailable", t("unavailable", language) + staff)
 
     def feedback(self, answer: Answer, liked) -> None:
         """Record a like or dislike; a full disk or a bad path is logged, not shown to the visitor."""
@@ -129,14 +139,43 @@ class Companion:
         except Exception:
             log.exception("could not record feedback")
 
-    def document_view(self, citation, cited: bool) -> str:
-        """The reader's HTML: the citation's whole document scrolled to the quote, or a polite note."""
+    def document_view(self, citation: Citation, cited: bool, language: str = "en", original: bool = False) -> str:
+        """The reader's HTML: the citation's whole document scrolled to the quote, or a polite note.
+
+        For a translated quote, `original` opens the original document at the original sentence instead.
+        """
+        n = citation.n if cited else None
         try:
+            if original and citation.translation and citation.original_doc_id:
+                document = self.assistant.document(citation.original_doc_id)
+                return render.document_html(
+                    document, citation.original_start, citation.original_end, n, language=language
+                )
             document = self.assistant.document(citation.doc_id)
-            return render.document_html(document, citation.start, citation.end, citation.n if cited else None)
+            return render.document_html(
+                document,
+                citation.start,
+                citation.end,
+                n,
+                language=language,
+                original_title=citation.original_title if citation.translation else "",
+                original_language=self.document_language(citation.original_doc_id),
+            )
         except Exception:
             log.exception("could not show document %s", getattr(citation, "doc_id", "?"))
-            return DOCUMENT_UNAVAILABLE
+            return render.document_unavailable(language)
+
+    def document_language(self, doc_id: str) -> str:
+        """A document's language from its metadata (English when it says none or cannot be found)."""
+        try:
+            return str((self.assistant.document(doc_id).meta or {}).get("language") or "en") if doc_id else "en"
+        except Exception:
+            return "en"
+
+    def original_languages(self, answer: Answer | None) -> dict[str, str]:
+        """The language of each original a translated quote of the answer is shown beside."""
+        cited = (answer.citations + answer.further_reading) if answer else ()
+        return {c.original_doc_id: self.document_language(c.original_doc_id) for c in cited if c.translation}
 
 
 def clean_history(history) -> list[dict]:
@@ -151,10 +190,10 @@ def clean_history(history) -> list[dict]:
     return kept[-HISTORY_LIMIT:]
 
 
-def failure_dict(question, failure: Failure) -> dict:
+def failure_dict(question, failure: Failure, language: str = "en") -> dict:
     """An `/ask` result for a question that got no answer: the answer shape plus an `error` code."""
     text = question if isinstance(question, str) else ""
-    return Answer(text[:200], failure.message, True).to_dict() | {"error": failure.code}
+    return Answer(text[:200], failure.message, True, language=language_of(language)).to_dict() | {"error": failure.code}
 
 
 def shown_citations(answer: Answer | None) -> tuple:
