@@ -16,7 +16,7 @@ from markdown_it import MarkdownIt
 from assistant.errors import AssistantError
 from assistant.feedback import read_feedback, record_feedback, verdict_of
 from assistant.types import Answer, Citation, Document
-from assistant.web import render
+from assistant.web import i18n, render
 
 DOC_TEXT = (
     "= Rehabilitation =\n\nIntro sentence here. Leon Trotsky (murdered in 1940) was rehabilitated on 16 June 2001 by Russia. "
@@ -197,6 +197,203 @@ def test_document_view_with_bad_offsets_shows_text_without_a_mark():
     doc = Document("doc", "T", DOC_TEXT, "doc.txt")
     out = render.document_html(doc, 5, 10_000)
     assert "doc-quote" not in out and html.escape("Leon Trotsky") in out
+
+
+# --- the page's strings in three languages -------------------------------------------------
+
+PLACEHOLDER = re.compile(r"{(\w+)}")
+
+
+def test_every_string_exists_in_kazakh_russian_and_english():
+    assert i18n.LANGUAGES == ("kk", "ru", "en")
+    for key, by_language in i18n.STRINGS.items():
+        assert set(by_language) == set(i18n.LANGUAGES), key
+        assert all(isinstance(v, str) and v.strip() for v in by_language.values()), key
+        english = set(PLACEHOLDER.findall(by_language["en"]))
+        for language, text in by_language.items():
+            assert set(PLACEHOLDER.findall(text)) - {"seconds_ru", "minutes_ru"} == english, (key, language)
+    for key in i18n.STRINGS:  # the Russian and Kazakh are written, not copied from the English
+        if key not in {"gr_like"} and not key.startswith(("seconds", "minutes", "one_minute")):
+            assert i18n.STRINGS[key]["ru"] != i18n.STRINGS[key]["en"] != i18n.STRINGS[key]["kk"], key
+
+
+def test_the_language_names_starters_and_kinds_cover_every_language():
+    assert i18n.LANGUAGE_NAMES == {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+    assert render.language_choices() == [("Қазақша", "kk"), ("Русский", "ru"), ("English", "en")]
+    assert set(i18n.STARTERS) == set(i18n.LANGUAGES)
+    assert len({len(q) for q in i18n.STARTERS.values()}) == 1  # one starter button each, relabelled on a switch
+    for kinds in i18n.KINDS.values():
+        assert set(kinds) == set(i18n.LANGUAGES)
+    assert set(i18n.GRADIO_DEFAULTS) == {k for k in i18n.STRINGS if k.startswith("gr_")}
+
+
+def test_t_falls_back_to_english_and_fills_values():
+    assert i18n.t("question_label", "ru", cap=300) == "Ваш вопрос (до 300 символов)"
+    assert i18n.t("question_label", "de", cap=5) == i18n.t("question_label", "en", cap=5)
+    assert i18n.t("question_label", None, cap=5) == "Your question (up to 5 characters)"
+
+
+@pytest.mark.parametrize(
+    ("seconds", "en", "ru", "kk"),
+    [
+        (60, "1 minute", "1 минуту", "1 минут"),
+        (120, "2 minutes", "2 минуты", "2 минут"),
+        (300, "5 minutes", "5 минут", "5 минут"),
+        (90, "90 seconds", "90 секунд", "90 секунд"),
+        (21, "21 seconds", "21 секунду", "21 секунд"),
+        (6, "6 seconds", "6 секунд", "6 секунд"),
+        (1260, "21 minutes", "21 минуту", "21 минут"),
+        (660, "11 minutes", "11 минут", "11 минут"),
+    ],
+)
+def test_durations_in_each_language(seconds, en, ru, kk):
+    assert (i18n.duration(seconds, "en"), i18n.duration(seconds, "ru"), i18n.duration(seconds, "kk")) == (en, ru, kk)
+
+
+def test_gradio_labels_map_every_known_label_to_its_key():
+    table = i18n.gradio_labels()
+    assert table["known"]["Clear"] == table["known"]["Очистить чат"] == table["known"]["Әңгімені тазарту"] == "gr_clear"
+    assert table["labels"]["kk"]["gr_copy_message"] == "Хабарды көшіру"
+    assert len(set(table["known"].values())) == len(i18n.GRADIO_DEFAULTS)
+
+
+@pytest.mark.parametrize("language", i18n.LANGUAGES)
+def test_page_text_is_all_in_one_language(language):
+    text = render.page_text(language, kiosk=True, max_chars=300, idle_seconds=120)
+    english = render.page_text("en", kiosk=True, max_chars=300, idle_seconds=120)
+    assert text.language == language and text.starters == i18n.STARTERS[language]
+    assert i18n.t("title_kiosk", language) in text.header and i18n.duration(120, language) in text.header
+    assert f'lang="{language}"' in text.sources_empty
+    for field in ("tab_title", "header", "chat_label", "question_label", "question_placeholder", "ask", "new_chat"):
+        assert (getattr(text, field) != getattr(english, field)) == (language != "en"), field
+    student = render.page_text(language, kiosk=False, max_chars=1000)
+    assert i18n.t("help_student", language) in student.header and "1000" in student.question_label
+
+
+# --- translations shown beside their originals ------------------------------------------------
+
+RU_QUOTE = "Лев Троцкий (убит в 1940 году) был реабилитирован Россией 16 июня 2001 года."
+RU_DOC = "= Реабилитация =\n\nВводное предложение. " + RU_QUOTE + " Ещё одно предложение."
+RU_START = RU_DOC.index(RU_QUOTE)
+
+
+def translated(n=1, reviewed=False, translator="project team", language="ru") -> Citation:
+    return Citation(
+        n,
+        "doc-ru",
+        "Реабилитация (СССР)",
+        "Перестройка",
+        RU_QUOTE,
+        RU_QUOTE,
+        RU_START,
+        RU_START + len(RU_QUOTE),
+        0.9,
+        RU_START,
+        language=language,
+        translation=True,
+        original_doc_id="doc",
+        original_title="Rehabilitation (Soviet)",
+        original_quote=QUOTE,
+        original_start=Q_START,
+        original_end=Q_START + len(QUOTE),
+        translator=translator,
+        reviewed=reviewed,
+    )
+
+
+def russian_answer(*citations, abstained=False) -> Answer:
+    citations = citations or (translated(),)
+    if abstained:
+        return Answer("Когда?", "В этих источниках нет ответа.", True, (), citations, language="ru")
+    return Answer("Когда?", " ".join(f"{c.quote} [{c.n}]" for c in citations), False, citations, language="ru")
+
+
+def test_a_draft_translation_is_labelled_with_its_translator_and_the_original_beside_it():
+    out = render.sources_html(russian_answer(), page="en")
+    assert out.startswith('<div class="sources" lang="ru"><h3>Источники</h3>')  # the visitor's language, not the page's
+    assert '<p class="translation-label draft">черновой перевод · перевод: project team</p>' in out
+    assert f'<mark class="quote" data-n="1">{RU_QUOTE}</mark>' in out
+    original = re.search(r'<div class="source-original"[^>]*>.*?</div>', out).group(0)
+    assert f'data-doc="doc" data-start="{Q_START}" data-end="{Q_START + len(QUOTE)}"' in original
+    assert '<cite lang="en">Rehabilitation (Soviet)</cite>' in original and "оригинал [1]" in original
+    assert f'<blockquote class="original-quote" lang="en">{html.escape(QUOTE)}</blockquote>' in original
+    assert out.index(RU_QUOTE) < out.index(html.escape(QUOTE))  # the translation first, its original beside it
+    assert 'data-index="0">Читать в полном документе</button>' in out
+    assert 'data-index="0" data-original="1">Читать оригинал</button>' in out
+
+
+def test_a_reviewed_translation_says_translation_and_an_original_has_no_label():
+    out = render.sources_html(russian_answer(translated(reviewed=True, translator="")))
+    assert '<p class="translation-label">перевод</p>' in out and "черновой" not in out
+    english = render.sources_html(cited_answer(), page="ru")
+    assert "translation-label" not in english and "source-original" not in english and "data-original" not in english
+    assert english.startswith('<div class="sources" lang="en">') and "<h3>Sources</h3>" in english
+
+
+def test_lang_attributes_mark_text_in_another_language_than_around_it():
+    out = render.sources_html(russian_answer(), page="ru", languages={"doc": "en"})
+    assert 'class="source-passage"' in out and 'class="source-passage" lang' not in out  # Russian in a Russian panel
+    assert 'lang="en">' in out
+    kept = render.sources_html(russian_answer(translated(language="en")), page="ru")  # a draft hidden: the original
+    assert '<blockquote class="source-passage" lang="en">' in kept
+    kazakh_original = render.sources_html(russian_answer(), languages={"doc": "kk"})
+    assert '<blockquote class="original-quote" lang="kk">' in kazakh_original
+
+
+def test_further_reading_in_russian_keeps_translations_labelled():
+    out = render.sources_html(russian_answer(abstained=True), page="kk")
+    assert "<h3>Для дальнейшего чтения</h3>" in out and "source-card further translated" in out
+    assert "черновой перевод" in out and html.escape(QUOTE) in out
+
+
+def test_chat_answer_is_the_visitors_sentences_with_markers_and_labelled_sources():
+    md = render.answer_markdown(russian_answer(), page="en")
+    assert md.startswith(render.escape_markdown(f"{RU_QUOTE}", keep_markers=True) + " [1]")
+    assert "Источники:\n[1] Реабилитация (СССР) — Перестройка (черновой перевод)" in md
+    assert QUOTE not in md  # the original is in the sources panel, not repeated in the chat
+    refusal = render.answer_markdown(russian_answer(abstained=True), page="en")
+    assert refusal.startswith("#### В источниках не найдено\n")
+    assert "Ближайшие отрывки для дальнейшего чтения" in refusal and "(черновой перевод)" in refusal
+    other = Answer(
+        "Wann?",
+        "Извините, я понимаю вопросы только на казахском, русском или английском языке.",
+        True,
+        language="other",
+    )
+    assert render.answer_markdown(other, page="ru") == render.escape_markdown(other.text)
+    assert render.labels_language(other, "kk") == "kk" and render.labels_language(None, "xx") == "en"
+
+
+def test_the_reader_shows_a_translation_document_with_its_original_named():
+    meta = {
+        "kind": "encyclopedia article",
+        "language": "ru",
+        "translation_of": "doc",
+        "translator": "project team",
+        "reviewed": False,
+    }
+    doc = Document("doc-ru", "Реабилитация (СССР)", RU_DOC, "doc.ru.txt", meta=meta)
+    out = render.document_html(
+        doc, RU_START, RU_START + len(RU_QUOTE), 1, language="en", original_title="Rehabilitation (Soviet)"
+    )
+    assert out.startswith('<div class="doc" lang="en"><h3 lang="ru" class="doc-title">Реабилитация (СССР)</h3>')
+    assert '<p class="doc-meta">Encyclopedia article</p>' in out
+    assert (
+        '<p class="doc-meta doc-translation draft">draft translation · translation by project team · '
+        "original: <cite>Rehabilitation (Soviet)</cite></p>"
+    ) in out
+    assert '<div lang="ru" class="doc-text">' in out and f'<mark id="doc-quote" class="quote">{RU_QUOTE}</mark>' in out
+    russian = render.document_html(doc, RU_START, RU_START + len(RU_QUOTE), 1, language="ru", original_title="R")
+    assert "Энциклопедическая статья" in russian and 'lang="ru" class="doc-text"' not in russian
+    assert 'черновой перевод · перевод: project team · оригинал: <cite lang="en">R</cite>' in russian
+    unknown = Document("x", "X", "text", "x.txt", meta={"kind": "memoir"})
+    assert '<p class="doc-meta" lang="en">Memoir</p>' in render.document_html(unknown, 0, 0, language="kk")
+
+
+def test_placeholders_and_notices_in_each_language():
+    assert i18n.t("document_placeholder", "kk") in render.document_placeholder("kk")
+    assert i18n.t("document_unavailable", "ru") in render.document_unavailable("ru")
+    assert render.sources_html(None, page="kk").startswith('<div class="sources-empty" lang="kk"><h3>Дереккөздер</h3>')
 
 
 # --- feedback -----------------------------------------------------------------------------
