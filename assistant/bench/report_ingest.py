@@ -13,10 +13,24 @@ def ingest_section(r):
     if failed(i):
         return out + failed(i)
     rates = ingest_rates(i)
+    originals, translations = i.get("originals", i["documents"]), i.get("translations", 0)
+    multilingual = i.get("multilingual_model")
+    what = (
+        f"`{r['settings'].get('model')}` vectors of the {originals} originals' chunks and sentences"
+        + (
+            f", `{multilingual}` vectors of the same and of every sentence of the {translations} translations, "
+            "and each translation aligned with its original"
+            if multilingual and translations
+            else ""
+        )
+    )
     out += [
-        f"Full rebuild of `{r['settings'].get('model')}` vectors for {i['documents']} documents "
-        f"({i['source_tokens']:,} model tokens of source text) with an empty embedding cache and a temporary index; "
-        f"models loaded beforehand (load took {secs(i['model_load_s'])}) and one untimed build of each made first; ours and the baseline alternate, {i['ours_s']['n']} run(s) each.",
+        f"Full rebuild of all {i['documents']} documents ({originals} originals, {translations} translations; "
+        f"{i['source_tokens']:,} MiniLM tokens of source text): {what}; an empty embedding cache and a temporary index "
+        f"each time. Models loaded beforehand (MiniLM {secs(i['model_load_s'])}"
+        + (f", e5 {secs(i['e5_load_s'])}, which each build loads again" if i.get("e5_load_s") is not None else "")
+        + f") and one untimed build of each made first; ours, ours on the originals alone and the baseline alternate, "
+        f"{i['ours_s']['n']} run(s) each.",
         "",
     ]
     rows = []
@@ -40,6 +54,21 @@ def ingest_section(r):
                     num(rate["embedded_tokens_per_s"]),
                 ]
             )
+    if get(i, "originals_only_s", "p50") is not None:
+        rows.append(
+            [
+                "ours, originals alone (no multilingual model)",
+                i.get("encoder"),
+                i["ours_chunks"],
+                None,
+                secs(i["originals_only_s"]["p50"]),
+                secs(i["originals_only_s"]["p95"]),
+                None,
+                None,
+                None,
+                None,
+            ]
+        )
     out += table(
         [
             "pipeline",
@@ -55,12 +84,57 @@ def ingest_section(r):
         ],
         rows,
     )
+    out += _translations_part(i)
     out += [
         f"Re-ingest of the unchanged corpus: `assistant ingest` as a fresh process {secs(get(i, 'reingest_cli_s', 'p50'))} p50 "
         f"({secs(get(i, 'reingest_cli_s', 'p95'))} p95); the up-to-date check inside a running process "
         f"{ms(1000 * get(i, 'reingest_s', 'p50'))}; found up to date: {'yes' if i['reingest_up_to_date'] else 'NO'}.",
         "",
     ]
+    return out
+
+
+def _translations_part(i):
+    """Where a full build's time goes, what the translations cost, and how each aligned."""
+    out = []
+    stages = i.get("ours_stages_s") or {}
+    if stages:
+        out += [
+            "Where a full build of all documents spends its time (per build; `embed` is every encoder call, both models):",
+            "",
+            *table(["stage", "p50", "p95"], [[k, secs(v["p50"]), secs(v["p95"])] for k, v in stages.items()]),
+        ]
+    ours, plain = get(i, "ours_s", "p50"), get(i, "originals_only_s", "p50")
+    if ours is not None and plain is not None and i.get("translations"):
+        vectors = i.get("ours_vectors_embedded")
+        out += [
+            f"The translations (e5 model load, e5 vectors of every chunk and sentence, alignment, the multilingual files) "
+            f"add {secs(ours - plain)} at p50: {secs(ours)} with them against {secs(plain)} for the originals alone"
+            + (f"; a full build embeds {vectors:,} texts (both models)." if vectors else "."),
+            "",
+        ]
+    aligned = (i.get("alignment") or {}).get("by_translation") or {}
+    if aligned:
+        rows = [
+            [
+                doc_id,
+                a["language"],
+                a["original"],
+                f"{a['aligned']} of {a['translated_sentences']}",
+                a["original_sentences"],
+                a["flagged"],
+                ms(a["ms"]),
+            ]
+            for doc_id, a in aligned.items()
+        ]
+        out += [
+            "Alignment alone, from the e5 vectors the build cached (timed apart, once per translation):",
+            "",
+            *table(
+                ["translation", "language", "original", "sentences aligned", "original's sentences", "flagged", "time"],
+                rows,
+            ),
+        ]
     return out
 
 
@@ -124,11 +198,24 @@ def cold_start_section(r):
     out = ["## Cold start", ""]
     if failed(c):
         return out + failed(c)
+    questions = c.get("questions") or {"en": c.get("question")}
     out += [
-        f"`python -c \"from assistant import Assistant; a = Assistant.load(index); a.ask('{c['question']}')\"`, "
-        f"timed from process start until the answer is printed, {c['total_s']['n']} fresh processes.",
+        "`python -c \"from assistant import Assistant; a = Assistant.load(index); a.ask(question)\"`, timed from process "
+        "start until the first answer is printed, in "
+        f"{c['total_s']['n']} fresh processes. `Assistant.load` loads the index, both encoders (MiniLM and e5) and the "
+        "language identifier; each process then asks the same fact in every language, the first language rotating "
+        f"({', '.join(c.get('first_languages', [])) or 'en'}): "
+        + "; ".join(f"{lang} \"{q}\"" for lang, q in questions.items())
+        + ".",
         "",
     ]
+    if "torch_loaded" in c:
+        out += [
+            "torch, transformers or sentence-transformers loaded by the answering process: "
+            + (", ".join(c["torch_loaded"]) or "none")
+            + ".",
+            "",
+        ]
     if c.get("import_s"):
         out += [
             f"Heavy libraries the process loads: {', '.join(c.get('heavy_modules', [])) or 'none'}; importing them in a fresh "
@@ -156,7 +243,12 @@ def cold_start_section(r):
                 ms(c["first_ask_ms"]["p95"]),
                 ms(c["first_ask_ms"]["max"]),
             ],
+            *(
+                [f"first {lang} question of the process", ms(v["p50"]), ms(v["p95"]), ms(v["max"])]
+                for lang, v in (c.get("first_ask_ms_by_language") or {}).items()
+            ),
         ],
     )
-    out += [f"Answer: {' '.join(c['answer'].split())[:300]}", ""]
+    answers = c.get("answers") or {"en": c["answer"]}
+    out += [f"- answer ({lang}): {' '.join(text.split())[:300]}" for lang, text in answers.items()] + [""]
     return out

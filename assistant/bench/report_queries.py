@@ -56,6 +56,63 @@ def queries_section(r):
         ]
     out += ["Where ours spends its time (per call; retrieval for earlier turns included):", ""]
     out += table(["stage", "p50", "p95"], [[k, ms(v["p50"]), ms(v["p95"])] for k, v in q["stages_ms"].items()])
+    return out + _by_language(q)
+
+
+def _by_language(q):
+    """ask() per question language: English through MiniLM, Russian and Kazakh through e5."""
+    rows = q.get("by_language") or {}
+    if not rows:
+        return []
+    out = [
+        "### ask() by question language",
+        "",
+        "The same passes, split by the gold item's language; the stages are per call (encode, dense, lexical, select).",
+        "",
+    ]
+    body = []
+    for language, row in rows.items():
+        a, st, o = row["ask_ms"], row.get("stages_ms") or {}, row.get("ours") or {}
+        body.append(
+            [
+                language,
+                row["questions"],
+                a["n"],
+                row["encoder"],
+                ms(a["p50"]),
+                ms(a["p95"]),
+                ms(a["max"]),
+                f"{ms((st.get('encode') or {}).get('p50'))} / {ms((st.get('encode') or {}).get('p95'))}",
+                ms((st.get("select") or {}).get("p50")),
+                pct(o.get("accuracy")),
+                pct(o.get("overall_accuracy")),
+            ]
+        )
+    out += table(
+        [
+            "language",
+            "questions",
+            "asks",
+            "query encoder",
+            "p50",
+            "p95",
+            "max",
+            "encode p50 / p95",
+            "select p50",
+            "answer acc.",
+            "overall acc.",
+        ],
+        body,
+    )
+    e5 = q.get("e5_threads_ms") or {}
+    if e5.get("configured") and e5.get("one"):
+        out += [
+            f"e5 query encoding alone on the Russian and Kazakh questions, alternating: with the configured "
+            f"{e5['threads']} thread(s) p50 {ms(e5['configured']['p50'])}, p95 {ms(e5['configured']['p95'])}; with one "
+            f"thread p50 {ms(e5['one']['p50'])}, p95 {ms(e5['one']['p95'])} (`encoder_threads` sets it; on cores "
+            "shared with other work a multi-threaded engine waits for its other threads).",
+            "",
+        ]
     return out
 
 
