@@ -135,3 +135,20 @@ def test_a_misaligned_translation_is_flagged_at_ingest_and_its_unaligned_sentenc
         # an aligned pair carries the same numbers: a swap or a drop never pairs the wrong sentences
         digits = lambda s: sorted("".join(ch for ch in s if ch.isdigit()))  # noqa: E731
         assert digits(translated) == digits(original_sentence), (translated, original_sentence)
+
+
+def test_russian_and_kazakh_answers_with_their_originals_fit_two_kiosk_screens(assistant):
+    from assistant.conversation import add_turn
+    from assistant.evaluation.gold import load_gold
+
+    items = [i for i in load_gold(SEED_CORPUS.parent / "evals" / "gold.jsonl") if i["language"] != "en"]
+    answered = 0
+    for item in items:
+        history: list[dict] = []
+        for turn in item["history"]:
+            history = add_turn(history, turn, assistant.ask(turn, history).text)
+        answer = assistant.ask(item["question"], history)
+        if not answer.abstained:
+            answered += 1
+            assert sum(len(c.quote) + len(c.original_quote) for c in answer.citations) <= 800, answer.text
+    assert answered >= len(items) // 2
