@@ -111,6 +111,7 @@ def build_index(
             manifest["multilingual"] = {"id": multilingual.model_id, "dimension": int(multilingual.chunk_vectors.shape[1])}
             manifest["translations"] = [vars(a) | {"flagged": list(a.flagged)} for a in multilingual.alignments]
         manifest["warnings"] = warnings
+        manifest["counts"]["vectors"] = len(chunks) + len(sentence_texts) + reused_m + embedded_m  # every model's
         build = write_index(settings, manifest, documents, chunks, chunk_vectors, sentence_vectors, hook, multilingual)
     return IngestReport(
         documents=len(documents),
@@ -170,7 +171,7 @@ def _up_to_date(manifest: dict, seconds: float) -> IngestReport:
         chunks=counts["chunks"],
         sentences=counts["sentences"],
         skipped=[Skipped(**s) for s in manifest["skipped"]],
-        reused=counts["chunks"] + counts["sentences"],
+        reused=counts.get("vectors", counts["chunks"] + counts["sentences"]),
         seconds=seconds,
         up_to_date=True,
         build=manifest["build"],
