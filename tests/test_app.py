@@ -83,6 +83,22 @@ def test_a_cited_answer(server, assistant):
 
 
 @pytest.mark.server
+def test_ask_returns_the_language_and_whether_each_quote_is_a_translation(server, assistant):
+    result = ask(server, "Когда был реабилитирован Троцкий?")
+    assert result["language"] == "ru" and result["abstained"] is False
+    (cited,) = result["citations"]
+    assert cited["translation"] is True and cited["language"] == "ru" and cited["reviewed"] is False
+    assert cited["original_quote"] == "Leon Trotsky (murdered in 1940) was rehabilitated on 16 June 2001 by Russia."
+    original = assistant.document(cited["original_doc_id"]).text
+    assert original[cited["original_start"] : cited["original_end"]] == cited["original_quote"]
+    check_citations(result, assistant)  # the translated sentence, verbatim at its offsets in the translation
+    english = ask(server, TROTSKY)
+    assert english["language"] == "en" and all(c["translation"] is False for c in english["citations"])
+    prompt = client(server).predict("", [], "kk", api_name="/ask")  # the page's language, for a question with none
+    assert prompt["language"] == "kk" and prompt["abstained"] is True and "сұрақ" in prompt["text"]
+
+
+@pytest.mark.server
 def test_a_follow_up_uses_the_history(server, assistant):
     first = ask(server, "Who advised Khrushchev on rehabilitations?")
     history = [
@@ -151,6 +167,7 @@ def test_only_ask_is_public_and_the_queue_is_bounded(assistant, app_settings):
     app = create_app(assistant, app_settings)
     public = [d.api_name for d in app.fns.values() if d.api_visibility == "public"]
     assert public == ["ask"]
+    assert app.api_open is False  # no direct POST past the queue: /ask waits its turn like the page's questions
     assert app._queue.max_size == app_settings.queue_max_size
     assert app._queue.default_concurrency_limit == app_settings.queue_concurrency
 
