@@ -65,6 +65,7 @@ class Round:
     killed: bool  # the process was still running when killed
     writing: bool  # a .tmp build folder existed at the moment of the kill
     outcome: str = ""  # the version the index holds afterwards
+    returncode: int | None = None  # the ingest's exit status: -9 when the kill landed
     leftovers: list = field(default_factory=list)
     error: str = ""
 
@@ -180,7 +181,7 @@ def kill_round(
     if killed:
         os.killpg(proc.pid, signal.SIGKILL)  # the ingest and anything it started
     proc.wait()
-    return Round(number, strategy, target.name, round(delay, 3), killed, in_write)
+    return Round(number, strategy, target.name, round(delay, 3), killed, in_write, returncode=proc.returncode)
 
 
 def run(rounds: int = 20, cold: int = 2, seed: int = 1, work: Path | None = None, log=say) -> dict:
