@@ -18,10 +18,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .config import Settings
-from .question import Question
 from .citations import Citer
+from .config import Settings
 from .messages import message
+from .question import Question
 from .text import STOPWORDS_BY_LANGUAGE
 from .types import Answer, Hit
 from .vocabulary import Vocabulary

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from helpers import settings_for, write_corpus
 
 AMNESTY_A = (

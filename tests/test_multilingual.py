@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from helpers import SEED_CORPUS, settings_for, write_corpus
 
 

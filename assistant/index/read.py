@@ -14,8 +14,18 @@ import numpy as np
 from ..errors import IndexDamagedError, ModelMismatchError
 from ..types import Chunk, Document, Section, Sentence, TranslatedSentence
 from .layout import (
-    BM25, CHUNKS, DENSE, DOCUMENTS, MULTILINGUAL_DENSE, MULTILINGUAL_SENTENCES, REBUILD, SENTENCES, TRANSLATIONS,
-    bm25_folder, read_manifest, verify_build,
+    BM25,
+    CHUNKS,
+    DENSE,
+    DOCUMENTS,
+    MULTILINGUAL_DENSE,
+    MULTILINGUAL_SENTENCES,
+    REBUILD,
+    SENTENCES,
+    TRANSLATIONS,
+    bm25_folder,
+    read_manifest,
+    verify_build,
 )  # fmt: skip
 
 

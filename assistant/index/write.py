@@ -28,8 +28,19 @@ from ..hooks import StageHook, no_hook
 from ..text import terms
 from ..types import Chunk, Document
 from .layout import (
-    BM25, CHUNKS, CURRENT, DENSE, DOCUMENTS, MANIFEST, MULTILINGUAL_DENSE, MULTILINGUAL_SENTENCES, SENTENCES, TMP_PREFIX,
-    TRANSLATIONS, bm25_folder, checksums,
+    BM25,
+    CHUNKS,
+    CURRENT,
+    DENSE,
+    DOCUMENTS,
+    MANIFEST,
+    MULTILINGUAL_DENSE,
+    MULTILINGUAL_SENTENCES,
+    SENTENCES,
+    TMP_PREFIX,
+    TRANSLATIONS,
+    bm25_folder,
+    checksums,
 )  # fmt: skip
 
 
