@@ -40,10 +40,10 @@ browser:                                   ## Debian's Chromium for the browser 
 ingest: $(VENV)/.installed
 	$(PY) -m assistant.cli ingest
 
-eval: $(VENV)/.installed-eval             ## the gold set; reports in evals/reports/local/ (ARGS=--save for evals/reports/)
+eval: $(VENV)/.installed-eval             ## the gold set, gated by evals/goals.json floors and evals/expected.json (exit 1); reports in evals/reports/local/ (ARGS=--save for evals/reports/)
 	$(PY) -m assistant.cli eval $(ARGS)
 
-bench: $(VENV)/.installed-eval
+bench: $(VENV)/.installed-eval            ## speed per language, cold start, ingest; goals in evals/goals.json (ARGS="--quick --save")
 	$(PY) -m assistant.cli bench $(ARGS)
 
 check-gold: $(VENV)/.installed

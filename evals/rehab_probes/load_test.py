@@ -7,7 +7,9 @@ the answer the same question got alone before the load began, and contain an acc
 abstain, for a question the sources do not answer). Refusals by Gradio's bounded queue (HTTP 503)
 are counted apart from failures. The server's resident memory is sampled every second (psutil).
 
-    python -m rehab_probes.load_test [--seconds 120] [--clients 50] [--quick] [--index DIR] [--no-report]
+    python -m rehab_probes.load_test [--seconds 120] [--clients 50] [--quick] [--index DIR] [--no-report] [--json PATH]
+
+The questions are English, Russian and Kazakh gold questions alike (as many of each as answer rightly alone).
 
 Passes (exit 0) with no failed request, no wrong answer and resident memory growing less than 10%
 from the first to the last minute (in a run shorter than two minutes: the first and last third).
@@ -46,6 +48,7 @@ class Probe:
     question: str
     accepted: tuple[str, ...]  # empty: the assistant must abstain
     reference: tuple = ()  # the answer it got alone, before the load
+    language: str = "en"  # the gold item's language
 
 
 @dataclass
@@ -71,32 +74,51 @@ def is_right(probe: Probe, result: dict) -> bool:
         return False
     if not probe.accepted:
         return result["abstained"]
-    return not result["abstained"] and any(a.lower() in result["text"].lower() for a in probe.accepted)
+    # A translated quote is judged with its original beside it, as the page shows it and as `assistant eval`
+    # scores it: the accepted answers are in the originals' words.
+    originals = [c.get("original_quote") or "" for c in result["citations"] if c.get("translation")]
+    text = " ".join([result["text"], *originals]).lower()
+    return not result["abstained"] and any(a.lower() in text for a in probe.accepted)
 
 
 def candidate_probes(limit_answerable: int = 8, limit_unanswerable: int = 2) -> list[Probe]:
-    """Standalone gold questions of varied types, plus a few the sources do not answer."""
-    from assistant.evaluation.gold import load_gold
+    """Standalone gold questions of varied types in every language, plus a few the sources do not answer.
+
+    Languages take turns (en, ru, kk, en, ...), so a short run asks each of them.
+    """
+    from assistant.evaluation.gold import item_language, load_gold
 
     items = load_gold(GOLD)
     standalone = [i for i in items if not i["history"]]
-    answerable, seen_types = [], set()
-    for item in (i for i in standalone if i["answerable"]):
-        key = (item["type"], item["style"])
-        if key not in seen_types:
+    answerable, unanswerable, seen_types = {}, {}, set()
+    for item in standalone:
+        language = item_language(item)
+        probe = Probe(item["id"], item["question"], tuple(item["answers"]) if item["answerable"] else (), (), language)
+        if not item["answerable"]:
+            unanswerable.setdefault(language, []).append(probe)
+        elif (key := (language, item["type"], item["style"])) not in seen_types:
             seen_types.add(key)
-            answerable.append(Probe(item["id"], item["question"], tuple(item["answers"])))
-    unanswerable = [Probe(i["id"], i["question"], ()) for i in standalone if not i["answerable"]]
-    return answerable[: limit_answerable * 2] + unanswerable[: limit_unanswerable * 2]
+            answerable.setdefault(language, []).append(probe)
+    return _by_turns(answerable)[: limit_answerable * 2] + _by_turns(unanswerable)[: limit_unanswerable * 2]
+
+
+def _by_turns(groups: dict[str, list[Probe]]) -> list[Probe]:
+    """One of each group in turn, then the next of each, and so on."""
+    lists = list(groups.values())
+    return [lst[i] for i in range(max(map(len, lists), default=0)) for lst in lists if i < len(lst)]
 
 
 # --- talking to the server -------------------------------------------------------------
 
 
-async def ask(http, question: str) -> tuple[str, dict | None, str]:
-    """("ok", result, "") or ("refused", None, why) or ("failed", None, why), via Gradio's /call API."""
+async def ask(http, question: str, language: str = "en") -> tuple[str, dict | None, str]:
+    """("ok", result, "") or ("refused", None, why) or ("failed", None, why), via Gradio's /call API.
+
+    /ask takes the question, the earlier turns and the page's language (a visitor on the page of the
+    question's language).
+    """
     try:
-        posted = await http.post("/gradio_api/call/ask", json={"data": [question, []]})
+        posted = await http.post("/gradio_api/call/ask", json={"data": [question, [], language]})
         if posted.status_code == 503:
             return "refused", None, posted.text[:200]
         if posted.status_code != 200:
@@ -124,14 +146,21 @@ async def calibrate(base: str, candidates: list[Probe], want: int = 6) -> list[P
     kept = []
     async with httpx.AsyncClient(base_url=base, timeout=REQUEST_TIMEOUT) as http:
         for probe in candidates:
-            status, result, why = await ask(http, probe.question)
+            status, result, why = await ask(http, probe.question, probe.language)
             if status != "ok":
                 raise RuntimeError(f"calibration request failed: {why}")
             if is_right(probe, result):
-                kept.append(Probe(probe.id, probe.question, probe.accepted, answer_key(result)))
-    answerable = [p for p in kept if p.accepted][:want]
-    unanswerable = [p for p in kept if not p.accepted][:2]
+                kept.append(Probe(probe.id, probe.question, probe.accepted, answer_key(result), probe.language))
+    answerable = _by_turns(_by_language(p for p in kept if p.accepted))[:want]  # every language that has one
+    unanswerable = _by_turns(_by_language(p for p in kept if not p.accepted))[:2]
     return answerable + unanswerable
+
+
+def _by_language(probes) -> dict[str, list[Probe]]:
+    groups: dict[str, list[Probe]] = {}
+    for probe in probes:
+        groups.setdefault(probe.language, []).append(probe)
+    return groups
 
 
 async def client_loop(number: int, base: str, probes: list[Probe], deadline: float, tally: Tally, http) -> None:
@@ -140,7 +169,7 @@ async def client_loop(number: int, base: str, probes: list[Probe], deadline: flo
         probe = probes[turn % len(probes)]
         turn += 1
         started = time.perf_counter()
-        status, result, why = await ask(http, probe.question)
+        status, result, why = await ask(http, probe.question, probe.language)
         elapsed = time.perf_counter() - started
         if status == "refused":
             tally.refused += 1
@@ -285,6 +314,8 @@ def run(seconds: float, clients: int, index: Path, url: str | None = None, pid: 
             "wall_s": wall,
             "clients": clients,
             "probes": [p.id for p in probes],
+            "languages": {p.id: p.language for p in probes},
+            "unanswerable": [p.id for p in probes if not p.accepted],
             "ok": tally.ok,
             "wrong": tally.wrong,
             "failed": tally.failed,
@@ -320,7 +351,7 @@ def markdown(f: dict, command: str) -> str:
         f"`{command}` ({time.strftime('%Y-%m-%d')}, {f['cpus']} CPU cores shared with other work: load average "
         f"{f['loadavg_before'][0]:.1f} before, {f['loadavg_after'][0]:.1f} after): {verdict}. "
         f"{f['clients']} concurrent clients on loopback for {f['seconds']:.0f} s, each cycling through "
-        f"{len(f['probes'])} gold questions ({', '.join(f['probes'])}); every answer was checked against the answer "
+        f"{len(f['probes'])} gold questions ({', '.join(f'{pid} {lang}' for pid, lang in f.get('languages', {}).items()) or ', '.join(f['probes'])}); every answer was checked against the answer "
         "the question got alone and against its accepted strings (or an abstention). The queue ran with "
         f"concurrency {f['settings']['queue_concurrency']} and at most {f['settings']['queue_max_size']} waiting; "
         "the per-session rate limit was off.",
@@ -353,6 +384,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", help="drive an app already running on loopback instead of starting one")
     parser.add_argument("--pid", type=int, help="with --url: the server's process id, for memory sampling")
     parser.add_argument("--no-report", action="store_true", help="print only; leave evals/reports/reliability.md alone")
+    parser.add_argument("--json", type=Path, help="also write the figures (and the verdict) to this JSON file")
     args = parser.parse_args(argv)
     if args.url and not args.pid:
         parser.error("--url needs --pid (the server process whose memory is sampled)")
@@ -365,6 +397,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     text = markdown(figures, command)
     print("\n" + text)
+    if args.json:
+        args.json.write_text(json.dumps(figures | {"passed": passed(figures)}, indent=1) + "\n", encoding="utf-8")
     if not (args.quick or args.no_report):
         print(f"\nwrote {update_section('load', text)}")
     return 0 if passed(figures) else 1
