@@ -3,7 +3,7 @@
 Without Chromium or Playwright these tests fail (`require`), unless ASSISTANT_ALLOW_SKIP=1.
 Every page is opened in a context that routes each request: only 127.0.0.1 is let through, and a
 test fails if anything else was asked for. Screenshots go to pytest's tmp folder;
-docs/screenshots/{student,kiosk}.png are written only when they are missing or UPDATE_SCREENSHOTS=1
+docs/screenshots/{student,student-ru,kiosk}.png are written only when they are missing or UPDATE_SCREENSHOTS=1
 is set. Never waits for `networkidle`, which a Gradio page never reaches: it waits for elements instead.
 """
 
@@ -25,6 +25,7 @@ from test_app import REFUSED, TROTSKY, Fragile, serve
 
 from assistant.feedback import read_feedback
 from assistant.web.handlers import PageHandlers, PageState
+from assistant.web.i18n import LANGUAGE_NAMES, STARTERS, t
 from assistant.web.page import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -284,6 +285,63 @@ def test_a_failure_is_a_polite_message_and_clear_starts_over(page, student):
     page.locator("#sources .sources-empty").wait_for()
 
 
+def test_the_page_switches_language_and_answers_a_russian_question_in_russian(page, student, tmp_path):
+    """Қазақша, then Русский: labels, placeholder, a refusal and <html lang> change; a Russian question shows the
+    Russian sentence labelled as a draft translation, with the English original beside it and a way to read it."""
+    page.goto(student[0])
+    box = page.locator("#question textarea")
+    box.wait_for()
+    page.wait_for_function("document.documentElement.lang === 'en'")
+    assert t("question_label", "en", cap=1000) in page.locator("#question").inner_text()
+    off_topic = {"kk": "Ертең Шымкентте ауа райы қандай болады?", "ru": "Какая погода будет завтра в Астане?"}
+    for language in ("kk", "ru"):
+        page.locator("#language").get_by_text(LANGUAGE_NAMES[language], exact=True).click()
+        page.wait_for_function(f"document.documentElement.lang === '{language}'")
+        label = t("question_label", language, cap=1000)
+        page.wait_for_function(f"document.querySelector('#question').innerText.includes({label!r})")
+        page.wait_for_function(f"document.querySelector('#new-chat').innerText === {t('new_chat', language)!r}")
+        assert box.get_attribute("placeholder") == t("question_placeholder_student", language)
+        assert page.locator("#question button").last.inner_text() == t("ask", language)
+        assert page.locator("#starters button.starter").all_inner_texts() == list(STARTERS[language])
+        assert t("starters_label", language) in page.locator("#starters").inner_text()
+        assert page.locator("#reader").get_by_text(t("reader", language)).count() == 1
+        assert page.title() == t("tab_student", language)
+        assert t("footer", language) in page.locator("#footer").inner_text()
+        ask(page, off_topic[language])  # a refusal, in the language asked (the page's own here)
+        assert last_answer(page).locator("h4").inner_text() == t("refusal_heading", language)
+        page.locator("#sources").get_by_text(t("further_heading", language)).wait_for()
+        # Gradio's own chat buttons speak the page's language too
+        page.locator(f'#chat button[aria-label="{t("gr_clear", language)}"]').wait_for()
+        page.locator(f'#chat button[aria-label="{t("gr_like", language)}"]').last.wait_for()
+        assert page.evaluate("document.documentElement.lang") == language
+
+    page.locator("#new-chat").click()  # a fresh conversation, in Russian
+    page.wait_for_function(f"{BOTS} === 0")
+    ask(page, "Когда был реабилитирован Троцкий?")
+    answer = last_answer(page).inner_text()
+    assert "Троцкий" in answer and "2001" in answer and "[1]" in answer and QUOTE not in answer
+    assert t("sources_label", "ru") in answer and t("draft_translation", "ru") in answer
+    card = page.locator("#sources .source-card.translated").first
+    card.wait_for()
+    assert page.locator("#sources .sources").get_attribute("lang") == "ru"
+    assert t("draft_translation", "ru") in card.locator(".translation-label").inner_text()
+    assert "Лев Троцкий" in card.locator("mark.quote").inner_text()
+    original = card.locator('.source-original .original-quote[lang="en"]')
+    assert original.inner_text() == QUOTE and original.is_visible()
+    assert card.locator('.original-label cite[lang="en"]').inner_text() == "Rehabilitation (Soviet)"
+    # the whole translation opens at the translated sentence, and the original at the original one
+    card.locator(".read-button").first.click()
+    page.wait_for_function("(document.querySelector('#doc-view #doc-quote') || {}).innerText?.includes('Троцкий')")
+    assert t("draft_translation", "ru") in page.locator("#doc-view .doc-translation").inner_text()
+    page.locator("#doc-view #doc-quote").wait_for(state="visible")
+    page.mouse.move(0, 0)
+    save_screenshot(page, tmp_path, "student-ru.png")
+    card.locator(".read-original").click()
+    page.wait_for_function(f"(document.querySelector('#doc-view #doc-quote') || {{}}).innerText === {QUOTE!r}")
+    assert page.locator("#doc-view .doc-text").get_attribute("lang") == "en"
+    page.locator("#doc-view #doc-quote").wait_for(state="visible")
+
+
 def test_the_student_page_sends_nothing_off_the_machine(browser, student):
     offline = Offline.open(browser, viewport={"width": 1280, "height": 860})
     page = offline.new_page()
@@ -316,14 +374,21 @@ def test_kiosk_works_with_nothing_leaving_the_machine(browser, kiosk, tmp_path):
         settled(page)
         offline.check("after loading")
         assert box.get_attribute("maxlength") == str(settings.kiosk_max_question_chars)
-        assert f"up to {settings.kiosk_max_question_chars} characters" in page.locator("#question").inner_text()
+        # the kiosk opens in its own language (Kazakh by default), with the switch at hand
+        page.wait_for_function("document.documentElement.lang === 'kk'")
+        cap = settings.kiosk_max_question_chars
+        assert t("question_label", "kk", cap=cap) in page.locator("#question").inner_text()
+        switch = page.locator("#language label")
+        assert switch.all_inner_texts() == list(LANGUAGE_NAMES.values())
+        assert all(switch.nth(i).bounding_box()["height"] >= 48 for i in range(switch.count()))  # touch-sized
 
         # starter questions are on screen and touch-sized, the type is large
         starter = page.locator("#starters button.starter").first
+        assert starter.inner_text() == STARTERS["kk"][0]
         assert starter.bounding_box()["height"] >= 48
         starter.click()
         page.locator("#sources mark.quote").first.wait_for()
-        assert "16 June 2001" in last_answer(page).inner_text()
+        assert "2001" in last_answer(page).inner_text() and t("sources_label", "kk") in last_answer(page).inner_text()
         size = last_answer(page).evaluate("e => parseFloat(getComputedStyle(e.querySelector('p')).fontSize)")
         assert size >= 20
 

@@ -173,6 +173,13 @@ def test_further_reading_panel_says_it_is_not_an_answer():
     assert 'class="source-card further"' in out
 
 
+def test_a_section_that_is_the_documents_title_is_not_repeated():
+    c = citation(section="Rehabilitation (Soviet)")
+    assert render.source_line(c) == "Rehabilitation (Soviet)"
+    out = render.sources_html(Answer("q", f"{QUOTE} [1]", False, (c,)))
+    assert "source-section" not in out and out.count("Rehabilitation (Soviet)") == 1
+
+
 def test_empty_panel_before_any_answer():
     assert "appear here" in render.sources_html(None)
 

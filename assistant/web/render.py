@@ -65,8 +65,8 @@ def shorten(text: str, limit: int = 90) -> str:
 
 
 def source_line(c: Citation) -> str:
-    """'Title — Section' as plain text."""
-    return f"{c.title} — {c.section}" if c.section else c.title
+    """'Title — Section' as plain text (the title alone when the section is the whole document)."""
+    return f"{c.title} — {c.section}" if c.section and c.section != c.title else c.title
 
 
 def labels_language(answer: Answer | None, page: str = "en") -> str:
@@ -254,6 +254,8 @@ def _card(group: list[Citation], kind: str, index: int | None, lang: str, langua
     spans = [(c.start - c.passage_start, c.end - c.passage_start, c) for c in group]
     own = lang_attr(first.language, lang)
     translated = first.translation
+    shown_section = first.section if first.section != first.title else ""  # a title is not its own section
+    section = f'<div class="source-section"{own}>{html.escape(shown_section)}</div>' if shown_section else ""
     label = ""
     if translated:
         draft = "" if first.reviewed else " draft"
@@ -262,7 +264,7 @@ def _card(group: list[Citation], kind: str, index: int | None, lang: str, langua
         f'<article class="source-card {kind}{" translated" if translated else ""}" data-n="{first.n}">'
         f'<header><span class="source-refs">{html.escape(refs)}</span> '
         f'<span class="source-title"{own}>{html.escape(first.title)}</span></header>'
-        f'<div class="source-section"{own}>{html.escape(first.section)}</div>'
+        f"{section}"
         f"{label}"
         f'<blockquote class="source-passage"{own}>{highlight(first.passage, spans, kind == "cited")}</blockquote>'
         f"{''.join(_original(c, lang, languages) for c in group if c.translation)}"
