@@ -1,11 +1,14 @@
 """Serve the chat page: a study companion for students, and with `--kiosk` a museum screen.
 
-    python app.py [--kiosk] [--host 127.0.0.1] [--port 7860] [--index DIR]
+    python app.py [--kiosk] [--language kk|ru|en] [--host 127.0.0.1] [--port 7860] [--index DIR]
 
 Flags become settings, the index is built first when it is missing or stale, then the page from
-`assistant.web` is served. Besides the page there is one public endpoint, `/ask` (question,
-optional history of {"role", "content"} messages) -> the answer as a dict, for gradio_client and
-scripts. Every event handler turns errors into a polite message; a traceback only reaches the server log.
+`assistant.web` is served, in Kazakh, Russian or English (a switch on the page; it opens in
+`kiosk_language`, Kazakh by default, on a kiosk and in `page_language`, English, for students).
+Besides the page there is one public endpoint, `/ask` (question, optional history of
+{"role", "content"} messages, optional page language) -> the answer as a dict with the question's
+detected language, for gradio_client and scripts. Every event handler turns errors into a polite
+message; a traceback only reaches the server log.
 """
 
 import argparse
@@ -23,6 +26,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--kiosk", action="store_true", help="museum screen: large type, idle reset, no API docs or footer"
+    )
+    parser.add_argument(
+        "--language",
+        choices=("kk", "ru", "en"),
+        help="the page's language when it opens (default: kk on a kiosk, en for students)",
     )
     parser.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port (default 7860)")
@@ -52,6 +60,10 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings(index_dir=args.index).with_overrides(
             kiosk=True if args.kiosk else None, host=args.host, port=args.port
         )
+        if args.language:
+            settings = settings.with_overrides(
+                **{"kiosk_language" if settings.kiosk else "page_language": args.language}
+            )
         ensure_index(settings)
         from assistant import Assistant
 

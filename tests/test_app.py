@@ -323,7 +323,8 @@ def test_main_builds_a_missing_index_then_serves(tmp_path):
     import urllib.request
 
     port = free_port()
-    proc = run_app(["--index", str(tmp_path / "index"), "--port", str(port)], tmp_path, ROOT / "corpus")
+    args = ["--index", str(tmp_path / "index"), "--port", str(port), "--language", "ru"]
+    proc = run_app(args, tmp_path, ROOT / "corpus")
     try:
         lines = []
         for line in proc.stdout:  # the first lines say why the index is built, then that the page is served
@@ -335,7 +336,7 @@ def test_main_builds_a_missing_index_then_serves(tmp_path):
         assert "needs building" in out and f"documents {documents} " in out, out
         assert f"http://127.0.0.1:{port}/" in out
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60) as response:
-            assert response.status == 200 and "Study Companion" in response.read().decode()
+            assert response.status == 200 and "Учебный помощник" in response.read().decode()  # --language ru
     finally:
         proc.terminate()
         proc.wait(timeout=60)
