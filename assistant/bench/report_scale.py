@@ -68,6 +68,13 @@ def scale_section(r):
         *(changes or ["- none: every size answers exactly the items the seed index answers"]),
         "",
     ]
+    if r.get("settings", {}).get("multilingual_model") and len(s["rows"]) > 1:
+        out += [
+            "The synthetic indexes hold MiniLM vectors only (no e5 part, no aligned translations), so their Russian and "
+            "Kazakh questions take the English path: most of those items are lost for that reason, not for the size. "
+            "The English items show what size costs; the seed row and the sections above measure the three languages.",
+            "",
+        ]
     sweeps = [(name, row) for name, row in s["rows"].items() if row.get("ef_sweep")]
     if sweeps:
         out += [
