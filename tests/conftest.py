@@ -26,11 +26,17 @@ def encoder():
 
 @pytest.fixture(scope="session")
 def seed_settings(tmp_path_factory, encoder) -> Settings:
-    """Settings whose index_dir holds an index of the seed corpus, built once per session."""
+    """Settings whose index_dir holds an index of the seed corpus, built once per session.
+
+    Its embedding cache is shared across sessions (the child pytests of the mutation check, the next run):
+    vectors are keyed by model and text, so a shared cache only saves re-embedding the same sentences.
+    """
+    from assistant.config import default_onnx_dir
     from assistant.index.build import build_index
 
     root = tmp_path_factory.mktemp("seed")
-    settings = Settings(corpus_dir=SEED_CORPUS, index_dir=root / "index", cache_dir=root / "cache")
+    cache = default_onnx_dir().parent / "test-embeddings"
+    settings = Settings(corpus_dir=SEED_CORPUS, index_dir=root / "index", cache_dir=cache)
     build_index(settings, encoder=encoder)
     return settings
 
