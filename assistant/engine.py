@@ -18,7 +18,7 @@ from .embedding import Encoder
 from .errors import AssistantError
 from .hooks import StageHook, no_hook
 from .index.read import IndexData, load_index
-from .language import detect, is_cyrillic
+from .language import is_cyrillic
 from .messages import message
 from .question import Question, analyse
 from .retrieval import search
@@ -61,7 +61,8 @@ class Assistant:
         encoder.encode_query("warm up")  # load the models now, not on the first visitor's question
         if assistant.multilingual_encoder:
             assistant.multilingual_encoder.encode_query("warm up")
-        detect("warm up")  # and the language identifier
+        for sample in ("warm up", "Когда это было?", "Бұл қашан болды?"):  # the language identifiers and stemmers
+            assistant.analyse(sample)
         return assistant
 
     def with_settings(self, **overrides) -> Assistant:
