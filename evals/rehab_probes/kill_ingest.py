@@ -176,11 +176,11 @@ def kill_round(
         base, delay = started, rng.uniform(0.2, span)
     while proc.poll() is None and time.monotonic() - base < delay:
         time.sleep(0.001)
-    killed = proc.poll() is None
     in_write = writing_now(settings.index_dir, proc.pid)
-    if killed:
+    if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGKILL)  # the ingest and anything it started
     proc.wait()
+    killed = proc.returncode == -signal.SIGKILL  # the ingest may have finished just before the signal
     return Round(number, strategy, target.name, round(delay, 3), killed, in_write, returncode=proc.returncode)
 
 
