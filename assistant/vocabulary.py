@@ -18,6 +18,8 @@ import numpy as np
 from .language import is_cyrillic, latin_variants
 from .text import STOPWORDS_BY_LANGUAGE, terms
 
+MEMO_SIZE = 50_000  # remembered term look-ups (typo correction runs difflib, about 0.1 ms each)
+
 
 class Vocabulary:
     """Corpus terms with their document frequencies, and the model's own word list for rare words."""
@@ -27,6 +29,7 @@ class Vocabulary:
         self.n_docs = max(1, n_docs)
         self.model_knows = model_knows
         self._sorted = sorted(df)
+        self._memo: dict[tuple[str, str], str | None] = {}  # (kind, term) -> answer; the vocabulary never changes
 
     @classmethod
     def from_index(cls, index, model_knows: Callable[[str], bool]) -> Vocabulary:
@@ -52,6 +55,9 @@ class Vocabulary:
     def nearest(self, term: str) -> str | None:
         """The corpus term a query term stands for: itself, a longer form ("kazakh"), a near spelling,
         or for a Cyrillic name the Latin spelling the sources use (троцк -> trotski)."""
+        return self._remembered("nearest", term, self._nearest_any_script)
+
+    def _nearest_any_script(self, term: str) -> str | None:
         found = self._nearest(term)
         if found is None and is_cyrillic(term):
             found = next((t for v in latin_variants(term) if (t := self._nearest(v)) is not None), None)
@@ -73,11 +79,23 @@ class Vocabulary:
 
     def latin(self, term: str) -> str | None:
         """The Latin-script corpus term a Cyrillic term transliterates to (троцк -> trotski), if any."""
+        return self._remembered("latin", term, self._latin)
+
+    def _latin(self, term: str) -> str | None:
         for variant in latin_variants(term):
             found = self._nearest(variant)
             if found is not None and not is_cyrillic(found):
                 return found
         return None
+
+    def _remembered(self, kind: str, term: str, compute: Callable[[str], str | None]) -> str | None:
+        """compute(term), looked up once per term; bounded, so visitors' random words cannot fill memory."""
+        key = (kind, term)
+        if key not in self._memo:
+            if len(self._memo) >= MEMO_SIZE:
+                self._memo.clear()
+            self._memo[key] = compute(term)
+        return self._memo[key]
 
     def unknown_words(self, question_words: Iterable[str], language: str = "en") -> list[str]:
         """Content words of a question that the corpus never uses, even allowing for typos and scripts."""
