@@ -114,6 +114,8 @@ class Answer:
     retrieval_query: str = ""  # the question as rewritten for follow-ups
     notice: str = ""  # e.g. "Your question was shortened to 1000 characters."
     language: str = "en"  # the question's language: "kk", "ru", "en", or "other" (not understood)
+    kind: str = "answer"  # "answer", "list", "overview", "multipart", "smalltalk" or "refusal"
+    unanswered: tuple[str, ...] = ()  # the parts of a multi-part question the sources do not answer
 
     def to_dict(self) -> dict:
         return {
@@ -125,4 +127,6 @@ class Answer:
             "retrieval_query": self.retrieval_query,
             "notice": self.notice,
             "language": self.language,
+            "kind": self.kind,
+            "unanswered": list(self.unanswered),
         }
