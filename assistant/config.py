@@ -73,6 +73,16 @@ class Settings:
     port: int = 7860
     queue_concurrency: int = 4
     queue_max_size: int = 64
+    index_watch_seconds: float = 2.0  # how often a serving process checks the index's CURRENT pointer for a new build (0: never)
+    curator_host: str = "127.0.0.1"  # the curator's console (`python app.py --curator`): local only unless set
+    curator_port: int = 7870
+    curator_token: str = field(default="", repr=False)  # the console's password; from ASSISTANT_CURATOR_TOKEN or a TOML file outside the repository
+    curator_max_upload_bytes: int = 20_000_000  # the largest file the console accepts
+    curator_login_attempts_per_minute: int = 5  # wrong passwords allowed per address per minute
+    needs_path: Path = Path("feedback/needs.jsonl")  # questions the sources could not answer (text, language, time)
+    needs_retention_days: int = 180  # refused questions and feedback older than this are purged
+    needs_group_similarity: float = 0.90  # e5 cosine at which two visitors' questions count as the same need
+    audit_path: Path = Path("feedback/audit.jsonl")  # what curators did, who and when
 
     def summary(self) -> dict:
         """The settings that shape answers and figures (no paths, no server options), for reports."""
@@ -83,7 +93,10 @@ class Settings:
         return replace(self, **{k: _coerce(k, v) for k, v in values.items() if v is not None})
 
 
-_NOT_IN_SUMMARY = {"corpus_dir", "index_dir", "cache_dir", "onnx_dir", "feedback_path", "host", "port", "kiosk_language", "page_language"}
+_NOT_IN_SUMMARY = {"corpus_dir", "index_dir", "cache_dir", "onnx_dir", "feedback_path", "host", "port", "kiosk_language", "page_language",
+                   "index_watch_seconds", "curator_host", "curator_port", "curator_token", "curator_max_upload_bytes",
+                   "curator_login_attempts_per_minute", "needs_path", "needs_retention_days", "needs_group_similarity",
+                   "audit_path"}  # serving and curating, not answering
 
 
 def _field_types() -> dict[str, type]:
