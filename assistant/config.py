@@ -79,10 +79,15 @@ class Settings:
     curator_token: str = field(default="", repr=False)  # the console's password; from ASSISTANT_CURATOR_TOKEN or a TOML file outside the repository
     curator_max_upload_bytes: int = 20_000_000  # the largest file the console accepts
     curator_login_attempts_per_minute: int = 5  # wrong passwords allowed per address per minute
-    needs_path: Path = Path("feedback/needs.jsonl")  # questions the sources could not answer (text, language, time)
+    needs_path: Path = Path("")  # questions the sources could not answer (text, language, time); "": needs.jsonl beside feedback_path
     needs_retention_days: int = 180  # refused questions and feedback older than this are purged
     needs_group_similarity: float = 0.90  # e5 cosine at which two visitors' questions count as the same need
-    audit_path: Path = Path("feedback/audit.jsonl")  # what curators did, who and when
+    audit_path: Path = Path("")  # what curators did, who and when; "": audit.jsonl beside feedback_path
+
+    def log_path(self, name: str) -> Path:
+        """Where the needs or audit log lives: its setting, or `<name>.jsonl` beside `feedback_path` when unset."""
+        path = getattr(self, f"{name}_path")
+        return path if str(path) not in ("", ".") else self.feedback_path.with_name(f"{name}.jsonl")
 
     def summary(self) -> dict:
         """The settings that shape answers and figures (no paths, no server options), for reports."""

@@ -13,6 +13,7 @@ import gradio as gr
 
 from ..config import Settings
 from ..conversation import add_turn
+from ..feedback import record_unanswered
 from ..types import Answer
 from . import render
 from .i18n import LANGUAGES, STARTERS, language_of, t
@@ -85,6 +86,8 @@ class PageHandlers:
         activity = self.idle.activity()  # asking counts as activity from the moment the question arrives
         asked = [{"role": "user", "content": render.question_markdown(text[: self.max_chars])}]
         answer, failure = self.companion.ask(text, history, session_of(request), language)
+        if failure is None and answer.abstained:  # for the curator's "what visitors needed"; never raises
+            record_unanswered(self.settings.log_path("needs"), answer)
         try:
             if failure is None:
                 reply = {"role": "assistant", "content": render.answer_markdown(answer, language)}

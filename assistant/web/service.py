@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..config import Settings
 from ..errors import AssistantError
-from ..feedback import record_feedback, verdict_of
+from ..feedback import answer_key, record_feedback, verdict_of
 from ..types import Answer, Citation
 from . import render
 from .i18n import language_of, t
@@ -135,7 +135,7 @@ class Companion:
     def feedback(self, answer: Answer, liked) -> None:
         """Record a like or dislike; a full disk or a bad path is logged, not shown to the visitor."""
         try:
-            record_feedback(self.settings.feedback_path, answer, verdict_of(liked))
+            record_feedback(self.settings.feedback_path, answer, verdict_of(liked), key=answer_key(answer))
         except Exception:
             log.exception("could not record feedback")
 
