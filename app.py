@@ -56,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     """Flags -> settings -> index -> assistant -> page -> served until Ctrl-C."""
     set_offline_environment()
     args = parse_args(argv)
+    settings = None
     try:
         settings = load_settings(index_dir=args.index).with_overrides(
             kiosk=True if args.kiosk else None, host=args.host, port=args.port
@@ -64,17 +65,22 @@ def main(argv: list[str] | None = None) -> int:
             settings = settings.with_overrides(
                 **{"kiosk_language" if settings.kiosk else "page_language": args.language}
             )
-        ensure_index(settings)
+        if not settings.replica:  # a replica never builds: the index is read-only while serving
+            ensure_index(settings)
         from assistant import Assistant
 
         assistant = Assistant.load(settings.index_dir, settings)
     except AssistantError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        if settings is not None and settings.replica:  # stay up and say why (503), so the balancer routes around it
+            from assistant.web.serve import serve_unready
+
+            serve_unready(settings, str(exc))
         return 2
     from assistant.web.page import create_app
     from assistant.web.serve import serve
 
-    serve(create_app(assistant, settings), settings)
+    serve(create_app(assistant, settings), settings, assistant)
     return 0
 
 

@@ -73,6 +73,11 @@ class Settings:
     port: int = 7860
     queue_concurrency: int = 4
     queue_max_size: int = 64
+    api: str = "auto"  # the JSON API at /api/v1/: "auto" (on for students, off on a kiosk), "on" or "off"
+    api_rate_limit_per_minute: int = 120  # API questions per client address in any 60 s (0: no limit)
+    api_max_body_bytes: int = 1_000_000  # a larger request body gets 413 before it is read
+    trusted_proxies: str = ""  # comma-separated addresses whose X-Forwarded-For names the client (e.g. "127.0.0.1")
+    replica: bool = False  # behind a load balancer: never build the index; if it cannot load, serve 503 and say why
     index_watch_seconds: float = 2.0  # how often a serving process checks the index's CURRENT pointer for a new build (0: never)
     curator_host: str = "127.0.0.1"  # the curator's console (`python app.py --curator`): local only unless set
     curator_port: int = 7870
@@ -101,7 +106,7 @@ class Settings:
 _NOT_IN_SUMMARY = {"corpus_dir", "index_dir", "cache_dir", "onnx_dir", "feedback_path", "host", "port", "kiosk_language", "page_language",
                    "index_watch_seconds", "curator_host", "curator_port", "curator_token", "curator_max_upload_bytes",
                    "curator_login_attempts_per_minute", "needs_path", "needs_retention_days", "needs_group_similarity",
-                   "audit_path"}  # serving and curating, not answering
+                   "audit_path", "api", "api_rate_limit_per_minute", "api_max_body_bytes", "trusted_proxies", "replica"}  # serving and curating, not answering
 
 
 def _field_types() -> dict[str, type]:
@@ -115,6 +120,7 @@ CHOICES = {
     "retrieval_mode": ("hybrid", "dense", "lexical"),
     "kiosk_language": ("kk", "ru", "en"),
     "page_language": ("kk", "ru", "en"),
+    "api": ("auto", "on", "off"),
 }
 POSITIVE = {"top_k", "search_depth_per_k", "max_answer_chars", "chunk_tokens", "embed_batch_size", "hnsw_m", "hnsw_ef_construction", "hnsw_ef_search", "max_answer_sentences",
             "max_question_chars", "kiosk_max_question_chars", "queue_concurrency"}  # other whole numbers may be 0

@@ -1,11 +1,15 @@
-"""How the page is served: local only, nothing shared or tracked, nothing uploaded."""
+"""How the page is served: local only, nothing shared or tracked, nothing uploaded; the JSON API beside it."""
 
 from ..config import Settings
+from .api import api_enabled, app_kwargs
 from .page import page_css, theme
 
 
-def launch_options(settings: Settings, **overrides) -> dict:
-    """Keyword arguments for `app.launch`; a kiosk shows no footer. `overrides` win (tests pick a free port)."""
+def launch_options(settings: Settings, assistant=None, **overrides) -> dict:
+    """Keyword arguments for `app.launch`; a kiosk shows no footer. `overrides` win (tests pick a free port).
+
+    With an `assistant`, the JSON API (assistant.web.api) is served beside the page when `api_enabled`.
+    """
     options = {
         "server_name": settings.host,
         "server_port": settings.port,
@@ -24,12 +28,24 @@ def launch_options(settings: Settings, **overrides) -> dict:
         "css": page_css(settings),
         "favicon_path": None,
     }
+    if assistant is not None and api_enabled(settings):
+        options["app_kwargs"] = app_kwargs(assistant, settings)
     options.update(overrides)
     return options
 
 
-def serve(app, settings: Settings) -> None:
-    """Serve a built page until Ctrl-C, saying where."""
-    _, url, _ = app.launch(**launch_options(settings), quiet=True, prevent_thread_lock=True)
+def serve(app, settings: Settings, assistant=None) -> None:
+    """Serve a built page (and with `assistant`, the JSON API beside it) until Ctrl-C, saying where."""
+    _, url, _ = app.launch(**launch_options(settings, assistant), quiet=True, prevent_thread_lock=True)
     print(f"Serving the {'kiosk' if settings.kiosk else 'student'} page at {url} (Ctrl-C stops).", flush=True)
     app.block_thread()
+
+
+def serve_unready(settings: Settings, reason: str) -> None:
+    """A replica whose index cannot be loaded: only the API, answering 503 with `reason`, so a balancer routes around it."""
+    import uvicorn
+    from fastapi import FastAPI
+
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, **app_kwargs(None, settings, reason))
+    print(f"Not ready ({reason}); serving 503 at http://{settings.host}:{settings.port}/api/v1/health.", flush=True)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")

@@ -1,0 +1,353 @@
+"""The JSON API beside the page: `POST /api/v1/ask`, `GET /api/v1/health`, `GET /api/v1/documents/{id}`.
+
+Served by the same FastAPI app as the page (routes handed to Gradio's `launch(app_kwargs=...)`), but
+never through Gradio's queue: a request calls the engine directly in the server's thread pool. It is
+stateless (the client sends the history), so any replica can answer any request. The answer is the
+dict the page's `/ask` returns (`Answer.to_dict()`). Rules: a body over `api_max_body_bytes` gets 413
+before it is read; a malformed one 422 naming what is wrong; a question over `max_question_chars` is
+shortened by the engine, which says so in `notice`; at most `api_rate_limit_per_minute` questions per
+client address (429 with Retry-After), the address taken from `X-Forwarded-For` only when the peer is
+one of `trusted_proxies`; an engine that is not ready, or fails, gives 503, never 500. The schema is
+at `/api/v1/openapi.json`.
+"""
+
+import logging
+import threading
+import time
+from collections import deque
+from typing import Literal
+
+import orjson
+from fastapi import Request
+from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import Response
+from fastapi.routing import APIRoute
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+
+from ..config import Settings
+from ..errors import AssistantError
+from .service import clean_history
+
+log = logging.getLogger("app")
+PREFIX = "/api/v1"
+VERSION = "1"
+
+
+def api_enabled(settings: Settings) -> bool:
+    """Whether this server offers the API: `api` on, or auto (on for students, off on a kiosk)."""
+    return settings.api == "on" or (settings.api == "auto" and not settings.kiosk)
+
+
+# --- the schema ---------------------------------------------------------------------------
+
+
+class Turn(BaseModel):
+    """One earlier message of the conversation."""
+
+    role: Literal["user", "assistant"]
+    content: str
+
+
+class AskRequest(BaseModel):
+    """A question, with the conversation so far (only its last 20 messages are read) and the reader's language."""
+
+    model_config = ConfigDict(extra="forbid")
+    question: str = Field(description="the question; longer than max_question_chars is shortened (see `notice`)")
+    history: list[Turn] = Field(default_factory=list, description="earlier messages, oldest first")
+    language: Literal["kk", "ru", "en"] | None = Field(
+        None, description="the reader's language, assumed only for a question that shows none of its own"
+    )
+
+
+class CitationOut(BaseModel):
+    """A quoted sentence: where it sits in its document, and for a translation, the original beside it."""
+
+    model_config = ConfigDict(extra="allow")
+    n: int
+    doc_id: str
+    title: str
+    quote: str
+    start: int
+    end: int
+    language: str
+    translation: bool
+    original_doc_id: str
+    original_start: int
+    original_end: int
+
+
+class AnswerOut(BaseModel):
+    """The answer, as the page's `/ask` returns it."""
+
+    model_config = ConfigDict(extra="allow")
+    question: str
+    text: str
+    abstained: bool
+    citations: list[CitationOut]
+    further_reading: list[CitationOut]
+    notice: str
+    language: str
+
+
+class Health(BaseModel):
+    """Whether this replica answers, and from which index."""
+
+    ready: bool
+    index_id: str | None = None
+    model: str | None = None
+    multilingual_model: str | None = None
+    documents: int | None = None
+    chunks: int | None = None
+    reason: str | None = None
+
+
+class Problem(BaseModel):
+    """Why a request got no answer: a short code for scripts and a message for people."""
+
+    error: str
+    message: str
+
+
+# --- the rules ----------------------------------------------------------------------------
+
+
+class AddressLimiter:
+    """At most `per_minute` requests per client address in any 60 s; `wait(address)` is 0 or the seconds to wait."""
+
+    def __init__(self, per_minute: int, clock=time.monotonic, max_addresses: int = 100_000):
+        self.per_minute, self.clock, self.max_addresses = per_minute, clock, max_addresses
+        self._times: dict[str, deque] = {}
+        self._lock = threading.Lock()
+
+    def wait(self, address: str) -> float:
+        """0 when this address may ask now (the request is counted), else how long until it may."""
+        if self.per_minute <= 0:
+            return 0.0
+        now = self.clock()
+        with self._lock:
+            times = self._times.setdefault(address, deque())
+            while times and now - times[0] >= 60:
+                times.popleft()
+            if len(times) >= self.per_minute:
+                return 60 - (now - times[0])
+            times.append(now)
+            if len(self._times) > self.max_addresses:
+                for key in [k for k, t in self._times.items() if not t or now - t[-1] >= 60]:
+                    del self._times[key]
+            return 0.0
+
+
+def client_address(peer: str | None, forwarded_for: str | None, trusted: frozenset[str]) -> str:
+    """The client's address: the peer's, or when the peer is a trusted proxy, the last untrusted X-Forwarded-For hop."""
+    peer = peer or "unknown"
+    if peer not in trusted or not forwarded_for:
+        return peer
+    hops = [h.strip() for h in forwarded_for.split(",") if h.strip()]
+    for hop in reversed(hops):
+        if hop not in trusted:
+            return hop
+    return hops[0] if hops else peer
+
+
+def trusted_proxies(settings: Settings) -> frozenset[str]:
+    return frozenset(a.strip() for a in settings.trusted_proxies.split(",") if a.strip())
+
+
+def json_response(data, status: int = 200, headers: dict | None = None) -> Response:
+    """JSON bytes straight from orjson: no model validation on the way out (the answer is already checked data)."""
+    return Response(orjson.dumps(data), status_code=status, headers=headers, media_type="application/json")
+
+
+def problem(status: int, error: str, message: str, headers: dict | None = None) -> Response:
+    return json_response({"error": error, "message": message}, status, headers)
+
+
+class BodyLimit:
+    """ASGI middleware: a request to the API whose body passes `max_bytes` gets 413, read no further."""
+
+    def __init__(self, app, max_bytes: int, prefix: str = PREFIX):
+        self.app, self.max_bytes, self.prefix = app, max_bytes, prefix
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
+            return await self.app(scope, receive, send)
+        too_large = problem(413, "too_large", f"The request body is over {self.max_bytes} bytes.")
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
+            return await too_large(scope, receive, send)
+        if length is not None:
+            return await self.app(scope, receive, send)
+        body = bytearray()  # no Content-Length (chunked): read up to the cap here, then hand the body on
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return
+            body += message.get("body", b"")
+            if len(body) > self.max_bytes:
+                return await too_large(scope, receive, send)
+            if not message.get("more_body"):
+                break
+        replayed = False
+
+        async def replay():
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": bytes(body), "more_body": False}
+
+        await self.app(scope, replay, send)
+
+
+async def _validation_problem(request: Request, exc: RequestValidationError):
+    """A malformed API request: 422 naming each problem; other routes keep FastAPI's own answer."""
+    if not request.url.path.startswith(PREFIX):
+        return await request_validation_exception_handler(request, exc)
+    problems = []
+    for e in exc.errors()[:10]:
+        where = ".".join(str(p) for p in e.get("loc", ()) if p != "body") or "body"
+        problems.append(f"{where}: {e.get('msg', 'invalid')}")
+    return _invalid("; ".join(problems))
+
+
+async def _http_problem(request: Request, exc: HTTPException):
+    """On the API, HTTP errors in the API's shape; a body that is not even UTF-8 JSON is a 422 like any malformed one."""
+    if not request.url.path.startswith(PREFIX):
+        return await http_exception_handler(request, exc)
+    if exc.status_code == 400:
+        return _invalid("the body is not JSON in UTF-8")
+    return problem(exc.status_code, "not_found" if exc.status_code == 404 else "http_error", str(exc.detail))
+
+
+def _invalid(what: str) -> Response:
+    message = f'The request is not valid: {what}. Send JSON like {{"question": "..."}}.'
+    return problem(422, "invalid_request", message)
+
+
+# --- the routes ---------------------------------------------------------------------------
+
+
+class Api:
+    """The three endpoints over one assistant (None: not ready, with `reason`)."""
+
+    def __init__(self, assistant, settings: Settings, reason: str = "", clock=time.monotonic):
+        self.assistant = assistant
+        self.settings = settings
+        self.reason = reason or "the index is not loaded"
+        self.limiter = AddressLimiter(settings.api_rate_limit_per_minute, clock)
+        self.trusted = trusted_proxies(settings)
+        self.default_language = settings.kiosk_language if settings.kiosk else settings.page_language
+        self._schema = None
+
+    def ask(self, body: AskRequest, request: Request):
+        """Answer a question with verbatim cited sentences, or abstain; the same dict as the page's /ask."""
+        address = client_address(
+            request.client.host if request.client else None, request.headers.get("x-forwarded-for"), self.trusted
+        )
+        wait = self.limiter.wait(address)
+        if wait:
+            seconds = max(1, int(wait + 0.999))
+            return problem(
+                429, "rate_limited", f"Too many questions; try again in {seconds} s.", {"Retry-After": str(seconds)}
+            )
+        if self.assistant is None:
+            return self._unready()
+        try:
+            answer = self.assistant.ask(
+                body.question,
+                clean_history([t.model_dump() for t in body.history[-40:]]),
+                language=body.language or self.default_language,
+            )
+        except AssistantError as exc:
+            log.warning("API question failed: %s", exc)
+            return problem(503, "unavailable", str(exc), {"Retry-After": "5"})
+        except Exception:
+            log.exception("API question failed")
+            return problem(503, "unavailable", "The assistant could not answer just now.", {"Retry-After": "5"})
+        return json_response(answer.to_dict())
+
+    def health(self):
+        """Ready (200) or not (503), with the index and models this replica answers from."""
+        if self.assistant is None:
+            return json_response(Health(ready=False, reason=self.reason).model_dump(), 503)
+        try:
+            index = self.assistant.index
+            manifest = index.manifest
+            health = Health(
+                ready=True,
+                index_id=index.path.name,
+                model=manifest["model"]["id"],
+                multilingual_model=(manifest.get("multilingual") or {}).get("id"),
+                documents=len(index.documents),
+                chunks=len(index.chunks),
+            )
+        except Exception as exc:
+            log.exception("health check failed")
+            return json_response(Health(ready=False, reason=type(exc).__name__).model_dump(), 503)
+        return json_response(health.model_dump())
+
+    def document(self, doc_id: str):
+        """A source document's whole text (all citation offsets point into it), title and metadata."""
+        if self.assistant is None:
+            return self._unready()
+        try:
+            d = self.assistant.document(doc_id)
+        except AssistantError:
+            return problem(404, "not_found", f"No document {doc_id[:100]!r} in the index.")
+        sections = [{"path": list(s.path), "start": s.start, "end": s.end} for s in d.sections]
+        return json_response(
+            {"id": d.id, "title": d.title, "text": d.text, "path": d.path, "sections": sections, "meta": d.meta}
+        )
+
+    def openapi(self):
+        if self._schema is None:
+            self._schema = get_openapi(
+                title="Rehabilitation assistant API", version=VERSION, description=__doc__, routes=self.routes()
+            )
+        return json_response(self._schema)
+
+    def _unready(self):
+        return problem(503, "not_ready", f"This server is not ready: {self.reason}.", {"Retry-After": "5"})
+
+    def routes(self) -> list[APIRoute]:
+        bad = {413: {"model": Problem}, 422: {"model": Problem}, 429: {"model": Problem}, 503: {"model": Problem}}
+        return [
+            APIRoute(
+                f"{PREFIX}/ask",
+                self.ask,
+                methods=["POST"],
+                response_model=AnswerOut,
+                responses=bad,
+                summary="Answer a question",
+            ),
+            APIRoute(
+                f"{PREFIX}/health",
+                self.health,
+                methods=["GET"],
+                response_model=Health,
+                responses={503: {"model": Health}},
+                summary="Whether this replica is ready",
+            ),
+            APIRoute(
+                f"{PREFIX}/documents/{{doc_id}}",
+                self.document,
+                methods=["GET"],
+                responses={404: {"model": Problem}, 503: {"model": Problem}},
+                summary="A source document",
+            ),
+            APIRoute(f"{PREFIX}/openapi.json", self.openapi, methods=["GET"], include_in_schema=False),
+        ]
+
+
+def app_kwargs(assistant, settings: Settings, reason: str = "") -> dict:
+    """What the FastAPI app is built with to serve the API: its routes (first), the body cap, the 422 wording."""
+    api = Api(assistant, settings, reason)
+    return {
+        "routes": api.routes(),
+        "middleware": [Middleware(BodyLimit, max_bytes=settings.api_max_body_bytes)],
+        "exception_handlers": {RequestValidationError: _validation_problem, HTTPException: _http_problem},
+    }
