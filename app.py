@@ -2,6 +2,10 @@
 
     python app.py [--kiosk] [--language kk|ru|en] [--host 127.0.0.1] [--port 7860] [--index DIR]
 
+`python app.py --curator` serves the curator's console instead (assistant/curator/: upload, edit and remove
+documents, the index rebuilt in the background, what visitors needed, the audit log) on its own port.
+Every serving process follows the index by itself (assistant/live.py), so a rebuild needs no restart.
+
 Flags become settings, the index is built first when it is missing or stale, then the page from
 `assistant.web` is served, in Kazakh, Russian or English (a switch on the page; it opens in
 `kiosk_language`, Kazakh by default, on a kiosk and in `page_language`, English, for students).
@@ -35,6 +39,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port (default 7860)")
     parser.add_argument("--index", type=Path, help="index folder (default index/)")
+    parser.add_argument(
+        "--curator",
+        action="store_true",
+        help="serve the curator's console instead (curator_host:curator_port, default 127.0.0.1:7870; "
+        "password from ASSISTANT_CURATOR_TOKEN)",
+    )
     return parser.parse_args(argv)
 
 
@@ -65,11 +75,18 @@ def main(argv: list[str] | None = None) -> int:
             settings = settings.with_overrides(
                 **{"kiosk_language" if settings.kiosk else "page_language": args.language}
             )
+        if args.curator:  # its own process and port: the public page never carries the console
+            from assistant.curator.server import serve_console
+
+            serve_console(settings.with_overrides(curator_host=args.host, curator_port=args.port))
+            return 0
         if not settings.replica:  # a replica never builds: the index is read-only while serving
             ensure_index(settings)
         from assistant import Assistant
+        from assistant.live import LiveAssistant
 
-        assistant = Assistant.load(settings.index_dir, settings)
+        # Follows the index's CURRENT pointer: a rebuilt index is served without a restart (assistant/live.py).
+        assistant = LiveAssistant.start(Assistant.load(settings.index_dir, settings), settings)
     except AssistantError as exc:
         print(f"error: {exc}", file=sys.stderr)
         if settings is not None and settings.replica:  # stay up and say why (503), so the balancer routes around it

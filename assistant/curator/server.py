@@ -1,0 +1,285 @@
+"""The console's process: a small FastAPI app (Gradio's own web stack) on its own address, `python app.py --curator`.
+
+Why a separate process and port rather than a `/curator` page of the app: the public kiosk and student
+page then never carry the console's routes at all, so no proxy rule or forgotten setting can expose
+it; it binds 127.0.0.1 by default (a non-loopback bind needs a password, see `auth.check_bind`), and it
+can be stopped, restarted or left off (the default) without touching the screens visitors use. Plain
+forms rather than Gradio components: uploads, edits and removals are ordinary POSTs that work by
+keyboard, without JavaScript, and are easy to test over real HTTP.
+
+Routes: GET / (sign-in or the console), POST login, logout, upload, edit, remove, rebuild; GET status
+(the rebuild as JSON, for the progress bar) and needs.csv. Every change is audited; every refusal is
+a clear message in the console's language (en/ru/kk) and changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from ..config import Settings
+from .audit import AuditLog
+from .auth import COOKIE, Gate, check_bind
+from .i18n import language_of, t
+from .needs import collect, e5_encoder, group, to_csv
+from .page import console_page, login_page, rebuild_text
+from .rebuild import RebuildJob
+from .store import CorpusStore
+from .validation import CuratorError, check_file_name, clean_metadata, size_label
+
+log = logging.getLogger("assistant.curator")
+LANG_COOKIE = "curator_lang"
+MAX_FORM_OVERHEAD = 1_000_000  # bytes of form fields allowed beside the file before the body is refused unread
+COPY_BLOCK = 1 << 20
+
+
+class Console:
+    """The console's parts over one settings object: store, rebuild job, audit log, gate, needs encoder."""
+
+    def __init__(self, settings: Settings, build=None, encode=None):
+        self.settings = settings
+        self.store = CorpusStore(settings.corpus_dir, settings.curator_max_upload_bytes)
+        self.audit = AuditLog(settings.log_path("audit"))
+        self.gate = Gate(settings.curator_token, settings.curator_login_attempts_per_minute)
+        self.rebuild = RebuildJob(settings, self._rebuilt, build=build)
+        self._encode = encode  # encode(texts) -> unit vectors; by default e5, loaded on first use
+        self._vectors: dict[str, object] = {}
+        self._encoder_lock = threading.Lock()
+        self._who_rebuilt = "-"
+
+    def request_rebuild(self, who: str) -> None:
+        self._who_rebuilt = who
+        self.rebuild.request()
+
+    def _rebuilt(self, state) -> None:
+        outcome = "ok" if state.state == "done" else "failed"
+        detail = f"build {state.build}, {state.documents} documents" if outcome == "ok" else state.reason
+        self.audit.record(self._who_rebuilt, "rebuild", "", outcome, detail)
+
+    def groups(self):
+        needs = collect(self.settings)
+        encode = self._encode if self._encode is not None else self._default_encode()
+        if encode is None:
+            return group(needs, None, self.settings.needs_group_similarity)
+        return group(needs, self._cached(encode), self.settings.needs_group_similarity)
+
+    def _default_encode(self):
+        with self._encoder_lock:
+            if self._encode is None:
+                self._encode = e5_encoder(self.settings) or False
+        return self._encode or None
+
+    def _cached(self, encode):
+        def cached(texts):
+            missing = [x for x in texts if x not in self._vectors]
+            if missing:
+                self._vectors.update(zip(missing, encode(missing), strict=True))
+            return [self._vectors[x] for x in texts]
+
+        return cached
+
+
+def create_console(settings: Settings, build=None, encode=None):
+    """The console's FastAPI app (no server). `build`/`encode` replace build_index / e5 only in tests of pure rules."""
+    console = Console(settings, build, encode)
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.console = console
+
+    def address(request: Request) -> str:
+        return request.client.host if request.client else "?"
+
+    def language(request: Request, form=None) -> str:
+        value = request.query_params.get("lang") or (form.get("lang") if form is not None else None)
+        return language_of(value or request.cookies.get(LANG_COOKIE))
+
+    def html(body: str, lang: str, status: int = 200) -> HTMLResponse:
+        response = HTMLResponse(body, status_code=status, headers=_HEADERS)
+        response.set_cookie(LANG_COOKIE, lang, samesite="strict", httponly=True)
+        return response
+
+    async def render(session, lang: str, message="", error="", status=200, draft=None) -> HTMLResponse:
+        entries = await run_in_threadpool(console.store.entries)
+        groups = await run_in_threadpool(console.groups)
+        body = console_page(lang, session.who, session.csrf, entries, console.rebuild.state.to_dict(), groups,
+                            console.audit.entries(), message, error, draft)  # fmt: skip
+        return html(body, lang, status)
+
+    def signed_in(request: Request):
+        return console.gate.session(request.cookies.get(COOKIE))
+
+    async def change(request: Request, action: str, work):
+        """Run one change for a signed-in curator with a valid form token: audit it, show the result."""
+        if int(request.headers.get("content-length") or 0) > settings.curator_max_upload_bytes + MAX_FORM_OVERHEAD:
+            lang = language(request)
+            session = signed_in(request)
+            if session is None:
+                return html(login_page(lang, error=t("login_required", lang)), lang, 401)
+            console.audit.record(session.who, action, "", "too_large", "request body over the limit")
+            return await render(session, lang, error=t("too_large", lang, limit=size_label(settings.curator_max_upload_bytes)), status=413)
+        form = await request.form(max_files=1, max_fields=40)
+        lang = language(request, form)
+        session = signed_in(request)
+        if session is None:
+            return html(login_page(lang, error=t("login_required", lang)), lang, 401)
+        if not console.gate.csrf_ok(session, form.get("csrf")):
+            console.audit.record(session.who, action, "", "bad_form_token")
+            return await render(session, lang, error=t("session_expired", lang), status=403)
+        target = str(form.get("name") or getattr(form.get("file"), "filename", "") or "")[:200]
+        try:
+            message = await work(form, session, lang)
+        except CuratorError as exc:
+            console.audit.record(session.who, action, target, exc.code, exc.message("en"))
+            draft = None
+            if action in ("edit", "upload"):
+                draft = {k: form.get(k, "") for k in ("title", "kind", "origin", "language", "licence", "translation_of", "translator", "reviewed")}
+                draft["name"] = target if action == "edit" else ""
+            return await render(session, lang, error=exc.message(lang), status=exc.status, draft=draft)
+        except Exception:
+            log.exception("curator %s failed", action)
+            console.audit.record(session.who, action, target, "error", "unexpected error; see the server log")
+            return await render(session, lang, error=t("unexpected", lang), status=500)
+        console.audit.record(session.who, action, target, "ok")
+        return await render(session, lang, message=message)
+
+    @app.get("/")
+    async def home(request: Request):
+        lang = language(request)
+        session = signed_in(request)
+        if session is None:
+            return html(login_page(lang), lang)
+        return await render(session, lang)
+
+    @app.post("/login")
+    async def login(request: Request):
+        form = await request.form(max_files=0, max_fields=10)
+        lang = language(request, form)
+        who = str(form.get("who") or "").strip()[:60]
+        where = address(request)
+        if console.gate.limited(where):
+            console.audit.record(who, "login_limited", "", "refused", f"from {where}")
+            return html(login_page(lang, error=t("login_limited", lang)), lang, 429)
+        if not who or "<" in who or ">" in who:
+            return html(login_page(lang, error=t("required", lang, field=t("name", lang))), lang, 400)
+        sid = console.gate.sign_in(form.get("password"), who, where)
+        if sid is None:
+            console.audit.record(who, "login_failed", "", "refused", f"from {where}")
+            return html(login_page(lang, error=t("login_failed", lang)), lang, 401)
+        console.audit.record(who, "login", "", "ok", f"from {where}")
+        response = RedirectResponse(f"./?lang={lang}", status_code=303)
+        response.set_cookie(COOKIE, sid, httponly=True, samesite="strict")
+        return response
+
+    @app.post("/logout")
+    async def logout(request: Request):
+        form = await request.form(max_files=0, max_fields=10)
+        lang = language(request, form)
+        session = signed_in(request)
+        if session is not None and console.gate.csrf_ok(session, form.get("csrf")):
+            console.audit.record(session.who, "logout")
+            console.gate.sign_out(request.cookies.get(COOKIE))
+        response = html(login_page(lang, message=t("signed_out", lang)), lang)
+        response.delete_cookie(COOKIE)
+        return response
+
+    @app.post("/upload")
+    async def upload(request: Request):
+        async def work(form, session, lang):
+            upload = form.get("file")
+            name = getattr(upload, "filename", None)
+            if upload is None or isinstance(upload, str) or not name:
+                raise CuratorError("no_file")
+            name = check_file_name(name)
+            meta = clean_metadata(form)
+            staged = console.store.staging_file(name)
+            try:
+                size = 0
+                with open(staged, "wb") as out:
+                    while block := await upload.read(COPY_BLOCK):
+                        size += len(block)
+                        if size > settings.curator_max_upload_bytes:
+                            raise CuratorError("too_large", limit=size_label(settings.curator_max_upload_bytes))
+                        out.write(block)
+                entry = await run_in_threadpool(console.store.add, name, staged, meta)
+            finally:
+                staged.unlink(missing_ok=True)
+            console.request_rebuild(session.who)
+            return t("added", lang, name=entry.name)
+
+        return await change(request, "upload", work)
+
+    @app.post("/edit")
+    async def edit(request: Request):
+        async def work(form, session, lang):
+            name = str(form.get("name") or "")
+            meta = clean_metadata(form)
+            entry = await run_in_threadpool(console.store.edit, name, meta, str(form.get("version") or ""))
+            console.request_rebuild(session.who)
+            return t("saved", lang, name=entry.name)
+
+        return await change(request, "edit", work)
+
+    @app.post("/remove")
+    async def remove(request: Request):
+        async def work(form, session, lang):
+            name = str(form.get("name") or "")
+            await run_in_threadpool(console.store.remove, name, str(form.get("version") or ""))
+            console.request_rebuild(session.who)
+            return t("removed", lang, name=name)
+
+        return await change(request, "remove", work)
+
+    @app.post("/rebuild")
+    async def rebuild(request: Request):
+        async def work(form, session, lang):
+            console.request_rebuild(session.who)
+            return rebuild_text(lang, console.rebuild.state.to_dict())
+
+        return await change(request, "rebuild", work)
+
+    @app.get("/status")
+    async def status(request: Request):
+        if signed_in(request) is None:
+            return JSONResponse({"error": "login_required"}, status_code=401)
+        state = console.rebuild.state.to_dict()
+        return JSONResponse(state | {"text": rebuild_text(language(request), state)})
+
+    @app.get("/needs.csv")
+    async def needs_csv(request: Request):
+        session = signed_in(request)
+        if session is None:
+            lang = language(request)
+            return html(login_page(lang, error=t("login_required", lang)), lang, 401)
+        groups = await run_in_threadpool(console.groups)
+        console.audit.record(session.who, "export_needs", "needs.csv")
+        return Response(
+            "\ufeff" + to_csv(groups),  # the BOM lets spreadsheet programs read the Cyrillic as UTF-8
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="needs.csv"', **_HEADERS},
+        )
+
+    return app
+
+
+_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; frame-ancestors 'none'",
+}
+
+
+def serve_console(settings: Settings) -> None:
+    """Serve the console until Ctrl-C; refuses a non-loopback address without a password."""
+    import uvicorn
+
+    check_bind(settings.curator_host, settings.curator_token)
+    settings.corpus_dir.mkdir(parents=True, exist_ok=True)
+    app = create_console(settings)
+    print(f"Serving the curator's console at http://{settings.curator_host}:{settings.curator_port}/ (Ctrl-C stops).", flush=True)
+    uvicorn.Server(uvicorn.Config(app, host=settings.curator_host, port=settings.curator_port, log_level="warning")).run()
+
