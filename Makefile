@@ -7,12 +7,12 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test install dev browser ingest eval bench check-gold reliability load-test lint format clean
+.PHONY: run test install dev browser nginx serve-replicas ingest eval bench check-gold reliability load-test lint format clean
 
 run: $(VENV)/.installed                    ## set up, build the index if missing or stale, serve the app
 	$(PY) app.py $(ARGS)
 
-test: $(VENV)/.installed-dev browser       ## set up with dev extras and run the whole test suite
+test: $(VENV)/.installed-dev browser nginx ## set up with dev extras and run the whole test suite
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
@@ -36,6 +36,12 @@ $(VENV)/.installed-eval: pyproject.toml | $(VENV)/bin/python
 
 browser:                                   ## Debian's Chromium for the browser tests (never `playwright install`)
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+nginx:                                     ## Debian's nginx, for the replica tests and `make serve-replicas`
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; }
+
+serve-replicas: $(VENV)/.installed nginx ingest ## 2 replicas of app.py behind nginx on 127.0.0.1:8080 (ARGS="--replicas 3 --port 8081")
+	$(PY) -m assistant.bench.replicas $(ARGS)
 
 ingest: $(VENV)/.installed
 	$(PY) -m assistant.cli ingest

@@ -1,6 +1,8 @@
 """Loading the live build for answering: checked against its manifest and checksums, or an error naming the fix.
 
 This is the only part of the index the query path imports; it loads neither the builder nor the writer.
+The build is read-only while serving, so its vectors (FAISS flat codes, the sentence arrays) and BM25
+matrices are memory-mapped: replicas on one machine share those pages instead of each holding a copy.
 """
 
 from __future__ import annotations
@@ -77,9 +79,9 @@ def load_index(index_dir: Path, model_id: str | None = None, ef_search: int | No
     try:
         documents = {r["id"]: _document_from(r) for r in _read_jsonl(build / DOCUMENTS)}
         chunks = [_chunk_from(r) for r in _read_jsonl(build / CHUNKS)]
-        dense = faiss.read_index(str(build / DENSE))
-        sentence_vectors = np.load(build / SENTENCES, allow_pickle=False)
-        bm25 = bm25s.BM25.load(str(build / BM25), allow_pickle=False)
+        dense = faiss.read_index(str(build / DENSE), _mmap_flag(faiss))
+        sentence_vectors = np.load(build / SENTENCES, allow_pickle=False, mmap_mode="r")
+        bm25 = bm25s.BM25.load(str(build / BM25), allow_pickle=False, mmap=True)
         multilingual = _load_multilingual(build, manifest) if "multilingual" in manifest else None
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         raise IndexDamagedError(f"Index in {index_dir}/ could not be read ({type(exc).__name__}); {REBUILD}.") from None
@@ -114,11 +116,16 @@ def _load_multilingual(build: Path, manifest: dict) -> Multilingual:
     languages = sorted({language for by_language in translations.values() for language in by_language})
     return Multilingual(
         manifest["multilingual"]["id"],
-        faiss.read_index(str(build / MULTILINGUAL_DENSE)),
-        np.load(build / MULTILINGUAL_SENTENCES, allow_pickle=False),
+        faiss.read_index(str(build / MULTILINGUAL_DENSE), _mmap_flag(faiss)),
+        np.load(build / MULTILINGUAL_SENTENCES, allow_pickle=False, mmap_mode="r"),
         translations,
-        {lang: bm25s.BM25.load(str(build / bm25_folder(lang)), allow_pickle=False) for lang in languages},
+        {lang: bm25s.BM25.load(str(build / bm25_folder(lang)), allow_pickle=False, mmap=True) for lang in languages},
     )
+
+
+def _mmap_flag(faiss) -> int:
+    """FAISS's flag to map a flat index's vectors from the file (1.9 and later), else 0 (read into memory)."""
+    return getattr(faiss, "IO_FLAG_MMAP_IFC", 0)
 
 
 def _read_jsonl(path: Path):

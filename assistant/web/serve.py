@@ -45,7 +45,11 @@ def serve_unready(settings: Settings, reason: str) -> None:
     """A replica whose index cannot be loaded: only the API, answering 503 with `reason`, so a balancer routes around it."""
     import uvicorn
     from fastapi import FastAPI
+    from fastapi.responses import PlainTextResponse
 
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, **app_kwargs(None, settings, reason))
+    not_ready = f"Not ready: {reason}"
+    # Everything else (the page too) is 503 as well, which nginx's proxy_next_upstream routes around.
+    app.add_api_route("/{path:path}", lambda path: PlainTextResponse(not_ready, 503, {"Retry-After": "5"}))
     print(f"Not ready ({reason}); serving 503 at http://{settings.host}:{settings.port}/api/v1/health.", flush=True)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
