@@ -101,10 +101,10 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
-def t(key: str, language: str = "en", **values) -> str:
+def t(key: str, lang: str = "en", **values) -> str:
     """The console's text for key in language (English when it has none), with {values} filled in."""
     strings = STRINGS[key]
-    text = strings.get(language) or strings["en"]
+    text = strings.get(lang) or strings["en"]
     return text.format(**values) if values else text
 
 

@@ -118,9 +118,10 @@ class CorpusStore:
                 entries = self.entries()
                 doc_id = _slug(Path(name).with_suffix("").as_posix())
                 digest = sha256_file(staged)
-                for e in entries:
+                for e in entries:  # the name first: it is what the curator chose
                     if e.name.lower() == name.lower():
                         raise CuratorError("duplicate_name", name=e.name)
+                for e in entries:
                     if e.sha256 == digest:
                         raise CuratorError("duplicate_content", name=e.name)
                     if e.id == doc_id:

@@ -1,0 +1,156 @@
+"""Bad input at the curator's console, over real HTTP: each gets a clear message in the console's language,
+changes nothing on disk, and is audited; two curators at once lose nothing."""
+
+from __future__ import annotations
+
+import re
+import threading
+
+import httpx
+import pytest
+from curator_kit import ConsoleServer, copy_seed, csrf, metadata, sign_in, version_of, wait_rebuilt
+
+from assistant.feedback import read_feedback
+from assistant.files import file_lock
+from assistant.index.layout import CURRENT, LOCK
+
+pytestmark = [pytest.mark.slow, pytest.mark.server]
+
+NOTE = b"= The reading room =\n\nThe museum's reading room opened to visitors in 1993.\n"
+
+
+@pytest.fixture
+def console(tmp_path, seed_settings):
+    settings = copy_seed(tmp_path, seed_settings, curator_max_upload_bytes=4000)
+    with ConsoleServer(settings) as server:
+        yield settings, server
+
+
+def snapshot(settings) -> dict:
+    return {p.name: p.read_bytes() for p in sorted(settings.corpus_dir.iterdir()) if p.name != ".curator.lock"}
+
+
+def upload(client, name, content, lang="en", **meta):
+    page = client.get("", params={"lang": lang}).text
+    return client.post("upload", data=metadata(csrf=csrf(page), lang=lang, **meta), files={"file": (name, content)})
+
+
+BAD_UPLOADS = [
+    # (file name, content, metadata, status, English message, Russian message, Kazakh message)
+    ("empty.txt", b"", {}, 400, "is empty", "пуст", "бос"),
+    ("huge.txt", b"word " * 1000, {}, 400, "larger than the limit of 4 KB", "больше допустимого", "үлкен"),
+    ("photo.jpg", b"\xff\xd8\xff\xe0", {}, 400, "only .txt, .md, .html and .pdf", "только файлы", "тек .txt"),
+    ("binary.txt", b"\x00\x01\x02" * 50, {}, 400, "could not be read", "Не удалось прочитать", "оқу мүмкін болмады"),
+    ("../../etc/passwd.txt", NOTE, {}, 400, "without folders", "без папок", "қалтасыз"),
+    ("..\\evil.txt", NOTE, {}, 400, "without folders", "без папок", "қалтасыз"),
+    (".hidden.txt", NOTE, {}, 400, "must not start with a dot", "не должно начинаться", "нүктемен басталмауы"),
+    ("note.txt", NOTE, {"title": "<script>alert(1)</script>"}, 400, "HTML and script are not allowed", "HTML и скрипты", "HTML мен скриптке"),
+    ("note.txt", NOTE, {"origin": 'x" onmouseover="alert(1)'}, 200, "was added", "добавлен", "қосылды"),  # quotes: escaped, fine
+    ("note2.txt", NOTE + b"2", {"title": ""}, 400, "is required", "обязательно", "міндетті"),
+    ("note3.txt", NOTE + b"3", {"language": "de"}, 400, "en, ru, kk", "en, ru, kk", "en, ru, kk"),
+    ("rehabilitation-soviet.txt", NOTE, {}, 400, "already in the collection", "уже есть", "жинақта бар"),
+    ("copy.txt", (b"= Rehabilitation (Soviet) =", None), {}, 400, "already in the collection as kazakhstan-state-commission.txt", "уже есть в собрании", "жинақта"),
+    ("note4.ru.txt", NOTE + b"4", {"language": "ru", "translation_of": "no-such-original"}, 400, "is not in the collection", "нет в собрании", "жинақта жоқ"),
+    ("note5.txt", NOTE + b"5", {"language": "en", "translation_of": "rehabilitation-soviet"}, 400, "another language", "на другом языке", "басқа тілде"),
+]
+
+
+@pytest.mark.timeout(300)
+def test_bad_uploads_get_clear_messages_in_each_language_and_change_nothing(console):
+    settings, server = console
+    seed_copy = (settings.corpus_dir / "kazakhstan-state-commission.txt").read_bytes()  # under the 4 KB limit
+    clients = {lang: sign_in(server.url, f"curator-{lang}", lang=lang) for lang in ("en", "ru", "kk")}
+    for name, content, meta, status, *messages in BAD_UPLOADS:
+        if isinstance(content, tuple):
+            content = seed_copy  # the same bytes as a document already in the corpus
+        for lang, expected in zip(("en", "ru", "kk"), messages, strict=True):
+            before = snapshot(settings)
+            response = upload(clients[lang], name, content, lang, **meta)
+            assert response.status_code == status, (name, lang, response.text[-800:])
+            assert expected in response.text, (name, lang, expected, re.findall(r"role=\"alert\">([^<]*)", response.text))
+            assert f'<html lang="{lang}">' in response.text
+            assert "<script>alert" not in response.text and "Traceback" not in response.text
+            if status == 200:
+                wait_rebuilt(clients[lang])
+                break  # added once; the other languages would be duplicates
+            assert snapshot(settings) == before, f"{name} ({lang}) changed the corpus"
+    assert not [p for p in settings.corpus_dir.iterdir() if p.name.startswith(".tmp-")], "no staged file left behind"
+    audit = read_feedback(settings.log_path("audit"))
+    refusals = {a["outcome"] for a in audit if a["action"] == "upload" and a["outcome"] != "ok"}
+    assert {"empty", "too_large", "wrong_type", "path_in_name", "markup", "duplicate_name", "duplicate_content",
+            "missing_original", "same_language", "unreadable", "bad_name", "required", "bad_language"} <= refusals  # fmt: skip
+    shown = clients["en"].get("").text
+    assert 'x&quot; onmouseover=&quot;alert(1)' in shown and 'x" onmouseover' not in shown
+
+
+def test_changes_need_a_session_and_its_form_token(console):
+    settings, server = console
+    before = snapshot(settings)
+    stranger = httpx.Client(base_url=server.url, timeout=30)
+    assert stranger.post("remove", data={"name": "rehabilitation-soviet.txt", "version": "x"}).status_code == 401
+    curator = sign_in(server.url)
+    forged = curator.post("remove", data={"name": "kazakhstan-state-commission.txt", "version": "x", "csrf": "forged"})
+    assert forged.status_code == 403 and "out of date" in forged.text
+    page = curator.get("").text
+    has_translations = curator.post("remove", data={
+        "name": "rehabilitation-soviet.txt", "version": version_of(page, "rehabilitation-soviet.txt"), "csrf": csrf(page)})  # fmt: skip
+    assert has_translations.status_code == 400 and "remove them first" in has_translations.text
+    gone = curator.post("remove", data={"name": "nothing.txt", "version": "x", "csrf": csrf(page)})
+    assert gone.status_code == 400 and "There is no document nothing.txt" in gone.text
+    assert snapshot(settings) == before
+
+
+@pytest.mark.timeout(300)
+def test_two_curators_editing_at_once_lose_nothing(console):
+    settings, server = console
+    first, second = sign_in(server.url, "Aigerim"), sign_in(server.url, "Boris", lang="ru")
+    page_a, page_b = first.get("").text, second.get("", params={"lang": "ru"}).text
+    name = "kazakhstan-state-commission.txt"
+    version = version_of(page_a, name)
+    assert version == version_of(page_b, name)
+    keep = {"kind": "news article", "language": "en", "licence": "Unknown"}
+    saved = first.post("edit", data={"name": name, "version": version, "csrf": csrf(page_a), "title": "Title by Aigerim", **keep})
+    assert saved.status_code == 200 and "was saved" in saved.text
+    late = second.post("edit", data={"name": name, "version": version, "csrf": csrf(page_b), "title": "Title by Boris", "lang": "ru", **keep})
+    assert late.status_code == 409 and "Другой хранитель изменил" in late.text
+    assert 'value="Title by Boris"' in late.text, "Boris's values are kept in the form to save again"
+    sources = (settings.corpus_dir / "sources.toml").read_text(encoding="utf-8")
+    assert 'title = "Title by Aigerim"' in sources and "Boris" not in sources
+    assert "# Human translations, sentence for sentence" in sources, "the file's comments are kept"
+    assert 'seed = "shared/seeds/000_13dd805adb57b485.txt"' in sources, "keys the console does not edit are kept"
+
+    # Two uploads at the same moment: both saved, both in sources.toml, one rebuild after the other.
+    barrier, results = threading.Barrier(2), {}
+
+    def add(client, who, body):
+        barrier.wait()
+        results[who] = upload(client, f"{who}.txt", body, title=f"Note by {who}")
+
+    threads = [threading.Thread(target=add, args=(c, w, NOTE + w.encode())) for c, w in ((first, "a"), (second, "b"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert {w: r.status_code for w, r in results.items()} == {"a": 200, "b": 200}
+    sources = (settings.corpus_dir / "sources.toml").read_text(encoding="utf-8")
+    assert 'title = "Note by a"' in sources and 'title = "Note by b"' in sources and "Title by Aigerim" in sources
+    state = wait_rebuilt(first)
+    assert state["state"] == "done" and state["documents"] == 8, state
+
+
+@pytest.mark.timeout(300)
+def test_a_failed_rebuild_leaves_the_old_index_and_says_why(console):
+    settings, server = console
+    live = (settings.index_dir / CURRENT).read_text()
+    curator = sign_in(server.url, lang="kk")
+    with file_lock(settings.index_dir / LOCK):  # another ingest holds the index folder
+        page = curator.get("", params={"lang": "kk"}).text
+        response = curator.post("rebuild", data={"csrf": csrf(page), "lang": "kk"})
+        assert response.status_code == 200
+        state = wait_rebuilt(curator)
+    assert state["state"] == "failed" and "Another ingest" in state["reason"]
+    assert (settings.index_dir / CURRENT).read_text() == live
+    shown = curator.get("", params={"lang": "kk"}).text
+    assert "Қайта құру сәтсіз аяқталды; бұрынғы индекс жұмысын жалғастыруда" in shown and 'role="alert"' in shown
+    audit = read_feedback(settings.log_path("audit"))
+    assert any(a["action"] == "rebuild" and a["outcome"] == "failed" and "Another ingest" in a["detail"] for a in audit)
