@@ -83,8 +83,10 @@ def main(argv: list[str] | None = None) -> int:
         if not settings.replica:  # a replica never builds: the index is read-only while serving
             ensure_index(settings)
         from assistant import Assistant
+        from assistant.feedback import purge_old_logs
         from assistant.live import LiveAssistant
 
+        purge_old_logs(settings)  # visitors' questions are kept needs_retention_days, no longer
         # Follows the index's CURRENT pointer: a rebuilt index is served without a restart (assistant/live.py).
         assistant = LiveAssistant.start(Assistant.load(settings.index_dir, settings), settings)
     except AssistantError as exc:

@@ -182,3 +182,14 @@ def _append(path: Path, record: dict) -> None:
 
 def _rewrite(path: Path, records: list[dict]) -> None:
     write_atomic(path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+
+
+def purge_old_logs(settings, now: datetime | None = None) -> int:
+    """Purge the feedback and needs logs of entries past `needs_retention_days` (at start and by the console); never raises."""
+    removed = 0
+    for path in (settings.feedback_path, settings.log_path("needs")):
+        try:
+            removed += purge(path, settings.needs_retention_days, now)
+        except Exception:
+            log.exception("could not purge %s", path)
+    return removed

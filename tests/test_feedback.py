@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import gradio as gr
 
 from assistant.config import Settings
-from assistant.feedback import answer_key, purge, read_feedback, record_feedback, record_unanswered
+from assistant.feedback import answer_key, purge, purge_old_logs, read_feedback, record_feedback, record_unanswered
 from assistant.types import Answer
 from assistant.web.handlers import PageHandlers
 from assistant.web.service import Companion
@@ -104,3 +104,15 @@ def test_purge_removes_entries_older_than_the_retention(tmp_path):
     assert purge(tmp_path / "missing.jsonl", 30, NOW) == 0
     path.write_text(path.read_text() + "not json\n", encoding="utf-8")
     assert len(read_feedback(path)) == 2, "a damaged line is skipped, not fatal"
+
+
+def test_purge_old_logs_covers_feedback_and_needs_and_never_raises(tmp_path):
+    settings = Settings(feedback_path=tmp_path / "feedback.jsonl", needs_retention_days=30)
+    record_feedback(settings.feedback_path, answer(), "dislike", NOW - timedelta(days=31))
+    record_feedback(settings.feedback_path, answer(), "like", NOW - timedelta(days=29))
+    record_unanswered(settings.log_path("needs"), answer("old", "no", True), NOW - timedelta(days=45))
+    assert purge_old_logs(settings, NOW) == 2
+    assert [r["verdict"] for r in read_feedback(settings.feedback_path)] == ["like"]
+    assert read_feedback(tmp_path / "needs.jsonl") == []
+    blocked = Settings(feedback_path=tmp_path / "feedback.jsonl" / "x.jsonl", needs_retention_days=1)
+    assert purge_old_logs(blocked, NOW) == 0

@@ -280,6 +280,16 @@ def serve_console(settings: Settings) -> None:
     check_bind(settings.curator_host, settings.curator_token)
     settings.corpus_dir.mkdir(parents=True, exist_ok=True)
     app = create_console(settings)
+    threading.Thread(target=_purge_daily, args=(settings,), name="purge", daemon=True).start()
     print(f"Serving the curator's console at http://{settings.curator_host}:{settings.curator_port}/ (Ctrl-C stops).", flush=True)
     uvicorn.Server(uvicorn.Config(app, host=settings.curator_host, port=settings.curator_port, log_level="warning")).run()
 
+
+def _purge_daily(settings: Settings) -> None:
+    """Purge the visitors' logs past the retention every six hours, as long as the console runs."""
+    from ..feedback import purge_old_logs
+
+    stop = threading.Event()
+    while True:
+        purge_old_logs(settings)
+        stop.wait(6 * 3600)
