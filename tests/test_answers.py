@@ -12,6 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant.conversation import add_turn
+from assistant.evaluation.gold import item_kind
+from assistant.evaluation.kinds import kind_problems
 from assistant.question import question_type
 from assistant.types import Answer
 
@@ -184,6 +186,79 @@ KNOWN_FAILURES = {  # what the engine does today (from `assistant eval`'s failur
     "q220": "kk: missed refusal: quotes “1953 жылы Иосиф Сталин қайтыс болғаннан кейін кеңе…”",
     "q221": "kk: missed refusal: quotes “1953 жылғы рақымшылық ең көбі бес жылға сотталған …”",
     "q222": "kk: missed refusal: quotes “Ақтаудың кезекті толқыны шамамен 1986 жылы кеңесті…”",
+    # issue 13's items (each scored as its kind asks), before the engine handles their kinds
+    "q226": "missed refusal: quotes “On rehabilitations, both Mikoyan and Khrushchev we…”",
+    "q227": "missed refusal: quotes “On 11 March, his close ally, Anastas Mikoyan, publ…”",
+    "q228": "missed refusal: quotes “In February 1954, Khrushchev ordered assessments o…”",
+    "q229": "missed refusal: quotes “Khrushchev's government allowed most of them to re…”",
+    "q230": "missed refusal: quotes “The amnesty of 1953 was applied for those who had …”",
+    "q231": "missed refusal: quotes “The Crimean Tatars were decriminalized in 1967, an…”",
+    "q232": "missed refusal: quotes “On rehabilitations, both Mikoyan and Khrushchev we…”",
+    "q233": "missed refusal: quotes “On 11 March, his close ally, Anastas Mikoyan, publ…”",
+    "q234": "missed refusal: quotes “Another wave of rehabilitations started about 1986…”",
+    "q235": "missed refusal: quotes “Following the arrest and execution of Lavrentiy Be…”",
+    "q236": "missed refusal: quotes “Behind the scenes, he began assisting Armenian lea…”",
+    "q237": "missed refusal: quotes “In February 1954, Khrushchev ordered assessments o…”",
+    "q238": "missed refusal: quotes “As per a report by the Astana Times, Kazakhstan’s …”",
+    "q239": "ru: missed refusal: quotes “По вопросам реабилитации и Микояну, и Хрущёву дава…”",
+    "q240": "ru: missed refusal: quotes “11 марта его близкий соратник Анастас Микоян в реч…”",
+    "q241": "ru: missed refusal: quotes “В феврале 1954 года Хрущёв распорядился провести о…”",
+    "q242": "ru: missed refusal: quotes “Начиная с периода после смерти Иосифа Сталина в 19…”",
+    "q243": "ru: missed refusal: quotes “Начиная с периода после смерти Иосифа Сталина в 19…”",
+    "q244": "ru: missed refusal: quotes “Крымские татары были декриминализированы в 1967 го…”",
+    "q245": "ru: missed refusal: quotes “11 марта его близкий соратник Анастас Микоян в реч…”",
+    "q246": "ru: missed refusal: quotes “Очередная волна реабилитаций началась примерно в 1…”",
+    "q248": "ru: missed refusal: quotes “В феврале 1954 года Хрущёв распорядился провести о…”",
+    "q249": "kk: missed refusal: quotes “Ақтау мәселелері бойынша Микоянға да, Хрущевке де …”",
+    "q250": "kk: missed refusal: quotes “11 наурызда оның жақын серігі Анастас Микоян өзіні…”",
+    "q251": "kk: missed refusal: quotes “Көп жағдайда ақтау адам қайтыс болғаннан кейін жүр…”",
+    "q252": "kk: missed refusal: quotes “Иосиф Сталин қайтыс болғаннан кейін үкімет кеңесті…”",
+    "q253": "kk: missed refusal: quotes “1953 жылы Иосиф Сталин қайтыс болғаннан кейін кеңе…”",
+    "q254": "kk: missed refusal: quotes “Қырым татарлары 1967 жылы қылмыстық айыптаудан бос…”",
+    "q255": "kk: missed refusal: quotes “1954 жылғы ақпанда Хрущев саяси тұтқындардың жағда…”",
+    "q256": "kk: missed refusal: quotes “Құрбандардың 311 000 деген орасан зор санын қамтит…”",
+    "q257": "kk: missed refusal: quotes “Қорыта айтқанда, Қазақстанның Мемлекеттік комиссия…”",
+    "q258": "kk: missed refusal: quotes “Ақтау мәселелері бойынша Микоянға да, Хрущевке де …”",
+    "q261": "list: list misses 11 March; quotes “In February 1954, Khrushchev ordered assessments o…”",
+    "q264": "ru: list: false refusal; refuses",
+    "q266": "kk: list: list misses legacies of authoritarian regimes; quotes “Бұл құқықтық аспект әділдікті қалпына келтіруге жә…”",
+    "q267": "overview: overview has 1 of 2 key points; overview cites 1 of 2 sentences; quotes “Beginning after the death of Joseph Stalin in 1953…”",
+    "q268": "overview: overview has 0 of 2 key points; overview cites 1 of 2 sentences; quotes “As per a report by the Astana Times, Kazakhstan’s …”",
+    "q269": "ru: overview: false refusal; refuses",
+    "q270": "ru: overview: false refusal; refuses",
+    "q271": "kk: overview: false refusal; refuses",
+    "q272": "kk: overview: false refusal; refuses",
+    "q273": "multipart: part unanswered: What did Mikoyan call for in 1954; quotes “In February 1954, Khrushchev ordered assessments o…”",
+    "q275": "ru: multipart: part unanswered: Когда умер Сталин; quotes “Лев Троцкий (убит в 1940 году) был реабилитирован …”",
+    "q276": "kk: multipart: part unanswered: Сталин қашан қайтыс болды; part unanswered: Хрущёвқа ақтау мәселесінде кім кеңес берді; quotes “1956 жылғы 25 ақпанда съездің «жабық мәжілісінде» …”",
+    "q277": "kk: multipart: part unanswered: бұл туралы қай басылым хабарлады; quotes “Қорыта айтқанда, Қазақстанның Мемлекеттік комиссия…”",
+    "q278": "partly_answerable: part not named as unanswered: who murdered him; quotes “Leon Trotsky (murdered in 1940) was rehabilitated …”",
+    "q279": "partly_answerable: part not named as unanswered: who leads the commission; quotes “In a significant step towards justice and historic…”",
+    "q280": "ru: partly_answerable: part not named as unanswered: сколько их было депортировано; quotes “Крымские татары были декриминализированы в 1967 го…”",
+    "q281": "ru: partly_answerable: part not named as unanswered: в каком лагере сидел этот человек; quotes “Снегов настойчиво призывал Хрущёва осудить Сталина…”",
+    "q282": "kk: partly_answerable: part not named as unanswered: сол кезде съезде қанша делегат болды; quotes “1956 жылғы 25 ақпанда съездің «жабық мәжілісінде» …”",
+    "q284": "how_why: wrong answer; citation misses evidence; quotes “Also, Soviet civilian and military justice continu…”",
+    "q289": "ru: how_why: wrong answer; citation misses evidence; quotes “Кроме того, советская гражданская и военная юстици…”",
+    "q290": "ru: how_why: wrong answer; citation misses evidence; quotes “На «закрытом заседании» съезда 25 февраля 1956 год…”",
+    "q294": "negation: wrong answer; citation misses evidence; quotes “The amnesty of 1953 was applied for those who had …”",
+    "q295": "negation: wrong answer; citation misses evidence; quotes “The government also rehabilitated several national…”",
+    "q296": "ru: negation: wrong answer; citation misses evidence; quotes “Амнистия 1953 года распространялась на тех, кто бы…”",
+    "q298": "kk: negation: wrong answer; citation misses evidence; quotes “1953 жылғы рақымшылық ең көбі бес жылға сотталған …”",
+    "q299": "followup_why: wrong answer; citation misses evidence; quotes “Snegov strongly encouraged Khrushchev to denounce …”",
+    "q301": "followup_why: wrong answer; citation misses evidence; quotes “In a significant step towards justice and historic…”",
+    "q302": "ru: followup_why: wrong answer; citation misses evidence; quotes “Амнистия 1953 года распространялась на тех, кто бы…”",
+    "q303": "ru: followup_why: wrong answer; citation misses evidence; quotes “При Сталине, во время Второй мировой войны, ряд эт…”",
+    "q306": "small talk refused as a question (no small-talk handling)",
+    "q307": "small talk refused as a question (no small-talk handling)",
+    "q308": "small talk refused as a question (no small-talk handling)",
+    "q309": "small talk refused as a question (no small-talk handling)",
+    "q310": "small talk refused as a question (no small-talk handling)",
+    "q311": "ru: small talk refused as a question (no small-talk handling)",
+    "q312": "ru: small talk refused as a question (no small-talk handling)",
+    "q313": "ru: small talk refused as a question (no small-talk handling)",
+    "q314": "kk: small talk refused as a question (no small-talk handling)",
+    "q315": "kk: small talk refused as a question (no small-talk handling)",
+    "q316": "kk: small talk refused as a question (no small-talk handling)",
 }
 
 
@@ -204,6 +279,15 @@ def ask_item(assistant, item) -> Answer:
 @pytest.mark.parametrize("item", list(gold_params()))
 def test_gold_item_is_answered_right_or_refused(assistant, item):
     answer = ask_item(assistant, item)
+    kind = item_kind(item)
+    if kind not in ("factoid", "unanswerable"):  # scored as its kind asks (evals/README.md, "Kinds")
+        problems = kind_problems(item, answer)
+        assert not problems, f"{kind}: {'; '.join(problems)}; answer: {answer.text[:300]}"
+        if kind == "smalltalk":
+            assert answer.citations == () and not answer.abstained and answer.text.strip()
+        if kind in ("near_topic_unanswerable",):
+            assert answer.citations == ()
+        return
     if not item["answerable"]:
         assert answer.abstained, f"should refuse, answered: {answer.text[:200]}"
         assert answer.citations == ()
@@ -219,6 +303,10 @@ def test_gold_answers_are_verbatim_and_exactly_cited(assistant, corpus_texts, it
     history = []
     for question in [*item["history"], item["question"]]:
         answer = assistant.ask(question, history=list(history))
+        if not answer.abstained and not answer.citations:  # small talk: a fixed reply of our own, nothing quoted
+            assert getattr(answer, "kind", "smalltalk") == "smalltalk" and item_kind(item) == "smalltalk", answer.text
+            history = add_turn(history, question, answer.text)
+            continue
         check_citations(assistant, answer)
         if not answer.abstained:
             sentences = answer_sentences(answer)

@@ -9,15 +9,26 @@ import subprocess
 import sys
 from argparse import Namespace
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from assistant.evaluation import metrics as m
 from assistant.evaluation.configs import CONFIGS, DEFAULT_CONFIG
-from assistant.evaluation.gate import GATED, below_floors, judge, read_floors, regressions
-from assistant.evaluation.gold import load_gold
+from assistant.evaluation.gate import (
+    GATED,
+    below_floors,
+    goal_lines,
+    goal_status,
+    judge,
+    read_floors,
+    read_kind_goals,
+    regressions,
+)
+from assistant.evaluation.gold import KINDS, item_kind, load_gold
+from assistant.evaluation.kinds import FACTOID_KINDS, kind_problems, part_named
 from assistant.evaluation.run import ItemResult, evaluate
-from assistant.evaluation.summary import by_split, gated_figures, summarize
+from assistant.evaluation.summary import by_kind, by_split, gated_figures, summarize
 from assistant.evaluation.sweep import sweep
 from assistant.types import Chunk
 
@@ -189,6 +200,160 @@ def test_the_floors_are_set_for_every_language_and_below_the_expected_figures():
             assert expected["splits"][split][name] - 0.15 <= floor <= expected["splits"][split][name], (split, name)
 
 
+# --- scoring by kind, on hand-made answers -------------------------------------------------
+
+
+def _cite(quote: str, original: str = "") -> SimpleNamespace:
+    return SimpleNamespace(quote=quote, translation=bool(original), original_quote=original)
+
+
+def _answer(*quotes, abstained=False, unanswered=(), **kw) -> SimpleNamespace:
+    citations = tuple(q if isinstance(q, SimpleNamespace) else _cite(q) for q in quotes)
+    text = " ".join(f"{c.quote} [{n}]" for n, c in enumerate(citations, 1)) or "a reply"
+    return SimpleNamespace(text=text, abstained=abstained, citations=citations, unanswered=unanswered, **kw)
+
+
+LIST_ITEM = {"kind": "list", "answerable": True, "members": [["Siberia"], ["Kazakhstan"], ["Central Asia", "Middle Asia"]]}
+OVERVIEW = {"kind": "overview", "answerable": True, "key_points": [["1953"], ["amnesty"], ["Khrushchev"]],
+            "min_key_points": 2, "min_citations": 2}  # fmt: skip
+PARTLY = {"kind": "partly_answerable", "answerable": True, "parts": [
+    {"question": "When was Trotsky rehabilitated", "answerable": True, "answers": ["2001"]},
+    {"question": "who murdered him", "answerable": False, "answers": []},
+]}  # fmt: skip
+
+
+def test_a_list_needs_every_member_in_its_quotes_original_or_translation():
+    assert kind_problems(LIST_ITEM, _answer("deported to Siberia, Kazakhstan, and Central Asia")) == []
+    assert kind_problems(LIST_ITEM, _answer("to Siberia", "and to Kazakhstan and Middle Asia")) == []  # any spelling
+    assert kind_problems(LIST_ITEM, _answer("deported to Siberia and Kazakhstan")) == ["list misses Central Asia"]
+    translated = _cite("в Сибирь, Казахстан и Среднюю Азию", "to Siberia, Kazakhstan, and Central Asia")
+    assert kind_problems(LIST_ITEM, _answer(translated)) == []
+    assert kind_problems(LIST_ITEM, _answer(abstained=True)) == ["false refusal"]
+
+
+def test_an_overview_needs_enough_key_points_and_citations():
+    assert kind_problems(OVERVIEW, _answer("After 1953 came an amnesty.", "Khrushchev spoke.")) == []
+    assert kind_problems(OVERVIEW, _answer("After 1953 came an amnesty and Khrushchev spoke.")) == [
+        "overview cites 1 of 2 sentences"
+    ]
+    assert kind_problems(OVERVIEW, _answer("In 1953.", "Something else.")) == ["overview has 1 of 2 key points"]
+
+
+def test_a_multipart_answer_quotes_each_answerable_part_and_names_the_others():
+    assert kind_problems(PARTLY, _answer("rehabilitated on 16 June 2001", unanswered=("Who murdered him?",))) == []
+    assert kind_problems(PARTLY, _answer("rehabilitated on 16 June 2001")) == [
+        "part not named as unanswered: who murdered him"
+    ]  # fmt: skip
+    assert kind_problems(PARTLY, _answer("murdered in 1940", unanswered=("who murdered him",))) == [
+        "part unanswered: When was Trotsky rehabilitated"
+    ]
+    assert kind_problems(PARTLY, _answer(abstained=True, unanswered=("who murdered him",))) == ["false refusal"]
+    # an answer without the field yet (before the engine has it) fails the unanswerable part, never crashes
+    bare = SimpleNamespace(text="x [1]", abstained=False, citations=(_cite("on 16 June 2001"),))
+    assert kind_problems(PARTLY, bare) == ["part not named as unanswered: who murdered him"]
+    assert part_named("who murdered him", ["and who murdered him?"]) and part_named("Who murdered Leon Trotsky", ["murdered"])
+    assert not part_named("who murdered him", ["When was Trotsky rehabilitated"]) and not part_named("x", [""])
+
+
+def test_small_talk_is_neither_refused_nor_cited_and_unanswerables_are_refused():
+    talk = {"kind": "smalltalk", "answerable": True}
+    assert kind_problems(talk, _answer()) == []
+    assert kind_problems(talk, _answer(abstained=True)) == ["refused small talk"]
+    assert kind_problems(talk, _answer("Stalin died in 1953.")) == ["cited small talk"]
+    near = {"kind": "near_topic_unanswerable", "answerable": False}
+    assert kind_problems(near, _answer(abstained=True)) == [] and kind_problems(near, _answer("x")) == ["missed refusal"]
+    why = {"kind": "how_why", "answerable": True, "answers": ["ordered assessments"]}
+    assert kind_problems(why, _answer("Khrushchev ordered assessments")) == []
+    assert kind_problems(why, _answer("Khrushchev spoke")) == ["wrong answer"]
+    assert item_kind({"answerable": True}) == "factoid" and item_kind({"answerable": False}) == "unanswerable"
+
+
+def test_figures_by_kind_are_apart_from_the_overall_figures_and_gated():
+    results = [
+        _result("q1"),
+        _result("q2", correct=False),
+        _result("q3", kind="list", correct=False),
+        _result("q4", kind="list"),
+        _result("q5", kind="near_topic_unanswerable", answerable=False, abstained=True),
+        _result("q6", kind="smalltalk", split="tune", abstained=False),
+    ]
+    figures = gated_figures(results)
+    assert figures["test"]["n"] == 2 and figures["test"]["accuracy"] == 0.5  # factoid and unanswerable kinds only
+    assert figures["kind:list:test"]["accuracy"] == 0.5 and figures["kind:list:test"]["n"] == 2
+    assert figures["kind:near_topic_unanswerable:test"] == figures["kind:near_topic_unanswerable:test"] | {
+        "accuracy": 1.0, "refusal_rate": 1.0
+    }  # fmt: skip
+    assert set(by_kind(results)) == {"factoid", "list", "near_topic_unanswerable", "smalltalk"}
+    assert "en:test" in by_kind([_result(f"q{i}", kind="list") for i in range(5)])["list"]  # five items: per language too
+    assert "en:test" not in by_kind(results)["list"]
+    expected = {"tolerance": 0.02, "gated": list(GATED), "splits": {"kind:list:test": {"n": 2, "accuracy": 1.0}}}
+    assert regressions(expected, figures) == ["kind:list:test accuracy: 0.500 < expected 1.000 - 0.02"]
+
+
+def test_kind_goals_are_reported_met_or_missed_and_never_gate():
+    goals = read_kind_goals(GOALS)
+    assert goals["kind:near_topic_unanswerable:test"] == {"accuracy": 0.85} and goals["kind:how_why:test"] == {"accuracy": 0.8}
+    assert goals["kind:*:test"] == {"accuracy": 0.75} and "accuracy" in goals["test"]
+    actual = {
+        "test": {"accuracy": 0.81},
+        "kind:near_topic_unanswerable:test": {"accuracy": 0.2},
+        "kind:how_why:test": {"accuracy": 0.8},
+        "kind:list:test": {"accuracy": 1.0},
+        "kind:list:ru:test": {"accuracy": 0.0},  # per-language figures are not what "kind:*:test" means
+    }
+    status = goal_status(goals, actual)
+    missed = sorted((s["figure"], s["goal"]) for s in status if not s["met"])
+    assert missed == [
+        ("kind:near_topic_unanswerable:test", "kind:*:test"),
+        ("kind:near_topic_unanswerable:test", "kind:near_topic_unanswerable:test"),
+    ]
+    assert "MISSED kind:near_topic_unanswerable:test accuracy: 0.200 (goal >= 0.85)" in goal_lines(status)
+    gate = judge(actual, {}, GOALS, None, None)
+    assert not gate.failed  # goals are not floors
+    assert goal_status({"kind:overview:test": {"accuracy": 0.75}}, {})[0]["met"] is False  # unmeasured is missed
+
+
+def test_check_gold_checks_each_kinds_fields():
+    from assistant.evaluation.check_gold import check_item, load_corpus
+
+    docs = load_corpus(ROOT / "corpus")
+    base = {"id": "q999", "split": "test", "type": "list", "style": "plain", "language": "en", "history": [],
+            "question": "Where were they deported, and who murdered him?", "answerable": True,
+            "unanswerable_kind": None, "answers": [], "evidence": []}  # fmt: skip
+
+    def problems(**item):
+        errors = []
+        check_item(base | item, 1, docs, errors)
+        return errors
+
+    assert problems(kind="list", members=[["Siberia"], ["Central Asia"]]) == []
+    assert any("Atlantis" in e for e in problems(kind="list", members=[["Siberia"], ["Atlantis"]]))
+    assert any("missing keys ['members']" in e for e in problems(kind="list"))
+    assert problems(kind="overview", key_points=[["1953"], ["amnesty"]], min_key_points=2, min_citations=2) == []
+    assert problems(kind="overview", key_points=[["1953"]], min_key_points=2, min_citations=1) != []
+    parts = [{"question": "Where were they deported", "answerable": True, "answers": ["Siberia"]},
+             {"question": "who murdered him", "answerable": False, "answers": []}]  # fmt: skip
+    assert problems(kind="partly_answerable", type="multipart", parts=parts) == []
+    assert any("only answerable parts" in e for e in problems(kind="multipart", type="multipart", parts=parts))
+    assert any("piece of the item's question" in e for e in problems(
+        kind="partly_answerable", type="multipart", parts=[parts[0], {**parts[1], "question": "when did he die"}]
+    ))  # fmt: skip
+    assert any("answerable=false" in e for e in problems(kind="near_topic_unanswerable", type="unanswerable"))
+    assert any("kind must be one of" in e for e in problems(kind="essay"))
+
+
+def test_the_gold_set_has_every_kind_in_both_splits_and_three_languages(gold):
+    new = [it for it in gold if "kind" in it]
+    assert len(new) >= 60
+    for kind in KINDS:
+        assert {it["split"] for it in gold if item_kind(it) == kind} == {"tune", "test"}, kind
+    near = [it for it in gold if item_kind(it) == "near_topic_unanswerable"]
+    assert len(near) >= 30 and {it["language"] for it in near} == {"en", "ru", "kk"}
+    assert {it["language"] for it in new} == {"en", "ru", "kk"}
+    hi = [it for it in gold if item_kind(it) == "factoid" and it["question"].lower().startswith("hi")]
+    assert hi  # a real question that starts with "hi" is scored as a question, not small talk
+
+
 # --- on the seed index ------------------------------------------------------------------
 
 
@@ -210,7 +375,9 @@ def default_results(assistant, gold):
 
 
 def test_every_answerable_item_has_relevant_chunks(assistant, gold):
-    evidence = {it["id"]: it["evidence"] for it in gold if it["answerable"]}
+    # lists, overviews, multi-part questions and small talk are scored by their own fields, most without evidence
+    evidence = {it["id"]: it["evidence"] for it in gold if it["answerable"] and it["evidence"]}
+    assert all(it["evidence"] for it in gold if item_kind(it) in FACTOID_KINDS)
     qrels = m.derive_qrels(evidence, assistant.index.chunks)
     assert [q for q, rel in qrels.items() if not rel] == []
 
@@ -222,7 +389,8 @@ def test_default_configuration_holds_the_expected_figures(default_results):
     assert set(expected["gated"]) <= set(GATED) and 0 < expected["tolerance"] <= 0.05
     actual = gated_figures(default_results)
     assert set(expected["splits"]) == set(actual)  # every split, and every language's split, is held
-    print(json.dumps({s: {k: actual[s][k] for k in expected["gated"]} for s in actual}, indent=1))
+    print(json.dumps({s: {k: actual[s][k] for k in expected["gated"] if k in actual[s]} for s in actual}, indent=1))
+    assert {f"kind:{kind}:test" for kind in KINDS} <= set(expected["splits"])  # every kind's test figure is held
     assert regressions(expected, actual, complete=True) == []
     assert below_floors(read_floors(GOALS), actual, complete=True) == []
 
@@ -329,7 +497,9 @@ def test_update_expected_refuses_figures_below_the_floors(cli_env, seed_settings
     goals.write_text(json.dumps({"floors": {"test": {"hit@5": 0.0}}}), encoding="utf-8")
     assert main(args) == 0
     figures = json.loads(expected.read_text(encoding="utf-8"))
-    assert {"tune", "test", "en:tune", "en:test"} == set(figures["splits"]) and figures["splits"]["tune"]["n"] == 3
+    kinds = {f"kind:{k}:{s}" for k in ("factoid", "unanswerable") for s in ("tune", "test")}
+    assert {"tune", "test", "en:tune", "en:test"} | kinds == set(figures["splits"]) and figures["splits"]["tune"]["n"] == 3
+    assert set(figures["splits"]["kind:factoid:test"]) == {"n", "accuracy"}  # a kind is held by its accuracy
     assert json.loads(goals.read_text(encoding="utf-8")) == {"floors": {"test": {"hit@5": 0.0}}}  # floors stay put
 
 

@@ -2,7 +2,9 @@
 
 Checks the schema of every line, unique and sequential ids, that every evidence span is exact
 (document text[start:end] == text), that every accepted answer occurs (case-insensitively) in at
-least one of its item's evidence texts, and minimum counts. Prints a summary; exits 1 and lists
+least one of its item's evidence texts, each kind's own fields (a list's members, an overview's key
+points and a multi-part question's answerable parts each occur in an original document; an unanswerable
+part has no answers), and minimum counts (per kind and split too). Prints a summary; exits 1 and lists
 every problem on failure. Reads the corpus folder's .txt files as stored (run from the repository).
 """
 
@@ -17,7 +19,8 @@ from pathlib import Path
 from ..errors import AssistantError
 from .arguments import DEFAULT_GOLD
 from .configs import SPLITS
-from .gold import gold_lines
+from .gold import KINDS as ITEM_KINDS
+from .gold import UNANSWERABLE_KINDS, gold_lines, item_kind
 
 CORPUS = Path("corpus")
 
@@ -25,7 +28,16 @@ KEYS = {
     "id", "split", "type", "style", "language", "history", "question", "answerable",
     "unanswerable_kind", "answers", "evidence",
 }  # fmt: skip
-TYPES = {"who", "when", "where", "how_many", "why", "what", "unanswerable"}
+TYPES = {"who", "when", "where", "how_many", "why", "what", "unanswerable", "how", "list", "overview", "multipart", "smalltalk"}
+# The fields each kind adds to KEYS (an item without "kind" is a factoid or, when not answerable, unanswerable).
+KIND_KEYS = {
+    "list": {"members"},
+    "overview": {"key_points", "min_key_points", "min_citations"},
+    "multipart": {"parts"},
+    "partly_answerable": {"parts"},
+}
+NO_ANSWER_KINDS = {"list", "overview", "multipart", "partly_answerable", "smalltalk"}  # scored without `answers`
+MIN_PER_KIND = {"near_topic_unanswerable": 30}  # at least this many items; every kind needs both splits
 STYLES = {"plain", "paraphrase", "student", "typo", "translit", "mixed"}
 LANGUAGES = {"en", "ru", "kk"}
 KINDS = {"off_topic", "on_topic_absent"}
@@ -69,7 +81,9 @@ def check_item(item, lineno: int, docs: dict[str, str], errors: list[str]) -> No
         return
     if isinstance(item.get("id"), str):
         where += f" ({item['id']})"
-    missing, extra = KEYS - item.keys(), item.keys() - KEYS
+    kind = item_kind(item)
+    allowed = KEYS | {"kind"} | KIND_KEYS.get(kind, set())
+    missing, extra = (KEYS | KIND_KEYS.get(kind, set())) - item.keys(), item.keys() - allowed
     if missing:
         errors.append(f"{where}: missing keys {sorted(missing)}")
     if extra:
@@ -108,7 +122,18 @@ def check_item(item, lineno: int, docs: dict[str, str], errors: list[str]) -> No
         err("evidence must be a list")
         return
 
-    if item["answerable"]:
+    if kind not in ITEM_KINDS:
+        err(f"kind must be one of {list(ITEM_KINDS)}, got {kind!r}")
+        return
+    if (kind in UNANSWERABLE_KINDS) == item["answerable"]:
+        err(f"kind {kind!r} needs answerable={'false' if kind in UNANSWERABLE_KINDS else 'true'}")
+    if kind in NO_ANSWER_KINDS:
+        if answers:
+            err(f"a {kind} item is scored by its own fields; answers must be []")
+        check_kind_fields(item, kind, docs, err)
+    if item["answerable"] and kind in NO_ANSWER_KINDS:
+        pass
+    elif item["answerable"]:
         if item["unanswerable_kind"] is not None:
             err("unanswerable_kind must be null when answerable")
         if item["type"] == "unanswerable":
@@ -153,6 +178,67 @@ def check_item(item, lineno: int, docs: dict[str, str], errors: list[str]) -> No
     for a in answers:
         if texts and not any(a.casefold() in t for t in texts):
             err(f"accepted answer {a!r} does not occur in any evidence text")
+
+
+def _spellings_ok(spellings, docs: dict[str, str]) -> bool:
+    """A list of accepted strings, at least one of which occurs (case-insensitively) in an original document."""
+    return (
+        isinstance(spellings, list)
+        and bool(spellings)
+        and all(isinstance(x, str) and x.strip() for x in spellings)
+        and any(x.casefold() in doc.casefold() for x in spellings for doc in docs.values())
+    )
+
+
+def check_kind_fields(item: dict, kind: str, docs: dict[str, str], err) -> None:
+    """The fields of a list, overview, multi-part or small-talk item."""
+    if kind == "list":
+        members = item["members"]
+        if not (isinstance(members, list) and len(members) >= 2):
+            err("members must list at least two members, each a list of accepted spellings")
+            return
+        for k, spellings in enumerate(members):
+            if not _spellings_ok(spellings, docs):
+                err(f"members[{k}] {spellings!r}: none of its spellings occurs in an original document")
+    elif kind == "overview":
+        points = item["key_points"]
+        if not (isinstance(points, list) and points):
+            err("key_points must be a non-empty list of lists of accepted strings")
+            return
+        for k, spellings in enumerate(points):
+            if not _spellings_ok(spellings, docs):
+                err(f"key_points[{k}] {spellings!r}: none of its strings occurs in an original document")
+        need, cites = item["min_key_points"], item["min_citations"]
+        if not (is_int(need) and 1 <= need <= len(points)):
+            err(f"min_key_points must be an integer from 1 to {len(points)}")
+        if not (is_int(cites) and cites >= 2):
+            err("min_citations must be an integer of at least 2")
+    elif kind in ("multipart", "partly_answerable"):
+        parts = item["parts"]
+        if not (isinstance(parts, list) and 2 <= len(parts) <= 5):
+            err("parts must list 2 to 5 parts")
+            return
+        for k, part in enumerate(parts):
+            if not (isinstance(part, dict) and set(part) == {"question", "answerable", "answers"}):
+                err(f"parts[{k}] must have exactly the keys answerable, answers, question")
+                continue
+            if not (isinstance(part["question"], str) and part["question"].strip().casefold() in item["question"].casefold()):
+                err(f"parts[{k}] question {part['question']!r} must be a piece of the item's question")
+            if part["answerable"] is True:
+                if not _spellings_ok(part["answers"], docs):
+                    err(f"parts[{k}] answers {part['answers']!r}: none occurs in an original document")
+            elif part["answerable"] is False:
+                if part["answers"] != []:
+                    err(f"parts[{k}] is unanswerable: answers must be []")
+            else:
+                err(f"parts[{k}] answerable must be true or false")
+        answerable = [p.get("answerable") for p in parts if isinstance(p, dict)]
+        if kind == "multipart" and not all(a is True for a in answerable):
+            err("a multipart item has only answerable parts (use partly_answerable)")
+        if kind == "partly_answerable" and not (True in answerable and False in answerable):
+            err("a partly_answerable item needs at least one answerable and one unanswerable part")
+    elif kind == "smalltalk" and item["evidence"]:
+        err("small talk has no evidence")
 
 
 def read_items(path: Path, docs: dict[str, str], errors: list[str]) -> list[dict]:
@@ -217,13 +303,21 @@ def main(argv: list[str]) -> int:
         for s in sorted(SPLITS):
             if type_split[(t, s)] == 0:
                 errors.append(f"type {t!r} has no items in split {s!r}")
+    kind_split = Counter((item_kind(it), it["split"]) for it in valid)
+    for kind in ITEM_KINDS:
+        for sp in sorted(SPLITS):
+            if kind_split[(kind, sp)] == 0:
+                errors.append(f"kind {kind!r} has no items in split {sp!r}")
+        total = kind_split[(kind, "tune")] + kind_split[(kind, "test")]
+        if total < MIN_PER_KIND.get(kind, 0):
+            errors.append(f"kind {kind!r} has {total} items; need at least {MIN_PER_KIND[kind]}")
     for d in sorted(docs):
         if docs_used[d] == 0:
             errors.append(f"document {d!r} is never used as evidence")
 
     print(f"{path}: {len(items)} items, {len(convs)} conversations, {n_unans} unanswerable ({dict(kinds)})")
     print(f"{'type':<14}{'tune':>6}{'test':>6}{'total':>7}")
-    for t in ["who", "when", "where", "how_many", "why", "what", "unanswerable"]:
+    for t in ["who", "when", "where", "how_many", "why", "what", "how", "list", "overview", "multipart", "smalltalk", "unanswerable"]:
         print(f"{t:<14}{type_split[(t, 'tune')]:>6}{type_split[(t, 'test')]:>6}{by_type[t]:>7}")
     print(f"{'all':<14}{by_split['tune']:>6}{by_split['test']:>6}{len(valid):>7}")
     print("styles: " + ", ".join(f"{s}={by_style[s]}" for s in sorted(STYLES)))
@@ -231,6 +325,14 @@ def main(argv: list[str]) -> int:
     print("languages: " + ", ".join(
         f"{lang}={by_language[(lang, 'tune')]}+{by_language[(lang, 'test')]}" for lang in sorted(LANGUAGES)
     ) + " (tune+test)")
+    print(f"{'kind':<26}{'tune':>6}{'test':>6}   by language (tune+test)")
+    for kind in ITEM_KINDS:
+        langs = ", ".join(
+            f"{lang}={sum(1 for it in valid if item_kind(it) == kind and it['language'] == lang and it['split'] == 'tune')}"
+            f"+{sum(1 for it in valid if item_kind(it) == kind and it['language'] == lang and it['split'] == 'test')}"
+            for lang in sorted(LANGUAGES)
+        )
+        print(f"{kind:<26}{kind_split[(kind, 'tune')]:>6}{kind_split[(kind, 'test')]:>6}   {langs}")
     print("evidence spans per document: " + ", ".join(f"{d}={n}" for d, n in sorted(docs_used.items())))
 
     if errors:

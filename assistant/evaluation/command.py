@@ -5,9 +5,17 @@ from __future__ import annotations
 from ..errors import AssistantError
 from .arguments import report_folder
 from .configs import CONFIGS, DEFAULT_CONFIG
-from .gate import judge, read_expected, read_floors, write_expected
+from .gate import goal_lines, goal_status, judge, read_expected, read_floors, read_kind_goals, write_expected
 from .gold import load_gold
-from .report import build_report, format_by_language, format_markdown, format_table, print_failures, write_reports
+from .report import (
+    build_report,
+    format_by_kind,
+    format_by_language,
+    format_markdown,
+    format_table,
+    print_failures,
+    write_reports,
+)
 from .run import evaluate
 from .summary import gated_figures
 
@@ -42,10 +50,16 @@ def run(args, settings) -> int:
         actual = judged_figures(gated_figures(results[DEFAULT_CONFIG]), language)
         complete = args.split == "all" and language == "all"
         gate = judge(actual, floors, args.goals, expected, args.expected, complete)
+        report["goals"] = goal_status(read_kind_goals(args.goals), actual)
     paths = write_reports(report, format_markdown(report, gate), out)
     print(format_table(report))
     if DEFAULT_CONFIG in report["configs"]:
         print("\n" + format_by_language(report))
+        print("\n" + format_by_kind(report))
+    if report.get("goals"):
+        print("\ngoals (reported, not gated; evals/goals.json \"kind_goals\"):")
+        for line in goal_lines(report["goals"]):
+            print("  " + line)
     if not args.quiet:
         print_failures(report["failures"])
     if args.update_expected:
@@ -68,7 +82,7 @@ def judged_figures(figures: dict[str, dict], language: str) -> dict[str, dict]:
     """The figures the gate judges: all of them, or, for one language's items, only that language's splits."""
     if language == "all":
         return figures
-    return {k: v for k, v in figures.items() if k.startswith(f"{language}:")}
+    return {k: v for k, v in figures.items() if k.startswith(f"{language}:") or (k.startswith("kind:") and f":{language}:" in k)}
 
 
 def parse_configs(text: str) -> dict[str, dict]:

@@ -37,3 +37,26 @@ def load_gold(path: Path, split: str = "all", language: str = "all") -> list[dic
 def item_language(item: dict) -> str:
     """The language of an item's question (items written before the field existed are English)."""
     return item.get("language") or "en"
+
+
+# What each item asks for, and so how it is scored (evals/README.md, "Kinds"). The first two are the kinds the
+# set had before issue 13; the overall figures (and the floors) are taken over them alone, so they stay comparable.
+BASE_KINDS = ("factoid", "unanswerable")
+KINDS = (
+    *BASE_KINDS,
+    "near_topic_unanswerable",
+    "list",
+    "overview",
+    "multipart",
+    "partly_answerable",
+    "how_why",
+    "negation",
+    "followup_why",
+    "smalltalk",
+)
+UNANSWERABLE_KINDS = ("unanswerable", "near_topic_unanswerable")
+
+
+def item_kind(item: dict) -> str:
+    """The item's kind; items written before the field existed are factoids, or unanswerable when not answerable."""
+    return item.get("kind") or ("factoid" if item.get("answerable", True) else "unanswerable")

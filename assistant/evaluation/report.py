@@ -9,9 +9,9 @@ from pathlib import Path
 
 from .configs import CONFIGS, DEFAULT_CONFIG, LANGUAGES
 from .formatting import fmt, markdown_table, rounded
-from .gate import GATED, GateResult
+from .gate import GATED, GateResult, goal_lines
 from .run import ItemResult
-from .summary import breakdown, by_split, failures
+from .summary import base, breakdown, by_kind, by_split, failures
 
 TABLE_ROWS = (
     "n",
@@ -43,6 +43,8 @@ LANGUAGE_ROWS = (  # the default configuration by language: what a visitor in ea
     "latency_p95_ms",
 )
 
+KIND_ROWS = ("n", "accuracy", "refusal_rate", "citations_mean", "answer_chars_median")  # per kind: kind_summary's figures
+
 
 def build_report(
     assistant, results: dict[str, list[ItemResult]], gold: Path, split: str, language: str = "all"
@@ -64,10 +66,12 @@ def build_report(
         "configs": {
             name: {
                 "overrides": CONFIGS.get(name, {}),
-                "splits": rounded(by_split(rs)),
-                "by_type": rounded(breakdown(rs, "type")),
-                "by_style": rounded(breakdown(rs, "style")),
-                "by_language": rounded(breakdown(rs, "language")),
+                # the overall figures and their breakdowns: factoid and unanswerable items (gold.BASE_KINDS)
+                "splits": rounded(by_split(base(rs))),
+                "by_type": rounded(breakdown(base(rs), "type")),
+                "by_style": rounded(breakdown(base(rs), "style")),
+                "by_language": rounded(breakdown(base(rs), "language")),
+                "by_kind": rounded(by_kind(rs)),  # every kind, scored as it asks
             }
             for name, rs in results.items()
         },
@@ -103,6 +107,46 @@ def format_by_language(report: dict, rows=LANGUAGE_ROWS) -> str:
     for row in rows:
         lines.append(f"{row:<22}" + "".join(f"{fmt(groups[g][s].get(row)):>10}" for g, s in columns))
     return "\n".join(lines)
+
+
+def _kind_columns(groups: dict[str, dict[str, dict]]) -> list[str]:
+    """The figure groups of every kind, splits first ("tune", "test"), then per language ("en:test", ...)."""
+    names = {g for splits in groups.values() for g in splits}
+    return sorted(names, key=lambda g: (":" in g, g.split(":")[-1] != "tune", g))
+
+
+def format_by_kind(report: dict) -> str:
+    """The default configuration's accuracy by kind (as each kind scores it), per split and language, for the terminal."""
+    groups = report["configs"][report["default_config"]].get("by_kind", {})
+    columns = _kind_columns(groups)
+    lines = [f"{report['default_config'] + ' by kind':<26}" + "".join(f"{c:>10}" for c in columns) + "   (accuracy, n)"]
+    for kind, splits in groups.items():
+        lines.append(
+            f"{kind:<26}"
+            + "".join(
+                f"{fmt(splits[c]['accuracy']) + ' ' + str(splits[c]['n']) if c in splits else '':>10}" for c in columns
+            )
+        )
+    return "\n".join(lines)
+
+
+def _by_kind_section(report: dict) -> list[str]:
+    """Markdown: every kind's figures, per split and (with enough items) per language."""
+    groups = report["configs"][report["default_config"]].get("by_kind", {})
+    rows = [[kind, g, *(fmt(v.get(r)) for r in KIND_ROWS)] for kind, splits in groups.items() for g, v in splits.items()]
+    out = [
+        "",
+        f"## By kind ({report['default_config']})",
+        "",
+        "Each kind scored as it asks (evals/README.md, \"Kinds\"): for an unanswerable kind, accuracy is the share refused. "
+        "The overall figures above are over the factoid and unanswerable kinds only. The gate holds each row's accuracy "
+        "(`kind:<kind>:<group>` in evals/expected.json).",
+        "",
+        markdown_table(["kind", "group", *KIND_ROWS], rows),
+    ]
+    if report.get("goals"):
+        out += ["", "### Goals (reported, not gated)", "", *(f"- {line}" for line in goal_lines(report["goals"]))]
+    return out
 
 
 def _by_language_section(report: dict) -> list[str]:
@@ -173,6 +217,7 @@ def format_markdown(report: dict, gate: GateResult | None) -> str:
     default = configs.get(report["default_config"])
     if default:
         out += _by_language_section(report)
+        out += _by_kind_section(report)
     if gate is not None:
         out += _gate_section(gate)
     if default:
@@ -183,12 +228,14 @@ def format_markdown(report: dict, gate: GateResult | None) -> str:
     for f in fails:
         cites = ", ".join(f"[{c['n']}] {c['doc_id']} {c['start']}-{c['end']}" for c in f["citations"]) or "none"
         out += [
-            f"### {f['id']} ({f.get('language', 'en')}, {f['split']}, {f['type']}, {f['style']}): {', '.join(f['problems'])}",
+            f"### {f['id']} ({f.get('language', 'en')}, {f['split']}, {f.get('kind', 'factoid')}, {f['type']}, {f['style']}): "
+            f"{', '.join(f['problems'])}",
             "",
             *(f"- earlier turn: {h}" for h in f["history"]),
             f"- question: {f['question']}",
             f"- expected: {' | '.join(f['answers']) or '(abstain)'}",
-            f"- abstained: {'yes' if f['abstained'] else 'no'}; citations: {cites}",
+            f"- abstained: {'yes' if f['abstained'] else 'no'}; citations: {cites}"
+            + (f"; unanswered: {' | '.join(f['unanswered'])}" if f.get("unanswered") else ""),
             f"- answer: {' '.join(f['text'].split())}",
             "",
         ]
@@ -216,4 +263,4 @@ def print_failures(fails: list[dict]) -> None:
     print(f"\nfailed items of {DEFAULT_CONFIG}: {len(fails)}")
     for f in fails:
         got = "(abstained)" if f["abstained"] else " ".join(f["text"].split())[:100]
-        print(f"  {f['id']} {f.get('language', 'en')} [{', '.join(f['problems'])}] {f['question'][:60]!r} want {f['answers'][:2]} got {got!r}")
+        print(f"  {f['id']} {f.get('language', 'en')} {f.get('kind', 'factoid')} [{', '.join(f['problems'])}] {f['question'][:60]!r} want {f['answers'][:2]} got {got!r}")

@@ -13,6 +13,8 @@ from dataclasses import dataclass, replace
 
 from ..conversation import add_turn
 from . import metrics as m
+from .gold import BASE_KINDS, item_kind
+from .kinds import FACTOID_KINDS, kind_problems
 
 RETRIEVAL_K = 10
 
@@ -39,9 +41,15 @@ class ItemResult:
     citation_ok: bool | None  # only for answered answerable items
     ranking: dict | None = None  # hit@1, hit@5, mrr@10, ndcg@10 for answerable items
     language: str = "en"  # the question's language in the gold set
+    kind: str = "factoid"  # what the item asks for (gold.KINDS); it decides how `correct` is scored
+    answer_kind: str = ""  # the kind of answer the engine says it gave ("" before the field existed)
+    unanswered: tuple[str, ...] = ()  # parts of a multi-part question the answer names as not answered
+    kind_problems: tuple[str, ...] = ()  # what its kind found wrong (kinds.kind_problems)
 
     @property
     def problems(self) -> list[str]:
+        if self.kind not in FACTOID_KINDS and self.kind != "unanswerable":
+            return list(self.kind_problems)
         if not self.answerable:
             return [] if self.abstained else ["missed refusal"]
         if self.abstained:
@@ -72,6 +80,12 @@ def score_item(item: dict, answer, hits, ms: float) -> ItemResult:
     cited = [(c.original_doc_id, c.original_start, c.original_end) if c.translation else (c.doc_id, c.start, c.end)
              for c in answer.citations]
     answered = answerable and not answer.abstained
+    kind = item_kind(item)
+    problems = tuple(kind_problems(item, answer))
+    if kind in BASE_KINDS:  # scored as before issue 13, so the overall figures stay comparable
+        correct = (answered and m.contains_answer(text, accepted)) if answerable else answer.abstained
+    else:
+        correct = not problems
     return ItemResult(
         id=item["id"],
         split=item["split"],
@@ -89,17 +103,21 @@ def score_item(item: dict, answer, hits, ms: float) -> ItemResult:
             {"id": h.chunk.id, "doc_id": h.chunk.doc_id, "start": h.chunk.start, "end": h.chunk.end} for h in hits
         ),
         latency_ms=ms,
-        correct=(answered and m.contains_answer(text, accepted)) if answerable else answer.abstained,
+        correct=correct,
         f1=m.best_f1(text, accepted) if answered else 0.0,
         citation_ok=any(m.overlaps_evidence(doc_id, start, end, evidence) for doc_id, start, end in cited)
-        if answered
+        if answered and evidence
         else None,
+        kind=kind,
+        answer_kind=str(getattr(answer, "kind", "") or ""),
+        unanswered=tuple(str(u) for u in (getattr(answer, "unanswered", ()) or ())),
+        kind_problems=problems,
     )
 
 
 def add_ranking(results: list[ItemResult], items: list[dict], chunks) -> list[ItemResult]:
     """Attach ranx scores to answerable items; qrels: index chunks and retrieved hits overlapping the evidence."""
-    evidence = {it["id"]: it["evidence"] for it in items if it["answerable"]}
+    evidence = {it["id"]: it["evidence"] for it in items if it["answerable"] and it["evidence"]}
     qrels = m.derive_qrels(evidence, chunks)
     for r in results:
         if r.id in qrels:  # merged hits span more than one chunk: judge them by their own span
