@@ -155,3 +155,23 @@ def test_the_console_refuses_a_public_address_without_a_password(tmp_path, seed_
     assert done.returncode == 2
     assert "without a password" in done.stderr and "ASSISTANT_CURATOR_TOKEN" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_systemd_units_run_what_app_py_accepts():
+    import shlex
+
+    import app
+
+    units = sorted((ROOT / "deploy" / "systemd").glob("*.service"))
+    started = {}
+    for unit in units:
+        for line in unit.read_text(encoding="utf-8").splitlines():
+            if line.startswith("ExecStart=") and "app.py" in line:
+                argv = shlex.split(line.removeprefix("ExecStart="))
+                started[unit.name] = app.parse_args(argv[argv.index("app.py") + 1 :])
+    assert started["rehabilitation-kiosk.service"].kiosk and not started["rehabilitation-kiosk.service"].curator
+    assert started["rehabilitation-curator.service"].curator
+    curator_unit = (ROOT / "deploy" / "systemd" / "rehabilitation-curator.service").read_text(encoding="utf-8")
+    assert "EnvironmentFile=" in curator_unit and "ASSISTANT_CURATOR_TOKEN=" not in curator_unit.split("[Service]")[1]
+    backup = (ROOT / "deploy" / "systemd" / "rehabilitation-backup.service").read_text(encoding="utf-8")
+    assert "corpus" in backup and "feedback" in backup
