@@ -56,6 +56,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_target": {"en": "Document", "ru": "Документ", "kk": "Құжат"},
     "col_outcome": {"en": "Outcome", "ru": "Итог", "kk": "Нәтиже"},
     "col_id": {"en": "Id", "ru": "Id", "kk": "Id"},
+    "col_original": {"en": "Translation of", "ru": "Перевод документа", "kk": "Аудармасы"},
     "col_size": {"en": "Size", "ru": "Размер", "kk": "Көлемі"},
     "language_switch": {"en": "Language", "ru": "Язык", "kk": "Тіл"},
     # --- the rebuild ------------------------------------------------------------------

@@ -160,7 +160,7 @@ def _documents(language: str, entries, hidden: str, draft: dict | None) -> str:
             f'<button type="submit" aria-label="{escape(t("remove", language))} {escape(e.name)}">{escape(t("remove", language))}</button></form></td></tr>'
         )
     head = "".join(f"<th scope=\"col\">{escape(t(k, language))}</th>" for k in
-                   ("col_target", "col_id", "field_title", "col_languages", "field_translation_of", "col_size", "col_action"))  # fmt: skip
+                   ("col_target", "col_id", "field_title", "col_languages", "col_original", "col_size", "col_action"))  # fmt: skip
     return (
         f'<section aria-labelledby="docs-h"><h2 id="docs-h">{escape(t("documents", language))}</h2>'
         f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></section>"
