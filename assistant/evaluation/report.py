@@ -112,7 +112,8 @@ def format_by_language(report: dict, rows=LANGUAGE_ROWS) -> str:
 def _kind_columns(groups: dict[str, dict[str, dict]]) -> list[str]:
     """The figure groups of every kind, splits first ("tune", "test"), then per language ("en:test", ...)."""
     names = {g for splits in groups.values() for g in splits}
-    return sorted(names, key=lambda g: (":" in g, g.split(":")[-1] != "tune", g))
+    order = {lang: i for i, lang in enumerate(LANGUAGES)}
+    return sorted(names, key=lambda g: (":" in g, order.get(g.split(":")[0], -1), g.split(":")[-1] != "tune"))
 
 
 def format_by_kind(report: dict) -> str:

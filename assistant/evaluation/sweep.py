@@ -7,12 +7,13 @@ import json
 from pathlib import Path
 
 from ..errors import AssistantError
+from . import metrics as m
 from .configs import CONFIGS, DEFAULT_CONFIG
 from .formatting import fmt, rounded
 from .gate import GATED
 from .gold import item_language
 from .run import evaluate
-from .summary import summarize
+from .summary import base, by_kind, summarize
 
 
 def sweep(
@@ -28,7 +29,13 @@ def sweep(
     if not chosen:
         raise AssistantError(f"No gold items in split '{split}' and language '{language}' to sweep over.")
     configs = {str(v): {**CONFIGS[DEFAULT_CONFIG], setting_name: v} for v in values}
-    return {value: summarize(results) for value, results in evaluate(assistant, chosen, configs, progress).items()}
+    return {value: sweep_figures(results) for value, results in evaluate(assistant, chosen, configs, progress).items()}
+
+
+def sweep_figures(results) -> dict:
+    """The overall metrics (factoid and unanswerable items, as the gate takes them) and each kind's accuracy."""
+    kinds = {f"{kind} accuracy": m.mean(float(r.correct) for r in results if r.kind == kind) for kind in by_kind(results)}
+    return summarize(base(results)) | kinds
 
 
 def parse_sweep(text: str, settings) -> tuple[str, list]:
@@ -45,12 +52,13 @@ def run_sweep(
 ) -> int:
     """Print the metrics per value and write sweep-<setting>[-<language>]-<date>.json under `out`."""
     found = sweep(assistant, items, name, values, split, progress=progress, language=language)
-    rows = ("n", *GATED, "false_refusals", "missed_refusals", "answer_chars_median")
+    kinds = [k for k in next(iter(found.values()), {}) if k.endswith(" accuracy")]
+    rows = ("n", *GATED, "false_refusals", "missed_refusals", "answer_chars_median", *kinds)
     which = f"split {split}" + ("" if language == "all" else f", language {language}")
     print(f"sweep of {name} on {which} ({DEFAULT_CONFIG})")
-    print(f"{'metric':<22}" + "".join(f"{v:>9}" for v in found))
+    print(f"{'metric':<33}" + "".join(f"{v:>9}" for v in found))
     for row in rows:
-        print(f"{row:<22}" + "".join(f"{fmt(metrics.get(row)):>9}" for metrics in found.values()))
+        print(f"{row:<33}" + "".join(f"{fmt(metrics.get(row)):>9}" for metrics in found.values()))
     out.mkdir(parents=True, exist_ok=True)
     stem = f"sweep-{name}" + ("" if language == "all" else f"-{language}")
     path = out / f"{stem}-{dt.date.today().isoformat()}.json"
