@@ -7,10 +7,13 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test install dev browser nginx serve-replicas ingest eval bench check-gold reliability load-test lint format clean
+.PHONY: run curator test install dev browser nginx serve-replicas ingest eval bench check-gold reliability load-test lint format clean
 
 run: $(VENV)/.installed                    ## set up, build the index if missing or stale, serve the app
 	$(PY) app.py $(ARGS)
+
+curator: $(VENV)/.installed                ## the curator's console at http://127.0.0.1:7870 (password: ASSISTANT_CURATOR_TOKEN)
+	$(PY) app.py --curator $(ARGS)
 
 test: $(VENV)/.installed-dev browser nginx ## set up with dev extras and run the whole test suite
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -79,6 +79,11 @@ def test_the_console_by_keyboard_with_no_axe_violations_in_three_languages(tmp_p
             assert "можно добавлять только файлы .txt, .md, .html и .pdf" in page.inner_text("[role=alert]")
             assert page.input_value("#new-title") == "Программа", "the curator's values stay in the form"
             assert violations(page) == [], "after a refused upload"
+            # Rebuilding: the progress bar follows the job and the page says when the new build serves.
+            page.locator("#rebuild button[type=submit]").click()
+            page.wait_for_function("document.querySelector('#rebuild').dataset.state === 'done'", timeout=120_000)
+            assert "Перестроено: работает сборка build-" in page.inner_text("#rebuild .status-text")
+            assert page.evaluate("document.querySelector('#rebuild progress').value") == 100
             page.focus("#new-title")
             ring = page.evaluate("[getComputedStyle(document.activeElement).outlineStyle, getComputedStyle(document.activeElement).outlineWidth]")
             assert ring == ["solid", "3px"], "a visible focus ring"

@@ -27,7 +27,7 @@ PROGRESS_JS = """
 (function(){const box=document.getElementById('rebuild');if(!box||box.dataset.state!=='running')return;
 const bar=box.querySelector('progress'),text=box.querySelector('.status-text');
 const tick=()=>fetch('status?lang='+document.documentElement.lang,{credentials:'same-origin'}).then(r=>r.json()).then(s=>{
-bar.value=Math.round(s.progress*100);text.textContent=s.text;if(s.state==='running')setTimeout(tick,1000);else location.reload();
+bar.value=s.state==='done'?100:Math.round(s.progress*100);text.textContent=s.text;box.dataset.state=s.state;if(s.state==='running')setTimeout(tick,1000);else if(s.state==='failed')text.setAttribute('role','alert');
 }).catch(()=>setTimeout(tick,3000));setTimeout(tick,1000);})();
 """
 
@@ -128,7 +128,7 @@ def rebuild_text(language: str, rebuild: dict) -> str:
 
 
 def _rebuild(language: str, rebuild: dict, hidden: str) -> str:
-    percent = round(float(rebuild.get("progress", 0)) * 100)
+    percent = 100 if rebuild.get("state") == "done" else round(float(rebuild.get("progress", 0)) * 100)
     role = ' role="alert"' if rebuild.get("state") == "failed" else ""
     return (
         f'<section id="rebuild" data-state="{escape(rebuild.get("state", "idle"))}" aria-labelledby="rebuild-h">'
