@@ -175,3 +175,15 @@ def test_the_systemd_units_run_what_app_py_accepts():
     assert "EnvironmentFile=" in curator_unit and "ASSISTANT_CURATOR_TOKEN=" not in curator_unit.split("[Service]")[1]
     backup = (ROOT / "deploy" / "systemd" / "rehabilitation-backup.service").read_text(encoding="utf-8")
     assert "corpus" in backup and "feedback" in backup
+
+
+def test_the_console_refuses_a_password_kept_inside_a_repository(tmp_path, seed_settings):
+    settings = copy_seed(tmp_path, seed_settings)
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "assistant.toml").write_text(f'curator_token = "{TOKEN}"\n', encoding="utf-8")
+    env = os.environ | {"ASSISTANT_CORPUS_DIR": str(settings.corpus_dir)}
+    env.pop("ASSISTANT_CONFIG", None)
+    env.pop("ASSISTANT_CURATOR_TOKEN", None)
+    done = subprocess.run([sys.executable, str(ROOT / "app.py"), "--curator", "--port", str(free_port())],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 2 and "inside a git repository" in done.stderr and TOKEN not in done.stderr

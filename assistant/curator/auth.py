@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import os
 import secrets
 import threading
 import time
 from collections import deque
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..errors import AssistantError
 
@@ -46,6 +48,24 @@ def check_bind(host: str, token: str) -> None:
         raise AssistantError(
             f"The curator's console would listen on {host} without a password; set ASSISTANT_CURATOR_TOKEN "
             "(or curator_token in a config file outside the repository), or bind it to 127.0.0.1."
+        )
+
+
+def check_token_source(environ: dict | None = None, cwd: Path | None = None) -> None:
+    """Refuse a password kept in a config file inside a git repository (it would end up committed)."""
+    environ = os.environ if environ is None else environ
+    path = Path(environ.get("ASSISTANT_CONFIG") or (cwd or Path.cwd()) / "assistant.toml")
+    try:
+        text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    except (OSError, UnicodeDecodeError):
+        return
+    if "curator_token" not in text:
+        return
+    folder = path.resolve().parent
+    if any((p / ".git").exists() for p in (folder, *folder.parents)):
+        raise AssistantError(
+            f"{path} holds curator_token but lies inside a git repository, where it could be committed; move the "
+            "password to ASSISTANT_CURATOR_TOKEN or a config file outside the repository (ASSISTANT_CONFIG)."
         )
 
 

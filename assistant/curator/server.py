@@ -23,7 +23,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 
 from ..config import Settings
 from .audit import AuditLog
-from .auth import COOKIE, Gate, check_bind
+from .auth import COOKIE, Gate, check_bind, check_token_source
 from .i18n import language_of, t
 from .needs import collect, e5_encoder, group, to_csv
 from .page import console_page, login_page, rebuild_text
@@ -278,6 +278,7 @@ def serve_console(settings: Settings) -> None:
     import uvicorn
 
     check_bind(settings.curator_host, settings.curator_token)
+    check_token_source()
     settings.corpus_dir.mkdir(parents=True, exist_ok=True)
     app = create_console(settings)
     threading.Thread(target=_purge_daily, args=(settings,), name="purge", daemon=True).start()
