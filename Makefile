@@ -7,7 +7,7 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run curator test install dev browser nginx serve-replicas ingest eval bench check-gold reliability load-test lint format clean
+.PHONY: run curator test install dev browser axe nginx serve-replicas ingest eval bench check-gold reliability load-test lint format clean
 
 run: $(VENV)/.installed                    ## set up, build the index if missing or stale, serve the app
 	$(PY) app.py $(ARGS)
@@ -15,7 +15,7 @@ run: $(VENV)/.installed                    ## set up, build the index if missing
 curator: $(VENV)/.installed                ## the curator's console at http://127.0.0.1:7870 (password: ASSISTANT_CURATOR_TOKEN)
 	$(PY) app.py --curator $(ARGS)
 
-test: $(VENV)/.installed-dev browser nginx ## set up with dev extras and run the whole test suite
+test: $(VENV)/.installed-dev browser axe nginx ## set up with dev extras and run the whole test suite
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
@@ -39,6 +39,13 @@ $(VENV)/.installed-eval: pyproject.toml | $(VENV)/bin/python
 
 browser:                                   ## Debian's Chromium for the browser tests (never `playwright install`)
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+AXE := tools/axe/node_modules/axe-core/axe.min.js
+axe: $(AXE)                                ## axe-core from npm for the accessibility tests (version pinned in tools/axe/package-lock.json)
+$(AXE): tools/axe/package.json tools/axe/package-lock.json
+	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
+	npm ci --prefix tools/axe --no-audit --no-fund --silent
+	touch $@
 
 nginx:                                     ## Debian's nginx, for the replica tests and `make serve-replicas`
 	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; }

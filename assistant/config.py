@@ -65,6 +65,8 @@ class Settings:
     feedback_path: Path = Path("feedback/feedback.jsonl")
     kiosk: bool = False
     kiosk_idle_seconds: int = 120
+    kiosk_idle_warning_seconds: int = 20  # the kiosk counts down this long before its idle reset; a touch dismisses it
+    kiosk_visitor_tools: bool = False  # on a kiosk, offer visitors copy and like/dislike (off: a public screen)
     kiosk_max_question_chars: int = 300
     kiosk_language: str = "kk"  # the kiosk page's language when it opens and after its idle reset: "kk", "ru" or "en"
     page_language: str = "en"  # the student page's language when it opens

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import re
@@ -99,7 +100,7 @@ def test_refusal_looks_different_and_lists_further_reading():
         "When was Bukharin rehabilitated?", "The sources here do not answer that question.", True, (), reading
     )
     md = render.answer_markdown(answer)
-    assert md.startswith(f"#### {render.REFUSAL_HEADING}\n")
+    assert md.startswith(f"### {render.REFUSAL_HEADING}\n")  # an h3: the chat sits under its own h2
     assert "Sources:" not in md
     assert "- Rehabilitation (Soviet) — Khrushchev Thaw: “Leon Trotsky" in md
     assert "Another sentence follows.”" in md
@@ -110,7 +111,7 @@ def test_prompt_without_passages_is_plain_text_and_notice_is_shown():
         "", "Please type a question.", True, notice="Your question was shortened to its first 1000 characters."
     )
     md = render.answer_markdown(answer)
-    assert "####" not in md
+    assert "###" not in md
     assert md.startswith("*Your question was shortened")
     assert md.endswith("Please type a question.")
 
@@ -148,7 +149,8 @@ def test_sources_panel_escapes_everything_from_sources():
     )
     out = render.sources_html(Answer("q", f"{QUOTE} [1]", False, (c,)))
     assert "<img" not in out
-    assert out.count("&lt;img src=x onerror=alert(1)&gt;") == 3
+    assert out.count("&lt;img src=x onerror=alert(1)&gt;") == 5  # title, section, passage, and the button's name
+    assert 'aria-label="Read it in the whole document: [1] Title &lt;img src=x onerror=alert(1)&gt; — Section' in out
 
 
 def test_wrong_offsets_fall_back_to_finding_the_quote():
@@ -177,7 +179,8 @@ def test_a_section_that_is_the_documents_title_is_not_repeated():
     c = citation(section="Rehabilitation (Soviet)")
     assert render.source_line(c) == "Rehabilitation (Soviet)"
     out = render.sources_html(Answer("q", f"{QUOTE} [1]", False, (c,)))
-    assert "source-section" not in out and out.count("Rehabilitation (Soviet)") == 1
+    shown = re.sub(r'aria-label="[^"]*"', "", out)  # the button's name says it once more, for screen readers
+    assert "source-section" not in out and shown.count("Rehabilitation (Soviet)") == 1
 
 
 def test_empty_panel_before_any_answer():
@@ -189,7 +192,27 @@ def test_document_view_marks_the_quote_in_the_whole_text():
     out = render.document_html(doc, Q_START, Q_START + len(QUOTE), 1)
     assert f'<mark id="doc-quote" class="quote">{html.escape(QUOTE)}</mark>' in out
     assert "Title &lt;b&gt;" in out and "Encyclopedia article" in out
-    assert html.unescape(re.sub(r"<[^>]+>", "", out.split('class="doc-text">')[1])).replace("[1]", "") == DOC_TEXT
+    shown = html.unescape(re.sub(r"<[^>]+>", "", out.split('class="doc-text"')[1].split(">", 1)[1]))
+    # every character of the text but the wiki markup: the heading naming another title stays, as a heading
+    assert shown.replace("[1]", "") == DOC_TEXT.replace("= Rehabilitation =\n", "Rehabilitation").replace(
+        "== See also ==\n", "See also"
+    )
+    assert '<h4 class="doc-heading">Rehabilitation</h4>' in out and '<h4 class="doc-heading">See also</h4>' in out
+    assert "==" not in out and 'tabindex="0" role="region" aria-label="Document text: Title &lt;b&gt;"' in out
+
+
+def test_wiki_headings_become_headings_and_the_documents_own_title_is_not_repeated():
+    text = "= Rehabilitation (Soviet) =\n\nIntro.\n\n== Khrushchev Thaw ==\nThaw text.\n=== Deeper ===\nMore.\n"
+    doc = Document("doc", "Rehabilitation (Soviet)", text, "doc.txt")
+    out = render.document_html(doc, text.index("Thaw text."), text.index("Thaw text.") + 10, 2)
+    assert out.count("Rehabilitation (Soviet)") == 2  # the h3 title and the region's name, not a third time
+    assert '<h4 class="doc-heading">Khrushchev Thaw</h4>' in out and '<h5 class="doc-heading">Deeper</h5>' in out
+    assert '<mark id="doc-quote" class="quote">Thaw text.</mark>' in out and "=" not in re.sub(
+        r'[a-z-]+="[^"]*"', "", out
+    )
+    # a quote that would cross a heading line keeps every character it quotes: that heading stays text
+    crossing = render.document_html(doc, text.index("Intro."), text.index("Thaw text."), 1)
+    assert "== Khrushchev Thaw ==" in crossing and "Deeper</h5>" in crossing
 
 
 def test_long_document_shows_a_window_around_the_quote():
@@ -317,7 +340,7 @@ def russian_answer(*citations, abstained=False) -> Answer:
 
 def test_a_draft_translation_is_labelled_with_its_translator_and_the_original_beside_it():
     out = render.sources_html(russian_answer(), page="en")
-    assert out.startswith('<div class="sources" lang="ru"><h3>Источники</h3>')  # the visitor's language, not the page's
+    assert out.startswith('<div class="sources" lang="ru"><h2>Источники</h2>')  # the visitor's language, not the page's
     assert '<p class="translation-label draft">черновой перевод · перевод: project team</p>' in out
     assert f'<mark class="quote" data-n="1">{RU_QUOTE}</mark>' in out
     original = re.search(r'<div class="source-original"[^>]*>.*?</div>', out).group(0)
@@ -325,8 +348,14 @@ def test_a_draft_translation_is_labelled_with_its_translator_and_the_original_be
     assert '<cite lang="en">Rehabilitation (Soviet)</cite>' in original and "оригинал [1]" in original
     assert f'<blockquote class="original-quote" lang="en">{html.escape(QUOTE)}</blockquote>' in original
     assert out.index(RU_QUOTE) < out.index(html.escape(QUOTE))  # the translation first, its original beside it
-    assert 'data-index="0">Читать в полном документе</button>' in out
-    assert 'data-index="0" data-original="1">Читать оригинал</button>' in out
+    assert (
+        'data-index="0" aria-label="Читать в полном документе: [1] Реабилитация (СССР) — Перестройка">'
+        "Читать в полном документе</button>"
+    ) in out
+    assert (
+        'data-index="0" data-original="1" aria-label="Читать оригинал: [1] Реабилитация (СССР) — Перестройка">'
+        "Читать оригинал</button>"
+    ) in out
 
 
 def test_a_reviewed_translation_says_translation_and_an_original_has_no_label():
@@ -334,7 +363,7 @@ def test_a_reviewed_translation_says_translation_and_an_original_has_no_label():
     assert '<p class="translation-label">перевод</p>' in out and "черновой" not in out
     english = render.sources_html(cited_answer(), page="ru")
     assert "translation-label" not in english and "source-original" not in english and "data-original" not in english
-    assert english.startswith('<div class="sources" lang="en">') and "<h3>Sources</h3>" in english
+    assert english.startswith('<div class="sources" lang="en">') and "<h2>Sources</h2>" in english
 
 
 def test_lang_attributes_mark_text_in_another_language_than_around_it():
@@ -349,7 +378,7 @@ def test_lang_attributes_mark_text_in_another_language_than_around_it():
 
 def test_further_reading_in_russian_keeps_translations_labelled():
     out = render.sources_html(russian_answer(abstained=True), page="kk")
-    assert "<h3>Для дальнейшего чтения</h3>" in out and "source-card further translated" in out
+    assert "<h2>Для дальнейшего чтения</h2>" in out and "source-card further translated" in out
     assert "черновой перевод" in out and html.escape(QUOTE) in out
 
 
@@ -359,7 +388,7 @@ def test_chat_answer_is_the_visitors_sentences_with_markers_and_labelled_sources
     assert "Источники:\n[1] Реабилитация (СССР) — Перестройка (черновой перевод)" in md
     assert QUOTE not in md  # the original is in the sources panel, not repeated in the chat
     refusal = render.answer_markdown(russian_answer(abstained=True), page="en")
-    assert refusal.startswith("#### В источниках не найдено\n")
+    assert refusal.startswith("### В источниках не найдено\n")
     assert "Ближайшие отрывки для дальнейшего чтения" in refusal and "(черновой перевод)" in refusal
     other = Answer(
         "Wann?",
@@ -389,7 +418,10 @@ def test_the_reader_shows_a_translation_document_with_its_original_named():
         '<p class="doc-meta doc-translation draft">draft translation · translation by project team · '
         "original: <cite>Rehabilitation (Soviet)</cite></p>"
     ) in out
-    assert '<div lang="ru" class="doc-text">' in out and f'<mark id="doc-quote" class="quote">{RU_QUOTE}</mark>' in out
+    assert (
+        '<div lang="ru" class="doc-text" tabindex="0"' in out
+        and f'<mark id="doc-quote" class="quote">{RU_QUOTE}</mark>' in out
+    )
     russian = render.document_html(doc, RU_START, RU_START + len(RU_QUOTE), 1, language="ru", original_title="R")
     assert "Энциклопедическая статья" in russian and 'lang="ru" class="doc-text"' not in russian
     assert 'черновой перевод · перевод: project team · оригинал: <cite lang="en">R</cite>' in russian
@@ -400,7 +432,7 @@ def test_the_reader_shows_a_translation_document_with_its_original_named():
 def test_placeholders_and_notices_in_each_language():
     assert i18n.t("document_placeholder", "kk") in render.document_placeholder("kk")
     assert i18n.t("document_unavailable", "ru") in render.document_unavailable("ru")
-    assert render.sources_html(None, page="kk").startswith('<div class="sources-empty" lang="kk"><h3>Дереккөздер</h3>')
+    assert render.sources_html(None, page="kk").startswith('<div class="sources-empty" lang="kk"><h2>Дереккөздер</h2>')
 
 
 # --- feedback -----------------------------------------------------------------------------
@@ -457,3 +489,45 @@ def test_unwritable_feedback_path_names_the_setting(tmp_path):
     blocker.write_text("x")
     with pytest.raises(AssistantError, match="feedback_path"):
         record_feedback(blocker / "feedback.jsonl", cited_answer(), "like")
+
+
+# --- names and messages for screen readers ---------------------------------------------------------
+
+
+def test_each_read_button_is_named_after_its_source_in_the_panels_language():
+    two = Answer(
+        "q", f"{QUOTE} [1] Another sentence follows. [2]", False,
+        (citation(n=1, section="Perestroika"),
+         citation(n=2, quote="Another sentence follows.", start=DOC_TEXT.index("Another"), section="Thaw",
+                  passage="Another sentence follows.", passage_start=DOC_TEXT.index("Another"))),
+    )  # fmt: skip
+    names = re.findall(r'<button class="read-button"[^>]*aria-label="([^"]*)"', render.sources_html(two))
+    assert names == [
+        "Read it in the whole document: [1] Rehabilitation (Soviet) — Perestroika",
+        "Read it in the whole document: [2] Rehabilitation (Soviet) — Thaw",
+    ]
+    russian = render.sources_html(dataclasses.replace(two, language="ru"), page="en")  # the visitor's language
+    assert "Читать в полном документе: [1] Rehabilitation (Soviet) — Perestroika" in russian
+    hostile = Answer("q", "x [1]", False, (citation(title='"><script>x</script>'),))
+    assert "<script>" not in render.sources_html(hostile) and "&quot;&gt;&lt;script&gt;" in render.sources_html(hostile)
+
+
+def test_notices_and_announcements_are_escaped_text_in_the_pages_language():
+    assert render.notice_html("<b>Wait</b>", "ru") == '<p class="notice" lang="ru">&lt;b&gt;Wait&lt;/b&gt;</p>'
+    assert render.notice_html("") == ""
+    said = render.announcement(dataclasses.replace(cited_answer(), language="kk"), "en")
+    assert said == f'<p lang="kk">Жауап: {html.escape(QUOTE)} [1]</p>'
+    refusal = Answer("q", "The sources here do not answer that question.", True, (), (citation(),), language="en")
+    assert render.announcement(refusal, "kk") == (
+        '<p lang="en">Answer: Not found in the sources. The sources here do not answer that question.</p>'
+    )
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_the_page_text_has_its_new_controls_in_each_language(language):
+    page = render.page_text(language, kiosk=True, max_chars=300)
+    assert page.new_chat == i18n.t("start_again", language)
+    assert render.page_text(language, kiosk=False, max_chars=300).new_chat == i18n.t("new_chat", language)
+    assert i18n.t("confirm_clear", language) in page.confirm_text and page.confirm_yes and page.confirm_no
+    assert page.chat_head == f'<h2 class="visually-hidden">{i18n.t("chat_label", language)}</h2>'
+    assert page.to_sources == i18n.t("to_sources", language)

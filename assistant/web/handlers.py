@@ -17,7 +17,7 @@ from ..feedback import record_unanswered
 from ..types import Answer
 from . import render
 from .i18n import LANGUAGES, STARTERS, language_of, t
-from .service import Companion, Failure, IdleReset, failure_dict, session_of, shown_citations
+from .service import Companion, Failure, failure_dict, session_of, shown_citations
 
 log = logging.getLogger("app")
 
@@ -32,7 +32,8 @@ class PageState(NamedTuple):
     current: Any  # the Answer whose sources are on show
     sources: Any  # the sources panel
     doc_view: Any  # the reader
-    activity: Any  # {"time", "text"} for the kiosk's idle reset
+    notice: Any  # the page's own message (empty or over-long question, rate limit, an error), or ""
+    announce: Any  # the screen reader's live region: the last finished answer
 
 
 SKIP = PageState(*(gr.skip(),) * len(PageState._fields))
@@ -40,30 +41,36 @@ SKIP = PageState(*(gr.skip(),) * len(PageState._fields))
 # What a language switch relabels, in the order `switch_language` returns them (the starters one by one).
 RELABELLED = (
     "header",
+    "chat_head",
     "chat",
     "question",
     "starters_head",
     *(f"starter_{i}" for i in range(len(STARTERS["en"]))),
     "new_chat",
+    "to_sources",
+    "confirm_text",
+    "confirm_yes",
+    "confirm_no",
     "reader",
     "sources",
     "doc_view",
+    "notice",
     "footer",
-    "activity",
 )
 
 
 class PageHandlers:
-    """The page's behaviour: one method per event, over one `Companion` and the kiosk's idle rule.
+    """The page's behaviour: one method per event, over one `Companion`.
 
     Events pass the page's language (the language switch's value): the page's own labels and
     notices are in it, and the engine assumes it for a question that shows no language of its own.
+    On a kiosk the browser watches for use (touch, pointer, keys, scrolling) and, after a warning a
+    touch dismisses, presses the hidden reset button: `idle_reset` starts a new visit.
     """
 
     def __init__(self, assistant, settings: Settings, clock=time.monotonic):
         self.settings = settings
         self.companion = Companion(assistant, settings, clock)
-        self.idle = IdleReset(settings.kiosk_idle_seconds, clock)
         self.default_language = settings.kiosk_language if settings.kiosk else settings.page_language
 
     @property
@@ -76,33 +83,39 @@ class PageHandlers:
         s = self.settings
         return render.page_text(language or self.default_language, s.kiosk, self.max_chars, s.kiosk_idle_seconds)
 
-    def respond(self, text, chat, history, shown, language=None, request: gr.Request = None) -> PageState:
-        """Answer a question from the box or a starter button, updating chat, sources and reader."""
+    def respond(self, text, chat, history, shown, language=None, request: gr.Request = None, visit=0) -> PageState:
+        """Answer a question from the box or a starter button, updating chat, sources and reader.
+
+        An empty or over-long question, the rate limit or a failure leaves the chat and the question box
+        as they were and says why in the notice area, in the page's language.
+        """
         text = text if isinstance(text, str) else ""
-        if not text.strip():
-            return SKIP
         language = language_of(language or self.default_language)
+        if not text.strip():
+            return SKIP._replace(notice=render.notice_html(t("empty_question", language), language))
+        if len(text) > self.max_chars:
+            message = t("too_long", language, n=len(text), cap=self.max_chars)
+            return SKIP._replace(notice=render.notice_html(message, language))
         chat = list(chat or [])
-        activity = self.idle.activity()  # asking counts as activity from the moment the question arrives
-        asked = [{"role": "user", "content": render.question_markdown(text[: self.max_chars])}]
-        answer, failure = self.companion.ask(text, history, session_of(request), language)
+        asked = [{"role": "user", "content": render.question_markdown(text)}]
+        answer, failure = self.companion.ask(text, history, visitor_of(request, visit), language)
         if failure is None and answer.abstained:  # for the curator's "what visitors needed"; never raises
             record_unanswered(self.settings.log_path("needs"), answer)
         try:
             if failure is None:
                 reply = {"role": "assistant", "content": render.answer_markdown(answer, language)}
                 sources, doc_view = self.panel(answer, language)
+                announce = render.announcement(answer, language)
         except Exception:
             log.exception("could not show an answer")
             failure = Failure("unavailable", t("unavailable", language))
         if failure:
-            chat += [*asked, {"role": "assistant", "content": render.notice_markdown(failure.message)}]
-            return SKIP._replace(question="", chat=chat, conversation=history, answers=shown, activity=activity)
+            return SKIP._replace(notice=render.notice_html(failure.message, language))
         chat += [*asked, reply]
         shown = dict(shown or {})
         shown[len(chat) - 1] = answer
         history = add_turn(history, answer.question, answer.text)
-        return PageState("", chat, history, shown, answer, sources, doc_view, activity)
+        return PageState("", chat, history, shown, answer, sources, doc_view, "", announce)
 
     def panel(self, answer: Answer | None, language: str = "en") -> tuple[str, str]:
         """The sources panel and the reader, showing the answer's first passage.
@@ -143,15 +156,36 @@ class PageHandlers:
         if answer is not None:
             self.companion.feedback(answer, evt.liked)
 
-    def new_conversation(self, language=None) -> PageState:
-        """An empty chat, panel and reader, as when the page opens."""
-        return self._fresh(self.idle.activity(), language)
+    def new_conversation(self, language=None) -> tuple:
+        """An empty chat, panel, notice and reader, as when the page opens: the page state, then the reader
+        (closed) and the clearing question (hidden)."""
+        return *self._fresh(language), gr.update(open=False), gr.update(visible=False)
 
-    def switch_language(self, language, current, text=None) -> tuple:
+    def ask_to_clear(self, chat, language=None) -> tuple:
+        """'Start a new conversation': asks first when there is a conversation to lose, else starts afresh."""
+        if chat:
+            return *SKIP, gr.skip(), gr.update(visible=True)
+        return self.new_conversation(language)
+
+    def keep_conversation(self) -> dict:
+        """The visitor chose to keep the conversation: the clearing question goes away."""
+        return gr.update(visible=False)
+
+    def idle_reset(self, visit, request: gr.Request = None) -> tuple:
+        """Kiosk, nobody there after the warning: a new visit, in the kiosk's language, with its own rate limit.
+
+        Returns the page state, the reader (closed), the clearing question (hidden), the language switch
+        and the next visit number.
+        """
+        visit = visit if isinstance(visit, int) and not isinstance(visit, bool) else 0
+        self.companion.limiter.forget(visitor_of(request, visit))
+        return *self.new_conversation(self.default_language), self.default_language, visit + 1
+
+    def switch_language(self, language, current) -> tuple:
         """Relabel the page in another language: one update per part named in RELABELLED.
 
         The chat keeps its messages as they were asked and answered; an answer's sources stay in its
-        own language, and the empty panel and reader take the page's. Switching counts as activity.
+        own language, and the empty panel and reader take the page's.
         """
         page = self.text(language_of(language))
         sources, doc_view = gr.skip(), gr.skip()
@@ -160,29 +194,22 @@ class PageHandlers:
             doc_view = page.document_placeholder
         return (
             page.header,
+            page.chat_head,
             gr.update(label=page.chat_label, placeholder=page.chat_placeholder),
             gr.update(label=page.question_label, placeholder=page.question_placeholder, submit_btn=page.ask),
             page.starters_head,
             *(gr.update(value=q) for q in page.starters),
             gr.update(value=page.new_chat),
+            gr.update(value=page.to_sources),
+            page.confirm_text,
+            gr.update(value=page.confirm_yes),
+            gr.update(value=page.confirm_no),
             gr.update(label=page.reader),
             sources,
             doc_view,
+            "",
             page.footer,
-            self.idle.activity(text if isinstance(text, str) else ""),
         )
-
-    def idle_check(self, text, chat, activity, language=None) -> tuple:
-        """Kiosk timer: the page state, the reader's accordion and the language switch, reset once nobody has
-        asked, typed or switched language for a while (the language goes back to the kiosk's own)."""
-        other_language = language_of(language or self.default_language) != self.default_language
-        verdict, activity = self.idle.decide(text, chat or other_language, activity)
-        if verdict == "typed":
-            return *SKIP._replace(activity=activity), gr.skip(), gr.skip()
-        if verdict == "reset":
-            language_update = self.default_language if other_language else gr.skip()
-            return *self._fresh(activity, self.default_language), gr.update(open=False), language_update
-        return *SKIP, gr.skip(), gr.skip()
 
     def api_ask(
         self, question: str, history: list[dict] | None = None, language: str | None = None, request: gr.Request = None
@@ -194,18 +221,16 @@ class PageHandlers:
         for a question that shows none, and words any failure.
         """
         language = language_of(language if language in LANGUAGES else self.default_language)
-        answer, failure = self.companion.ask(question, history, session_of(request), language)
+        answer, failure = self.companion.ask(question, history, "api:" + session_of(request), language)
         return failure_dict(question, failure, language) if failure else answer.to_dict()
 
-    def _fresh(self, activity: dict, language=None) -> PageState:
+    def _fresh(self, language=None) -> PageState:
         language = language_of(language or self.default_language)
-        return PageState(
-            "",
-            [],
-            [],
-            {},
-            None,
-            render.sources_html(None, page=language),
-            render.document_placeholder(language),
-            activity,
-        )
+        empty = render.sources_html(None, page=language)
+        return PageState("", [], [], {}, None, empty, render.document_placeholder(language), "", "")
+
+
+def visitor_of(request, visit) -> str:
+    """Whose rate limit a question counts against: the page session and, on a kiosk, the visit since the last
+    idle reset (the kiosk's page never reloads, so its session alone would be every visitor's)."""
+    return f"{session_of(request)}:{visit if isinstance(visit, int) else 0}"

@@ -91,6 +91,35 @@ STRINGS: dict[str, dict[str, str]] = {
         "kk": "Бұл көмекші өз жанынан жауап жазбайды: ол дереккөз мәтіндеріндегі сөйлемдерді келтіріп, "
         "дереккөзін көрсетеді. Жауаптың көмектескен-көмектеспегенін оның астындағы белгілермен айтыңыз.",
     },
+    "start_again": {"en": "Start again", "ru": "Начать заново", "kk": "Қайта бастау"},
+    "confirm_clear": {
+        "en": "Clear this conversation? Its questions and answers will be gone.",
+        "ru": "Очистить этот разговор? Его вопросы и ответы исчезнут.",
+        "kk": "Бұл әңгімені тазарту керек пе? Оның сұрақтары мен жауаптары жойылады.",
+    },
+    "confirm_yes": {"en": "Yes, clear it", "ru": "Да, очистить", "kk": "Иә, тазарту"},
+    "confirm_no": {"en": "No, keep it", "ru": "Нет, оставить", "kk": "Жоқ, қалдыру"},
+    "to_sources": {"en": "Show the sources", "ru": "Показать источники", "kk": "Дереккөздерді көрсету"},
+    "document_text": {"en": "Document text", "ru": "Текст документа", "kk": "Құжат мәтіні"},
+    "answer_ready": {"en": "Answer:", "ru": "Ответ:", "kk": "Жауап:"},
+    "empty_question": {
+        "en": "Please type a question first.",
+        "ru": "Сначала введите вопрос.",
+        "kk": "Алдымен сұрағыңызды жазыңыз.",
+    },
+    "too_long": {
+        "en": "Your question is {n} characters long; this page takes up to {cap}. Please shorten it and ask again.",
+        "ru": "В вашем вопросе {n} символов, а здесь можно не больше {cap}. Сократите его и спросите снова.",
+        "kk": "Сұрағыңыз {n} таңбадан тұрады, ал мұнда {cap} таңбаға дейін болады. Оны қысқартып, қайта сұраңыз.",
+    },
+    # --- the kiosk's idle warning -----------------------------------------------------------
+    "idle_title": {"en": "Are you still there?", "ru": "Вы ещё здесь?", "kk": "Сіз әлі осындасыз ба?"},
+    "idle_countdown": {
+        "en": "The screen starts afresh in {s} seconds. Touch anywhere to carry on.",
+        "ru": "Через {s} с экран начнётся сначала. Коснитесь экрана, чтобы продолжить.",
+        "kk": "{s} секундтан кейін экран басынан басталады. Жалғастыру үшін экранды түртіңіз.",
+    },
+    "idle_stay": {"en": "I am still here", "ru": "Я ещё здесь", "kk": "Мен осындамын"},
     # --- answers in the chat ----------------------------------------------------------------
     "refusal_heading": {
         "en": "Not found in the sources",

@@ -18,11 +18,13 @@ from . import render
 from .handlers import PageHandlers, PageState
 from .i18n import LANGUAGES, gradio_labels, t
 
-# The sources panel's "read" buttons are plain HTML: a click on one becomes the panel's click event.
+# The sources panel's "read" buttons are plain HTML: a click on one becomes the panel's click event, and the
+# reader, once open, takes focus and view (page.js).
 READ_BUTTON_JS = (
     "element.addEventListener('click', (e) => {"
     " const b = e.target.closest('.read-button');"
-    " if (b) trigger('click', {index: Number(b.dataset.index), original: b.dataset.original === '1'}); });"
+    " if (b) { trigger('click', {index: Number(b.dataset.index), original: b.dataset.original === '1'});"
+    " if (window.__openReader) window.__openReader(b); } });"
 )
 # The reader scrolls its quote into view whenever it shows a new document.
 SCROLL_TO_QUOTE_JS = (
@@ -31,140 +33,152 @@ SCROLL_TO_QUOTE_JS = (
     " if (box && m) box.scrollTop = Math.max(0, m.offsetTop - box.clientHeight / 3); };"
     " watch('value', () => setTimeout(show, 30)); show();"
 )
-# Installed when the page loads: keeps <html lang> and the tab's title on the page's language (Gradio
-# sets lang from the browser's locale), and gives Gradio's own chat buttons (copy, clear, like) their
-# labels in it. `window.__setPageLanguage(code)` is what the language switch calls.
-PAGE_LANGUAGE_JS = """() => {
-  const L = %s;
-  const relabel = () => {
-    const labels = L.labels[window.__pageLanguage] || L.labels.en;
-    document.querySelectorAll('#chat button').forEach((b) => {
-      for (const name of ['aria-label', 'title']) {
-        const key = L.known[b.getAttribute(name)];
-        if (key && b.getAttribute(name) !== labels[key]) b.setAttribute(name, labels[key]);
-      }
-    });
-  };
-  window.__setPageLanguage = (code) => {
-    window.__pageLanguage = L.labels[code] ? code : 'en';
-    document.documentElement.lang = window.__pageLanguage;
-    document.title = L.titles[window.__pageLanguage];
-    relabel();
-  };
-  if (!window.__pageLanguageWatch) {
-    let queued = false;
-    window.__pageLanguageWatch = new MutationObserver(() => {
-      if (window.__pageLanguage && document.documentElement.lang !== window.__pageLanguage)
-        document.documentElement.lang = window.__pageLanguage;
-      if (!queued) { queued = true; requestAnimationFrame(() => { queued = false; relabel(); }); }
-    });
-    window.__pageLanguageWatch.observe(document.documentElement, {
-      attributes: true, attributeFilter: ['lang', 'aria-label', 'title'], childList: true, subtree: true });
-  }
-  window.__setPageLanguage(%s);
-}"""
 SET_LANGUAGE_JS = "(code) => { if (window.__setPageLanguage) window.__setPageLanguage(code); }"
+# On a phone the sources sit below the chat: one tap brings them into view.
+TO_SOURCES_JS = (
+    "() => { const s = document.querySelector('#sources'); if (!s) return;"
+    " const reduced = window.matchMedia('(prefers-reduced-motion: reduce)').matches;"
+    " s.scrollIntoView({block: 'start', behavior: reduced ? 'auto' : 'smooth'});"
+    " const h = s.querySelector('h2'); if (h) h.focus({preventScroll: true}); }"
+)
+FOCUS_KEEP_JS = "() => setTimeout(() => { const b = document.querySelector('#confirm-no'); if (b) b.focus(); }, 80)"
+FOCUS_QUESTION_JS = (
+    "() => setTimeout(() => { const b = document.querySelector('#question textarea'); if (b) b.focus(); }, 80)"
+)
 
 
-def page_language_js(settings: Settings, language: str) -> str:
-    """The script that keeps the page's language in the browser, starting in `language`."""
+def page_js(settings: Settings, language: str) -> str:
+    """The script installed when the page loads (page.js), with the page's settings and strings."""
     table = gradio_labels() | {
-        "titles": {code: t(f"tab_{'kiosk' if settings.kiosk else 'student'}", code) for code in LANGUAGES}
+        "titles": {code: t(f"tab_{'kiosk' if settings.kiosk else 'student'}", code) for code in LANGUAGES},
+        "chatLabels": {code: t("chat_label", code) for code in LANGUAGES},
+        "language": language,
+        "kiosk": settings.kiosk,
+        "idleMs": settings.kiosk_idle_seconds * 1000,
+        "warnMs": min(settings.kiosk_idle_warning_seconds, settings.kiosk_idle_seconds) * 1000,
+        "idleStrings": {
+            code: {"title": t("idle_title", code), "countdown": t("idle_countdown", code), "stay": t("idle_stay", code)}
+            for code in LANGUAGES
+        },
     }
-    return PAGE_LANGUAGE_JS % (json.dumps(table, ensure_ascii=False), json.dumps(language))
+    script = resources.files(__package__).joinpath("page.js").read_text(encoding="utf-8")
+    body = script[script.index("(C) =>") :].strip()
+    return f"() => ({body})({json.dumps(table, ensure_ascii=False)})"
+
+
+class Page(gr.Blocks):
+    """The page's Blocks. `/ask` called with its optional arguments left out gets them as None (Gradio would
+    refuse the call with an internal error: gradio_client leaves them out for an endpoint it is not shown)."""
+
+    def validate_inputs(self, block_fn, inputs):
+        if getattr(block_fn, "api_name", None) == "ask" and len(inputs) < len(block_fn.inputs):
+            inputs.extend([None] * (len(block_fn.inputs) - len(inputs)))
+        return super().validate_inputs(block_fn, inputs)
 
 
 def create_app(assistant, settings: Settings, handlers: PageHandlers | None = None) -> gr.Blocks:
     """The chat page for `settings.kiosk` (museum screen) or student mode, with the queue configured.
 
     `handlers` is the page's behaviour; by default `PageHandlers(assistant, settings)`. Tests pass their
-    own (on a fake clock, say, or watching the kiosk's timer ticks). The page opens in the kiosk's
-    language (`kiosk_language`) or the student page's (`page_language`).
+    own. The page opens in the kiosk's language (`kiosk_language`) or the student page's (`page_language`).
+    A kiosk shows visitors no copy or like buttons unless `kiosk_visitor_tools` is on, and never a Clear
+    icon: "Start again" asks first, as "Start a new conversation" does for students.
     """
     handlers = handlers or PageHandlers(assistant, settings)
     kiosk = settings.kiosk
-    cap = handlers.max_chars
+    tools = not kiosk or settings.kiosk_visitor_tools
     text = handlers.text()
+    size = "lg" if kiosk else "md"
 
-    with gr.Blocks(title=text.tab_title, analytics_enabled=False, fill_width=kiosk) as app:
+    with Page(title=text.tab_title, analytics_enabled=False, fill_width=kiosk) as app:
         conversation = gr.State([])
         answers = gr.State({})
         current = gr.State(None)
-        activity = gr.State(handlers.idle.activity())
+        visit = gr.State(0)
 
-        language = gr.Radio(
-            render.language_choices(),
-            value=text.language,
-            label="Тіл · Язык · Language",
-            show_label=False,
-            container=False,
-            elem_id="language",
-        )
-        header = gr.HTML(text.header, js_on_load=None, elem_id="header")
+        with gr.Row(elem_id="top-bar", equal_height=False):
+            header = gr.HTML(text.header, js_on_load=None, elem_id="header")
+            with gr.Column(scale=0, min_width=0, elem_id="top-controls"):
+                language = gr.Radio(
+                    render.language_choices(),
+                    value=text.language,
+                    label="Тіл · Язык · Language",
+                    show_label=False,
+                    container=False,
+                    elem_id="language",
+                )
+                new_chat = gr.Button(text.new_chat, size=size, variant="secondary", elem_id="new-chat")
+        with gr.Row(visible=False, elem_id="confirm-clear") as confirm:
+            confirm_text = gr.HTML(text.confirm_text, js_on_load=None, elem_id="confirm-text")
+            confirm_yes = gr.Button(text.confirm_yes, size=size, variant="stop", elem_id="confirm-yes")
+            confirm_no = gr.Button(text.confirm_no, size=size, variant="primary", elem_id="confirm-no")
         with gr.Row(equal_height=False, elem_id="main-row"):
-            with gr.Column(scale=3, min_width=360, elem_id="chat-column"):
+            with gr.Column(scale=3, min_width=300, elem_id="chat-column"):
+                chat_head = gr.HTML(text.chat_head, js_on_load=None, elem_id="chat-head")
                 chatbot = gr.Chatbot(
                     elem_id="chat",
                     label=text.chat_label,
                     show_label=False,
-                    height="40vh" if kiosk else 540,
-                    buttons=["copy"] if kiosk else ["copy", "copy_all"],
-                    feedback_options=("Like", "Dislike"),
+                    height="100%" if kiosk else 540,
+                    autoscroll=False,  # page.js shows each new answer from its start
+                    buttons=(["copy"] if kiosk else ["copy", "copy_all"]) if tools else [],
+                    feedback_options=("Like", "Dislike") if tools else None,
                     latex_delimiters=[],
                     sanitize_html=True,
                     group_consecutive_messages=False,
                     placeholder=text.chat_placeholder,
                 )
+                notice = gr.HTML("", js_on_load=None, elem_id="notice")
                 question = gr.Textbox(
                     label=text.question_label,
                     placeholder=text.question_placeholder,
-                    max_length=cap,
                     lines=1,
                     max_lines=3,
                     submit_btn=text.ask,
-                    autofocus=not kiosk,
+                    autofocus=False,  # a phone would open scrolled past the title
                     elem_id="question",
                 )
+                to_sources = gr.Button(text.to_sources, size=size, variant="secondary", elem_id="to-sources")
                 with gr.Row(elem_id="starters"):
                     starters_head = gr.HTML(text.starters_head, js_on_load=None, elem_classes="starters-head")
-                    starters = [
-                        gr.Button(q, size="lg" if kiosk else "sm", elem_classes="starter") for q in text.starters
-                    ]
-                new_chat = gr.Button(
-                    text.new_chat, size="lg" if kiosk else "md", variant="secondary", elem_id="new-chat"
-                )
-            with gr.Column(scale=2, min_width=320, elem_id="sources-column"):
+                    starters = [gr.Button(q, size=size, elem_classes="starter") for q in text.starters]
+            with gr.Column(scale=2, min_width=300, elem_id="sources-column"):
                 sources = gr.HTML(text.sources_empty, elem_id="sources", js_on_load=READ_BUTTON_JS)
                 with gr.Accordion(text.reader, open=False, elem_id="reader") as reader:
                     doc_view = gr.HTML(text.document_placeholder, elem_id="doc-view", js_on_load=SCROLL_TO_QUOTE_JS)
+        announce = gr.HTML("", js_on_load=None, elem_id="announce")
         footer = gr.HTML(text.footer, js_on_load=None, visible=not kiosk, elem_id="footer")
+        idle_reset = gr.Button("reset", elem_id="idle-reset", visible=kiosk)
 
-        state = list(PageState(question, chatbot, conversation, answers, current, sources, doc_view, activity))
+        state = list(PageState(question, chatbot, conversation, answers, current, sources, doc_view, notice, announce))
+        fresh = [*state, reader, confirm]
         engine = {"concurrency_id": "engine", "api_visibility": "private"}
         instant = {"api_visibility": "private", "queue": False}
-        question.submit(handlers.respond, [question, chatbot, conversation, answers, language], state, **engine)
+        asked = [chatbot, conversation, answers, language, visit]
+        question.submit(handlers.respond, [question, *asked], state, **engine)
         for button in starters:
-            button.click(handlers.respond, [button, chatbot, conversation, answers, language], state, **engine)
-        new_chat.click(handlers.new_conversation, [language], state, **instant)
+            button.click(handlers.respond, [button, *asked], state, **engine)
+        new_chat.click(handlers.ask_to_clear, [chatbot, language], fresh, **instant).then(
+            None, None, None, js=FOCUS_KEEP_JS, **instant
+        )
+        confirm_yes.click(handlers.new_conversation, [language], fresh, **instant).then(
+            None, None, None, js=FOCUS_QUESTION_JS, **instant
+        )
+        confirm_no.click(handlers.keep_conversation, None, confirm, **instant)
+        to_sources.click(None, None, None, js=TO_SOURCES_JS, **instant)
         sources.click(handlers.read, [current, language], [doc_view, reader], **instant)
         chatbot.select(handlers.reshow, [answers, language], [current, sources, doc_view], **instant)
-        chatbot.clear(handlers.new_conversation, [language], state, **instant)
-        chatbot.like(handlers.like, [answers], None, **instant)
-        relabelled = [header, chatbot, question, starters_head, *starters, new_chat, reader, sources, doc_view]
-        language.change(
-            handlers.switch_language, [language, current, question], [*relabelled, footer, activity], **instant
-        )
-        language.change(None, [language], None, js=SET_LANGUAGE_JS, **instant)
-        app.load(None, None, None, js=page_language_js(settings, text.language), **instant)
+        if tools:
+            chatbot.like(handlers.like, [answers], None, **instant)
         if kiosk:
-            timer = gr.Timer(max(1.0, min(10.0, settings.kiosk_idle_seconds / 4)))
-            timer.tick(
-                handlers.idle_check,
-                [question, chatbot, activity, language],
-                [*state, reader, language],
-                show_progress="hidden",
-                **instant,
-            )
+            idle_reset.click(handlers.idle_reset, [visit], [*fresh, language, visit], **instant)
+        relabelled = [
+            header, chat_head, chatbot, question, starters_head, *starters, new_chat, to_sources,
+            confirm_text, confirm_yes, confirm_no, reader, sources, doc_view, notice,
+        ]  # fmt: skip
+        language.change(handlers.switch_language, [language, current], [*relabelled, footer], **instant)
+        language.change(None, [language], None, js=SET_LANGUAGE_JS, **instant)
+        app.load(None, None, None, js=page_js(settings, text.language), **instant)
         gr.api(
             handlers.api_ask,
             api_name="ask",
@@ -179,7 +193,11 @@ def create_app(assistant, settings: Settings, handlers: PageHandlers | None = No
 
 
 def theme(settings: Settings) -> gr.themes.Base:
-    """A built-in theme whose fonts Gradio serves itself (no web fonts), larger for kiosks."""
+    """A built-in theme whose fonts Gradio serves itself (no web fonts), larger for kiosks.
+
+    Its colours are darkened where Gradio's own fall below 4.5:1 on white (grey help text, white on red
+    buttons); kiosk.css takes the kiosk's text to 7:1.
+    """
     sizes = {}
     if settings.kiosk:
         sizes = {
@@ -187,7 +205,20 @@ def theme(settings: Settings) -> gr.themes.Base:
             "spacing_size": gr.themes.sizes.spacing_lg,
             "radius_size": gr.themes.sizes.radius_lg,
         }
-    return gr.themes.Default(primary_hue="red", secondary_hue="amber", neutral_hue="stone", **sizes)
+    base = gr.themes.Default(primary_hue="red", secondary_hue="amber", neutral_hue="stone", **sizes)
+    return base.set(
+        body_text_color="*neutral_900",
+        body_text_color_subdued="*neutral_700",
+        block_info_text_color="*neutral_700",
+        block_title_text_color="*neutral_800",
+        button_primary_background_fill="*primary_800",
+        button_primary_background_fill_hover="*primary_900",
+        button_primary_text_color="white",
+        button_secondary_text_color="*neutral_900",
+        checkbox_label_text_color="*neutral_900",
+        input_placeholder_color="*neutral_600",
+        color_accent="*primary_800",
+    )
 
 
 def page_css(settings: Settings) -> str:

@@ -102,6 +102,7 @@ class PageText:
     language: str
     tab_title: str
     header: str  # HTML
+    chat_head: str  # HTML: the chat's heading, for screen readers
     chat_label: str
     chat_placeholder: str  # Markdown
     question_label: str
@@ -110,6 +111,10 @@ class PageText:
     starters_head: str  # HTML
     starters: tuple[str, ...]
     new_chat: str
+    to_sources: str  # on a phone: the button that jumps to the sources
+    confirm_text: str  # HTML: asked before a conversation is cleared
+    confirm_yes: str
+    confirm_no: str
     reader: str
     footer: str  # HTML
     sources_empty: str  # HTML: the sources panel before any answer
@@ -124,6 +129,7 @@ def page_text(language: str, kiosk: bool, max_chars: int, idle_seconds: int = 12
         language=lang,
         tab_title=t(f"tab_{mode}", lang),
         header=header_html(lang, kiosk, idle_seconds),
+        chat_head=f'<h2 class="visually-hidden">{html.escape(t("chat_label", lang))}</h2>',
         chat_label=t("chat_label", lang),
         chat_placeholder=t(f"chat_placeholder_{mode}", lang),
         question_label=t("question_label", lang, cap=max_chars),
@@ -131,7 +137,11 @@ def page_text(language: str, kiosk: bool, max_chars: int, idle_seconds: int = 12
         ask=t("ask", lang),
         starters_head=f'<div class="starters-label">{html.escape(t("starters_label", lang))}</div>',
         starters=STARTERS[lang],
-        new_chat=t("new_chat", lang),
+        new_chat=t("start_again" if kiosk else "new_chat", lang),
+        to_sources=t("to_sources", lang),
+        confirm_text=f'<p class="confirm-text">{html.escape(t("confirm_clear", lang))}</p>',
+        confirm_yes=t("confirm_yes", lang),
+        confirm_no=t("confirm_no", lang),
         reader=t("reader", lang),
         footer=f'<footer class="app-note">{html.escape(t("footer", lang))}</footer>',
         sources_empty=sources_html(None, page=lang),
@@ -173,7 +183,7 @@ def answer_markdown(answer: Answer, page: str = "en") -> str:
     if answer.notice:
         parts.append(f"*{escape_markdown(answer.notice)}*")
     if answer.abstained and answer.further_reading:
-        parts.append(f"#### {escape_markdown(t('refusal_heading', lang))}")
+        parts.append(f"### {escape_markdown(t('refusal_heading', lang))}")
         parts.append(escape_markdown(answer.text))
         lines = [
             f"- {escape_markdown(source_line(c))}: “{escape_markdown(shorten(c.quote))}”{_marked(c, lang)}"
@@ -193,9 +203,19 @@ def _marked(c: Citation, language: str) -> str:
     return f" ({escape_markdown(translation_label(c, language).split(' · ')[0])})" if c.translation else ""
 
 
-def notice_markdown(text: str) -> str:
-    """A message from the app itself (rate limit, an error), styled apart from answers."""
-    return f"##### {escape_markdown(text)}"
+def notice_html(text: str, language: str = "en") -> str:
+    """A message from the page itself (an empty or over-long question, the rate limit, an error), for its notice area."""
+    if not text:
+        return ""
+    return f'<p class="notice" lang="{language_of(language)}">{html.escape(text)}</p>'
+
+
+def announcement(answer: Answer, page: str = "en") -> str:
+    """What the screen reader's live region says once an answer is complete: the answer as plain text."""
+    lang = labels_language(answer, page)
+    heading = t("refusal_heading", lang) + ". " if answer.abstained and answer.further_reading else ""
+    text = " ".join(f"{heading}{answer.text}".split())
+    return f'<p lang="{lang}">{html.escape(t("answer_ready", lang))} {html.escape(text)}</p>'
 
 
 # --- sources panel (HTML) --------------------------------------------------------------
@@ -216,19 +236,19 @@ def sources_html(
     if answer is None or not (answer.citations or answer.further_reading):
         lang = language_of(page)  # an empty panel is the page's own
         return (
-            f'<div class="sources-empty" lang="{lang}"><h3>{html.escape(t("sources_heading", lang))}</h3>'
+            f'<div class="sources-empty" lang="{lang}"><h2>{html.escape(t("sources_heading", lang))}</h2>'
             f"<p>{html.escape(t('sources_empty', lang))}</p></div>"
         )
     lang = labels_language(answer, page)
     if answer.citations:
         head = (
-            f"<h3>{html.escape(t('sources_heading', lang))}</h3>"
+            f"<h2>{html.escape(t('sources_heading', lang))}</h2>"
             f'<p class="sources-note">{html.escape(t("sources_note", lang))}</p>'
         )
         shown, kind = answer.citations, "cited"
     else:
         head = (
-            f"<h3>{html.escape(t('further_heading', lang))}</h3>"
+            f"<h2>{html.escape(t('further_heading', lang))}</h2>"
             f'<p class="sources-note">{html.escape(t("further_note", lang))}</p>'
         )
         shown, kind = answer.further_reading, "further"
@@ -268,7 +288,7 @@ def _card(group: list[Citation], kind: str, index: int | None, lang: str, langua
         f"{label}"
         f'<blockquote class="source-passage"{own}>{highlight(first.passage, spans, kind == "cited")}</blockquote>'
         f"{''.join(_original(c, lang, languages) for c in group if c.translation)}"
-        f"{_read_buttons(index, lang, translated and bool(first.original_doc_id))}</article>"
+        f"{_read_buttons(index, lang, translated and bool(first.original_doc_id), _source_name(group, refs))}</article>"
     )
 
 
@@ -287,17 +307,32 @@ def _original(c: Citation, lang: str, languages: dict) -> str:
     )
 
 
-def _read_buttons(index: int | None, lang: str, original: bool) -> str:
-    """The card's button for the whole document at the quote, and for a translation one for its original."""
+def _source_name(group: list[Citation], refs: str) -> str:
+    """Which source a card's buttons open, for their accessible names: '[1] [2] Title — Section'."""
+    return f"{refs} {source_line(group[0])}".strip()
+
+
+def _read_buttons(index: int | None, lang: str, original: bool, source: str = "") -> str:
+    """The card's button for the whole document at the quote, and for a translation one for its original.
+
+    Each button's accessible name starts with its visible text and says which source it opens, so a
+    screen reader's list of buttons tells them apart.
+    """
     if index is None:
         return ""
+
+    def named(key: str) -> str:
+        label = t(key, lang)
+        return html.escape(f"{label}: {source}" if source else label, quote=True)
+
     buttons = [
-        f'<button class="read-button" type="button" data-index="{index}">{html.escape(t("read_button", lang))}</button>'
+        f'<button class="read-button" type="button" data-index="{index}" aria-label="{named("read_button")}">'
+        f"{html.escape(t('read_button', lang))}</button>"
     ]
     if original:
         buttons.append(
-            f'<button class="read-button read-original" type="button" data-index="{index}" data-original="1">'
-            f"{html.escape(t('read_original', lang))}</button>"
+            f'<button class="read-button read-original" type="button" data-index="{index}" data-original="1" '
+            f'aria-label="{named("read_original")}">{html.escape(t("read_original", lang))}</button>'
         )
     return f'<div class="card-buttons">{"".join(buttons)}</div>'
 
@@ -353,11 +388,10 @@ def document_html(
         lo = max(0, min(start - window // 2, hi - window))
         hi = lo + window
     label = f'<sup class="quote-ref">[{n}]</sup>' if n is not None else ""
+    mark = f'<mark id="doc-quote" class="quote">{html.escape(text[start:end])}</mark>{label}' if end > start else ""
     body = [
         "… " if lo > 0 else "",
-        html.escape(text[lo:start]),
-        f'<mark id="doc-quote" class="quote">{html.escape(text[start:end])}</mark>{label}' if end > start else "",
-        html.escape(text[end:hi]),
+        _document_body(text, lo, hi, (start, end) if mark else None, mark, document.title),
         " …" if hi < len(text) else "",
     ]
     notes = []
@@ -369,10 +403,38 @@ def document_html(
         notes.append(_translation_note(document, lang, original_title, original_language))
     if (lo, hi) != (0, len(text)):
         notes.append(f'<p class="doc-meta">{html.escape(t("document_partial", lang))}</p>')
+    region = html.escape(f"{t('document_text', lang)}: {document.title}", quote=True)
     return (
         f'<div class="doc" lang="{lang}"><h3{own} class="doc-title">{html.escape(document.title)}</h3>{"".join(notes)}'
-        f'<div{own} class="doc-text">{"".join(body)}</div></div>'
+        f'<div{own} class="doc-text" tabindex="0" role="region" aria-label="{region}">{"".join(body)}</div></div>'
     )
+
+
+# A wiki heading on a line of its own: "= Title =", "== See also ==".
+_WIKI_HEADING = re.compile(r"^(={1,6})[ \t]*(\S.*?)[ \t]*\1[ \t]*$", re.M)
+
+
+def _document_body(text: str, lo: int, hi: int, quote: tuple[int, int] | None, mark: str, title: str) -> str:
+    """text[lo:hi] escaped, wiki headings shown as headings (a first-level one naming the document left out:
+    the title is above it), and the quote, at its exact offsets, replaced by `mark`."""
+    out, pos = [], lo
+    for m in _WIKI_HEADING.finditer(text, lo, hi):
+        if quote and m.start() < quote[1] and m.end() > quote[0]:
+            continue  # a quote keeps every character it quotes
+        out.append(_with_quote(text, pos, m.start(), quote, mark))
+        level, name = len(m.group(1)), m.group(2)
+        if not (level == 1 and name == title.strip()):
+            tag = f"h{min(6, max(4, level + 2))}"
+            out.append(f'<{tag} class="doc-heading">{html.escape(name)}</{tag}>')
+        pos = m.end() + (1 if text[m.end() : m.end() + 1] == "\n" else 0)  # the heading is a block of its own
+    out.append(_with_quote(text, pos, hi, quote, mark))
+    return "".join(out)
+
+
+def _with_quote(text: str, a: int, b: int, quote: tuple[int, int] | None, mark: str) -> str:
+    if quote and a <= quote[0] and quote[1] <= b:
+        return html.escape(text[a : quote[0]]) + mark + html.escape(text[quote[1] : b])
+    return html.escape(text[a:b])
 
 
 def _translation_note(document: Document, lang: str, original_title: str, original_language: str) -> str:

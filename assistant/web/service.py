@@ -1,4 +1,4 @@
-"""The page's rules, apart from how Gradio shows them: answering politely, rate limits, history, idle reset.
+"""The page's rules, apart from how Gradio shows them: answering politely, rate limits, history.
 
 Nothing here imports Gradio, so every rule can be tested with plain values and a fake clock.
 """
@@ -63,36 +63,14 @@ class RateLimiter:
                 self._forget_idle(now)
             return True
 
+    def forget(self, session: str) -> None:
+        """Start a session's count afresh (a kiosk's new visitor)."""
+        with self._lock:
+            self._times.pop(session, None)
+
     def _forget_idle(self, now: float) -> None:
         for key in [k for k, times in self._times.items() if not times or now - times[-1] >= 60]:
             del self._times[key]
-
-
-class IdleReset:
-    """Kiosk: start over after `idle_seconds` with no question asked and no typing.
-
-    The page keeps an activity record {"time", "text"}: when the visitor last asked or typed, and
-    what the question box held then. A timer asks `decide` every few seconds.
-    """
-
-    def __init__(self, idle_seconds: float, clock=time.monotonic):
-        self.idle_seconds = idle_seconds
-        self.clock = clock
-
-    def activity(self, text: str = "") -> dict:
-        """A fresh activity record: something happened now, with `text` in the question box."""
-        return {"time": self.clock(), "text": text}
-
-    def decide(self, text, chat, activity) -> tuple[str, dict | None]:
-        """("typed", new record) when the box changed, ("reset", fresh record) once idle, else ("wait", None)."""
-        now = self.clock()
-        activity = dict(activity or {})
-        text = text or ""
-        if text != activity.get("text", ""):
-            return "typed", {"time": now, "text": text}
-        if (chat or text) and now - activity.get("time", now) >= self.idle_seconds:
-            return "reset", {"time": now, "text": ""}
-        return "wait", None
 
 
 class Companion:

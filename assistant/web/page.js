@@ -1,0 +1,207 @@
+// The page's behaviour in the browser, installed once when it loads (page.py passes C, its settings and strings).
+// - the page's language: <html lang>, the tab's title, and Gradio's own chat buttons labelled in it;
+// - access: the chat is not a live region of its own (#announce says each finished answer once), the reader's
+//   header says whether it is open, earlier answers take the keyboard (Enter shows their sources), Escape
+//   closes the reader, and opening a document moves focus and view to it;
+// - each new answer is shown from its start (the visitor's question at the top of the chat);
+// - on a kiosk, the idle watch: any touch, pointer, key or scroll is use; after idle - warn seconds without
+//   use a countdown shows, a touch dismisses it, and at zero the hidden #idle-reset button starts a new visit.
+(C) => {
+  const reduced = () => window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+  const $ = (s) => document.querySelector(s);
+  const lang = () => window.__pageLanguage || C.language;
+  // the kiosk's screen-sized layout (kiosk.css), where the page itself never scrolls
+  const fixed = () => C.kiosk && window.matchMedia('(min-width: 1000px) and (min-height: 1000px)').matches;
+
+  const fixups = () => {
+    const labels = C.labels[lang()] || C.labels.en;
+    document.querySelectorAll('#chat button').forEach((b) => {
+      for (const name of ['aria-label', 'title']) {
+        const key = C.known[b.getAttribute(name)];
+        if (key && b.getAttribute(name) !== labels[key]) b.setAttribute(name, labels[key]);
+        if (key === 'gr_clear' && !b.hidden) b.hidden = true;  // one tap would erase the chat: "start again" asks first
+      }
+    });
+    const log = $('#chat [role="log"]');
+    if (log && log.getAttribute('aria-live') !== 'off') log.setAttribute('aria-live', 'off');
+    if (log && log.getAttribute('aria-label') !== C.chatLabels[lang()]) log.setAttribute('aria-label', C.chatLabels[lang()]);
+    const live = $('#announce');
+    if (live && live.getAttribute('aria-live') !== 'polite') { live.setAttribute('role', 'status'); live.setAttribute('aria-live', 'polite'); }
+    const header = $('#reader > button.label-wrap');
+    const content = $('#reader > [data-testid="accordion-content"]');
+    if (header && content) {
+      if (!content.id) content.id = 'reader-content';
+      const open = String(header.classList.contains('open'));
+      if (header.getAttribute('aria-expanded') !== open) header.setAttribute('aria-expanded', open);
+      if (header.getAttribute('aria-controls') !== content.id) header.setAttribute('aria-controls', content.id);
+    }
+    const sources = $('#sources');
+    const title = sources && sources.querySelector('h2');
+    if (title) {
+      if (!title.id) title.id = 'sources-title';
+      if (sources.getAttribute('role') !== 'region') sources.setAttribute('role', 'region');
+      if (sources.getAttribute('aria-labelledby') !== title.id) sources.setAttribute('aria-labelledby', title.id);
+      if (title.getAttribute('tabindex') !== '-1') title.setAttribute('tabindex', '-1');
+    }
+    document.querySelectorAll('#chat [data-testid="bot"]').forEach((m) => {
+      if (m.getAttribute('tabindex') !== '0') m.setAttribute('tabindex', '0');
+    });
+  };
+
+  window.__setPageLanguage = (code) => {
+    window.__pageLanguage = C.labels[code] ? code : 'en';
+    document.documentElement.lang = window.__pageLanguage;
+    document.title = C.titles[window.__pageLanguage];
+    fixups();
+    idle.paint();
+  };
+
+  // Each new answer from its start: its question at the top of the chat (and of the screen when scrolled away).
+  let answers = 0;
+  const showNewAnswer = () => {
+    const bots = document.querySelectorAll('#chat [data-testid="bot"]');
+    if (bots.length === answers) return;
+    const grew = bots.length > answers;
+    answers = bots.length;
+    if (!grew) return;
+    const users = document.querySelectorAll('#chat [data-testid="user"]');
+    const question = users[users.length - 1];
+    const box = $('#chat [role="log"]');
+    if (!question || !box) return;
+    const row = question.closest('.message-row') || question;
+    box.scrollTop += row.getBoundingClientRect().top - box.getBoundingClientRect().top - 4;
+    const top = row.getBoundingClientRect().top;
+    if (!C.kiosk && (top < 0 || top > window.innerHeight * 0.6)) window.scrollBy({top: top - 8, behavior: 'auto'});
+  };
+
+  // Opening a document: the reader comes into view and takes focus once it shows (the same document may
+  // already be there, so wait for the reader to open rather than for new text).
+  window.__openReader = (opener) => {
+    window.__readOpener = opener;
+    const began = Date.now();
+    const old = ($('#doc-view') || {}).innerHTML;
+    const wait = () => {
+      const header = $('#reader > button.label-wrap');
+      const text = $('#doc-view .doc-text');
+      const ready = header && header.classList.contains('open') && text && (($('#doc-view') || {}).innerHTML !== old || Date.now() - began > 400);
+      if (!ready) { if (Date.now() - began < 8000) setTimeout(wait, 50); return; }
+      const reader = $('#reader');
+      if (!fixed()) reader.scrollIntoView({block: 'start', behavior: reduced() ? 'auto' : 'smooth'});
+      const mark = $('#doc-quote');
+      if (mark) text.scrollTop = Math.max(0, mark.offsetTop - text.clientHeight / 3);
+      text.focus({preventScroll: true});
+    };
+    setTimeout(wait, 50);
+  };
+
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') {
+      const header = $('#reader > button.label-wrap.open');
+      if (header) {
+        e.preventDefault();
+        header.click();
+        const back = window.__readOpener;
+        setTimeout(() => (back && back.isConnected ? back : header).focus(), 60);
+      }
+    } else if ((e.key === 'Enter' || e.key === ' ') && e.target.matches && e.target.matches('#chat [data-testid="bot"]')) {
+      e.preventDefault();
+      e.target.click();
+    }
+  }, true);
+
+  // The kiosk's idle watch.
+  const idle = {
+    last: Date.now(),
+    shown: false,
+    node: null,
+    paint() {
+      if (!this.node) return;
+      const S = C.idleStrings[lang()] || C.idleStrings.en;
+      const left = Math.max(0, Math.ceil((C.idleMs - (Date.now() - this.last)) / 1000));
+      this.node.setAttribute('lang', lang());
+      this.node.querySelector('#idle-title').textContent = S.title;
+      this.node.querySelector('#idle-count').textContent = S.countdown.replace('{s}', left);
+      this.node.querySelector('button').textContent = S.stay;
+    },
+    build() {
+      const n = document.createElement('div');
+      n.id = 'idle-warning';
+      n.setAttribute('role', 'alertdialog');
+      n.setAttribute('aria-labelledby', 'idle-title');
+      n.setAttribute('aria-describedby', 'idle-count');
+      n.hidden = true;
+      n.innerHTML = '<div class="idle-box"><p id="idle-title"></p><p id="idle-count"></p><button type="button"></button></div>';
+      document.body.appendChild(n);
+      this.node = n;
+    },
+    used() {
+      this.last = Date.now();
+      if (this.shown) this.hide();
+    },
+    hide() {
+      this.shown = false;
+      this.node.hidden = true;
+      if (this.before && this.before.isConnected) this.before.focus({preventScroll: true});
+      this.before = null;
+    },
+    show() {
+      this.shown = true;
+      this.before = document.activeElement;
+      this.node.hidden = false;
+      this.paint();
+      this.node.querySelector('button').focus({preventScroll: true});
+    },
+    inUse() {  // anything a reset would take away
+      const box = $('#question textarea');
+      return document.querySelectorAll('#chat [data-testid="bot"], #chat [data-testid="user"]').length > 0
+        || (box && box.value !== '') || lang() !== C.language || !!$('#reader > button.label-wrap.open')
+        || !!$('#notice .notice') || !!($('#confirm-clear') && $('#confirm-clear').offsetParent);
+    },
+    tick() {
+      if (!this.inUse()) { this.last = Date.now(); if (this.shown) this.hide(); return; }
+      const quiet = Date.now() - this.last;
+      if (quiet >= C.idleMs) {
+        this.shown = false;
+        this.node.hidden = true;
+        this.before = null;
+        this.last = Date.now();
+        window.__idleResets = (window.__idleResets || 0) + 1;
+        const reset = $('#idle-reset');
+        if (reset) reset.click();
+      } else if (quiet >= C.idleMs - C.warnMs) {
+        if (!this.shown) this.show(); else this.paint();
+      }
+    },
+  };
+  if (C.kiosk && !window.__fitWatch) {
+    const fit = () => {
+      document.documentElement.classList.toggle('fit-screen', fixed());
+      document.documentElement.classList.toggle('portrait', window.innerHeight > window.innerWidth);
+    };
+    window.__fitWatch = fit;
+    window.addEventListener('resize', fit);
+    fit();
+  }
+  if (C.kiosk && !window.__idleWatch) {
+    idle.build();
+    const used = () => idle.used();
+    for (const type of ['pointerdown', 'pointermove', 'touchstart', 'keydown', 'wheel', 'input', 'scroll'])
+      document.addEventListener(type, used, {capture: true, passive: true});
+    window.__idleWatch = setInterval(() => idle.tick(), 1000);
+  }
+
+  if (!window.__pageWatch) {
+    let queued = false;
+    window.__pageWatch = new MutationObserver(() => {
+      if (window.__pageLanguage && document.documentElement.lang !== window.__pageLanguage)
+        document.documentElement.lang = window.__pageLanguage;
+      if (!queued) {
+        queued = true;
+        requestAnimationFrame(() => { queued = false; fixups(); showNewAnswer(); });
+      }
+    });
+    window.__pageWatch.observe(document.documentElement, {
+      attributes: true, attributeFilter: ['lang', 'aria-label', 'title', 'class', 'aria-live'], childList: true, subtree: true });
+  }
+  window.__setPageLanguage(C.language);
+}
