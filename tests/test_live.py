@@ -118,7 +118,7 @@ def test_answers_throughout_a_rebuild_come_whole_from_one_build(live_copy, encod
     assert (True, False) in versions[:during], "answers before the rebuild quote the old build"
     assert (False, True) in versions[after_switch:], "answers after the switch quote the new build"
     assert during < after_switch, "the thread kept asking while the index was rebuilt and switched"
-    print(f"asks {len(asker.results)}: before the rebuild {during}, by the switch {after_switch}; old-only {versions.count((True, False))}, new-only {versions.count((False, True))}, both {versions.count((True, True))}")
+    print(f"asks {len(asker.results)}: before the rebuild {during}, by the switch {after_switch}; old-only {versions.count((True, False))}, new-only {versions.count((False, True))}, both {versions.count((True, True))}; the switch loaded the new build in {live.watcher.history[-1].seconds:.2f} s")
     new = live.ask(NEW_QUESTION)
     assert not new.abstained and "1993" in new.text and resolves(new, new_docs)
     short = kiosk_view.ask("x" * 400 + " When was Leon Trotsky rehabilitated?")
