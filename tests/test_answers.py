@@ -221,7 +221,7 @@ KNOWN_FAILURES = {  # what the engine does today (from `assistant eval`'s failur
     "q258": "kk: missed refusal: quotes “Ақтау мәселелері бойынша Микоянға да, Хрущевке де …”",
     "q261": "list: list misses 11 March; quotes “In February 1954, Khrushchev ordered assessments o…”",
     "q264": "ru: list: false refusal; refuses",
-    "q266": "kk: list: list misses legacies of authoritarian regimes; quotes “Бұл құқықтық аспект әділдікті қалпына келтіруге жә…”",
+    "q266": "kk: list: false refusal",
     "q267": "overview: overview has 1 of 2 key points; overview cites 1 of 2 sentences; quotes “Beginning after the death of Joseph Stalin in 1953…”",
     "q268": "overview: overview has 0 of 2 key points; overview cites 1 of 2 sentences; quotes “As per a report by the Astana Times, Kazakhstan’s …”",
     "q269": "ru: overview: false refusal; refuses",
@@ -245,9 +245,12 @@ KNOWN_FAILURES = {  # what the engine does today (from `assistant eval`'s failur
     "q296": "ru: negation: wrong answer; citation misses evidence; quotes “Амнистия 1953 года распространялась на тех, кто бы…”",
     "q298": "kk: negation: wrong answer; citation misses evidence; quotes “1953 жылғы рақымшылық ең көбі бес жылға сотталған …”",
     "q299": "followup_why: wrong answer; citation misses evidence; quotes “Snegov strongly encouraged Khrushchev to denounce …”",
-    "q301": "followup_why: wrong answer; citation misses evidence; quotes “In a significant step towards justice and historic…”",
+    "q300": "followup_why: repeats the earlier answer's amnesty sentence (the reason is in it, but it is the same quote)",
+    "q301": "followup_why: quotes the 311,000 sentence again, as the earlier answer did",
     "q302": "ru: followup_why: wrong answer; citation misses evidence; quotes “Амнистия 1953 года распространялась на тех, кто бы…”",
-    "q303": "ru: followup_why: wrong answer; citation misses evidence; quotes “При Сталине, во время Второй мировой войны, ряд эт…”",
+    "q303": "ru: followup_why: quotes the deportation sentence again, as the earlier answer did",
+    "q304": "kk: followup_why: repeats the earlier answer's legal-standpoint sentence",
+    "q305": "kk: followup_why: repeats the earlier answer's amnesty sentence",
     "q306": "small talk refused as a question (no small-talk handling)",
     "q307": "small talk refused as a question (no small-talk handling)",
     "q308": "small talk refused as a question (no small-talk handling)",
@@ -268,20 +271,22 @@ def gold_params():
         yield pytest.param(item, id=item["id"], marks=marks)
 
 
-def ask_item(assistant, item) -> Answer:
-    """The answer to a gold item's question, asked after its earlier turns as one conversation."""
+def ask_turns(assistant, item) -> tuple[Answer | None, Answer]:
+    """The answers to a gold item's last earlier turn (None without history) and to its question, as one conversation."""
     history: list[dict] = []
+    earlier = None
     for question in item["history"]:
-        history = add_turn(history, question, assistant.ask(question, history=list(history)).text)
-    return assistant.ask(item["question"], history=history)
+        earlier = assistant.ask(question, history=list(history))
+        history = add_turn(history, question, earlier.text)
+    return earlier, assistant.ask(item["question"], history=history)
 
 
 @pytest.mark.parametrize("item", list(gold_params()))
 def test_gold_item_is_answered_right_or_refused(assistant, item):
-    answer = ask_item(assistant, item)
+    previous, answer = ask_turns(assistant, item)
     kind = item_kind(item)
     if kind not in ("factoid", "unanswerable"):  # scored as its kind asks (evals/README.md, "Kinds")
-        problems = kind_problems(item, answer)
+        problems = kind_problems(item, answer, previous)
         assert not problems, f"{kind}: {'; '.join(problems)}; answer: {answer.text[:300]}"
         if kind == "smalltalk":
             assert answer.citations == () and not answer.abstained and answer.text.strip()

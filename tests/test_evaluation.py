@@ -268,6 +268,19 @@ def test_small_talk_is_neither_refused_nor_cited_and_unanswerables_are_refused()
     assert item_kind({"answerable": True}) == "factoid" and item_kind({"answerable": False}) == "unanswerable"
 
 
+def test_a_followup_why_that_repeats_the_previous_answer_is_wrong():
+    item = {"kind": "followup_why", "answerable": True, "answers": ["de-Stalinization"]}
+    earlier = _answer("Khrushchev denounced Stalin on 25 February 1956.")
+    right = _answer("The speech signaled the start of de-Stalinization.")
+    assert kind_problems(item, right, earlier) == []
+    assert kind_problems(item, earlier, earlier) == ["wrong answer", "repeats the previous answer"]
+    both = _answer("Khrushchev denounced Stalin on 25 February 1956.", "The speech signaled the start of de-Stalinization.")
+    assert kind_problems(item, both, earlier) == []  # the reason beside the earlier sentence is not a repeat
+    same = _answer("It began de-Stalinization.")
+    assert kind_problems(item, same, same) == ["repeats the previous answer"]
+    assert kind_problems(item, same) == []  # without the earlier answer, scored as a factoid
+
+
 def test_figures_by_kind_are_apart_from_the_overall_figures_and_gated():
     results = [
         _result("q1"),

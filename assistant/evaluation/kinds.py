@@ -50,8 +50,12 @@ def part_named(part: str, unanswered) -> bool:
     return False
 
 
-def kind_problems(item: dict, answer) -> list[str]:
-    """What is wrong with an answer to a gold item of a non-factoid kind ([] when it is right as that kind)."""
+def kind_problems(item: dict, answer, previous=None) -> list[str]:
+    """What is wrong with an answer to a gold item as its kind asks ([] when it is right).
+
+    `previous` is the answer to the conversation's last earlier turn: a follow-up "why?" / "how?" that quotes
+    exactly what that answer quoted repeats it instead of giving the reason or manner.
+    """
     kind = item_kind(item)
     quoted = quoted_text(answer)
     citations = tuple(answer.citations)
@@ -82,13 +86,20 @@ def kind_problems(item: dict, answer) -> list[str]:
                 out.append(f"part not named as unanswered: {part['question']}")
         return out
     # factoid-like kinds
-    return [] if _has_any(quoted, item["answers"]) else ["wrong answer"]
+    out = [] if _has_any(quoted, item["answers"]) else ["wrong answer"]
+    if kind == "followup_why" and previous is not None and citations and _quotes(answer) == _quotes(previous):
+        out.append("repeats the previous answer")
+    return out
+
+
+def _quotes(answer) -> set[str]:
+    return {c.quote for c in answer.citations}
 
 
 def _any_answerable(item: dict) -> bool:
     return any(p["answerable"] for p in item.get("parts", ()))
 
 
-def is_correct(item: dict, answer) -> bool:
+def is_correct(item: dict, answer, previous=None) -> bool:
     """Whether an answer is right as its item's kind asks."""
-    return not kind_problems(item, answer)
+    return not kind_problems(item, answer, previous)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from ..conversation import add_turn
 from . import metrics as m
 from .gold import BASE_KINDS, item_kind
-from .kinds import FACTOID_KINDS, kind_problems
+from .kinds import kind_problems
 
 RETRIEVAL_K = 10
 
@@ -48,8 +48,8 @@ class ItemResult:
 
     @property
     def problems(self) -> list[str]:
-        if self.kind not in FACTOID_KINDS and self.kind != "unanswerable":
-            return list(self.kind_problems)
+        if self.kind not in BASE_KINDS:  # as its kind scores it, and a cited sentence off the evidence where there is some
+            return list(self.kind_problems) + (["citation misses evidence"] if self.citation_ok is False else [])
         if not self.answerable:
             return [] if self.abstained else ["missed refusal"]
         if self.abstained:
@@ -61,18 +61,27 @@ class ItemResult:
 
 def ask_item(assistant, item: dict) -> tuple:
     """Ask the earlier turns, then the scored question (timed); also retrieve for it. Returns (answer, hits, ms)."""
+    return ask_turns(assistant, item)[1:]
+
+
+def ask_turns(assistant, item: dict) -> tuple:
+    """As ask_item, with the last earlier turn's answer first (None for a standalone question)."""
     history: list[dict] = []
+    earlier = None
     for turn in item["history"]:
         earlier = assistant.ask(turn, history=list(history))
         history = add_turn(history, turn, earlier.text)
     start = time.perf_counter()
     answer = assistant.ask(item["question"], history=list(history))
     ms = (time.perf_counter() - start) * 1000
-    return answer, assistant.retrieve(item["question"], list(history), k=RETRIEVAL_K), ms
+    return earlier, answer, assistant.retrieve(item["question"], list(history), k=RETRIEVAL_K), ms
 
 
-def score_item(item: dict, answer, hits, ms: float) -> ItemResult:
-    """Answer-side scores of one item (ranking scores are added over all items at once)."""
+def score_item(item: dict, answer, hits, ms: float, previous=None) -> ItemResult:
+    """Answer-side scores of one item (ranking scores are added over all items at once).
+
+    `previous`, the answer to the last earlier turn, lets a follow-up "why?" that repeats it count as wrong.
+    """
     answerable, evidence, accepted = item["answerable"], item["evidence"], item["answers"]
     # A translated quote is scored with its original beside it, as the page shows it (the gold is in the originals).
     originals = [c.original_quote for c in answer.citations if c.translation]
@@ -81,7 +90,7 @@ def score_item(item: dict, answer, hits, ms: float) -> ItemResult:
              for c in answer.citations]
     answered = answerable and not answer.abstained
     kind = item_kind(item)
-    problems = tuple(kind_problems(item, answer))
+    problems = tuple(kind_problems(item, answer, previous))
     if kind in BASE_KINDS:  # scored as before issue 13, so the overall figures stay comparable
         correct = (answered and m.contains_answer(text, accepted)) if answerable else answer.abstained
     else:
@@ -136,7 +145,8 @@ def evaluate_items(assistant, items: list[dict], bar=None) -> list[ItemResult]:
     """Ask and score every item under one assistant's settings."""
     results = []
     for item in items:
-        results.append(score_item(item, *ask_item(assistant, item)))
+        previous, answer, hits, ms = ask_turns(assistant, item)
+        results.append(score_item(item, answer, hits, ms, previous))
         if bar is not None:
             bar.update(1)
     return add_ranking(results, items, assistant.index.chunks)
