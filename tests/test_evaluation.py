@@ -26,7 +26,7 @@ from assistant.evaluation.gate import (
     regressions,
 )
 from assistant.evaluation.gold import KINDS, item_kind, load_gold
-from assistant.evaluation.kinds import FACTOID_KINDS, kind_problems, part_named
+from assistant.evaluation.kinds import FACTOID_KINDS, kind_problems, part_named, wanted
 from assistant.evaluation.run import ItemResult, evaluate
 from assistant.evaluation.summary import by_kind, by_split, gated_figures, summarize
 from assistant.evaluation.sweep import sweep
@@ -253,6 +253,10 @@ def test_a_multipart_answer_quotes_each_answerable_part_and_names_the_others():
     assert kind_problems(PARTLY, bare) == ["part not named as unanswered: who murdered him"]
     assert part_named("who murdered him", ["and who murdered him?"]) and part_named("Who murdered Leon Trotsky", ["murdered"])
     assert not part_named("who murdered him", ["When was Trotsky rehabilitated"]) and not part_named("x", [""])
+    # the failure list says what such an item wanted
+    assert wanted(PARTLY) == "When was Trotsky rehabilitated: 2001; who murdered him: (named as unanswered)"
+    assert wanted(LIST_ITEM) == "every member: Siberia; Kazakhstan; Central Asia | Middle Asia"
+    assert wanted(OVERVIEW).startswith("2 of the key points (1953; amnesty; Khrushchev)") and wanted({"answerable": True}) == ""
 
 
 def test_small_talk_is_neither_refused_nor_cited_and_unanswerables_are_refused():

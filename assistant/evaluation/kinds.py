@@ -96,6 +96,24 @@ def _quotes(answer) -> set[str]:
     return {c.quote for c in answer.citations}
 
 
+def wanted(item: dict) -> str:
+    """What an item of a kind without `answers` asks for, in one line for the failure list ("" for the others)."""
+    kind = item_kind(item)
+    if kind == "list":
+        return "every member: " + "; ".join(" | ".join(spellings) for spellings in item["members"])
+    if kind == "overview":
+        points = "; ".join(" | ".join(spellings) for spellings in item["key_points"])
+        return f"{item.get('min_key_points', 2)} of the key points ({points}), {item.get('min_citations', 2)}+ citations"
+    if kind in PART_KINDS:
+        return "; ".join(
+            f"{p['question']}: {' | '.join(p['answers'])}" if p["answerable"] else f"{p['question']}: (named as unanswered)"
+            for p in item["parts"]
+        )
+    if kind == "smalltalk":
+        return "(a reply: not a refusal, no citations)"
+    return ""
+
+
 def _any_answerable(item: dict) -> bool:
     return any(p["answerable"] for p in item.get("parts", ()))
 

@@ -234,7 +234,7 @@ def format_markdown(report: dict, gate: GateResult | None) -> str:
             "",
             *(f"- earlier turn: {h}" for h in f["history"]),
             f"- question: {f['question']}",
-            f"- expected: {' | '.join(f['answers']) or '(abstain)'}",
+            f"- expected: {' | '.join(f['answers']) or f.get('wanted') or '(abstain)'}",
             f"- abstained: {'yes' if f['abstained'] else 'no'}; citations: {cites}"
             + (f"; unanswered: {' | '.join(f['unanswered'])}" if f.get("unanswered") else ""),
             f"- answer: {' '.join(f['text'].split())}",
@@ -264,4 +264,4 @@ def print_failures(fails: list[dict]) -> None:
     print(f"\nfailed items of {DEFAULT_CONFIG}: {len(fails)}")
     for f in fails:
         got = "(abstained)" if f["abstained"] else " ".join(f["text"].split())[:100]
-        print(f"  {f['id']} {f.get('language', 'en')} {f.get('kind', 'factoid')} [{', '.join(f['problems'])}] {f['question'][:60]!r} want {f['answers'][:2]} got {got!r}")
+        print(f"  {f['id']} {f.get('language', 'en')} {f.get('kind', 'factoid')} [{', '.join(f['problems'])}] {f['question'][:60]!r} want {list(f['answers'][:2]) or f.get('wanted', '')[:60]} got {got!r}")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from ..conversation import add_turn
 from . import metrics as m
 from .gold import BASE_KINDS, item_kind
-from .kinds import kind_problems
+from .kinds import kind_problems, wanted
 
 RETRIEVAL_K = 10
 
@@ -45,6 +45,7 @@ class ItemResult:
     answer_kind: str = ""  # the kind of answer the engine says it gave ("" before the field existed)
     unanswered: tuple[str, ...] = ()  # parts of a multi-part question the answer names as not answered
     kind_problems: tuple[str, ...] = ()  # what its kind found wrong (kinds.kind_problems)
+    wanted: str = ""  # what a list, overview, multi-part or small-talk item asks for (kinds.wanted), for the failure list
 
     @property
     def problems(self) -> list[str]:
@@ -121,6 +122,7 @@ def score_item(item: dict, answer, hits, ms: float, previous=None) -> ItemResult
         answer_kind=str(getattr(answer, "kind", "") or ""),
         unanswered=tuple(str(u) for u in (getattr(answer, "unanswered", ()) or ())),
         kind_problems=problems,
+        wanted=wanted(item),
     )
 
 

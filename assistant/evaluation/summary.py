@@ -101,6 +101,6 @@ def failures(results: list[ItemResult]) -> list[dict]:
     """Every item answered wrongly, refused wrongly, or cited off its evidence."""
     keep = (
         "id", "split", "language", "kind", "type", "style", "history", "question", "answers", "abstained", "text",
-        "citations", "unanswered",
+        "citations", "unanswered", "wanted",
     )  # fmt: skip
     return [{"problems": r.problems, **{k: getattr(r, k) for k in keep}} for r in results if r.problems]
