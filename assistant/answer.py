@@ -2,8 +2,16 @@
 
 An answer is 1 to 3 verbatim sentences, each followed by its [n] marker. Sentences are scored by
 their precomputed vectors against the query, their (IDF-weighted) term overlap with it, and
-whether they hold what the question type asks for (when: a date; how many: a number; who: a
-name; where: a place; why: a reason). Nothing is written that is not in the sources.
+whether they hold what the question asks for (`slots.holds`: a date, a quantity of the counted
+thing, a place, a person near the asked-for event; for why and how a reason or manner cue).
+A negated question favours sentences that state a negation. Nothing is written that is not in
+the sources; list items, headings and "See also" lines are never quoted as answers.
+
+The answer-type check: a question asking for a person, a date, a number or a place is answered
+only by a sentence that holds that slot AND is about the question's event (`coverage` of its
+event terms, at least `MIN_EVENT_COVERAGE`). When no retrieved sentence does, the answer is an
+honest refusal with the closest sentence as further reading: a when-question's best sentence
+without a date is never swapped for a dated sentence about something else.
 
 The refusal decision (`should_refuse`) and its wording (`refuse`) live here too, in one place.
 The weights and thresholds are settings (`answer_*`, `min_answer_score`, `off_topic_similarity`),
@@ -20,22 +28,74 @@ import numpy as np
 
 from .citations import Citer
 from .config import Settings
+from .language import is_cyrillic
 from .messages import message
 from .question import Question
+from .slots import MANNER, REASON, Asked, holds
 from .text import STOPWORDS_BY_LANGUAGE
-from .types import Answer, Hit
+from .types import Answer, Hit, Sentence
 from .vocabulary import Vocabulary
 
 REFUSAL = message("refusal", "en")
 
-_YEAR = r"\b(?:1[0-9]{3}|20[0-9]{2})s?\b"
-_MONTH = r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
-FEATURES = {
-    "when": re.compile(f"{_YEAR}|{_MONTH}|\\b(?:century|decade)\\b", re.I),
-    "how_many": re.compile(r"\b\d[\d,.]*\b|\b(?:thousands?|hundreds?|millions?|dozens?|five|ten|twenty)\b", re.I),
-    "who": re.compile(r"(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b|\b(?:Khrushchev|Stalin|Mikoyan|Beria|Snegov|Trotsky)\b|\b(?:government|commission|prisoners|leaders|ally|people|persons|victims)\b"),
-    "where": re.compile(r"\b(?:in|to|at|from|into)\s+(?:the\s+)?[A-Z][\w-]+|\b(?:Siberia|Kazakhstan|Crimea|Armenia|Yerevan|Asia|Russia|Ukraine)\b"),
-    "why": re.compile(r"\b(?:because|as|since|due to|so that|in order to|for|reflects?|affirm|aim|way to|to (?:restore|recognize|acknowledge))\b", re.I),
+CHECKED_SLOTS = ("person", "date", "number", "duration", "place")
+MIN_EVENT_COVERAGE = {"en": 0.5, "ru": 0.3, "kk": 0.3}  # share of the question's event-term IDF mass a slot-holding
+# sentence must cover (lower for Russian and Kazakh, whose word forms the light stemming joins less often)
+CONTEXT_DISCOUNT = 0.8  # an event term found only in the sentence before counts this much
+OVERVIEW_SCORE_RATIO = 0.85
+NEGATION_BONUS = 0.1  # a negated question's sentences that state a negation
+NEAR_TIE = 0.95  # a runner-up this close to the best is kept even past the length budget ...
+OVER_BUDGET = 1.6  # ... up to this many times the budget
+_NEGATION = re.compile(r"\b(?:not|no|never|excluded|except|without|nor|neither|rarely|did not|n[’']t)\b", re.I)
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•·▪–—]|\d{1,3}[.)]|=+)\s")
+_NOT_ANSWER_SECTIONS = frozenset(
+    "see also|references|external links|further reading|notes|смотрите также|см. также|ссылки|литература|примечания"
+    "|сондай-ақ қараңыз|сілтемелер|әдебиет".split("|")
+)
+# Words that carry no event of their own ("what happened", "give a speech") and the slot words themselves.
+LIGHT = {
+    "en": frozenset(
+        "happen get got give gave make made take took go went come came exact actual ever also still realli even year date month day time "
+        "period era number mani much long soon place citi countri countries region person peopl name list kind sort type later "
+        "articl author text sourc passag document accord say said mention write wrote".split()
+    ),
+    "ru": frozenset(
+        "год году дата числ ден день месяц период врем сколько мест город стран человек люд случил произошл "
+        "когда где кто почему как как котор како чем что".split()
+    ),
+    "kk": frozenset(
+        "жыл күн ай кезең уақыт сан қанша канша неше жер қала ел адам болд болған қашан кашан қайда кайда қай кай "
+        "кім ким неге қалай калай қандай кандай".split()
+    ),
+}
+# Derivations English stemming does not join (die/death), so a when-question's event is still found.
+RELATED = {
+    "die": ("death", "dead", "di"),
+    "death": ("die", "di", "dead"),
+    "born": ("birth",),
+    "birth": ("born",),
+    "kill": ("murder", "execut"),
+    "murder": ("kill",),
+    "free": ("releas",),
+    "releas": ("free",),
+    "help": ("assist",),
+    "assist": ("help",),
+    "urg": ("encourag",),
+    "encourag": ("urg",),
+    "start": ("began", "begin", "beginn"),
+    "begin": ("start",),
+    "began": ("start",),
+    "deport": ("relocat",),
+    "relocat": ("deport",),
+    "head": ("lead", "chair"),
+    "lead": ("head",),
+    "jail": ("prison", "imprison"),
+    "cover": ("appli", "includ", "encompass"),
+    "appli": ("cover",),
+    "back": ("return",),
+    "prison": ("gulag", "camp"),
+    "sentenc": ("term",),
+    "speech": ("speech",),
 }
 
 
@@ -51,7 +111,138 @@ class Candidate:
     score: float
     similarity: float
     overlap: float
-    has_feature: bool
+    has_feature: bool  # holds the asked-for slot (or a reason / manner cue)
+    fits: bool = True  # holds the slot about the question's event (always True for unchecked slots)
+    coverage: float = 1.0  # share of the question's event terms the sentence holds
+
+
+def citable(sentence: Sentence, chunk) -> bool:
+    """Whether a sentence may be quoted as an answer: not a list item, heading or "See also" line."""
+    text = sentence.text.strip()
+    if len(text) < 12 or _LIST_ITEM.match(text):
+        return False
+    section = chunk.section[-1].strip().casefold() if chunk.section else ""
+    if section in _NOT_ANSWER_SECTIONS:
+        return False
+    return bool(re.search(r"[.!?…»\"”)]\s*$", text)) or len(text) > 80  # a short line without an ending is a heading
+
+
+@dataclass(frozen=True)
+class Events:
+    """What a question is about: the names it mentions (its subject) and its other content terms (its event)."""
+
+    names: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()
+    verb: str = ""  # the main verb's term when the rules can tell it ("murder" in "Who murdered Trotsky?")
+    followup: bool = False  # the question leans on an earlier turn
+
+    def __bool__(self) -> bool:
+        return bool(self.names or self.actions or self.verb)
+
+
+def event_terms(
+    q: Question,
+    own_terms,
+    language: str,
+    is_name: Callable[[str], bool] = lambda t: False,
+    known: Callable[[str], bool] = lambda t: True,
+    verb: str = "",
+    verbs_like: frozenset[str] = frozenset(),
+) -> Events:
+    """The question's subject names and event terms: its content terms less light and slot words.
+
+    An event word the sources never use ("deliver" in "When did Khrushchev deliver his speech?") is
+    left out when at least two known event words remain to check; as the only event ("When was he
+    born?") it stays, and no sentence can hold it.
+    """
+    light = LIGHT.get(language, LIGHT["en"])
+    counted = q.asked.counted[:5]
+    kept = [
+        t
+        for t in dict.fromkeys(own_terms)
+        if t not in light
+        and not (counted and t.startswith(counted))
+        and len(t) > 2
+        and not any(ch.isdigit() for ch in t)
+    ]
+    names = tuple(t for t in kept if is_name(t))
+    actions = [t for t in kept if not is_name(t)]
+    verb = verb if verb and verb not in light else ""
+    if verb and not known(verb) and len(known_actions := [t for t in actions if known(t) and t != verb]) >= 3:
+        verb = ""  # "Whose death marked the beginning of ...": an unknown verb among three known event words is wording
+    actions = [t for t in actions if t != verb]
+    known_actions = [t for t in actions if known(t)]
+    if language in ("ru", "kk"):
+        # A Russian or Kazakh word the translations do not use says little (the translator may have chosen
+        # another word), unless it is the verb asked about and little else is ("Когда умер Микоян?").
+        actions = [t for t in actions if known(t) or (t in verbs_like and len(known_actions) < 2)]
+    elif len(known_actions) >= 2 or verb:  # with the main verb to check, unknown side words are not the event
+        actions = known_actions
+    if q.followup:  # "how many people does it cover?": what it is about is in the earlier turn; only a verb
+        actions = (
+            [t for t in actions if not known(t)] if language in ("ru", "kk") else []
+        )  # the sources lack still counts
+    return Events(names, tuple(actions), verb, q.followup)
+
+
+def term_in(term: str, sentence_terms: frozenset[str]) -> bool:
+    """A term, a form of it (shared prefix) or a related derivation among a sentence's terms."""
+    if term in sentence_terms:
+        return True
+    for other in RELATED.get(term, ()):
+        if other in sentence_terms:
+            return True
+    if len(term) >= 5 and not is_cyrillic(term):
+        stem = term[: max(4, len(term) - 2)]
+        return any(s.startswith(stem) for s in sentence_terms if len(s) >= 4)
+    if len(term) >= 4 and is_cyrillic(term):  # Russian and Kazakh stems alternate (осужд- / осуд-): a long shared start
+        return any(
+            _shared_start(term, s) >= max(3, 0.6 * min(len(term), len(s))) for s in sentence_terms if len(s) >= 3
+        )
+    return False
+
+
+def _shared_start(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def coverage(
+    events: Events | tuple[str, ...],
+    sentence_terms: frozenset[str],
+    idf: Callable[[str], float],
+    context_terms: frozenset[str] = frozenset(),
+    negated: bool = False,
+) -> float:
+    """How far a sentence is about the question's event: the IDF-weighted share of the event terms it
+    holds, or 0 when the question names a subject that neither it nor the sentence before it
+    (`context_terms`: "he began assisting..." after a sentence naming Mikoyan) mentions."""
+    if not isinstance(events, Events):
+        events = Events((), tuple(events))
+    if events.names and not any(term_in(t, sentence_terms | context_terms) for t in events.names):
+        return 0.0
+    if events.verb and not term_in(events.verb, sentence_terms):
+        return 0.0  # "Who heads the Commission?": no sentence that does not say "head" answers it
+    if not events.actions:
+        return _share(events.names, sentence_terms | context_terms, idf)
+    own = _share(events.actions, sentence_terms)
+    if not negated:
+        return own
+    # "Who was not covered by the amnesty?": the exception often follows the rule ("This move excluded ...").
+    return max(own, CONTEXT_DISCOUNT * _share(events.actions, sentence_terms | context_terms))
+
+
+def _share(
+    wanted: tuple[str, ...], sentence_terms: frozenset[str], idf: Callable[[str], float] = lambda t: 1.0
+) -> float:
+    if not wanted:
+        return 1.0
+    total = sum(idf(t) for t in wanted) or 1.0
+    return sum(idf(t) for t in wanted if term_in(t, sentence_terms)) / total
 
 
 def score_candidates(
@@ -60,116 +251,218 @@ def score_candidates(
     query_vector: np.ndarray,
     query_terms: set[str],
     idf: Callable[[str], float],
-    qtype: str,
+    asked: Asked | str,
     sentence_terms: Callable[[str, object], frozenset[str]],
     settings: Settings,
     skip: frozenset[str] = frozenset(),
+    events: Events | tuple[str, ...] = (),
+    question_words: frozenset[str] = frozenset(),
+    english_events: tuple[str, ...] = (),
+    avoid: frozenset[str] = frozenset(),
+    language: str = "en",
+    context_of: Callable[[str, int], frozenset[str]] | None = None,
 ) -> list[Candidate]:
-    """Score every sentence of the retrieved passages (except `skip`, e.g. titles); best first."""
-    feature = FEATURES.get(qtype)
+    """Score every citable sentence of the retrieved passages (except `skip`, e.g. titles, and `avoid`); best first."""
+    if isinstance(asked, str):
+        asked = Asked(
+            asked,
+            {"who": "person", "when": "date", "where": "place", "how_many": "number", "why": "reason"}.get(asked, ""),
+        )
     total_idf = sum(idf(t) for t in query_terms) or 1.0
+    checked = asked.slot in CHECKED_SLOTS
+    min_coverage = MIN_EVENT_COVERAGE.get(language, MIN_EVENT_COVERAGE["en"])
     out, seen = [], set()
     for rank, (hit, vectors) in enumerate(zip(hits, sentence_vectors, strict=True)):
+        before: frozenset[str] = context_of(hit.chunk.doc_id, hit.chunk.start) if context_of else frozenset()
         for sentence, vector in zip(hit.chunk.sentences, vectors, strict=True):
+            context, before = before, sentence_terms(hit.chunk.doc_id, sentence)
             key = (hit.chunk.doc_id, sentence.start, sentence.end)
-            if key in seen or len(sentence.text) < 12 or sentence.text in skip:
+            if key in seen or sentence.text in skip or sentence.text in avoid or not citable(sentence, hit.chunk):
                 continue
             seen.add(key)
             similarity = float(np.dot(vector, query_vector))
-            overlap = sum(idf(t) for t in query_terms & sentence_terms(hit.chunk.doc_id, sentence)) / total_idf
-            has_feature = bool(feature and feature.search(sentence.text))
+            s_terms = before
+            overlap = sum(idf(t) for t in query_terms & s_terms) / total_idf
+            has_feature = _cue(
+                asked, sentence.text, question_words, english_events, bool(events and getattr(events, "verb", ""))
+            )
+            covered = coverage(events, s_terms, idf, context, asked.negated)
+            fits = not checked or (has_feature and covered >= min_coverage)
             score = (
                 settings.answer_similarity_weight * similarity
                 + settings.answer_overlap_weight * overlap
                 + (settings.answer_feature_bonus if has_feature else 0.0)
+                + (NEGATION_BONUS if asked.negated and _NEGATION.search(sentence.text) else 0.0)
                 - settings.answer_rank_penalty * rank
             )
-            out.append(Candidate(hit.chunk.doc_id, sentence.start, sentence.end, sentence.text, rank, score, similarity, overlap, has_feature))
+            out.append(
+                Candidate(
+                    hit.chunk.doc_id,
+                    sentence.start,
+                    sentence.end,
+                    sentence.text,
+                    rank,
+                    score,
+                    similarity,
+                    overlap,
+                    has_feature,
+                    fits,
+                    covered,
+                )
+            )
     return sorted(out, key=lambda c: -c.score)
 
 
-def select_sentences(candidates: list[Candidate], qtype: str, settings: Settings) -> list[Candidate]:
-    """The best sentence, plus close runners-up that add to it, within the length budget.
+def _cue(
+    asked: Asked, text: str, question_words: frozenset[str], events: tuple[str, ...], verb_first: bool = False
+) -> bool:
+    if asked.slot == "reason":
+        return bool(REASON.search(text))
+    if asked.slot == "manner":
+        return bool(MANNER.search(text))
+    if asked.slot in CHECKED_SLOTS:
+        return holds(asked, text, question_words, events, verb_first)
+    return False
+
+
+def select_sentences(candidates: list[Candidate], asked: Asked | str, settings: Settings) -> list[Candidate]:
+    """The best fitting sentence, plus close runners-up that add to it; selected first, then fitted to the length budget.
 
     For when / how many questions a runner-up giving a different date or figure is kept, so
-    sources that disagree are both shown rather than silently merged.
+    sources that disagree are both shown rather than silently merged. A runner-up that does not
+    fit the budget ends the selection (a weaker, shorter one never takes its place); one nearly
+    tied with the best is kept past the budget, within `OVER_BUDGET` times it.
     """
-    if not candidates:
+    kind = asked if isinstance(asked, str) else asked.kind
+    pool = [c for c in candidates if c.fits]
+    if not pool:
         return []
-    best = candidates[0]
-    if qtype in ("when", "how_many", "where") and not best.has_feature:
-        ratio = settings.answer_feature_first_ratio
-        typed = next((c for c in candidates if c.has_feature and c.score >= ratio * best.score), None)
-        if typed is not None:
-            best = typed
-            candidates = [typed] + [c for c in candidates if c is not typed]
-    chosen = [best]
-    length = len(best.text)
-    for c in candidates[1:]:
-        if len(chosen) >= settings.max_answer_sentences:
+    best = pool[0]
+    selected = [best]
+    for c in pool[1:]:
+        if len(selected) >= settings.max_answer_sentences:
             break
         close = c.score >= settings.answer_close_ratio * best.score
         same_subject = c.overlap > 0 and c.overlap >= 0.8 * best.overlap
         conflicting = (
-            qtype in ("when", "how_many") and c.has_feature and same_subject
-            and c.score >= 0.75 * best.score and bool(_values(c.text) - _values(best.text))
+            kind in ("when", "how_many")
+            and c.has_feature
+            and same_subject
+            and c.score >= 0.75 * best.score
+            and bool(_values(c.text) - _values(best.text))
         )
-        if not (close or conflicting) or length + len(c.text) > settings.max_answer_chars:
+        if not (close or conflicting):
             continue
-        if qtype in ("when", "how_many", "where", "who") and best.has_feature and not c.has_feature:
+        if kind in ("when", "how_many", "where", "who") and best.has_feature and not c.has_feature:
             continue
+        selected.append(c)
+    chosen, length = [best], len(best.text)
+    for c in selected[1:]:
+        budget = settings.max_answer_chars * (OVER_BUDGET if c.score >= NEAR_TIE * best.score else 1.0)
+        if length + len(c.text) > budget:
+            break
         chosen.append(c)
         length += len(c.text)
     return sorted(chosen, key=lambda c: (c.doc_id != best.doc_id, c.doc_id, c.start))
 
 
 def _values(text: str) -> set[str]:
-    return set(re.findall(rf"{_YEAR}|\b\d[\d,.]*\d\b", text))
+    return set(re.findall(r"\b(?:1[0-9]{3}|20[0-9]{2})s?\b|\b\d[\d,.]*\d\b", text))
 
 
-def compose(q: Question, chosen: list[Candidate], hits: list[Hit], citer: Citer) -> Answer:
+def compose(
+    q: Question, chosen: list[Candidate], hits: list[Hit], citer: Citer, kind: str = "answer", first: int = 1
+) -> Answer:
     """An answer whose text is the chosen sentences (or their translations), each followed by its [n]."""
-    citations = [citer.cite(n, c, _hit_of(c, hits), q.language) for n, c in enumerate(chosen, start=1)]
+    citations = [citer.cite(n, c, hit_of(c, hits), q.language) for n, c in enumerate(chosen, start=first)]
     text = " ".join(f"{c.quote} [{c.n}]" for c in citations)
-    return Answer(q.text, text, False, tuple(citations), (), q.query, q.notice, q.language)
+    return Answer(q.text, text, False, tuple(citations), (), q.query, q.notice, q.language, kind=kind)
 
 
-def should_refuse(question: Question, candidates: list[Candidate], vocabulary: Vocabulary, settings: Settings) -> bool:
-    """Refuse when nothing scores well, or the question names things the sources never mention.
-
-    Rules, in order (thresholds tuned on the gold set's tune split):
-      1. no candidate sentence, or the best scores under `min_answer_score`;
-      2. the question names something specific the corpus never uses (a capitalised
-         name such as "Bukharin", or a rare word the model does not know whole);
-      3. most of its content words are unknown to the corpus and nothing is close in meaning
-         (best similarity under `off_topic_similarity`).
+def refusal_reason(
+    question: Question,
+    candidates: list[Candidate],
+    vocabulary: Vocabulary,
+    settings: Settings,
+    events: Events = Events(),
+) -> str:
+    """Why to refuse ("" to answer). Rules, in order (thresholds tuned on the gold set's tune split):
+    1. no candidate sentence, or the best scores under `min_answer_score`;
+    2. the question names something specific the corpus never uses (a capitalised name such as
+       "Bukharin", or a rare word the model does not know whole), and that word is what is asked
+       about: the question has fewer than three known event terms, or its best sentence does not
+       hold most of them;
+    3. most of its content words are unknown to the corpus and nothing is close in meaning
+       (best similarity under `off_topic_similarity`);
+    4. it asks for a person, date, number or place and no retrieved sentence holds one about its event.
     """
     english = question.language not in ("ru", "kk")
     min_score = settings.min_answer_score if english else settings.multilingual_min_answer_score
+    if question.shape == "overview":
+        min_score *= (
+            OVERVIEW_SCORE_RATIO  # "give an overview of ..." names a topic, not a fact: its sentences score lower
+        )
     off_topic = settings.off_topic_similarity if english else settings.multilingual_off_topic_similarity
     if not candidates or candidates[0].score < min_score:
-        return True
+        return "low score"
     language = "en" if english else question.language
     stop = STOPWORDS_BY_LANGUAGE[language]
     content = [w for w in question.words if w not in stop and len(w) >= 3]
     unknown = vocabulary.unknown_words(question.words, language)
-    if any(vocabulary.is_specific(w, question.plain, names_only=not english) for w in unknown):
-        return True
-    return bool(content) and len(unknown) / len(content) > 0.5 and candidates[0].similarity < off_topic
+    specific = [w for w in unknown if vocabulary.is_specific(w, question.plain, names_only=not english)]
+    if specific:
+        # A name the sources never use refuses when it is what is asked about; a rare word only when the
+        # best sentence does not hold the rest of the question ("characterise" is not the subject).
+        known = [t for t in (*events.names, *events.actions) if vocabulary.df.get(t, 0)]
+        named = any(_capitalised(w, question.plain) for w in specific)
+        if (named and (len(known) < 3 or candidates[0].coverage < 0.75)) or (
+            not named and candidates[0].coverage < 0.5
+        ):
+            return "unknown name"
+    if bool(content) and len(unknown) / len(content) > 0.5 and candidates[0].similarity < off_topic:
+        return "off topic"
+    if question.asked.slot in CHECKED_SLOTS and not any(c.fits and c.score >= min_score for c in candidates):
+        return "slot not held"
+    return ""
+
+
+def _capitalised(word: str, text: str) -> bool:
+    return any(text[m.start()].isupper() for m in re.finditer(rf"\b{re.escape(word)}\b", text, re.I))
+
+
+def should_refuse(
+    question: Question,
+    candidates: list[Candidate],
+    vocabulary: Vocabulary,
+    settings: Settings,
+    events: Events = Events(),
+) -> bool:
+    """Whether to refuse (see `refusal_reason`)."""
+    return bool(refusal_reason(question, candidates, vocabulary, settings, events))
 
 
 def refuse(q: Question, hits: list[Hit], candidates: list[Candidate], citer: Citer) -> Answer:
     """An honest refusal in the question's language, with the closest passages as further reading (not as an answer)."""
     reading = []
     for hit in hits[:3]:
-        best = next((c for c in candidates if c.doc_id == hit.chunk.doc_id and hit.chunk.start <= c.start and c.end <= hit.chunk.end), None)
-        if best is not None:
+        best = next(
+            (
+                c
+                for c in candidates
+                if c.doc_id == hit.chunk.doc_id and hit.chunk.start <= c.start and c.end <= hit.chunk.end
+            ),
+            None,
+        )
+        if best is not None and all(best.text != r.original_quote and best.text != r.quote for r in reading):
             reading.append(citer.cite(len(reading) + 1, best, hit, q.language))
     text = message("refusal", q.language)
     if reading:
         text += " " + message("further_reading", q.language)
-    return Answer(q.text, text, True, (), tuple(reading), q.query, q.notice, q.language)
+    return Answer(q.text, text, True, (), tuple(reading), q.query, q.notice, q.language, kind="refusal")
 
 
-def _hit_of(c: Candidate, hits: list[Hit]) -> Hit:
+def hit_of(c: Candidate, hits: list[Hit]) -> Hit:
     return next(h for h in hits if h.chunk.doc_id == c.doc_id and h.chunk.start <= c.start and c.end <= h.chunk.end)
+
+
+_hit_of = hit_of

@@ -6,24 +6,28 @@ Each step lives in its own module (question, conversation, retrieval, vocabulary
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from .answer import compose, refuse, score_candidates, select_sentences, should_refuse
+from .answer import compose, event_terms, hit_of, refusal_reason, refuse, score_candidates, select_sentences
 from .citations import Citer
 from .config import Settings, load_settings
 from .embedding import Encoder
 from .errors import AssistantError
+from .gather import list_sentences, overview_sentences
 from .hooks import StageHook, no_hook
 from .index.read import IndexData, load_index
 from .language import is_cyrillic
 from .messages import message
 from .question import Question, analyse
 from .retrieval import search
+from .slots import main_verb, verb_like
 from .text import terms
-from .types import Answer, Document, Hit, Sentence
+from .types import Answer, Citation, Document, Hit, Sentence
 from .vocabulary import Vocabulary
 
 
@@ -31,7 +35,11 @@ class Assistant:
     """Answers questions from a loaded index with quoted, cited source sentences."""
 
     def __init__(
-        self, index: IndexData, encoder: Encoder, settings: Settings, hook: StageHook = no_hook,
+        self,
+        index: IndexData,
+        encoder: Encoder,
+        settings: Settings,
+        hook: StageHook = no_hook,
         multilingual_encoder: Encoder | None = None,
     ):
         self.index = index
@@ -82,7 +90,9 @@ class Assistant:
         try:
             return self.index.documents[doc_id]
         except KeyError:
-            raise AssistantError(f"No document '{doc_id}' in the index; run `assistant info` to see what it holds.") from None
+            raise AssistantError(
+                f"No document '{doc_id}' in the index; run `assistant info` to see what it holds."
+            ) from None
 
     # --- the question path -----------------------------------------------------------
 
@@ -107,26 +117,189 @@ class Assistant:
         questions that do not show their own.
         """
         q = self.analyse(question, history, language)
-        shown_in = q.language if q.language != "other" else (language or "en")
+        shown_in = q.language if q.language in ("en", "ru", "kk") else (language or "en")
         if not q.words:
-            return Answer(q.text, message("empty", shown_in), True, notice=q.notice, language=shown_in)
+            return Answer(q.text, message("empty", shown_in), True, notice=q.notice, language=shown_in, kind="refusal")
+        if q.shape == "smalltalk":  # a fixed reply in the visitor's language, no retrieval
+            return Answer(
+                q.text,
+                message(f"smalltalk_{q.smalltalk}", shown_in),
+                False,
+                notice=q.notice,
+                language=shown_in,
+                kind="smalltalk",
+            )
         if q.language == "other":
-            return Answer(q.text, message("other_language", shown_in), True, notice=q.notice, language="other")
+            return Answer(
+                q.text, message("other_language", shown_in), True, notice=q.notice, language="other", kind="refusal"
+            )
+        if q.shape == "multipart":
+            return self._multipart(q, history)
         query_vector = self._encode(q)
         hits = self._search(q, query_vector, self.settings.top_k)
         citer = Citer(self.index.documents, self._translations(), self._show_drafts())
         with self.hook("select"):
-            # Term overlap favours the words of this turn; a bare "Where?" falls back to the resolved query.
-            q_terms = set(self._terms(q, q.terms)) or set(self._terms(q, q.query_terms))
-            vectors = [self._sentence_vectors(h, q) for h in hits]
+            if q.shape == "overview":
+                return self._overview(q, hits, query_vector, citer)
+            found = self._find(q, hits, query_vector)
+            if found.reason:
+                return refuse(q, hits, found.candidates, citer)
+            if q.shape == "list":
+                chosen, cut = list_sentences(found.candidates)
+                if len(chosen) > 1:
+                    answer = compose(q, chosen, hits, citer, kind="list")
+                    return replace(answer, notice=_joined(q.notice, message("list_capped", q.language) if cut else ""))
+            return compose(q, found.chosen, hits, citer)
+
+    def _find(self, q: Question, hits: list[Hit], query_vector: np.ndarray) -> _Found:
+        """The scored sentences of the hits, why to refuse ("" if not), and the chosen ones."""
+        # Term overlap favours the words of this turn; a bare "Where?" falls back to the resolved query.
+        own = self._terms(q, q.terms)
+        q_terms = set(own) or set(self._terms(q, q.query_terms))
+        language = q.language if q.language in ("ru", "kk") else "en"
+        v = self.vocabulary
+        verb = main_verb(q.plain) if language == "en" else ""
+        verb_terms = self.vocabulary.corrected(terms(verb)) if verb else []
+        verbs_like = frozenset(t for w in q.words if verb_like(w, language) for t in terms(w, language))
+        events = event_terms(
+            q,
+            own or self._terms(q, q.query_terms),
+            language,
+            v.is_name,
+            lambda t: t in v.df,
+            verb_terms[0] if verb_terms else "",
+            verbs_like,
+        )
+        english_events = ((events.verb,) if events.verb else ()) + events.actions if language == "en" else ()
+        question_words = frozenset(q.words) | frozenset(self._bridge(list(q_terms)))
+        # A follow-up "why?" or "how?" looks for a reason about the previous subject, not the previous answer again.
+        avoid = (
+            frozenset(_quoted(q.previous_answer))
+            if q.followup and q.asked.slot in ("reason", "manner")
+            else frozenset()
+        )
+        vectors = [self._sentence_vectors(h, q) for h in hits]
+        candidates = score_candidates(
+            hits,
+            vectors,
+            query_vector,
+            q_terms,
+            self.vocabulary.idf,
+            q.asked,
+            self._sentence_terms_for(q),
+            self.settings,
+            self._titles_text,
+            events,
+            question_words,
+            english_events,
+            avoid,
+            language,
+            self._context_terms,
+        )
+        if avoid and not candidates:
             candidates = score_candidates(
-                hits, vectors, query_vector, q_terms, self.vocabulary.idf, q.kind, self._sentence_terms_for(q),
-                self.settings, self._titles_text,
+                hits,
+                vectors,
+                query_vector,
+                q_terms,
+                self.vocabulary.idf,
+                q.asked,
+                self._sentence_terms_for(q),
+                self.settings,
+                self._titles_text,
+                events,
+                question_words,
+                english_events,
+                language=language,
+                context_of=self._context_terms,
             )
-            if should_refuse(q, candidates, self.vocabulary, self.settings):
-                return refuse(q, hits, candidates, citer)
-            chosen = select_sentences(candidates, q.kind, self.settings)
-            return compose(q, chosen, hits, citer)
+        reason = refusal_reason(q, candidates, self.vocabulary, self.settings, events)
+        chosen = [] if reason else select_sentences(candidates, q.asked, self.settings)
+        return _Found(candidates, reason or ("" if chosen else "nothing fits"), chosen)
+
+    def _overview(self, q: Question, hits: list[Hit], query_vector: np.ndarray, citer: Citer) -> Answer:
+        """2-5 central sentences of the best section, in reading order, each cited; a refusal when off topic."""
+        found = self._find(replace(q, asked=replace(q.asked, slot="")), hits, query_vector)
+        if found.reason in ("low score", "unknown name", "off topic"):
+            return refuse(q, hits, found.candidates, citer)
+        vectors = self.index.multilingual.sentence_vectors if self._multilingual(q) else self.index.sentence_vectors
+        chosen, where = overview_sentences(
+            hits, self.index, lambda row: vectors[list(self.index.sentence_rows(row))], query_vector
+        )
+        if len(chosen) < 2:
+            return compose(q, found.chosen, hits, citer)
+        citations = [
+            citer.cite(n, c, h, q.language) for n, (c, h) in enumerate(zip(chosen, where, strict=True), start=1)
+        ]
+        text = " ".join(f"{c.quote} [{c.n}]" for c in citations)
+        return Answer(q.text, text, False, tuple(citations), (), q.query, q.notice, q.language, kind="overview")
+
+    def _multipart(self, q: Question, history: list[dict] | None) -> Answer:
+        """Each part answered with its own citations, or named as not answered; a refusal only when none is answered."""
+        parts = [
+            self.analyse(label, [{"role": "user", "content": q.part_labels[i - 1]}] if i else history, q.language)
+            for i, label in enumerate(q.part_labels)
+        ]
+        # Each part keeps the whole question's language; a part leaning on the one before it ("and who advised
+        # him?") is searched with it, but checked on its own words (not as a lenient conversational follow-up).
+        parts = [replace(p, shape="answer", language=q.language, followup=False) for p in parts]
+        vectors = self._encode_parts(q, parts)
+        citer = Citer(self.index.documents, self._translations(), self._show_drafts())
+        citations: list[Citation] = []
+        segments, unanswered, first_refusal = [], [], None
+        quoted: dict[tuple[str, int, int], int] = {}
+        for label, part, vector in zip(q.part_labels, parts, vectors, strict=True):
+            hits = self._search(part, vector, self.settings.top_k)
+            with self.hook("select"):
+                found = self._find(part, hits, vector)
+            if found.reason:
+                unanswered.append(label)
+                segments.append(message("part_unanswered", q.language, part=label))
+                first_refusal = first_refusal or (part, hits, found.candidates)
+                continue
+            pieces = []
+            for c in found.chosen:
+                key = (c.doc_id, c.start, c.end)
+                if key in quoted:
+                    continue
+                cite = citer.cite(len(citations) + 1, c, hit_of(c, hits), q.language)
+                citations.append(cite)
+                quoted[key] = cite.n
+                pieces.append(f"{cite.quote} [{cite.n}]")
+            if pieces:
+                segments.append(" ".join(pieces))
+        notice = _joined(
+            q.notice, message("parts_capped", q.language, limit=len(q.part_labels)) if q.parts_capped else ""
+        )
+        if not citations:
+            part, hits, candidates = first_refusal
+            refusal = refuse(replace(q, query=part.query), hits, candidates, citer)
+            return replace(refusal, notice=notice, unanswered=tuple(unanswered))
+        return Answer(
+            q.text,
+            " ".join(segments),
+            False,
+            tuple(citations),
+            (),
+            q.query,
+            notice,
+            q.language,
+            kind="multipart",
+            unanswered=tuple(unanswered),
+        )
+
+    def _encode_parts(self, q: Question, parts: list[Question]) -> list[np.ndarray]:
+        """One vector per part: English parts in one batch; Russian and Kazakh parts share the whole question's e5 vector."""
+        if self._multilingual(q):
+            whole = self._encode(q)
+            return [whole] * len(parts)
+        with self.hook("encode"):
+            return list(self.encoder.encode([self.vocabulary.respelt(p.query) for p in parts]))
+
+    def _context_terms(self, doc_id: str, start: int) -> frozenset[str]:
+        """The terms of the text just before a passage (the sentence a "he" or "it" in it leans on)."""
+        text = self.index.documents[doc_id].text
+        return _sentence_terms(text[max(0, start - CONTEXT_CHARS) : start])
 
     def _multilingual(self, q: Question) -> bool:
         """Whether this question goes through the multilingual encoder and the translations."""
@@ -135,8 +308,11 @@ class Assistant:
     def _encode(self, q: Question) -> np.ndarray:
         # Encoded in every mode: sentence selection compares sentence vectors with it.
         encoder = self.multilingual_encoder if self._multilingual(q) else self.encoder
+        # A misspelt English word is embedded as the sources spell it ("stallin" -> "Stalin"); e5 reads
+        # Russian and Kazakh misspellings well enough, and respelling them lost passages on the gold set.
+        query = q.query if self._multilingual(q) else self.vocabulary.respelt(q.query)
         with self.hook("encode"):
-            return encoder.encode_query(q.query)
+            return encoder.encode_query(query)
 
     def _search(self, q: Question, vector: np.ndarray, k: int) -> list[Hit]:
         language = q.language if self._multilingual(q) else "en"
@@ -185,6 +361,25 @@ class Assistant:
 
     def _show_drafts(self) -> bool:
         return not self.settings.kiosk or self.settings.kiosk_draft_translations
+
+
+CONTEXT_CHARS = 250  # text before a passage read for the subject its first sentence leans on
+
+
+@dataclass(frozen=True)
+class _Found:
+    candidates: list
+    reason: str  # why to refuse, "" to answer
+    chosen: list
+
+
+def _quoted(answer_text: str) -> list[str]:
+    """The sentences an earlier answer quoted (its text cut at the [n] markers)."""
+    return [s.strip() for s in re.split(r"\s*\[\d+\]\s*", answer_text or "") if s.strip()]
+
+
+def _joined(*notices: str) -> str:
+    return " ".join(n for n in notices if n)
 
 
 @lru_cache(maxsize=65536)

@@ -35,6 +35,51 @@ MESSAGES = {
         "ru": "Извините, я понимаю вопросы только на казахском, русском или английском языке.",
         "kk": "Кешіріңіз, мен тек қазақ, орыс немесе ағылшын тілдеріндегі сұрақтарды түсінемін.",
     },
+    "smalltalk_greeting": {
+        "en": "Hello! I answer questions about Soviet political rehabilitation by quoting the sources here. Try: “When was Leon Trotsky rehabilitated?”",
+        "ru": "Здравствуйте! Я отвечаю на вопросы о советской политической реабилитации цитатами из этих источников. Попробуйте: «Когда был реабилитирован Лев Троцкий?»",
+        "kk": "Сәлеметсіз бе! Мен кеңестік саяси ақтау туралы сұрақтарға осы дереккөздерден дәйексөз келтіріп жауап беремін. Мысалы: «Лев Троцкий қашан ақталды?»",
+    },
+    "smalltalk_thanks": {
+        "en": "You are welcome. Ask another question whenever you like, for example “Who advised Khrushchev on rehabilitations?”",
+        "ru": "Пожалуйста. Задавайте следующий вопрос, например: «Кто советовал Хрущёву по вопросам реабилитации?»",
+        "kk": "Оқасы жоқ. Тағы сұрақ қоя беріңіз, мысалы: «Ақтау мәселесінде Хрущёвке кім кеңес берді?»",
+    },
+    "smalltalk_about": {
+        "en": "I am an offline assistant for the sources here on Soviet political rehabilitation: I answer only with quoted, cited sentences from them, and say so when they do not answer. Try: “How many victims did Kazakhstan’s State Commission rehabilitate?”",
+        "ru": "Я офлайн-помощник по этим источникам о советской политической реабилитации: отвечаю только цитатами из них со ссылками и прямо говорю, когда ответа в них нет. Попробуйте: «Сколько жертв реабилитировала Государственная комиссия Казахстана?»",
+        "kk": "Мен кеңестік саяси ақтау туралы осы дереккөздер бойынша офлайн көмекшімін: тек солардан сілтемесі бар дәйексөздермен жауап беремін, жауап болмаса, соны айтамын. Мысалы: «Қазақстанның Мемлекеттік комиссиясы қанша құрбанды ақтады?»",
+    },
+    "smalltalk_creator": {
+        "en": "I was built by this project’s team as an offline assistant that only quotes its sources; I write no answers of my own. Try: “When was Leon Trotsky rehabilitated?”",
+        "ru": "Меня сделала команда этого проекта как офлайн-помощника, который только цитирует источники и не пишет ответов от себя. Попробуйте: «Когда был реабилитирован Лев Троцкий?»",
+        "kk": "Мені осы жобаның командасы тек дереккөздерден дәйексөз келтіретін, өз атынан жауап жазбайтын офлайн көмекші ретінде жасады. Мысалы: «Лев Троцкий қашан ақталды?»",
+    },
+    "smalltalk_goodbye": {
+        "en": "Goodbye! Come back with more questions about Soviet political rehabilitation.",
+        "ru": "До свидания! Возвращайтесь с новыми вопросами о советской политической реабилитации.",
+        "kk": "Сау болыңыз! Кеңестік саяси ақтау туралы жаңа сұрақтармен қайта келіңіз.",
+    },
+    "part_unanswered": {
+        "en": "The sources here do not say: “{part}”",
+        "ru": "В этих источниках не сказано: «{part}»",
+        "kk": "Бұл дереккөздерде айтылмаған: «{part}»",
+    },
+    "parts_capped": {
+        "en": "Only the first {limit} parts of your question were answered; please ask the rest separately.",
+        "ru": "Отвечено только на первые {limit} части вопроса; остальное, пожалуйста, спросите отдельно.",
+        "kk": "Сұрағыңыздың алғашқы {limit} бөлігіне ғана жауап берілді; қалғанын бөлек сұраңыз.",
+    },
+    "list_capped": {
+        "en": "Only the first passages naming them are shown; ask about one of them for more.",
+        "ru": "Показаны только первые отрывки с их перечнем; чтобы узнать больше, спросите о ком-то одном.",
+        "kk": "Оларды атайтын алғашқы үзінділер ғана көрсетілді; толығырақ білу үшін біреуі туралы сұраңыз.",
+    },
+    "sources_differ": {
+        "en": "The sources differ on this; both are quoted.",
+        "ru": "Источники расходятся в этом; приведены оба.",
+        "kk": "Дереккөздер бұл жөнінде әртүрлі айтады; екеуі де келтірілді.",
+    },
 }
 
 

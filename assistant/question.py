@@ -13,36 +13,48 @@ from dataclasses import dataclass
 from .conversation import is_followup, resolve_query
 from .language import detect
 from .messages import message
+from .parts import split_parts
+from .slots import Asked, asked
+from .smalltalk import smalltalk_kind, strip_greeting
 from .text import plain_text, terms_of, words
 
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,300}>")
+_SCRIPT = re.compile(r"<(script|style)\b[^<>]{0,300}>.{0,2000}?</\1\s*>", re.I | re.S)  # shown as typed, never read
 _INVISIBLE = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 
-_QUESTION_TYPES = [
-    ("how_many", re.compile(r"\bhow (?:many|much)\b|\bnumber of\b|\bhow large\b|\bwhat (?:number|figure)\b", re.I)),
-    ("when", re.compile(r"\bwhen\b|\bwhat (?:year|date|month|day|time)\b|\bwhich (?:year|date)\b|\bhow long\b|\bin what year\b", re.I)),
-    ("where", re.compile(r"\bwhere\b|\bwhich (?:place|city|country|region|republic)\b|\bwhat (?:place|city|country|region)\b", re.I)),
-    ("who", re.compile(r"\bwho(?:m|se)?\b|\bwhich (?:person|people|leader|man|woman|poet|groups?|nationalit(?:y|ies))\b|\bwhat (?:groups?|nationalit(?:y|ies)|peoples?)\b", re.I)),
-    ("why", re.compile(r"\bwhy\b|\bwhat (?:was|is) the (?:reason|purpose|point)\b|\bfor what reason\b|\bhow come\b", re.I)),
-]
-# The same five types asked in Russian and in Kazakh (the sentences they are checked against are the originals).
-_QUESTION_TYPES_BY_LANGUAGE = {
-    "en": _QUESTION_TYPES,
-    "ru": [
-        ("how_many", re.compile(r"\bсколько\b|\bкакое (?:число|количество)\b|\bчисло\b", re.I)),
-        ("when", re.compile(r"\bкогда\b|\bв каком году\b|\bкакого числа\b|\bв какой год\b|\bв каком месяце\b", re.I)),
-        ("where", re.compile(r"\bгде\b|\bкуда\b|\bоткуда\b|\bв какой (?:стране|республике|город)", re.I)),
-        ("who", re.compile(r"\bкто\b|\bкого\b|\bкому\b|\bкем\b|\bчей\b|\bчья\b|\bчьи\b|\bкакие (?:народы|группы)\b", re.I)),
-        ("why", re.compile(r"\bпочему\b|\bзачем\b|\bпо какой причине\b|\bс какой целью\b", re.I)),
-    ],
-    "kk": [
-        ("how_many", re.compile(r"\bқанша\b|\bнеше\b|\bканша\b", re.I)),
-        ("when", re.compile(r"\bқашан\b|\bкашан\b|\bқай жыл|\bкай жыл|\bқай кезде\b", re.I)),
-        ("where", re.compile(r"\bқайда\b|\bкайда\b|\bқай жерде\b|\bқай елде\b|\bқайдан\b", re.I)),
-        ("who", re.compile(r"\bкім\w*|\bким\w*|\bқандай халықтар\b", re.I)),
-        ("why", re.compile(r"\bнеге\b|\bнеліктен\b|\bне үшін\b|\bне себепті\b", re.I)),
-    ],
+# Markdown around a question (**bold**, _italics_, `code`, # headings, > quotes) is not part of what is asked.
+_MARKDOWN = re.compile(
+    r"(?m)^\s{0,3}(?:#{1,6}|>+|[-*+]\s)\s*|(?<!\w)(?:\*{1,3}|_{1,3}|~~|`{1,3})(?=\S)|(?<=\S)(?:\*{1,3}|_{1,3}|~~|`{1,3})(?!\w)"
+)
+_LIST = {
+    "en": re.compile(
+        r"\b(?:list|name (?:all|every|each|the)|all (?:the )?(?:peoples|groups|nationalities|places|countries|reasons|phrases|members|names)|every (?:group|people|place|country|reason)"
+        r"|(?:which|what) (?:\w+ )?(?:peoples|groups|nationalities|places|countries|reasons|phrases|dimensions|regions|republics|laws|territories)\b)",
+        re.I,
+    ),
+    "ru": re.compile(
+        r"(?<!\w)(?:перечисли(?:те)?|назови(?:те)? все|все (?:народы|группы|места|страны|причины)|какие (?:\w+ )?(?:народы|группы|страны|места|причины|фразы|формулировки|законы|регионы|измерения))(?!\w)",
+        re.I,
+    ),
+    "kk": re.compile(
+        r"(?<!\w)(?:тізіп (?:бер|шық)\w*|барлық (?:халықтар|топтар|елдер|жерлер|себептер)\w*|(?:қандай|қай) (?:халықтар|топтар|елдер|жерлер|себептер|өлкелер|аймақтар)\w*)",
+        re.I,
+    ),
 }
+_OVERVIEW = {
+    "en": re.compile(
+        r"\b(?:overview|summar(?:y|ise|ize)|outline|introduction to|tell me (?:about|everything)|explain|describe|in (?:brief|short)|what is (?:this|the article|the text|it all) about)\b",
+        re.I,
+    ),
+    "ru": re.compile(
+        r"(?<!\w)(?:обзор|кратко|вкратце|расскажи(?:те)?(?: мне)?(?: всё)? (?:о|об|про)|опиши(?:те)?|в общих чертах|о чём (?:эта статья|статья|текст|источник)|резюм\w*|подытож\w*)(?!\w)",
+        re.I,
+    ),
+    "kk": re.compile(
+        r"(?:шолу|қысқаша|туралы айтып бер\w*|сипаттап бер\w*|жалпы мағлұмат|түйіндеп|түйінде\w*|бәрін айт\w*)", re.I
+    ),
+}
+# The question kinds of earlier versions are still the `kind` values (plus "how"); `slots.asked` reads them.
 
 
 @dataclass(frozen=True)
@@ -54,10 +66,18 @@ class Question:
     plain: str  # `text` without markup tags: what is searched and checked against the corpus
     words: tuple[str, ...]  # lower-cased words of `plain`
     terms: tuple[str, ...]  # stemmed content words of `plain` (uncorrected)
-    kind: str  # when / how_many / where / who / why / what
+    kind: str  # when / how_many / where / who / why / how / what (from the main clause's question word)
     query: str  # the standalone retrieval query: `plain`, or earlier questions + `plain` for a follow-up
     query_terms: tuple[str, ...]  # stemmed content words of `query`
     language: str = "en"  # "kk", "ru", "en", or "other" (a language the assistant does not understand)
+    asked: Asked = Asked("what", "")  # the slot asked for, negation, the counted noun (slots.py)
+    shape: str = "answer"  # "answer", "list", "overview", "multipart" or "smalltalk"
+    smalltalk: str = ""  # for small talk: greeting / thanks / about / creator / goodbye
+    parts: tuple[str, ...] = ()  # a multi-part question's parts (at most MAX_PARTS), as standalone queries
+    part_labels: tuple[str, ...] = ()  # the parts as the visitor wrote them (named when unanswered)
+    parts_capped: bool = False  # the question had more parts than MAX_PARTS
+    followup: bool = False  # the question leans on earlier turns
+    previous_answer: str = ""  # a follow-up's previous answer (a "why?" looks past its sentences)
 
 
 def analyse(
@@ -72,16 +92,58 @@ def analyse(
     detected = detect(without_markup(text), default_language)
     language = detected.language
     source = detected.text if detected.transliterated else text
-    plain = without_markup(source)
     stem_as = language if language in ("ru", "kk") else "en"
-    tokens = tuple(words(plain))
-    followup = resolve_followups and is_followup(source, stem_as)
-    query = without_markup(resolve_query(source, history, followup=True, language=stem_as)) if followup else plain
-    own_terms = tuple(terms_of(tokens, stem_as))
-    query_terms = own_terms if query == plain else tuple(terms_of(words(query), stem_as))
     shown_in = language if language != "other" else default_language
     notice = message("shortened", shown_in, limit=max_chars) if shortened else ""
-    return Question(text, notice, plain, tokens, own_terms, question_type(source, stem_as), query, query_terms, language)
+    plain = without_markup(source)
+    talk = smalltalk_kind(plain)
+    if talk:
+        return Question(
+            text, notice, plain, tuple(words(plain)), (), "what", plain, (), language, shape="smalltalk", smalltalk=talk
+        )
+    plain = strip_greeting(plain)
+    tokens = tuple(words(plain))
+    followup = resolve_followups and is_followup(plain, stem_as)
+    query = without_markup(resolve_query(plain, history, followup=True, language=stem_as)) if followup else plain
+    own_terms = tuple(terms_of(tokens, stem_as))
+    query_terms = own_terms if query == plain else tuple(terms_of(words(query), stem_as))
+    what = asked(plain, stem_as)
+    shape, parts, labels, capped = "answer", (), (), False
+    split = split_parts(plain, stem_as)
+    if len(split.labels) > 1:
+        shape, labels, capped = "multipart", split.labels, split.capped
+        context = query[: len(query) - len(plain)].strip() if followup and query.endswith(plain) else ""
+        parts = tuple(" ".join(filter(None, (context, p))) for p in split.queries)
+    elif _OVERVIEW[stem_as].search(plain):
+        shape = "overview"
+    elif _LIST[stem_as].search(plain):
+        shape = "list"
+    return Question(
+        text,
+        notice,
+        plain,
+        tokens,
+        own_terms,
+        what.kind,
+        query,
+        query_terms,
+        language,
+        what,
+        shape,
+        "",
+        parts,
+        labels,
+        capped,
+        followup,
+        _previous_answer(history) if followup else "",
+    )
+
+
+def _previous_answer(history) -> str:
+    for turn in reversed(history or []):
+        if isinstance(turn, dict) and turn.get("role") == "assistant" and isinstance(turn.get("content"), str):
+            return turn["content"][:4000]
+    return ""
 
 
 def clean(question, max_chars: int) -> tuple[str, bool]:
@@ -95,13 +157,10 @@ def clean(question, max_chars: int) -> tuple[str, bool]:
 
 
 def without_markup(text: str) -> str:
-    """The words of a question with any HTML-like tags removed (they are shown, never searched)."""
-    return " ".join(_TAG.sub(" ", text).split()) or text
+    """The words of a question with HTML-like tags and Markdown emphasis, code marks and headings removed."""
+    return " ".join(_MARKDOWN.sub(" ", _TAG.sub(" ", _SCRIPT.sub(" ", text))).split()) or text
 
 
 def question_type(question: str, language: str = "en") -> str:
-    """One of when, how_many, where, who, why, what (the default)."""
-    for name, pattern in _QUESTION_TYPES_BY_LANGUAGE.get(language, _QUESTION_TYPES):
-        if pattern.search(question):
-            return name
-    return "what"
+    """One of when, how_many, where, who, why, how, what (the default), from the main clause's question word."""
+    return asked(without_markup(question), language).kind

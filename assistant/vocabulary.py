@@ -24,8 +24,19 @@ MEMO_SIZE = 50_000  # remembered term look-ups (typo correction runs difflib, ab
 class Vocabulary:
     """Corpus terms with their document frequencies, and the model's own word list for rare words."""
 
-    def __init__(self, df: dict[str, int], n_docs: int, model_knows: Callable[[str], bool] = lambda word: True):
+    def __init__(
+        self,
+        df: dict[str, int],
+        n_docs: int,
+        model_knows: Callable[[str], bool] = lambda word: True,
+        names: frozenset[str] = frozenset(),
+        surfaces: dict[str, str] | None = None,
+    ):
         self.df = df
+        self.names = names  # stemmed terms the sources write capitalised inside a sentence (people, places, bodies)
+        self.surfaces = surfaces or {}  # a stemmed term -> a word the sources write for it (to respell a query)
+        self._stem_of = {word.lower(): stem for stem, word in self.surfaces.items()}
+        self._words = sorted(self._stem_of)
         self.n_docs = max(1, n_docs)
         self.model_knows = model_knows
         self._sorted = sorted(df)
@@ -41,7 +52,12 @@ class Vocabulary:
             for term, i in bm25.vocab_dict.items():
                 if i < len(counts) and term != "\u2205":
                     df[term] = max(df.get(term, 0), int(counts[i]))  # a number in a translation is not a second use
-        return cls(df, len(index.chunks), model_knows)
+        names, surfaces = read_sources(index.documents.values())
+        return cls(df, len(index.chunks), model_knows, names, surfaces)
+
+    def is_name(self, term: str) -> bool:
+        """Whether a (corrected) term is one the sources write as a name."""
+        return term in self.names
 
     def idf(self, term: str) -> float:
         """BM25's IDF: log(1 + (N - df + 0.5) / (df + 0.5)); an unknown term gets the highest."""
@@ -71,11 +87,41 @@ class Vocabulary:
         at = bisect.bisect_left(self._sorted, term)
         if len(term) >= 5 and at < len(self._sorted) and self._sorted[at].startswith(term):
             return self._sorted[at]
+        if not is_cyrillic(term) and self.model_knows(term):
+            return None  # a word the model knows whole is not a typo: "held" is not "heal", nor "pass" "past"
         lo = bisect.bisect_left(self._sorted, term[0])
         hi = bisect.bisect_left(self._sorted, chr(ord(term[0]) + 1))
         near = [t for t in self._sorted[lo:hi] if abs(len(t) - len(term)) <= 2]
         match = difflib.get_close_matches(term, near, n=1, cutoff=0.75)
-        return match[0] if match else None
+        if match:
+            return match[0]
+        # A misspelt English word whose stem is cut differently ("rehabilitaton"): near a word the sources write.
+        if is_cyrillic(term):
+            return None
+        lo = bisect.bisect_left(self._words, term[0])
+        hi = bisect.bisect_left(self._words, chr(ord(term[0]) + 1))
+        near = [w for w in self._words[lo:hi] if abs(len(w) - len(term)) <= 4]
+        match = difflib.get_close_matches(term, near, n=1, cutoff=0.8)
+        return self._stem_of[match[0]] if match and self._stem_of[match[0]] in self.df else None
+
+    def respelt(self, text: str, language: str = "en") -> str:
+        """The text with misspelt words written as the sources write them ("when did stallin die" -> "... stalin ...")."""
+        out, changed = [], False
+        for token in re.split(r"(\W+)", text):
+            stem = terms(token, language) if token and token[0].isalnum() else []
+            if stem:
+                found = self.nearest(stem[0])
+                if (
+                    found
+                    and found != stem[0]
+                    and found in self.surfaces
+                    and not self.surfaces[found].lower().startswith(token.lower())
+                ):
+                    out.append(self.surfaces[found])
+                    changed = True
+                    continue
+            out.append(token)
+        return "".join(out) if changed else text
 
     def latin(self, term: str) -> str | None:
         """The Latin-script corpus term a Cyrillic term transliterates to (троцк -> trotski), if any."""
@@ -111,12 +157,46 @@ class Vocabulary:
 
     def is_specific(self, word: str, question: str, names_only: bool = False) -> bool:
         """A name or rare word: capitalised in the question, or (unless names_only) long and not a word the model knows."""
+        others_capitalised = bool(re.search(r"(?<=\s)[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]", question))
         for m in re.finditer(rf"\b{re.escape(word)}\b", question, re.I):
             # In Russian and Kazakh a name often opens the question ("Бухарин қашан ақталды?"); an unknown
-            # capitalised first word counts there. In English the first word is the question word.
-            if (m.start() > 0 or names_only) and question[m.start()].isupper():
+            # capitalised first word counts there, unless other words are capitalised ("Дай обзор работы
+            # Государственной комиссии"). In English the first word is the question word.
+            first_counts = names_only and not others_capitalised
+            if (m.start() > 0 or first_counts) and question[m.start()].isupper():
                 return True
         if names_only:
             return False
         known = self.model_knows(word) or (word.endswith("s") and self.model_knows(word[:-1]))
         return len(word) >= 6 and not known
+
+
+_INNER_CAPITAL = re.compile(r"(?<=[\w,;:(–—-]\s)[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w’'-]+")
+MAX_NAME_SCAN_CHARS = 2_000_000  # names are read from this much source text at most (a huge corpus stays quick to load)
+
+
+def read_sources(documents) -> tuple[frozenset[str], dict[str, str]]:
+    """From the documents' text: the stemmed terms written capitalised inside sentences (not after a
+    full stop) and never in lower case (names), and a word the sources write for each stemmed term."""
+    found: set[str] = set()
+    common: set[str] = set()
+    surfaces: dict[str, str] = {}
+    budget = MAX_NAME_SCAN_CHARS
+    for doc in documents:
+        if budget <= 0:
+            break
+        text = doc.text[:budget]
+        budget -= len(text)
+        language = str(doc.meta.get("language") or "en")
+        language = language if language in ("ru", "kk") else "en"
+        lower = sorted({w for w in re.findall(r"[\w’'-]+", text) if w.islower()})
+        for word in lower:
+            stem = terms(word, language)
+            if stem:
+                common.add(stem[0])
+                surfaces.setdefault(stem[0], word)
+        for word in {m.group() for m in _INNER_CAPITAL.finditer(text)}:
+            for stem in terms(word, language):
+                found.add(stem)
+                surfaces.setdefault(stem, word)
+    return frozenset(found - common), surfaces

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from assistant.conversation import add_turn
 from assistant.evaluation.gold import item_kind
 from assistant.evaluation.kinds import kind_problems
+from assistant.messages import message
 from assistant.question import question_type
 from assistant.types import Answer
 
@@ -60,13 +61,23 @@ def check_citations(assistant, answer: Answer) -> None:
     else:
         assert answer.citations
         assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
-        assert answer.text == " ".join(f"{c.quote} [{c.n}]" for c in answer.citations)
+        # a multi-part answer also names, in one of our fixed messages, each part the sources do not answer
+        assert quoted_part(answer) == " ".join(f"{c.quote} [{c.n}]" for c in answer.citations)
     json.dumps(answer.to_dict())
 
 
+def quoted_part(answer: Answer) -> str:
+    """The answer text without our fixed "the sources do not say: <part>" messages (one per unanswered part)."""
+    pieces = [answer.text]
+    for part in getattr(answer, "unanswered", ()):
+        said = message("part_unanswered", answer.language, part=part)
+        pieces = [p for piece in pieces for p in piece.split(said)]
+    return " ".join(p.strip(" ") for p in pieces if p.strip(" "))
+
+
 def answer_sentences(answer: Answer) -> list[str]:
-    """The answer text cut at its [n] markers."""
-    return [s for s in MARKER.split(answer.text) if s]
+    """The answer's quoted text cut at its [n] markers."""
+    return [s for s in MARKER.split(quoted_part(answer)) if s]
 
 
 # --- each question type --------------------------------------------------------------
@@ -134,134 +145,64 @@ def test_citations_point_at_their_quotes_in_document_and_passage(assistant):
 
 # Today's known failures, each with its cause: strict, so a fix (XPASS) or a new failure both show.
 KNOWN_FAILURES = {  # what the engine does today (from `assistant eval`'s failure list)
-    "q002": "typo 'stallin': quotes the posthumous-rehabilitations sentence, not the 1953 one",
     "q004": "false refusal of a typo-laden question ('whats', 'rehabilitaton')",
     "q015": "asked what the amnesty excluded: quotes whom it applied to",
     "q028": "asked which wave of repression: quotes the sentence on post-Soviet laws",
-    "q037": "asked where the speech was given: quotes the Beria sentence",
     "q040": "asked what the speech signalled: quotes the closed-session sentence without 'de-Stalinization'",
-    "q045": "asked which groups were not restored: quotes the sentence on groups that were",
-    "q049": "asked for the release phrases: quotes the opening sentence",
-    "q055": "asked where the trend continued: quotes the sentence on Russian and Ukrainian laws",
     "q063": "the answer stands only in the 'See also' line: quotes the laws sentence",
     "q070": "asked during what period: quotes the summary sentence",
-    "q074": "false refusal of 'How does the article characterise ...'",
     "q076": "asked what the initiative seeks to rectify: quotes the 'dark chapters' sentence",
-    "q081": "false refusal of a typo-laden question ('rehabilitaton', 'acknowlege')",
     "q094": "follow-up 'what was it called?': quotes the Mikoyan sentence, not the speech's title",
-    "q099": "follow-up about that time: quotes the later sentence on continued rehabilitations",
     "q100": "follow-up 'And on the social side?': quotes the summary sentence",
     "q105": "two-part question: quotes the relocation sentence, not the Thaw",
-    "q108": "missed refusal: no birth date in the sources; quotes the Mikoyan sentence",
-    "q109": "missed refusal: Ukraine's law has no year in the sources; quotes the 1953 amnesty",
-    "q118": "missed refusal: no count of freed prisoners; quotes the amnesty sentence",
-    "q120": "missed refusal: Memorial's founding is not in the sources; quotes the opening sentence",
-    "q123": "missed refusal: the murderer is not named; quotes the Trotsky sentence",
-    "q124": "missed refusal: Beria's execution date is not given; quotes the Mikoyan sentence",
-    "q125": "missed refusal: the commission's head is not named; quotes the commission sentence",
-    "q127": "missed refusal: no count of returning Tatars; quotes the 1967/1990 sentence",
     # Russian and Kazakh items the multilingual path gets wrong today
     "q129": "ru: false refusal",
     "q152": "ru: false refusal",
     "q162": "ru: false refusal",
     "q163": "ru: false refusal",
-    "q165": "ru: missed refusal: quotes “После ареста и казни Лаврентия Берии правительство…”",
     "q168": "ru: missed refusal: quotes “Начиная с периода после смерти Иосифа Сталина в 19…”",
-    "q170": "ru: missed refusal: quotes “В феврале 1954 года Хрущёв распорядился провести о…”",
     "q171": "ru: missed refusal: quotes “В заключение, реабилитация Государственной комисси…”",
     "q173": "ru: missed refusal: quotes “В феврале 1954 года Хрущёв распорядился провести о…”",
     "q176": "ru: missed refusal: quotes “Сделав значительный шаг к справедливости и историч…”",
-    "q179": "kk: wrong sentence: “Өзгеше ойлайтындар немесе режимнің қарсыластары де…”",
-    "q180": "kk: wrong sentence: “1953 жылғы рақымшылық ең көбі бес жылға сотталған …”",
-    "q188": "kk: wrong sentence: “Мақалада кеңестік саяси қуғын-сүргін құрбандарын м…”",
-    "q193": "kk: wrong sentence: “Ақтаудың кезекті толқыны шамамен 1986 жылы кеңесті…”",
-    "q195": "kk: wrong sentence: “Лаврентий Берия тұтқындалып, өлім жазасы орындалға…”",
     "q206": "kk: false refusal",
     "q207": "kk: false refusal",
     "q208": "kk: wrong sentence: “1953 жылғы рақымшылық ең көбі бес жылға сотталған …”",
     "q211": "kk: false refusal",
-    "q212": "kk: wrong sentence: “Лев Троцкий (1940 жылы өлтірілген) 2001 жылғы 16 м…”",
     "q214": "kk: missed refusal: quotes “Мемлекеттік комиссияның құрбандарды ақтау жөніндег…”",
-    "q219": "kk: missed refusal: quotes “Мемлекеттік комиссияның құрбандарды ақтау жөніндег…”",
-    "q220": "kk: missed refusal: quotes “1953 жылы Иосиф Сталин қайтыс болғаннан кейін кеңе…”",
-    "q221": "kk: missed refusal: quotes “1953 жылғы рақымшылық ең көбі бес жылға сотталған …”",
     "q222": "kk: missed refusal: quotes “Ақтаудың кезекті толқыны шамамен 1986 жылы кеңесті…”",
     # issue 13's items (each scored as its kind asks), before the engine handles their kinds
-    "q226": "missed refusal: quotes “On rehabilitations, both Mikoyan and Khrushchev we…”",
-    "q227": "missed refusal: quotes “On 11 March, his close ally, Anastas Mikoyan, publ…”",
-    "q228": "missed refusal: quotes “In February 1954, Khrushchev ordered assessments o…”",
-    "q229": "missed refusal: quotes “Khrushchev's government allowed most of them to re…”",
-    "q230": "missed refusal: quotes “The amnesty of 1953 was applied for those who had …”",
-    "q231": "missed refusal: quotes “The Crimean Tatars were decriminalized in 1967, an…”",
-    "q232": "missed refusal: quotes “On rehabilitations, both Mikoyan and Khrushchev we…”",
-    "q233": "missed refusal: quotes “On 11 March, his close ally, Anastas Mikoyan, publ…”",
-    "q234": "missed refusal: quotes “Another wave of rehabilitations started about 1986…”",
-    "q235": "missed refusal: quotes “Following the arrest and execution of Lavrentiy Be…”",
     "q236": "missed refusal: quotes “Behind the scenes, he began assisting Armenian lea…”",
-    "q237": "missed refusal: quotes “In February 1954, Khrushchev ordered assessments o…”",
     "q238": "missed refusal: quotes “As per a report by the Astana Times, Kazakhstan’s …”",
     "q239": "ru: missed refusal: quotes “По вопросам реабилитации и Микояну, и Хрущёву дава…”",
-    "q240": "ru: missed refusal: quotes “11 марта его близкий соратник Анастас Микоян в реч…”",
     "q241": "ru: missed refusal: quotes “В феврале 1954 года Хрущёв распорядился провести о…”",
     "q242": "ru: missed refusal: quotes “Начиная с периода после смерти Иосифа Сталина в 19…”",
-    "q243": "ru: missed refusal: quotes “Начиная с периода после смерти Иосифа Сталина в 19…”",
-    "q244": "ru: missed refusal: quotes “Крымские татары были декриминализированы в 1967 го…”",
     "q245": "ru: missed refusal: quotes “11 марта его близкий соратник Анастас Микоян в реч…”",
     "q246": "ru: missed refusal: quotes “Очередная волна реабилитаций началась примерно в 1…”",
-    "q248": "ru: missed refusal: quotes “В феврале 1954 года Хрущёв распорядился провести о…”",
     "q249": "kk: missed refusal: quotes “Ақтау мәселелері бойынша Микоянға да, Хрущевке де …”",
-    "q250": "kk: missed refusal: quotes “11 наурызда оның жақын серігі Анастас Микоян өзіні…”",
     "q251": "kk: missed refusal: quotes “Көп жағдайда ақтау адам қайтыс болғаннан кейін жүр…”",
     "q252": "kk: missed refusal: quotes “Иосиф Сталин қайтыс болғаннан кейін үкімет кеңесті…”",
-    "q253": "kk: missed refusal: quotes “1953 жылы Иосиф Сталин қайтыс болғаннан кейін кеңе…”",
-    "q254": "kk: missed refusal: quotes “Қырым татарлары 1967 жылы қылмыстық айыптаудан бос…”",
-    "q255": "kk: missed refusal: quotes “1954 жылғы ақпанда Хрущев саяси тұтқындардың жағда…”",
     "q256": "kk: missed refusal: quotes “Құрбандардың 311 000 деген орасан зор санын қамтит…”",
-    "q257": "kk: missed refusal: quotes “Қорыта айтқанда, Қазақстанның Мемлекеттік комиссия…”",
     "q258": "kk: missed refusal: quotes “Ақтау мәселелері бойынша Микоянға да, Хрущевке де …”",
     "q261": "list: list misses 11 March; quotes “In February 1954, Khrushchev ordered assessments o…”",
     "q264": "ru: list: false refusal; refuses",
     "q266": "kk: list: false refusal",
-    "q267": "overview: overview has 1 of 2 key points; overview cites 1 of 2 sentences; quotes “Beginning after the death of Joseph Stalin in 1953…”",
     "q268": "overview: overview has 0 of 2 key points; overview cites 1 of 2 sentences; quotes “As per a report by the Astana Times, Kazakhstan’s …”",
     "q269": "ru: overview: false refusal; refuses",
     "q270": "ru: overview: false refusal; refuses",
-    "q271": "kk: overview: false refusal; refuses",
     "q272": "kk: overview: false refusal; refuses",
-    "q273": "multipart: part unanswered: What did Mikoyan call for in 1954; quotes “In February 1954, Khrushchev ordered assessments o…”",
     "q275": "ru: multipart: part unanswered: Когда умер Сталин; quotes “Лев Троцкий (убит в 1940 году) был реабилитирован …”",
-    "q276": "kk: multipart: part unanswered: Сталин қашан қайтыс болды; part unanswered: Хрущёвқа ақтау мәселесінде кім кеңес берді; quotes “1956 жылғы 25 ақпанда съездің «жабық мәжілісінде» …”",
-    "q277": "kk: multipart: part unanswered: бұл туралы қай басылым хабарлады; quotes “Қорыта айтқанда, Қазақстанның Мемлекеттік комиссия…”",
-    "q278": "partly_answerable: part not named as unanswered: who murdered him; quotes “Leon Trotsky (murdered in 1940) was rehabilitated …”",
-    "q279": "partly_answerable: part not named as unanswered: who leads the commission; quotes “In a significant step towards justice and historic…”",
-    "q280": "ru: partly_answerable: part not named as unanswered: сколько их было депортировано; quotes “Крымские татары были декриминализированы в 1967 го…”",
-    "q281": "ru: partly_answerable: part not named as unanswered: в каком лагере сидел этот человек; quotes “Снегов настойчиво призывал Хрущёва осудить Сталина…”",
     "q282": "kk: partly_answerable: part not named as unanswered: сол кезде съезде қанша делегат болды; quotes “1956 жылғы 25 ақпанда съездің «жабық мәжілісінде» …”",
-    "q284": "how_why: wrong answer; citation misses evidence; quotes “Also, Soviet civilian and military justice continu…”",
-    "q289": "ru: how_why: wrong answer; citation misses evidence; quotes “Кроме того, советская гражданская и военная юстици…”",
-    "q290": "ru: how_why: wrong answer; citation misses evidence; quotes “На «закрытом заседании» съезда 25 февраля 1956 год…”",
     "q294": "negation: wrong answer; citation misses evidence; quotes “The amnesty of 1953 was applied for those who had …”",
-    "q295": "negation: wrong answer; citation misses evidence; quotes “The government also rehabilitated several national…”",
     "q296": "ru: negation: wrong answer; citation misses evidence; quotes “Амнистия 1953 года распространялась на тех, кто бы…”",
     "q298": "kk: negation: wrong answer; citation misses evidence; quotes “1953 жылғы рақымшылық ең көбі бес жылға сотталған …”",
-    "q299": "followup_why: wrong answer; citation misses evidence; quotes “Snegov strongly encouraged Khrushchev to denounce …”",
-    "q300": "followup_why: repeats the earlier answer's amnesty sentence (the reason is in it, but it is the same quote)",
     "q301": "followup_why: quotes the 311,000 sentence again, as the earlier answer did",
     "q302": "ru: followup_why: wrong answer; citation misses evidence; quotes “Амнистия 1953 года распространялась на тех, кто бы…”",
     "q303": "ru: followup_why: quotes the deportation sentence again, as the earlier answer did",
     "q304": "kk: followup_why: repeats the earlier answer's legal-standpoint sentence",
-    "q305": "kk: followup_why: repeats the earlier answer's amnesty sentence",
-    "q306": "small talk refused as a question (no small-talk handling)",
-    "q307": "small talk refused as a question (no small-talk handling)",
-    "q308": "small talk refused as a question (no small-talk handling)",
-    "q309": "small talk refused as a question (no small-talk handling)",
-    "q310": "small talk refused as a question (no small-talk handling)",
-    "q311": "ru: small talk refused as a question (no small-talk handling)",
-    "q312": "ru: small talk refused as a question (no small-talk handling)",
-    "q313": "ru: small talk refused as a question (no small-talk handling)",
-    "q314": "kk: small talk refused as a question (no small-talk handling)",
-    "q315": "kk: small talk refused as a question (no small-talk handling)",
-    "q316": "kk: small talk refused as a question (no small-talk handling)",
+    # issue 13 engine: answered before by luck, refused now by the answer-type checks
+    "q097": "follow-up 'the second group' names no subject the check can find: refused (the date sentence names the Crimean Tatars)",
+    "q158": "ru: 'О чём ... говорит огромное число' is now a what-question (it was read as how-many for 'число'): scores under the multilingual threshold, refused",
+    "q205": "kk: how-many with several event words: the quantity sentence is not held as about them in the Kazakh translation's words; refused",
 }
 
 
