@@ -111,13 +111,13 @@ def settled(page) -> None:
 
 
 def ask(page, question: str) -> None:
-    """Type a question, press Enter, and wait for its answer to appear in the chat."""
+    """Type a question, press Enter, and wait for its answer to appear in the chat (and the box to empty)."""
     before = page.evaluate(BOTS)
     box = page.locator("#question textarea")
     box.fill(question)
     box.press("Enter")
     page.wait_for_function(f"{BOTS} > {before}")
-    page.wait_for_function("!document.querySelector('#chat .generating, #question .pending')")
+    page.wait_for_function("document.querySelector('#question textarea').value === ''")  # the answer's update is in
 
 
 def last_answer(page):

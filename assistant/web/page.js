@@ -25,7 +25,7 @@
     const log = $('#chat [role="log"]');
     if (log && log.getAttribute('aria-live') !== 'off') log.setAttribute('aria-live', 'off');
     if (log && log.getAttribute('aria-label') !== C.chatLabels[lang()]) log.setAttribute('aria-label', C.chatLabels[lang()]);
-    const live = $('#announce');
+    const live = $('#announce .html-container');  // inside the block: Gradio's progress text sits beside it
     if (live && live.getAttribute('aria-live') !== 'polite') { live.setAttribute('role', 'status'); live.setAttribute('aria-live', 'polite'); }
     const header = $('#reader > button.label-wrap');
     const content = $('#reader > [data-testid="accordion-content"]');
@@ -131,12 +131,14 @@
       n.setAttribute('aria-describedby', 'idle-count');
       n.hidden = true;
       n.innerHTML = '<div class="idle-box"><p id="idle-title"></p><p id="idle-count"></p><button type="button"></button></div>';
+      n.addEventListener('click', (e) => { e.stopPropagation(); this.last = Date.now(); this.hide(); });
       document.body.appendChild(n);
       this.node = n;
     },
-    used() {
+    used(e) {
       this.last = Date.now();
-      if (this.shown) this.hide();
+      // a touch on the countdown is taken by it (its click hides it), never by the control underneath
+      if (this.shown && !(e && e.target instanceof Node && this.node.contains(e.target))) this.hide();
     },
     hide() {
       this.shown = false;
@@ -184,7 +186,7 @@
   }
   if (C.kiosk && !window.__idleWatch) {
     idle.build();
-    const used = () => idle.used();
+    const used = (e) => idle.used(e);
     for (const type of ['pointerdown', 'pointermove', 'touchstart', 'keydown', 'wheel', 'input', 'scroll'])
       document.addEventListener(type, used, {capture: true, passive: true});
     window.__idleWatch = setInterval(() => idle.tick(), 1000);

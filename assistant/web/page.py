@@ -155,9 +155,10 @@ def create_app(assistant, settings: Settings, handlers: PageHandlers | None = No
         engine = {"concurrency_id": "engine", "api_visibility": "private"}
         instant = {"api_visibility": "private", "queue": False}
         asked = [chatbot, conversation, answers, language, visit]
-        question.submit(handlers.respond, [question, *asked], state, **engine)
+        progress = {"show_progress_on": [chatbot]}  # not over the live region, the notice or the panel
+        question.submit(handlers.respond, [question, *asked], state, **engine, **progress)
         for button in starters:
-            button.click(handlers.respond, [button, *asked], state, **engine)
+            button.click(handlers.respond, [button, *asked], state, **engine, **progress)
         new_chat.click(handlers.ask_to_clear, [chatbot, language], fresh, **instant).then(
             None, None, None, js=FOCUS_KEEP_JS, **instant
         )
