@@ -43,10 +43,13 @@ MIN_EVENT_COVERAGE = {"en": 0.5, "ru": 0.3, "kk": 0.3}  # share of the question'
 # sentence must cover (lower for Russian and Kazakh, whose word forms the light stemming joins less often)
 CONTEXT_DISCOUNT = 0.8  # an event term found only in the sentence before counts this much
 OVERVIEW_SCORE_RATIO = 0.85
-NEGATION_BONUS = 0.1  # a negated question's sentences that state a negation
+NEGATION_BONUS = 0.1
+NEGATED_RATIO = 0.7  # a negated question's best negation-stating sentence wins when it scores this close to the best  # a negated question's sentences that state a negation
 NEAR_TIE = 0.95  # a runner-up this close to the best is kept even past the length budget ...
 OVER_BUDGET = 1.6  # ... up to this many times the budget
-_NEGATION = re.compile(r"\b(?:not|no|never|excluded|except|without|nor|neither|rarely|did not|n[’']t)\b", re.I)
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|excluded?|excluding|except|without|nor|neither|rarely|did not|n[’']t)\b", re.I
+)
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•·▪–—]|\d{1,3}[.)]|=+)\s")
 _NOT_ANSWER_SECTIONS = frozenset(
     "see also|references|external links|further reading|notes|смотрите также|см. также|ссылки|литература|примечания"
@@ -225,7 +228,7 @@ def coverage(
         events = Events((), tuple(events))
     if events.names and not any(term_in(t, sentence_terms | context_terms) for t in events.names):
         return 0.0
-    if events.verb and not term_in(events.verb, sentence_terms):
+    if events.verb and not term_in(events.verb, sentence_terms | (context_terms if negated else frozenset())):
         return 0.0  # "Who heads the Commission?": no sentence that does not say "head" answers it
     if not events.actions:
         return _share(events.names, sentence_terms | context_terms, idf)
@@ -337,6 +340,11 @@ def select_sentences(candidates: list[Candidate], asked: Asked | str, settings: 
     pool = [c for c in candidates if c.fits]
     if not pool:
         return []
+    if not isinstance(asked, str) and asked.negated:
+        # "Who was not covered by the amnesty?": a sentence stating the exception, when one scores near the best
+        negative = [c for c in pool if _NEGATION.search(c.text) and c.score >= NEGATED_RATIO * pool[0].score]
+        if negative:
+            pool = negative + [c for c in pool if c not in negative]
     best = pool[0]
     selected = [best]
     for c in pool[1:]:
@@ -419,7 +427,7 @@ def refusal_reason(
             not named and candidates[0].coverage < 0.5
         ):
             return "unknown name"
-    if bool(content) and len(unknown) / len(content) > 0.5 and candidates[0].similarity < off_topic:
+    if bool(content) and len(unknown) / len(content) > 0.5 and max(c.similarity for c in candidates) < off_topic:
         return "off topic"
     if question.asked.slot in CHECKED_SLOTS and not any(c.fits and c.score >= min_score for c in candidates):
         return "slot not held"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from dataclasses import replace as dc_replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -142,6 +143,7 @@ class Assistant:
             if q.shape == "overview":
                 return self._overview(q, hits, query_vector, citer)
             found = self._find(q, hits, query_vector)
+            hits = found.hits
             if found.reason:
                 return refuse(q, hits, found.candidates, citer)
             if q.shape == "list":
@@ -172,12 +174,9 @@ class Assistant:
         )
         english_events = ((events.verb,) if events.verb else ()) + events.actions if language == "en" else ()
         question_words = frozenset(q.words) | frozenset(self._bridge(list(q_terms)))
-        # A follow-up "why?" or "how?" looks for a reason about the previous subject, not the previous answer again.
-        avoid = (
-            frozenset(_quoted(q.previous_answer))
-            if q.followup and q.asked.slot in ("reason", "manner")
-            else frozenset()
-        )
+        why_followup = q.followup and q.asked.slot in ("reason", "manner") and bool(q.previous_answer)
+        if why_followup:
+            hits = hits + self._next_passages(q, hits)
         vectors = [self._sentence_vectors(h, q) for h in hits]
         candidates = score_candidates(
             hits,
@@ -192,30 +191,66 @@ class Assistant:
             events,
             question_words,
             english_events,
-            avoid,
-            language,
-            self._context_terms,
+            language=language,
+            context_of=self._context_terms,
         )
-        if avoid and not candidates:
-            candidates = score_candidates(
-                hits,
-                vectors,
-                query_vector,
-                q_terms,
-                self.vocabulary.idf,
-                q.asked,
-                self._sentence_terms_for(q),
-                self.settings,
-                self._titles_text,
-                events,
-                question_words,
-                english_events,
-                language=language,
-                context_of=self._context_terms,
-            )
+        if why_followup:
+            candidates = self._past_previous_answer(q, candidates)
         reason = refusal_reason(q, candidates, self.vocabulary, self.settings, events)
         chosen = [] if reason else select_sentences(candidates, q.asked, self.settings)
-        return _Found(candidates, reason or ("" if chosen else "nothing fits"), chosen)
+        return _Found(candidates, reason or ("" if chosen else "nothing fits"), chosen, hits)
+
+    def _next_passages(self, q: Question, hits: list[Hit]) -> list[Hit]:
+        """The passages right after those holding the previous answer (a reason often follows what it explains)."""
+        said = _quoted(q.previous_answer)
+        have = {row for h in hits for row in h.rows}
+        extra = []
+        for h in hits:
+            if not any(s in h.chunk.text or self._translated_in(h, s, q.language) for s in said):
+                continue
+            row = max(h.rows) + 1
+            if row < len(self.index.chunks) and row not in have and self.index.chunks[row].doc_id == h.chunk.doc_id:
+                extra.append(Hit(self.index.chunks[row], 0.0, rows=(row,)))
+                have.add(row)
+        return extra
+
+    def _translated_in(self, hit: Hit, text: str, language: str) -> bool:
+        translations = self._translations()
+        for s in hit.chunk.sentences:
+            t = translations.get((hit.chunk.doc_id, s.start, s.end), {}).get(language)
+            if t is not None and self.index.documents[t.doc_id].text[t.start : t.end] == text:
+                return True
+        return False
+
+    def _past_previous_answer(self, q: Question, candidates: list) -> list:
+        """A follow-up "why?" or "how?" looks for a reason or manner about the previous answer's subject: the
+        sentences that answer quoted are left out, and those just after them in the same document (where a
+        text gives its reasons) are favoured."""
+        said = set(_quoted(q.previous_answer))
+        translations = self._translations()
+
+        def quoted(c) -> bool:
+            if c.text in said:
+                return True
+            t = translations.get((c.doc_id, c.start, c.end), {}).get(q.language)
+            return t is not None and self.index.documents[t.doc_id].text[t.start : t.end] in said
+
+        previous = [c for c in candidates if quoted(c)]
+        rest = [c for c in candidates if not quoted(c)]
+        if not previous or not rest:
+            return candidates
+
+        def near(c) -> float:
+            bonus = 0.0
+            for p in previous:
+                if c.doc_id == p.doc_id and 0 <= c.start - p.end <= FOLLOWUP_NEAR_CHARS:
+                    bonus = max(bonus, FOLLOWUP_AFTER_BONUS)
+                elif c.doc_id == p.doc_id and 0 <= p.start - c.end <= FOLLOWUP_NEAR_CHARS:
+                    bonus = max(bonus, FOLLOWUP_BEFORE_BONUS)
+            return bonus
+
+        rescored = [dc_replace(c, score=c.score + near(c)) for c in rest]
+        return sorted(rescored, key=lambda c: -c.score)
 
     def _overview(self, q: Question, hits: list[Hit], query_vector: np.ndarray, citer: Citer) -> Answer:
         """2-5 central sentences of the best section, in reading order, each cited; a refusal when off topic."""
@@ -252,6 +287,7 @@ class Assistant:
             hits = self._search(part, vector, self.settings.top_k)
             with self.hook("select"):
                 found = self._find(part, hits, vector)
+            hits = found.hits
             if found.reason:
                 unanswered.append(label)
                 segments.append(message("part_unanswered", q.language, part=label))
@@ -364,6 +400,9 @@ class Assistant:
 
 
 CONTEXT_CHARS = 250  # text before a passage read for the subject its first sentence leans on
+FOLLOWUP_NEAR_CHARS = 400  # a follow-up "why?" favours sentences this close to the previous answer's ...
+FOLLOWUP_AFTER_BONUS = 0.15  # ... by this much when they follow it ...
+FOLLOWUP_BEFORE_BONUS = 0.15  # ... and by this much when they lead up to it
 
 
 @dataclass(frozen=True)
@@ -371,6 +410,7 @@ class _Found:
     candidates: list
     reason: str  # why to refuse, "" to answer
     chosen: list
+    hits: list  # the passages the candidates come from (a follow-up "why?" adds the ones after its answer)
 
 
 def _quoted(answer_text: str) -> list[str]:

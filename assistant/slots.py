@@ -76,10 +76,13 @@ _KK = [
 _TYPES = {lang: [(k, re.compile(p, re.I)) for k, p in table] for lang, table in (("en", _EN), ("ru", _RU), ("kk", _KK))}
 
 _NEGATION = {
-    "en": re.compile(r"\bnot\b|\w+n[’']t\b|\bnever\b|\bno longer\b|\bneither\b|\bnor\b", re.I),
-    "ru": re.compile(r"(?<!\w)(?:не|ни|нет|никогда)(?!\w)", re.I),
+    # grammatical negation, and the words that ask for who or what was left out ("excluded from", "тыс қалды")
+    "en": re.compile(
+        r"\bnot\b|\w+n[’']t\b|\bnever\b|\bno longer\b|\bneither\b|\bnor\b|\bexcluded\b|\bleft out\b", re.I
+    ),
+    "ru": re.compile(r"(?<!\w)(?:не|ни|нет|никогда|исключ\w*)(?!\w)", re.I),
     "kk": re.compile(
-        r"\w{2,}(?:ма|ме|ба|бе|па|пе)(?:ды|ді|ған|ген|қан|кен|йды|йді|йтын|йтін|с)(?!\w)|(?<!\w)(?:емес|жоқ)(?!\w)",
+        r"\w{2,}(?:ма|ме|ба|бе|па|пе)(?:ды|ді|ған|ген|қан|кен|йды|йді|йтын|йтін|с)(?!\w)|(?<!\w)(?:емес|жоқ|тыс қал\w*)(?!\w)",
         re.I,
     ),
 }
@@ -348,7 +351,7 @@ REASON = re.compile(
     re.I,
 )
 MANNER = re.compile(
-    r"\b(?:by\s+\w+ing|through|via|by means of|with the phrases|portrayed as|presented as|characteri[sz]ed as|described as|highlighted"
-    r"|publicly|strongly|summarily|extrajudicially|posthumously|effort|steps?)\b",
+    r"\b(?:by\s+\w+ing|through|via|by means of|with the phrases|working to|engaging with|providing|involves?|portrayed as"
+    r"|presented as|characteri[sz]ed as|described as|summarily|posthumously|extrajudicially|allow(?:ed|ing)\b.{0,30}\bto|restored)\b",
     re.I,
 )

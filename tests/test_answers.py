@@ -192,17 +192,12 @@ KNOWN_FAILURES = {  # what the engine does today (from `assistant eval`'s failur
     "q272": "kk: overview: false refusal; refuses",
     "q275": "ru: multipart: part unanswered: Когда умер Сталин; quotes “Лев Троцкий (убит в 1940 году) был реабилитирован …”",
     "q282": "kk: partly_answerable: part not named as unanswered: сол кезде съезде қанша делегат болды; quotes “1956 жылғы 25 ақпанда съездің «жабық мәжілісінде» …”",
-    "q294": "negation: wrong answer; citation misses evidence; quotes “The amnesty of 1953 was applied for those who had …”",
-    "q296": "ru: negation: wrong answer; citation misses evidence; quotes “Амнистия 1953 года распространялась на тех, кто бы…”",
-    "q298": "kk: negation: wrong answer; citation misses evidence; quotes “1953 жылғы рақымшылық ең көбі бес жылға сотталған …”",
     "q301": "followup_why: quotes the 311,000 sentence again, as the earlier answer did",
-    "q302": "ru: followup_why: wrong answer; citation misses evidence; quotes “Амнистия 1953 года распространялась на тех, кто бы…”",
-    "q303": "ru: followup_why: quotes the deportation sentence again, as the earlier answer did",
-    "q304": "kk: followup_why: repeats the earlier answer's legal-standpoint sentence",
     # issue 13 engine: answered before by luck, refused now by the answer-type checks
     "q097": "follow-up 'the second group' names no subject the check can find: refused (the date sentence names the Crimean Tatars)",
     "q158": "ru: 'О чём ... говорит огромное число' is now a what-question (it was read as how-many for 'число'): scores under the multilingual threshold, refused",
     "q205": "kk: how-many with several event words: the quantity sentence is not held as about them in the Kazakh translation's words; refused",
+    "q305": "kk: follow-up 'Неге?': the first turn now quotes the exclusion sentence with the amnesty sentence beside it, so the reason (non-political articles) was already quoted and is not repeated",
 }
 
 
