@@ -48,6 +48,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", help="sentence-transformers model name or local path")
     p.add_argument("--rebuild", action="store_true", help="rebuild even if the index is up to date")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument(
+        "--ray",
+        metavar="auto|ADDRESS",
+        help="embed on a Ray cluster first (auto: one started on 127.0.0.1 for this ingest; ADDRESS: host:port of a head; "
+        'needs the cluster extra: pip install -e ".[cluster]")',
+    )
+    p.add_argument("--ray-workers", type=int, default=2, metavar="N", help="Ray actors embedding at once (default 2)")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("info", help="what the index holds and whether it is stale")
@@ -110,6 +117,12 @@ def _paths(p: argparse.ArgumentParser, corpus: bool = False) -> None:
 def cmd_ingest(args, settings: Settings) -> int:
     from .index.build import build_index, format_report, skipped_warnings
 
+    if getattr(args, "ray", None):  # fill the embedding cache on the cluster; the build below then reuses it all
+        from .index.ray_embed import fill_cache_with_ray
+
+        if args.ray_workers < 1:
+            raise AssistantError(f"--ray-workers must be at least 1; got {args.ray_workers}.")
+        print(fill_cache_with_ray(settings, args.ray, args.ray_workers).line(), flush=True)
     report = build_index(settings, rebuild=args.rebuild, progress=not args.quiet)
     for line in skipped_warnings(report):
         print(line, file=sys.stderr)
