@@ -149,10 +149,14 @@ def describe(violations: list[dict]) -> str:
     return "\n".join(f"{v['id']} ({v['impact']}): {v['nodes'][:4]}" for v in violations)
 
 
-def save_screenshot(page, tmp_path: Path, name: str, full_page: bool = False) -> Path:
-    """A screenshot in tmp_path; also docs/screenshots/<name> when missing or UPDATE_SCREENSHOTS=1."""
+def save_screenshot(page, tmp_path: Path, name: str, full_page: bool = False, pointer_away: bool = True) -> Path:
+    """A screenshot in tmp_path; also docs/screenshots/<name> when missing or UPDATE_SCREENSHOTS=1.
+
+    The pointer is moved out of the way first (no hover colours), unless that would count as use.
+    """
     shot = tmp_path / name
-    page.mouse.move(0, 0)
+    if pointer_away:
+        page.mouse.move(0, 0)
     page.screenshot(path=str(shot), full_page=full_page)
     target = SCREENSHOTS / name
     if os.environ.get("UPDATE_SCREENSHOTS") == "1" or not target.exists():

@@ -143,6 +143,8 @@ def test_kiosk_type_and_touch_targets_are_large_and_visitors_get_no_copy_like_or
     try:
         ask(page, TROTSKY)
         page.locator("#sources mark.quote").first.wait_for()
+        page.locator("#sources .read-button").first.click()  # the document too
+        page.locator("#doc-view #doc-quote").wait_for(state="visible")
         smallest = page.evaluate(
             """() => { let min = 1e9, where = '';
               const walk = (n) => { for (const c of n.childNodes) {
@@ -256,7 +258,7 @@ def test_scrolling_and_touching_keep_a_reader_and_the_countdown_warns_before_a_r
         page.wait_for_function(f"document.querySelector('#idle-count').innerText !== {first!r}")
         stay = page.locator("#idle-warning button")
         assert stay.evaluate("b => b === document.activeElement") and stay.bounding_box()["height"] >= 48
-        save_screenshot(page, tmp_path, "kiosk-landscape-countdown.png")
+        save_screenshot(page, tmp_path, "kiosk-landscape-countdown.png", pointer_away=False)
         starter = page.locator("#starters button.starter").first.bounding_box()
         page.mouse.click(starter["x"] + 20, starter["y"] + 20)  # a touch anywhere, here over a starter question
         warning.wait_for(state="hidden")

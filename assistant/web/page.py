@@ -3,9 +3,11 @@
 `create_app(assistant, settings)` builds the Blocks (no server) and connects each event to a
 method of `PageHandlers`; what the page does lives there and in `service`, how it looks in
 `render` and the CSS files beside this module, and what it says in `i18n` (Kazakh, Russian,
-English, switched in the page). Besides the page there is one public endpoint, `/ask`
+English, switched in the page); `page.js` is its side in the browser (the language, access
+fixes, the kiosk's layout class and idle countdown). Besides the page there is one endpoint, `/ask`
 (question, optional history of {"role", "content"} messages, optional language) -> the answer
-as a dict.
+as a dict: public for students, unadvertised on a kiosk, and on both callable with the optional
+arguments left out.
 """
 
 import json
