@@ -94,6 +94,11 @@ def test_student_asks_and_reads_the_cited_source(page, student, tmp_path):
         " return box.scrollTop > 0 && r.top >= b.top && r.bottom <= b.bottom; })()"
     )
     assert "Another wave of rehabilitations" in page.locator("#doc-view .doc-text").inner_text()
+    # wiki markup shows as headings, and the document's own title line is not repeated inside it
+    headings = page.locator("#doc-view .doc-text .doc-heading").all_inner_texts()
+    assert headings[:3] == ["Khrushchev Thaw", "Perestroika and post-Soviet states", "See also"], headings
+    assert "==" not in page.locator("#doc-view .doc-text").inner_text()
+    assert page.locator("#doc-view").get_by_text("Rehabilitation (Soviet)", exact=True).count() == 1
 
     # copying the answer copies its citations too
     answer.locator("xpath=ancestor::div[contains(@class,'message-row')]/following-sibling::div[1]").locator(

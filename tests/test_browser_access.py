@@ -117,8 +117,10 @@ def test_no_axe_violations_in_any_state(browser, pages, tmp_path, name, language
     assert set(found) == {"start", "answer", "document", "refusal", "refusal, document"}
 
 
-def test_the_whole_student_page_works_by_keyboard_with_a_visible_focus_ring(browser, pages):
-    offline, page = open_page(browser, pages["student"], DESKTOP)
+@pytest.mark.parametrize("name", ["student", "kiosk"])
+def test_the_whole_page_works_by_keyboard_with_a_visible_focus_ring(browser, pages, name):
+    viewport = DESKTOP if name == "student" else LANDSCAPE
+    offline, page = open_page(browser, pages[name], viewport)
     try:
         page.locator("#question textarea").focus()
         page.keyboard.type(STARTERS["en"][0])
@@ -164,7 +166,7 @@ def test_the_whole_student_page_works_by_keyboard_with_a_visible_focus_ring(brow
         header = page.locator("#reader > button")
         assert header.get_attribute("aria-expanded") == "true"
         box = page.locator("#doc-view .doc-text").bounding_box()
-        assert 0 <= box["y"] < DESKTOP["height"], box
+        assert 0 <= box["y"] < viewport["height"], box
         style, width, shadow = page.evaluate(RING)
         assert style != "none" and width >= 2
         page.keyboard.press("Escape")
