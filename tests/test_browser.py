@@ -123,7 +123,7 @@ def test_student_asks_and_reads_the_cited_source(page, student, tmp_path):
     assert "[2]" in last_answer(page).inner_text()
     page.wait_for_function("document.querySelectorAll('#sources mark.quote').length >= 2")
     assert page.locator("#sources article.source-card").count() == 1
-    save_screenshot(page, tmp_path, "student.png")
+    save_screenshot(page, tmp_path, "student.png", full_page=True)
 
 
 def test_refusal_looks_different_and_offers_further_reading(page, student):
@@ -247,7 +247,7 @@ def test_the_page_switches_language_and_answers_a_russian_question_in_russian(pa
     assert t("draft_translation", "ru") in page.locator("#doc-view .doc-translation").inner_text()
     page.locator("#doc-view #doc-quote").wait_for(state="visible")
     page.mouse.move(0, 0)
-    save_screenshot(page, tmp_path, "student-ru.png")
+    save_screenshot(page, tmp_path, "student-ru.png", full_page=True)
     card.locator(".read-original").click()
     page.wait_for_function(f"(document.querySelector('#doc-view #doc-quote') || {{}}).innerText === {QUOTE!r}")
     assert page.locator("#doc-view .doc-text").get_attribute("lang") == "en"
