@@ -39,8 +39,9 @@ from .vocabulary import Vocabulary
 REFUSAL = message("refusal", "en")
 
 CHECKED_SLOTS = ("person", "date", "number", "duration", "place")
-MIN_EVENT_COVERAGE = {"en": 0.5, "ru": 0.3, "kk": 0.3}  # share of the question's event-term IDF mass a slot-holding
+MIN_EVENT_COVERAGE = {"en": 0.5, "ru": 0.4, "kk": 0.4}  # share of the question's event-term IDF mass a slot-holding
 # sentence must cover (lower for Russian and Kazakh, whose word forms the light stemming joins less often)
+SOFT_VERB_ACTIONS = 2  # known event words a Russian/Kazakh question needs for its unknown verb to be waived
 CONTEXT_DISCOUNT = 0.8  # an event term found only in the sentence before counts this much
 OVERVIEW_SCORE_RATIO = 0.85
 NEGATION_BONUS = 0.1
@@ -60,7 +61,7 @@ LIGHT = {
     "en": frozenset(
         "happen get got give gave make made take took go went come came exact actual ever also still realli even year date month day time "
         "period era number mani much long soon place citi countri countries region person peopl name list kind sort type later "
-        "articl author text sourc passag document accord say said mention write wrote".split()
+        "articl author text sourc passag document accord say said mention".split()
     ),
     "ru": frozenset(
         "год году дата числ ден день месяц период врем сколько мест город стран человек люд случил произошл "
@@ -92,6 +93,10 @@ RELATED = {
     "relocat": ("deport",),
     "head": ("lead", "chair"),
     "lead": ("head",),
+    "умер": ("смерт", "скончал"),
+    "умерл": ("смерт", "скончал"),
+    "род": ("рожд",),
+    "родил": ("рожд",),
     "jail": ("prison", "imprison"),
     "cover": ("appli", "includ", "encompass"),
     "appli": ("cover",),
@@ -138,6 +143,8 @@ class Events:
     actions: tuple[str, ...] = ()
     verb: str = ""  # the main verb's term when the rules can tell it ("murder" in "Who murdered Trotsky?")
     followup: bool = False  # the question leans on an earlier turn
+    soft_verb: str = ""  # a Russian or Kazakh verb no translation uses: it must be there unless the rest clearly is
+    numbers: tuple[str, ...] = ()  # figures the question names ("in 1986"): the answer must be about them
 
     def __bool__(self) -> bool:
         return bool(self.names or self.actions or self.verb)
@@ -160,6 +167,10 @@ def event_terms(
     """
     light = LIGHT.get(language, LIGHT["en"])
     counted = q.asked.counted[:5]
+    soft_verb = ""
+    numbers = tuple(
+        n for n in (_digits(m) for m in re.findall(r"(?<![\w.,])\d[\d,. ]*\d(?![\w])", q.plain)) if len(n) >= 2
+    )
     kept = [
         t
         for t in dict.fromkeys(own_terms)
@@ -177,15 +188,19 @@ def event_terms(
     known_actions = [t for t in actions if known(t)]
     if language in ("ru", "kk"):
         # A Russian or Kazakh word the translations do not use says little (the translator may have chosen
-        # another word), unless it is the verb asked about and little else is ("Когда умер Микоян?").
-        actions = [t for t in actions if known(t) or (t in verbs_like and len(known_actions) < 2)]
+        # another word), unless it is the verb asked about ("Когда умер Микоян?", "Кто возглавлял ...?"):
+        # a verb no translated sentence uses is the event no sentence states.
+        unknown_verbs = [t for t in actions if t in verbs_like and not known(t)]
+        actions = [t for t in actions if known(t)]
+        if unknown_verbs and q.asked.slot in CHECKED_SLOTS:
+            soft_verb = unknown_verbs[0]
     elif len(known_actions) >= 2 or verb:  # with the main verb to check, unknown side words are not the event
         actions = known_actions
     if q.followup:  # "how many people does it cover?": what it is about is in the earlier turn; only a verb
         actions = (
             [t for t in actions if not known(t)] if language in ("ru", "kk") else []
         )  # the sources lack still counts
-    return Events(names, tuple(actions), verb, q.followup)
+    return Events(names, tuple(actions), verb, q.followup, soft_verb, numbers)
 
 
 def term_in(term: str, sentence_terms: frozenset[str]) -> bool:
@@ -220,6 +235,8 @@ def coverage(
     idf: Callable[[str], float],
     context_terms: frozenset[str] = frozenset(),
     negated: bool = False,
+    sentence_digits: frozenset[str] = frozenset(),
+    sentence_text: str = "",
 ) -> float:
     """How far a sentence is about the question's event: the IDF-weighted share of the event terms it
     holds, or 0 when the question names a subject that neither it nor the sentence before it
@@ -230,6 +247,18 @@ def coverage(
         return 0.0
     if events.verb and not term_in(events.verb, sentence_terms | (context_terms if negated else frozenset())):
         return 0.0  # "Who heads the Commission?": no sentence that does not say "head" answers it
+    if events.numbers and not all(n in sentence_digits | _term_digits(context_terms) for n in events.numbers):
+        return 0.0  # "Who headed the Soviet government in 1986?": a sentence about 1953 does not answer it
+    if events.soft_verb and not term_in(events.soft_verb, sentence_terms):
+        # "Кто возглавлял ...?": without the verb, only a sentence plainly about the rest (its names, most of its words)
+        names_held = _distinct_names(events.names, sentence_text)
+        held = sentence_terms | (context_terms if negated else frozenset())
+        rest_held = not events.actions or _share(events.actions, held) >= 0.5
+        plainly = (len(events.actions) >= SOFT_VERB_ACTIONS and (names_held or not events.names)) or len(
+            names_held
+        ) >= 2
+        if not (plainly and rest_held):
+            return 0.0
     if not events.actions:
         return _share(events.names, sentence_terms | context_terms, idf)
     own = _share(events.actions, sentence_terms)
@@ -237,6 +266,28 @@ def coverage(
         return own
     # "Who was not covered by the amnesty?": the exception often follows the rule ("This move excluded ...").
     return max(own, CONTEXT_DISCOUNT * _share(events.actions, sentence_terms | context_terms))
+
+
+def _distinct_names(names: tuple[str, ...], text: str) -> list[int]:
+    """Where the (Latin) names of a question stand in an English sentence, one place per person or place named:
+    "Khrushchev ... denounced Stalin" is two, "Anastas Mikoyan" one."""
+    words = [w.lower() for w in re.findall(r"[\w’'-]+", text)]
+    places = sorted(
+        {i for n in names if not is_cyrillic(n) and len(n) >= 4 for i, w in enumerate(words) if w.startswith(n[:5])}
+    )
+    distinct: list[int] = []
+    for i in places:
+        if not distinct or i - distinct[-1] > 1:
+            distinct.append(i)
+    return distinct
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def _term_digits(terms_: frozenset[str]) -> frozenset[str]:
+    return frozenset(_digits(t) for t in terms_ if any(ch.isdigit() for ch in t))
 
 
 def _share(
@@ -289,7 +340,10 @@ def score_candidates(
             has_feature = _cue(
                 asked, sentence.text, question_words, english_events, bool(events and getattr(events, "verb", ""))
             )
-            covered = coverage(events, s_terms, idf, context, asked.negated)
+            digits = (
+                frozenset(_digits(m) for m in re.findall(r"\d[\d,.]*\d|\d", sentence.text)) if events else frozenset()
+            )
+            covered = coverage(events, s_terms, idf, context, asked.negated, digits, sentence.text)
             fits = not checked or (has_feature and covered >= min_coverage)
             score = (
                 settings.answer_similarity_weight * similarity

@@ -240,8 +240,10 @@ class Assistant:
         if not previous or not rest:
             return candidates
 
-        def near(c) -> float:
+        def near(c) -> float:  # a sentence giving a reason (or manner) next to what the previous answer quoted
             bonus = 0.0
+            if not c.has_feature:
+                return bonus
             for p in previous:
                 if c.doc_id == p.doc_id and 0 <= c.start - p.end <= FOLLOWUP_NEAR_CHARS:
                     bonus = max(bonus, FOLLOWUP_AFTER_BONUS)
@@ -399,10 +401,10 @@ class Assistant:
         return not self.settings.kiosk or self.settings.kiosk_draft_translations
 
 
-CONTEXT_CHARS = 250  # text before a passage read for the subject its first sentence leans on
+CONTEXT_CHARS = 700  # text before a passage read for the subject its first sentence leans on
 FOLLOWUP_NEAR_CHARS = 400  # a follow-up "why?" favours sentences this close to the previous answer's ...
 FOLLOWUP_AFTER_BONUS = 0.15  # ... by this much when they follow it ...
-FOLLOWUP_BEFORE_BONUS = 0.15  # ... and by this much when they lead up to it
+FOLLOWUP_BEFORE_BONUS = 0.1  # ... and by this much when they lead up to it
 
 
 @dataclass(frozen=True)

@@ -172,15 +172,9 @@ KNOWN_FAILURES = {  # what the engine does today (from `assistant eval`'s failur
     "q222": "kk: missed refusal: quotes “Ақтаудың кезекті толқыны шамамен 1986 жылы кеңесті…”",
     # issue 13's items (each scored as its kind asks), before the engine handles their kinds
     "q236": "missed refusal: quotes “Behind the scenes, he began assisting Armenian lea…”",
-    "q238": "missed refusal: quotes “As per a report by the Astana Times, Kazakhstan’s …”",
-    "q239": "ru: missed refusal: quotes “По вопросам реабилитации и Микояну, и Хрущёву дава…”",
     "q241": "ru: missed refusal: quotes “В феврале 1954 года Хрущёв распорядился провести о…”",
-    "q242": "ru: missed refusal: quotes “Начиная с периода после смерти Иосифа Сталина в 19…”",
     "q245": "ru: missed refusal: quotes “11 марта его близкий соратник Анастас Микоян в реч…”",
-    "q246": "ru: missed refusal: quotes “Очередная волна реабилитаций началась примерно в 1…”",
-    "q249": "kk: missed refusal: quotes “Ақтау мәселелері бойынша Микоянға да, Хрущевке де …”",
     "q251": "kk: missed refusal: quotes “Көп жағдайда ақтау адам қайтыс болғаннан кейін жүр…”",
-    "q252": "kk: missed refusal: quotes “Иосиф Сталин қайтыс болғаннан кейін үкімет кеңесті…”",
     "q256": "kk: missed refusal: quotes “Құрбандардың 311 000 деген орасан зор санын қамтит…”",
     "q258": "kk: missed refusal: quotes “Ақтау мәселелері бойынша Микоянға да, Хрущевке де …”",
     "q261": "list: list misses 11 March; quotes “In February 1954, Khrushchev ordered assessments o…”",
@@ -190,7 +184,6 @@ KNOWN_FAILURES = {  # what the engine does today (from `assistant eval`'s failur
     "q269": "ru: overview: false refusal; refuses",
     "q270": "ru: overview: false refusal; refuses",
     "q272": "kk: overview: false refusal; refuses",
-    "q275": "ru: multipart: part unanswered: Когда умер Сталин; quotes “Лев Троцкий (убит в 1940 году) был реабилитирован …”",
     "q282": "kk: partly_answerable: part not named as unanswered: сол кезде съезде қанша делегат болды; quotes “1956 жылғы 25 ақпанда съездің «жабық мәжілісінде» …”",
     "q301": "followup_why: quotes the 311,000 sentence again, as the earlier answer did",
     # issue 13 engine: answered before by luck, refused now by the answer-type checks
