@@ -213,7 +213,7 @@ def test_the_kiosk_api_takes_its_documented_arguments_with_the_optional_ones_lef
 
 # --- the idle reset, on the real clock --------------------------------------------------------
 
-IDLE, WARN = 8, 5  # seconds: the countdown shows after 3 s without use
+IDLE, WARN = 10, 5  # seconds: the countdown shows after 5 s without use (use comes every 2 s here)
 
 
 @pytest.fixture(scope="module")
@@ -244,7 +244,7 @@ def test_scrolling_and_touching_keep_a_reader_and_the_countdown_warns_before_a_r
         page.locator("#sources .read-button").first.click()
         page.locator("#doc-view #doc-quote").wait_for(state="visible")
         text = page.locator("#doc-view .doc-text").bounding_box()
-        for _ in range(8):  # 16 s of reading: a scroll every 2 s
+        for _ in range(7):  # 14 s of reading: a scroll every 2 s
             page.mouse.move(text["x"] + 40, text["y"] + 40)
             page.mouse.wheel(0, 60)
             page.wait_for_timeout(2000)
