@@ -94,7 +94,7 @@ _NEGATION = {
 }
 _IDENTITY = {
     "en": re.compile(r"^\W*(?:and\s+|so\s+)?who\s+(?:is|was|were|are)\s+(?:\w+\s*){1,3}\W*$(?<!ed\W)(?<!ed)", re.I),
-    "ru": re.compile(r"^\W*кто\s+(?:так(?:ой|ая|ие)\s+[\w\s-]+|был(?:а|и)?\s+[А-ЯЁ][\w\s-]*)\W*$"),
+    "ru": re.compile(r"^\W*(?i:кто)\s+(?:(?i:так(?:ой|ая|ие))\s+[\w\s-]+|(?i:был(?:а|и)?)\s+[А-ЯЁ][\w\s-]*)\W*$"),
     "kk": re.compile(r"^\W*[\w\s-]+\s+(?:кім|кім болған|деген кім)\W*$", re.I),
 }
 _LEAD_IN = re.compile(

@@ -195,7 +195,7 @@ def read_sources(documents) -> tuple[frozenset[str], dict[str, str]]:
             if stem:
                 common.add(stem[0])
                 surfaces.setdefault(stem[0], word)
-        for word in {m.group() for m in _INNER_CAPITAL.finditer(text)}:
+        for word in sorted({re.sub(r"[’'](?:s)?$", "", m.group()) for m in _INNER_CAPITAL.finditer(text)}):
             for stem in terms(word, language):
                 found.add(stem)
                 surfaces.setdefault(stem, word)

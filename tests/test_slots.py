@@ -1,0 +1,210 @@
+"""Question analysis and answer-type checks as pure rules: type from the main clause, slot, negation,
+counted noun, main verb (slots.py); small talk (smalltalk.py); multi-part splitting (parts.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.parts import MAX_PARTS, split_parts
+from assistant.slots import asked, holds, main_verb, verb_like
+from assistant.smalltalk import smalltalk_kind, strip_greeting
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "kind", "slot"),
+    [
+        ("Who murdered Leon Trotsky?", "en", "who", "person"),
+        ("When did Russia rehabilitate Trotsky?", "en", "when", "date"),
+        ("What year did Ukraine pass its law?", "en", "when", "date"),
+        ("Where did Khrushchev give the speech?", "en", "where", "place"),
+        ("Which prison camp was Alexei Snegov held in?", "en", "where", "place"),
+        ("How many victims did the commission rehabilitate?", "en", "how_many", "number"),
+        ("how long could a sentence be to get the amnesty", "en", "how_many", "duration"),
+        ("Why was rehabilitation often posthumous?", "en", "why", "reason"),
+        ("How did the government release prisoners?", "en", "how", "manner"),
+        ("What was the Thaw?", "en", "what", ""),
+        # the main clause decides, not a relative clause or a keyword inside it
+        ("What happened to persons who had been repressed?", "en", "what", ""),
+        ("What phrases were used when releasing persons?", "en", "what", ""),
+        ("List the phrases with which the persons were released.", "en", "what", ""),
+        ("According to the article, who reported on the commission?", "en", "who", "person"),
+        ("Когда был реабилитирован Троцкий?", "ru", "when", "date"),
+        ("В каком лагере сидел Алексей Снегов?", "ru", "where", "place"),
+        ("Сколько жертв реабилитировала комиссия?", "ru", "how_many", "number"),
+        ("Почему реабилитация была посмертной?", "ru", "why", "reason"),
+        ("Троцкий қашан ақталды?", "kk", "when", "date"),
+        ("1986 жылы кеңес үкіметін кім басқарды?", "kk", "who", "person"),
+        ("Алексей Снегов қай лагерьде отырды?", "kk", "where", "place"),
+        ("Неге ақтау кейін жүргізілді?", "kk", "why", "reason"),
+    ],
+)
+def test_type_and_slot_come_from_the_main_clause(question, language, kind, slot):
+    a = asked(question, language)
+    assert (a.kind, a.slot) == (kind, slot)
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "negated"),
+    [
+        ("Who was not covered by the 1953 amnesty?", "en", True),
+        ("Which groups didn't get their territory back?", "en", True),
+        ("Who was excluded from the amnesty?", "en", True),
+        ("Who was not never rehabilitated?", "en", False),  # a double negative cancels
+        ("Who was covered by the amnesty?", "en", False),
+        ("Кого не коснулась амнистия 1953 года?", "ru", True),
+        ("1953 жылғы рақымшылық кімдерге қолданылмады?", "kk", True),
+        ("1953 жылғы рақымшылықтан кім тыс қалды?", "kk", True),
+        ("1953 жылғы рақымшылық кімдерге қолданылды?", "kk", False),
+    ],
+)
+def test_negation_is_read_in_each_language(question, language, negated):
+    assert asked(question, language).negated is negated
+
+
+def test_who_was_a_name_asks_for_a_description_not_a_person():
+    assert asked("Who was Olga Shatunovskaya?").slot == ""
+    assert asked("who was yeghishe charents").slot == ""
+    assert asked("Who was the first person rehabilitated?").slot == "person"
+    assert asked("Кто такой Троцкий?", "ru").slot == ""
+
+
+def test_how_many_keeps_the_noun_it_counts_and_a_date_question_its_precision():
+    assert asked("How many political prisoners did Khrushchev's government release?").counted == "prisoners"
+    assert asked("How many prisoners walked free after the amnesty?").counted == "prisoners"
+    assert asked("On what date was Beria executed?").exact_date
+    assert not asked("When was Trotsky rehabilitated?").exact_date
+
+
+@pytest.mark.parametrize(
+    ("question", "verb"),
+    [
+        ("Who murdered Leon Trotsky?", "murdered"),
+        ("Who was the first person rehabilitated?", "rehabilitated"),
+        ("Which prison camp was Alexei Snegov held in?", "held"),
+        ("Whose death marked the beginning of rehabilitation?", "marked"),
+        ("When did Khrushchev deliver his speech?", ""),
+        ("What is the Thaw", ""),
+    ],
+)
+def test_main_verb(question, verb):
+    assert main_verb(question) == verb
+
+
+def test_russian_and_kazakh_verb_forms():
+    assert verb_like("возглавлял", "ru") and verb_like("умер", "ru") and verb_like("родился", "ru")
+    assert verb_like("басқарды", "kk") and verb_like("ақталды", "kk")
+    assert not verb_like("правительство", "ru") and not verb_like("комиссия", "kk")
+
+
+WHEN = asked("When did Anastas Mikoyan die?")
+HOW_MANY = asked("How many prisoners walked free after the amnesty?")
+WHO = asked("Who murdered Leon Trotsky?")
+WHERE = asked("Where did Khrushchev give the speech?")
+
+
+def test_a_date_a_period_and_an_exact_date():
+    assert holds(WHEN, "Stalin died in 1953.")
+    assert holds(WHEN, "These nationalities were also rehabilitated during the Thaw.")
+    assert not holds(WHEN, "Persons who were repressed extrajudicially were summarily rehabilitated.")
+    exact = asked("What year did the Thaw begin?")
+    assert not holds(exact, "These nationalities were also rehabilitated during the Thaw.")
+
+
+def test_a_quantity_of_the_counted_thing_and_not_a_year_or_a_day():
+    assert holds(HOW_MANY, "The amnesty released 1,200,000 prisoners from the camps.")
+    assert not holds(HOW_MANY, "The amnesty of 1953 was applied for terms of at most five years.")
+    assert not holds(HOW_MANY, "Trotsky was rehabilitated on 16 June 2001 by Russia.")
+    anything = asked("How many did Kazakhstan rehabilitate?")
+    assert holds(anything, "The commission rehabilitated 311,000 victims.")
+
+
+def test_a_person_must_stand_near_the_event_and_not_be_the_subject():
+    words = frozenset("who murdered leon trotsky trotski".split())
+    assert not holds(
+        WHO, "Leon Trotsky (murdered in 1940) was rehabilitated on 16 June 2001 by Russia.", words, ("murder",), True
+    )
+    assert holds(WHO, "Leon Trotsky was murdered by Ramon Mercader in 1940.", words, ("murder",), True)
+    rehabilitated = asked("Who rehabilitated Trotsky?")
+    assert holds(
+        rehabilitated,
+        "Leon Trotsky (murdered in 1940) was rehabilitated on 16 June 2001 by Russia.",
+        frozenset({"who", "rehabilitated", "trotsky"}),
+        ("rehabilit",),
+        True,
+    )
+
+
+def test_a_place():
+    assert holds(WHERE, "He spoke in a speech in Yerevan in his native Armenia.")
+    assert holds(WHERE, "At the closed session of the Congress he denounced Stalin.")
+    assert not holds(WHERE, "It restored the person to the state of acquittal.")
+
+
+# --- small talk -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("hello there", "greeting"),
+        ("Hi!", "greeting"),
+        ("Привет", "greeting"),
+        ("Сәлеметсіз бе?", "greeting"),
+        ("thanks!", "thanks"),
+        ("Спасибо большое", "thanks"),
+        ("рахмет", "thanks"),
+        ("what can you do?", "about"),
+        ("who are you?", "about"),
+        ("кто ты?", "about"),
+        ("сен кімсің?", "about"),
+        ("Who made you?", "creator"),
+        ("кто тебя создал?", "creator"),
+        ("сені кім жасады?", "creator"),
+        ("bye", "goodbye"),
+        ("До свидания!", "goodbye"),
+        ("Сау болыңыз!", "goodbye"),
+    ],
+)
+def test_small_talk_in_three_languages(text, kind):
+    assert smalltalk_kind(text) == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi, when was Trotsky rehabilitated?",
+        "history of the Gulag",
+        "hello " + "x" * 2000,
+        "Where did Mikoyan help rehabilitate former enemies?",
+        "Привет, когда реабилитировали Троцкого?",
+    ],
+)
+def test_a_real_question_is_never_small_talk(text):
+    assert smalltalk_kind(text) is None
+
+
+def test_a_greeting_before_a_question_is_taken_off():
+    assert strip_greeting("Hi, who was Snegov?") == "who was Snegov?"
+    assert strip_greeting("Привет! Когда реабилитировали Троцкого?") == "Когда реабилитировали Троцкого?"
+    assert strip_greeting("history of the Gulag") == "history of the Gulag"
+    assert strip_greeting("Сәлеметсіз бе?") == "Сәлеметсіз бе?"
+
+
+# --- multi-part questions -----------------------------------------------------------------
+
+
+def test_parts_split_only_where_both_sides_ask():
+    two = split_parts("What did Mikoyan call for in 1954, and who advised him and Khrushchev?")
+    assert two.labels == ("What did Mikoyan call for in 1954?", "who advised him and Khrushchev?")
+    assert two.queries[1].startswith("What did Mikoyan")  # "him" is searched with the part before
+    assert split_parts("Who advised Mikoyan and Khrushchev?").labels == ("Who advised Mikoyan and Khrushchev?",)
+    assert len(split_parts("Were those nationalities ever rehabilitated, and in which period?").labels) == 2
+    assert len(split_parts("Когда умер Сталин и когда Россия реабилитировала Троцкого?", "ru").labels) == 2
+    assert len(split_parts("Троцкий қашан өлтірілді және оны кім ақтады?", "kk").labels) == 2
+
+
+def test_ten_parts_and_nested_ands_stay_bounded():
+    ten = split_parts(" and ".join(["when was Trotsky rehabilitated"] * 10) + "?")
+    assert len(ten.labels) == MAX_PARTS and ten.capped
+    nested = split_parts("Who advised " + " and ".join(["Mikoyan"] * 500) + "?")
+    assert len(nested.labels) == 1 and not nested.capped
