@@ -97,6 +97,8 @@ def test_no_axe_violations_in_any_state(browser, pages, tmp_path, name, language
         page.locator("#sources mark.quote").first.wait_for()
         page.wait_for_function("document.querySelector('#announce').innerText.length > 0")
         found["answer"] = axe(page, tags)
+        if kiosk:
+            save_screenshot(page, tmp_path, f"kiosk-{language}-answer.png")
         page.locator("#sources .read-button").first.click()
         page.locator("#doc-view #doc-quote").wait_for(state="visible")
         found["document"] = axe(page, tags)
