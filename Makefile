@@ -7,7 +7,7 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run curator test install dev browser axe nginx serve-replicas ingest eval bench check-gold reliability load-test lint format clean
+.PHONY: run curator test install dev browser axe nginx serve-replicas load-test-replicas ingest eval bench check-gold reliability load-test lint format clean
 
 run: $(VENV)/.installed                    ## set up, build the index if missing or stale, serve the app
 	$(PY) app.py $(ARGS)
@@ -75,6 +75,9 @@ reliability: $(VENV)/.installed            ## kill -9 twenty ingests, then fill 
 
 load-test: $(VENV)/.installed-eval         ## 50 clients ask the app for 2 minutes (ARGS=--quick: 20 s, no report)
 	PYTHONPATH=evals $(PY) -m rehab_probes.load_test $(ARGS)
+
+load-test-replicas: $(VENV)/.installed-eval nginx ingest  ## 50 clients for 2 minutes against the API via nginx and 2 replicas (ARGS="--seconds 20")
+	$(PY) -m assistant.bench.replica_load --clients 50 --seconds 120 $(ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check assistant app.py evals tests

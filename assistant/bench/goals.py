@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..errors import AssistantError
 from .cells import get, ms, secs
+from .goals_serving import serving_goals
 
 
 def load_goals(path: Path) -> dict | None:
@@ -37,6 +38,7 @@ def goals(r: dict) -> list[dict]:
         _goal_reingest(r, g),
         _goal_ingest(r, g),
         _goal_accuracy(r, g),
+        *serving_goals(r, g),
     ]
 
 

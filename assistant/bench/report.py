@@ -15,6 +15,7 @@ from .goals import goals
 from .report_ingest import chunk_sizes_section, cold_start_section, ingest_section
 from .report_queries import http_section, queries_section
 from .report_scale import scale_section
+from .report_serving import serving_section
 
 NO_GOALS = "No goals were judged: no goals file was read (pass --goals PATH; the repository's is evals/goals.json)."
 
@@ -43,6 +44,7 @@ def format_markdown(r: dict) -> str:
         + cold_start_section(r)
         + queries_section(r)
         + http_section(r)
+        + serving_section(r)
         + _memory(r)
         + scale_section(r)
     )

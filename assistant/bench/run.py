@@ -30,8 +30,11 @@ from .ingest import measure_ingest
 from .machine import describe_machine
 from .plan import Plan, make_plan
 from .queries import measure_chunk_sizes, measure_queries
+from .ray_ingest import measure_ray_ingest
+from .replica_load import measure_replicas
 from .report import format_summary, write_report
 from .scale import measure_scale
+from .serving_api import measure_serving
 
 STEPS = (
     ("ingest", measure_ingest),
@@ -39,6 +42,9 @@ STEPS = (
     ("queries", measure_queries),
     ("chunk_sizes", measure_chunk_sizes),
     ("http", measure_http),
+    ("serving", measure_serving),
+    ("replicas", measure_replicas),
+    ("ray_ingest", measure_ray_ingest),
     ("scale", measure_scale),
 )
 

@@ -89,7 +89,7 @@ def fill_cache_with_ray(
             report.cached += len(known)
             rows += [{"model": which, "hash": h, "text": t} for h, t in sorted(by_hash.items()) if h not in known]
         if rows:
-            for which, vectors in _embed_on_ray(settings, address, workers, rows).items():
+            for which, vectors in embed_on_ray(settings, address, workers, rows).items():
                 cache.put_many(cache_key(encoders[which]), vectors)
         report.embedded = len(rows)
     finally:
@@ -103,9 +103,16 @@ def cache_key(encoder: Encoder) -> str:
     return f"{encoder.model_id}|{encoder.backend}"
 
 
-def _embed_on_ray(settings: Settings, address: str, workers: int, rows: list[dict]) -> dict[str, dict[str, np.ndarray]]:
-    """model -> text hash -> vector, from a map_batches over `workers` actors of one CPU each."""
+def embed_on_ray(
+    settings: Settings, address: str, workers: int, rows: list[dict], timing: dict | None = None
+) -> dict[str, dict[str, np.ndarray]]:
+    """model -> text hash -> vector for rows {model, hash, text}, from a map_batches over `workers` one-CPU actors.
+
+    `timing`, when given, receives connect_s (joining or starting the cluster) and embed_s (the map itself).
+    """
+    t0 = time.perf_counter()
     ray = _connect(address)
+    t1 = time.perf_counter()
     try:
         import ray.data
 
@@ -123,6 +130,8 @@ def _embed_on_ray(settings: Settings, address: str, workers: int, rows: list[dic
         for batch in embedded.iter_batches(batch_size=1024, batch_format="numpy"):
             for which, h, v in zip(batch["model"], batch["hash"], batch["vector"], strict=True):
                 out.setdefault(str(which), {})[str(h)] = np.asarray(v, dtype=np.float32)
+        if timing is not None:
+            timing.update(connect_s=t1 - t0, embed_s=time.perf_counter() - t1)
         return out
     finally:
         ray.shutdown()
