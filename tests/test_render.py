@@ -516,11 +516,18 @@ def test_notices_and_announcements_are_escaped_text_in_the_pages_language():
     assert render.notice_html("<b>Wait</b>", "ru") == '<p class="notice" lang="ru">&lt;b&gt;Wait&lt;/b&gt;</p>'
     assert render.notice_html("") == ""
     said = render.announcement(dataclasses.replace(cited_answer(), language="kk"), "en")
-    assert said == f'<p lang="kk">Жауап: {html.escape(QUOTE)} [1]</p>'
+    # the answer, then what the sources panel now lists
+    assert (
+        said
+        == f'<p lang="kk">Жауап: {html.escape(QUOTE)} [1] Дереккөздер: [1] Rehabilitation (Soviet) — Perestroika</p>'
+    )
     refusal = Answer("q", "The sources here do not answer that question.", True, (), (citation(),), language="en")
     assert render.announcement(refusal, "kk") == (
-        '<p lang="en">Answer: Not found in the sources. The sources here do not answer that question.</p>'
+        '<p lang="en">Answer: Not found in the sources. The sources here do not answer that question.'
+        " Further reading: Rehabilitation (Soviet) — Perestroika</p>"
     )
+    prompt = Answer("", "Please type a question.", True, language="en")
+    assert render.announcement(prompt) == '<p lang="en">Answer: Please type a question.</p>'
 
 
 @pytest.mark.parametrize("language", ["kk", "ru", "en"])

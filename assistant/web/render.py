@@ -211,11 +211,18 @@ def notice_html(text: str, language: str = "en") -> str:
 
 
 def announcement(answer: Answer, page: str = "en") -> str:
-    """What the screen reader's live region says once an answer is complete: the answer as plain text."""
+    """What the screen reader's live region says once an answer is complete: the answer as plain text, then
+    what the sources panel now lists (its cited sources, or the further reading of a refusal)."""
     lang = labels_language(answer, page)
     heading = t("refusal_heading", lang) + ". " if answer.abstained and answer.further_reading else ""
     text = " ".join(f"{heading}{answer.text}".split())
-    return f'<p lang="{lang}">{html.escape(t("answer_ready", lang))} {html.escape(text)}</p>'
+    if answer.citations:
+        listed = f" {t('sources_label', lang)} " + "; ".join(f"[{c.n}] {source_line(c)}" for c in answer.citations)
+    elif answer.further_reading:
+        listed = f" {t('further_heading', lang)}: " + "; ".join(source_line(c) for c in answer.further_reading)
+    else:
+        listed = ""
+    return f'<p lang="{lang}">{html.escape(t("answer_ready", lang))} {html.escape(text + listed)}</p>'
 
 
 # --- sources panel (HTML) --------------------------------------------------------------
