@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -203,6 +204,7 @@ def event_terms(
     return Events(names, tuple(actions), verb, q.followup, soft_verb, numbers)
 
 
+@lru_cache(maxsize=65536)
 def term_in(term: str, sentence_terms: frozenset[str]) -> bool:
     """A term, a form of it (shared prefix) or a related derivation among a sentence's terms."""
     if term in sentence_terms:

@@ -20,6 +20,7 @@ LIST_RATIO = 0.75  # a sentence naming members joins a list when it scores this 
 MAX_OVERVIEW_SENTENCES = 5
 MIN_OVERVIEW_SENTENCES = 2
 NEIGHBOURS = 3  # chunks either side of the best passage read for an overview
+DIVERSITY = 0.5  # how much an overview sentence's likeness to those already chosen counts against it
 _MEMBERS = re.compile(
     r"(?<!^)(?<![.!?]\s)\b[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*"  # names inside the sentence
     r"|[\"“«][^\"”»]{3,80}[\"”»]"  # quoted phrases
@@ -84,15 +85,21 @@ def overview_sentences(
     centre = matrix.mean(axis=0)
     centre = centre / (np.linalg.norm(centre) or 1.0)
     scores = 0.6 * (matrix @ centre) + 0.4 * (matrix @ query_vector)
-    order = np.argsort(-scores, kind="stable")
     keys = list(sentences)
-    chosen, used_hits, length = [], [], 0
-    for i in order:
+    chosen, used_hits, length, picked = [], [], 0, []
+    left = set(range(len(keys)))
+    while left and len(chosen) < MAX_OVERVIEW_SENTENCES:
+        # central and on the question, but unlike the sentences already chosen (each adds a point)
+        def gain(i: int) -> float:
+            overlap = max((float(matrix[i] @ matrix[j]) for j in picked), default=0.0)
+            return float(scores[i]) - DIVERSITY * overlap
+
+        i = max(sorted(left), key=gain)
+        left.discard(i)
         sentence = sentences[keys[i]]
-        if len(chosen) >= MAX_OVERVIEW_SENTENCES:
-            break
         if len(chosen) >= MIN_OVERVIEW_SENTENCES and length + len(sentence.text) > max_chars:
             continue
+        picked.append(i)
         c = Candidate(
             best.chunk.doc_id,
             sentence.start,

@@ -43,7 +43,7 @@ _LIST = {
 }
 _OVERVIEW = {
     "en": re.compile(
-        r"\b(?:overview|summar(?:y|ise|ize)|outline|introduction to|tell me (?:about|everything)|explain|describe|in (?:brief|short)|what is (?:this|the article|the text|it all) about)\b",
+        r"\b(?:overview|summar(?:y|ise|ize)|sum (?:it )?up|recap|the gist|in a nutshell|outline|introduction to|tell me (?:about|everything)|explain|describe|in (?:brief|short)|what is (?:this|the article|the text|it all) about)\b",
         re.I,
     ),
     "ru": re.compile(

@@ -174,10 +174,7 @@ _PERIOD = re.compile(
     re.I,
 )
 _NUMBER_WORDS = r"(?:thousands?|hundreds?|millions?|dozens?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred)"
-_QUANTITY = re.compile(
-    rf"(?<![\w.,])(\d[\d,. ]*\d|\d)(?![\w.,]\d)(?:\s+(?:of\s+)?)?((?:[\w’'-]+\s+){{0,2}})?|\b({_NUMBER_WORDS})\b(?:\s+(?:of\s+)?)?((?:[\w’'-]+\s+){{0,2}})?",
-    re.I,
-)
+_QUANTITY = re.compile(rf"(?<![\w.,])(?:\d[\d,. ]*\d|\d)(?!\w)(?![.,]\d)|\b{_NUMBER_WORDS}\b", re.I)
 _DURATION = re.compile(
     rf"\b(?:\d+|{_NUMBER_WORDS}|a)\s+(?:years?|months?|weeks?|days?|decades?)\b|\b(?:later|soon after|within)\b", re.I
 )
@@ -227,17 +224,19 @@ def holds(
 
 def _has_quantity(sentence: str, counted: str, question_words: frozenset[str]) -> bool:
     for m in _QUANTITY.finditer(sentence):
-        number, noun = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
-        digits = number.replace(",", "").replace(" ", "").replace(".", "")
-        if digits.isdigit() and re.fullmatch(r"1[0-9]{3}|20[0-9]{2}", digits) and "," not in number:
+        number = m.group()
+        digits = re.sub(r"\D", "", number)
+        if digits and re.fullmatch(r"1[0-9]{3}|20[0-9]{2}", digits) and "," not in number:
             continue  # a year, not a quantity
-        if digits.isdigit() and number in question_words:
-            continue  # the question's own figure ("the 20th Congress")
-        if m.group(1) and re.match(rf"\s*{_MONTH}", sentence[m.end(1) :]):
+        if digits and number.strip() in question_words:
+            continue  # the question's own figure
+        after = sentence[m.end() : m.end() + 60]
+        if digits and re.match(rf"\s*{_MONTH}", after):
             continue  # a day of a month ("16 June"), not a quantity
         if not counted:
             return True
-        if any(_same_noun(word, counted) for word in (noun or "").lower().split()):
+        following = [w.lower() for w in re.findall(r"[\w’'-]+", after)[:4] if w.lower() != "of"][:3]
+        if any(_same_noun(word, counted) for word in following):
             return True  # "311,000 victims", "1,000 political prisoners"
     return False
 

@@ -162,7 +162,7 @@ class Vocabulary:
             # In Russian and Kazakh a name often opens the question ("Бухарин қашан ақталды?"); an unknown
             # capitalised first word counts there, unless other words are capitalised ("Дай обзор работы
             # Государственной комиссии"). In English the first word is the question word.
-            first_counts = names_only and not others_capitalised
+            first_counts = names_only and not others_capitalised and not _IMPERATIVE.search(word)
             if (m.start() > 0 or first_counts) and question[m.start()].isupper():
                 return True
         if names_only:
@@ -171,6 +171,8 @@ class Vocabulary:
         return len(word) >= 6 and not known
 
 
+# A request opening a Russian or Kazakh question ("Расскажи ...", "Перечисли ...", "Айтып беріңіз ...") is no name.
+_IMPERATIVE = re.compile(r"(?:и|ите|й|йте|ь|ьте|ңыз|ңіз|ыңыз|іңіз|шы|ші|сеңші)$", re.I)
 _INNER_CAPITAL = re.compile(r"(?<=[\w,;:(–—-]\s)[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w’'-]+")
 MAX_NAME_SCAN_CHARS = 2_000_000  # names are read from this much source text at most (a huge corpus stays quick to load)
 

@@ -178,13 +178,9 @@ KNOWN_FAILURES = {  # what the engine does today (from `assistant eval`'s failur
     "q256": "kk: missed refusal: quotes “Құрбандардың 311 000 деген орасан зор санын қамтит…”",
     "q258": "kk: missed refusal: quotes “Ақтау мәселелері бойынша Микоянға да, Хрущевке де …”",
     "q261": "list: list misses 11 March; quotes “In February 1954, Khrushchev ordered assessments o…”",
-    "q264": "ru: list: false refusal; refuses",
     "q266": "kk: list: false refusal",
-    "q268": "overview: overview has 0 of 2 key points; overview cites 1 of 2 sentences; quotes “As per a report by the Astana Times, Kazakhstan’s …”",
     "q269": "ru: overview: false refusal; refuses",
-    "q270": "ru: overview: false refusal; refuses",
     "q272": "kk: overview: false refusal; refuses",
-    "q282": "kk: partly_answerable: part not named as unanswered: сол кезде съезде қанша делегат болды; quotes “1956 жылғы 25 ақпанда съездің «жабық мәжілісінде» …”",
     "q301": "followup_why: quotes the 311,000 sentence again, as the earlier answer did",
     # issue 13 engine: answered before by luck, refused now by the answer-type checks
     "q097": "follow-up 'the second group' names no subject the check can find: refused (the date sentence names the Crimean Tatars)",
