@@ -200,6 +200,7 @@ def test_the_student_page_on_a_phone(browser, pages, tmp_path):
         assert title["y"] >= 0 and title["y"] + title["height"] <= PHONE["height"]
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         save_screenshot(page, tmp_path, "student-phone-start.png")
+        assert not axe(page), describe(axe(page))
         ask(page, "When was the Memorial society founded, and who led the rehabilitation commissions?")
         ask(page, STARTERS["en"][2])
         page.wait_for_timeout(300)
@@ -216,6 +217,14 @@ def test_the_student_page_on_a_phone(browser, pages, tmp_path):
         )
         assert page.evaluate("document.activeElement === document.querySelector('#sources h2')")
         save_screenshot(page, tmp_path, "student-phone-sources.png")
+        found = axe(page)
+        assert not found, describe(found)
+        small = page.locator(
+            "#question button, #to-sources, #starters button.starter, #sources .read-button"
+        ).evaluate_all(
+            "bs => bs.filter(b => b.offsetParent && b.getBoundingClientRect().height < 44).map(b => b.textContent)"
+        )
+        assert not small, f"touch targets under 44 px on a phone: {small}"
         page.locator("#sources .read-button").first.tap()
         page.locator("#doc-view #doc-quote").wait_for(state="visible")
         page.wait_for_function(
