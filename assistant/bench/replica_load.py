@@ -71,9 +71,9 @@ def load_replicas(index_dir: Path, questions: list[str], clients: int, seconds: 
 
 
 def measure_replicas(bench: Run) -> dict:
-    """The bench's short run: 50 clients for 20 s (quick) or 60 s."""
+    """The bench's short run: 50 clients for 10 s (quick) or 60 s."""
     questions = [it["question"] for it in bench.items if not it["history"]][:QUESTIONS]
-    return load_replicas(bench.seed_index, questions, 50, 20 if bench.plan.quick else 60)
+    return load_replicas(bench.seed_index, questions, 50, 10 if bench.plan.quick else 60)
 
 
 def main(argv: list[str] | None = None) -> int:

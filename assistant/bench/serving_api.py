@@ -31,7 +31,7 @@ CLIENTS = 16
 def measure_serving(bench: Run) -> dict:
     """ask(), the API and Gradio's /ask: p50 one at a time, answers/s from 16 clients, and the app's ready times."""
     questions = [it["question"] for it in bench.items if not it["history"]][: 20 if bench.plan.quick else 60]
-    seconds = 5 if bench.plan.quick else 15
+    seconds = 3 if bench.plan.quick else 15
     port = free_port()
     env = child_env(bench.settings, index_dir=bench.seed_index, port=port, rate_limit_per_minute=HTTP_RATE_LIMIT) | {
         "ASSISTANT_API_RATE_LIMIT_PER_MINUTE": "0",
