@@ -105,8 +105,11 @@ def test_the_kiosk_fits_its_screen_in_every_state(browser, kiosk, tmp_path, name
         page.wait_for_function("document.activeElement && document.activeElement.classList.contains('doc-text')")
         assert in_view(page, "#doc-view #doc-quote") and in_view(page, "#reader > button")
         check("document")
-        page.keyboard.press("Escape")  # back to the sources
+        close = page.locator("#doc-view .close-reader")
+        assert close.inner_text() == t("close_document", "en") and close.bounding_box()["height"] >= 48
+        close.click()  # back to the sources, by touch
         page.locator("#sources .source-card").first.wait_for(state="visible")
+        assert page.locator("#reader > button").get_attribute("aria-expanded") == "false"
         for _ in range(4):  # a long conversation still fits: the chat scrolls inside itself
             ask(page, REFUSED)
         assert last_answer(page).locator("h3").inner_text() == t("refusal_heading", "en")

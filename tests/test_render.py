@@ -199,6 +199,8 @@ def test_document_view_marks_the_quote_in_the_whole_text():
     )
     assert '<h4 class="doc-heading">Rehabilitation</h4>' in out and '<h4 class="doc-heading">See also</h4>' in out
     assert "==" not in out and 'tabindex="0" role="region" aria-label="Document text: Title &lt;b&gt;"' in out
+    assert '<button class="close-reader" type="button">Close the document</button>' in out
+    assert "Құжатты жабу" in render.document_html(doc, Q_START, Q_START + len(QUOTE), 1, language="kk")
 
 
 def test_wiki_headings_become_headings_and_the_documents_own_title_is_not_repeated():

@@ -101,6 +101,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "confirm_no": {"en": "No, keep it", "ru": "Нет, оставить", "kk": "Жоқ, қалдыру"},
     "to_sources": {"en": "Show the sources", "ru": "Показать источники", "kk": "Дереккөздерді көрсету"},
     "document_text": {"en": "Document text", "ru": "Текст документа", "kk": "Құжат мәтіні"},
+    "close_document": {"en": "Close the document", "ru": "Закрыть документ", "kk": "Құжатты жабу"},
     "answer_ready": {"en": "Answer:", "ru": "Ответ:", "kk": "Жауап:"},
     "empty_question": {
         "en": "Please type a question first.",

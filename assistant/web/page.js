@@ -94,15 +94,21 @@
     setTimeout(wait, 50);
   };
 
+  // Closing the document (Escape, or its "Close the document" button): focus goes back where it came from.
+  const closeReader = () => {
+    const header = $('#reader > button.label-wrap.open');
+    if (!header) return false;
+    header.click();
+    const back = window.__readOpener;
+    setTimeout(() => (back && back.isConnected ? back : header).focus(), 60);
+    return true;
+  };
+  document.addEventListener('click', (e) => {
+    if (e.target instanceof Element && e.target.closest('.close-reader')) closeReader();
+  });
   document.addEventListener('keydown', (e) => {
     if (e.key === 'Escape') {
-      const header = $('#reader > button.label-wrap.open');
-      if (header) {
-        e.preventDefault();
-        header.click();
-        const back = window.__readOpener;
-        setTimeout(() => (back && back.isConnected ? back : header).focus(), 60);
-      }
+      if (closeReader()) e.preventDefault();
     } else if ((e.key === 'Enter' || e.key === ' ') && e.target.matches && e.target.matches('#chat [data-testid="bot"]')) {
       e.preventDefault();
       e.target.click();

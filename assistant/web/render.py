@@ -413,6 +413,7 @@ def document_html(
     region = html.escape(f"{t('document_text', lang)}: {document.title}", quote=True)
     return (
         f'<div class="doc" lang="{lang}"><h3{own} class="doc-title">{html.escape(document.title)}</h3>{"".join(notes)}'
+        f'<button class="close-reader" type="button">{html.escape(t("close_document", lang))}</button>'
         f'<div{own} class="doc-text" tabindex="0" role="region" aria-label="{region}">{"".join(body)}</div></div>'
     )
 
