@@ -11,8 +11,10 @@ Flags become settings, the index is built first when it is missing or stale, the
 `kiosk_language`, Kazakh by default, on a kiosk and in `page_language`, English, for students).
 Besides the page there is one public endpoint, `/ask` (question, optional history of
 {"role", "content"} messages, optional page language) -> the answer as a dict with the question's
-detected language, for gradio_client and scripts. Every event handler turns errors into a polite
-message; a traceback only reaches the server log.
+detected language, for gradio_client and scripts; and on the student page's server the JSON API
+at /api/v1/ (assistant/web/api.py). Every event handler turns errors into a polite message; a
+traceback only reaches the server log. With `replica` set (ASSISTANT_REPLICA=1, behind nginx) the
+index is never built here, and an index that cannot be loaded is reported on /api/v1/health (503).
 """
 
 import argparse
