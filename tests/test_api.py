@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from assistant.bench.serving import free_port
 from assistant.web.api import AddressLimiter, api_enabled, app_kwargs, client_address
 from assistant.web.handlers import PageHandlers
+from assistant.web.i18n import t
 from assistant.web.page import create_app
 from assistant.web.serve import launch_options
 
@@ -212,7 +213,9 @@ def test_rate_limit_per_address_with_retry_after(assistant, seed_settings):
     assert [client.post("/api/v1/ask", json={"question": TROTSKY}).status_code for _ in range(2)] == [200, 200]
     limited = client.post("/api/v1/ask", json={"question": TROTSKY})
     assert limited.status_code == 429 and 1 <= int(limited.headers["retry-after"]) <= 60
-    assert limited.json()["error"] == "rate_limited"
+    assert limited.json()["error"] == "rate_limited" and limited.json()["message"] == t("rate_limited", "en")
+    russian = client.post("/api/v1/ask", json={"question": TROTSKY, "language": "ru"})
+    assert russian.status_code == 429 and russian.json()["message"] == t("rate_limited", "ru")  # the reader's language
     # X-Forwarded-For from a peer that is not a trusted proxy is ignored: still the same address
     spoofed = client.post("/api/v1/ask", json={"question": TROTSKY}, headers={"X-Forwarded-For": "1.2.3.4"})
     assert spoofed.status_code == 429
@@ -248,6 +251,8 @@ def test_not_ready_answers_503_never_500(seed_settings):
     }
     asked = client.post("/api/v1/ask", json={"question": TROTSKY})
     assert asked.status_code == 503 and asked.json()["error"] == "not_ready" and "retry-after" in asked.headers
+    kazakh = client.post("/api/v1/ask", json={"question": TROTSKY, "language": "kk"})
+    assert kazakh.json()["message"] == t("unavailable", "kk")
 
 
 def test_an_engine_failure_is_503_not_500(seed_settings):

@@ -30,6 +30,7 @@ from starlette.middleware import Middleware
 
 from ..config import Settings
 from ..errors import AssistantError
+from .i18n import t
 from .service import clean_history
 
 log = logging.getLogger("app")
@@ -248,26 +249,22 @@ class Api:
         address = client_address(
             request.client.host if request.client else None, request.headers.get("x-forwarded-for"), self.trusted
         )
+        language = body.language or self.default_language  # the reader's, for our own messages
         wait = self.limiter.wait(address)
         if wait:
             seconds = max(1, int(wait + 0.999))
-            return problem(
-                429, "rate_limited", f"Too many questions; try again in {seconds} s.", {"Retry-After": str(seconds)}
-            )
+            return problem(429, "rate_limited", t("rate_limited", language), {"Retry-After": str(seconds)})
         if self.assistant is None:
-            return self._unready()
+            return self._unready(language)
         try:
-            answer = self.assistant.ask(
-                body.question,
-                clean_history([t.model_dump() for t in body.history[-40:]]),
-                language=body.language or self.default_language,
-            )
+            history = clean_history([turn.model_dump() for turn in body.history[-40:]])
+            answer = self.assistant.ask(body.question, history, language=language)
         except AssistantError as exc:
             log.warning("API question failed: %s", exc)
-            return problem(503, "unavailable", str(exc), {"Retry-After": "5"})
+            return problem(503, "unavailable", t("could_not_answer", language, error=exc), {"Retry-After": "5"})
         except Exception:
             log.exception("API question failed")
-            return problem(503, "unavailable", "The assistant could not answer just now.", {"Retry-After": "5"})
+            return problem(503, "unavailable", t("unavailable", language), {"Retry-After": "5"})
         return json_response(answer.to_dict())
 
     def health(self):
@@ -310,8 +307,9 @@ class Api:
             )
         return json_response(self._schema)
 
-    def _unready(self):
-        return problem(503, "not_ready", f"This server is not ready: {self.reason}.", {"Retry-After": "5"})
+    def _unready(self, language: str = "en"):
+        """503 in the reader's language; the reason (for operators) is on /api/v1/health."""
+        return problem(503, "not_ready", t("unavailable", language), {"Retry-After": "5"})
 
     def routes(self) -> list[APIRoute]:
         bad = {413: {"model": Problem}, 422: {"model": Problem}, 429: {"model": Problem}, 503: {"model": Problem}}
