@@ -12,6 +12,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from assistant.bench.serving import free_port
+from assistant.curator.needs import collect
+from assistant.feedback import read_feedback
 from assistant.web.api import AddressLimiter, api_enabled, app_kwargs, client_address
 from assistant.web.handlers import PageHandlers
 from assistant.web.i18n import t
@@ -30,9 +32,15 @@ def assistant(seed_settings):
 
 
 @pytest.fixture(scope="module")
-def server(assistant, seed_settings, tmp_path_factory):
+def served_settings(seed_settings, tmp_path_factory):
+    """The served page's settings: its feedback and needs logs in a fresh folder."""
+    return seed_settings.with_overrides(feedback_path=tmp_path_factory.mktemp("fb") / "f.jsonl")
+
+
+@pytest.fixture(scope="module")
+def server(assistant, served_settings):
     """The student page and its API on a free port: (host, port)."""
-    settings = seed_settings.with_overrides(feedback_path=tmp_path_factory.mktemp("fb") / "f.jsonl")
+    settings = served_settings
     app = create_app(assistant, settings)
     port = free_port()
     app.launch(**launch_options(settings, assistant, server_port=port, prevent_thread_lock=True, quiet=True))
@@ -95,6 +103,23 @@ def test_history_and_language_are_used(server):
     assert status == 200 and "16 June 2001" in result["text"]
     status, _, empty = call(server, "POST", "/api/v1/ask", {"question": "", "language": "kk"})
     assert status == 200 and empty["abstained"] and empty["language"] == "kk"
+
+
+@pytest.mark.server
+def test_a_refused_question_is_logged_for_the_curator_as_the_page_logs_it(server, served_settings):
+    """Refusals go to "what visitors needed" (text, language, time only); answers and small talk do not."""
+    needs = served_settings.log_path("needs")
+    before = read_feedback(needs)
+    refused = "Кто возглавлял советское правительство в 1986 году?"
+    status, _, result = call(server, "POST", "/api/v1/ask", {"question": refused})
+    assert status == 200 and result["abstained"] and result["kind"] == "refusal"
+    for answered in (TROTSKY, "Спасибо!"):
+        status, _, result = call(server, "POST", "/api/v1/ask", {"question": answered})
+        assert status == 200 and not result["abstained"], result["text"]
+    records = read_feedback(needs)[len(before) :]
+    assert [(r["question"], r["language"]) for r in records] == [(refused, "ru")]
+    assert set(records[0]) == {"time", "question", "language"}
+    assert (refused, "ru", "unanswered") in {(n.question, n.language, n.kind) for n in collect(served_settings)}
 
 
 @pytest.mark.server

@@ -7,8 +7,9 @@ dict the page's `/ask` returns (`Answer.to_dict()`). Rules: a body over `api_max
 before it is read; a malformed one 422 naming what is wrong; a question over `max_question_chars` is
 shortened by the engine, which says so in `notice`; at most `api_rate_limit_per_minute` questions per
 client address (429 with Retry-After), the address taken from `X-Forwarded-For` only when the peer is
-one of `trusted_proxies`; an engine that is not ready, or fails, gives 503, never 500. The schema is
-at `/api/v1/openapi.json`.
+one of `trusted_proxies`; an engine that is not ready, or fails, gives 503, never 500. A refused
+question is logged for the curator's "what visitors needed" as the page logs it (text, language, time
+only). The schema is at `/api/v1/openapi.json`.
 """
 
 import logging
@@ -30,6 +31,7 @@ from starlette.middleware import Middleware
 
 from ..config import Settings
 from ..errors import AssistantError
+from ..feedback import record_unanswered
 from .i18n import t
 from .service import clean_history
 
@@ -265,6 +267,8 @@ class Api:
         except Exception:
             log.exception("API question failed")
             return problem(503, "unavailable", t("unavailable", language), {"Retry-After": "5"})
+        if answer.abstained:  # as the page does: a need for the curator; never raises
+            record_unanswered(self.settings.log_path("needs"), answer)
         return json_response(answer.to_dict())
 
     def health(self):
