@@ -46,9 +46,9 @@ SOFT_VERB_ACTIONS = 2  # known event words a Russian/Kazakh question needs for i
 CONTEXT_DISCOUNT = 0.8  # an event term found only in the sentence before counts this much
 OVERVIEW_SCORE_RATIO = 0.85
 NEGATION_BONUS = 0.1
-NEGATED_RATIO = 0.7  # a negated question's best negation-stating sentence wins when it scores this close to the best  # a negated question's sentences that state a negation
+NEGATED_RATIO = 0.7  # a negated question's best negation-stating sentence wins when it scores this close to the best
 NEAR_TIE = 0.95  # a runner-up this close to the best is kept even past the length budget ...
-OVER_BUDGET = 1.6  # ... up to this many times the budget
+OVER_BUDGET = 1.6  # ... up to this many times the budget (not for translated answers: originals are shown beside them)
 _NEGATION = re.compile(
     r"\b(?:not|no|never|excluded?|excluding|except|without|nor|neither|rarely|did not|n[’']t)\b", re.I
 )
@@ -216,10 +216,20 @@ def term_in(term: str, sentence_terms: frozenset[str]) -> bool:
         stem = term[: max(4, len(term) - 2)]
         return any(s.startswith(stem) for s in sentence_terms if len(s) >= 4)
     if len(term) >= 4 and is_cyrillic(term):  # Russian and Kazakh stems alternate (осужд- / осуд-): a long shared start
+        folded = _fold(term)  # Kazakh typed on a Russian keyboard: "актальды" for "ақталды"
         return any(
-            _shared_start(term, s) >= max(3, 0.6 * min(len(term), len(s))) for s in sentence_terms if len(s) >= 3
+            _shared_start(folded, _fold(s)) >= max(3, 0.6 * min(len(folded), len(s)))
+            for s in sentence_terms
+            if len(s) >= 3
         )
     return False
+
+
+_FOLD = str.maketrans("әғқңөұүһіё", "агкноууиие", "ьъ")
+
+
+def _fold(term: str) -> str:
+    return term.translate(_FOLD)
 
 
 def _shared_start(a: str, b: str) -> int:
@@ -384,7 +394,12 @@ def _cue(
     return False
 
 
-def select_sentences(candidates: list[Candidate], asked: Asked | str, settings: Settings) -> list[Candidate]:
+def select_sentences(
+    candidates: list[Candidate],
+    asked: Asked | str,
+    settings: Settings,
+    shown: Callable[[Candidate], int] | None = None,
+) -> list[Candidate]:
     """The best fitting sentence, plus close runners-up that add to it; selected first, then fitted to the length budget.
 
     For when / how many questions a runner-up giving a different date or figure is kept, so
@@ -421,17 +436,22 @@ def select_sentences(candidates: list[Candidate], asked: Asked | str, settings: 
             continue
         selected.append(c)
     chosen, length = [best], len(best.text)
+    on_screen = shown(best) if shown else 0
     for c in selected[1:]:
         budget = settings.max_answer_chars * (OVER_BUDGET if c.score >= NEAR_TIE * best.score else 1.0)
-        if length + len(c.text) > budget:
-            break
+        if length + len(c.text) > budget or (shown and on_screen + shown(c) > SHOWN_CHARS):
+            break  # `shown`: a translated answer's quote and original together must fit the screen
         chosen.append(c)
         length += len(c.text)
+        on_screen += shown(c) if shown else 0
     return sorted(chosen, key=lambda c: (c.doc_id != best.doc_id, c.doc_id, c.start))
 
 
 def _values(text: str) -> set[str]:
     return set(re.findall(r"\b(?:1[0-9]{3}|20[0-9]{2})s?\b|\b\d[\d,.]*\d\b", text))
+
+
+SHOWN_CHARS = 800  # two kiosk screens: a translated answer's quotes and the originals beside them must fit
 
 
 def compose(

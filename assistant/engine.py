@@ -14,12 +14,21 @@ from pathlib import Path
 
 import numpy as np
 
-from .answer import compose, event_terms, hit_of, refusal_reason, refuse, score_candidates, select_sentences
+from .answer import (
+    SHOWN_CHARS,
+    compose,
+    event_terms,
+    hit_of,
+    refusal_reason,
+    refuse,
+    score_candidates,
+    select_sentences,
+)
 from .citations import Citer
 from .config import Settings, load_settings
 from .embedding import Encoder
 from .errors import AssistantError
-from .gather import list_sentences, overview_sentences
+from .gather import MAX_GATHERED_CHARS, list_sentences, overview_sentences
 from .hooks import StageHook, no_hook
 from .index.read import IndexData, load_index
 from .language import is_cyrillic
@@ -147,7 +156,7 @@ class Assistant:
             if found.reason:
                 return refuse(q, hits, found.candidates, citer)
             if q.shape == "list":
-                chosen, cut = list_sentences(found.candidates)
+                chosen, cut = list_sentences(found.candidates, MAX_GATHERED_CHARS, self._shown_length(q) or _length)
                 if len(chosen) > 1:
                     answer = compose(q, chosen, hits, citer, kind="list")
                     return replace(answer, notice=_joined(q.notice, message("list_capped", q.language) if cut else ""))
@@ -197,7 +206,7 @@ class Assistant:
         if why_followup:
             candidates = self._past_previous_answer(q, candidates)
         reason = refusal_reason(q, candidates, self.vocabulary, self.settings, events)
-        chosen = [] if reason else select_sentences(candidates, q.asked, self.settings)
+        chosen = [] if reason else select_sentences(candidates, q.asked, self.settings, self._shown_length(q))
         return _Found(candidates, reason or ("" if chosen else "nothing fits"), chosen, hits)
 
     def _next_passages(self, q: Question, hits: list[Hit]) -> list[Hit]:
@@ -261,7 +270,14 @@ class Assistant:
             return refuse(q, hits, found.candidates, citer)
         vectors = self.index.multilingual.sentence_vectors if self._multilingual(q) else self.index.sentence_vectors
         chosen, where = overview_sentences(
-            hits, self.index, lambda row: vectors[list(self.index.sentence_rows(row))], query_vector
+            hits,
+            self.index,
+            lambda row: vectors[list(self.index.sentence_rows(row))],
+            query_vector,
+            MAX_GATHERED_CHARS,
+            (lambda doc_id, s: shown(_Sentence(doc_id, s.start, s.end, s.text)))
+            if (shown := self._shown_length(q))
+            else None,
         )
         if len(chosen) < 2:
             return compose(q, found.chosen, hits, citer)
@@ -285,6 +301,8 @@ class Assistant:
         citations: list[Citation] = []
         segments, unanswered, first_refusal = [], [], None
         quoted: dict[tuple[str, int, int], int] = {}
+        shown, on_screen = self._shown_length(q), 0
+        shown_parts = len(q.part_labels)
         for label, part, vector in zip(q.part_labels, parts, vectors, strict=True):
             hits = self._search(part, vector, self.settings.top_k)
             with self.hook("select"):
@@ -295,20 +313,24 @@ class Assistant:
                 segments.append(message("part_unanswered", q.language, part=label))
                 first_refusal = first_refusal or (part, hits, found.candidates)
                 continue
+            fitting = self._fitting(found, on_screen, shown)
+            if not fitting:  # a translated answer already fills the screen: the rest is asked separately
+                shown_parts = len(segments)
+                break
             pieces = []
-            for c in found.chosen:
+            for c in fitting:
                 key = (c.doc_id, c.start, c.end)
                 if key in quoted:
                     continue
+                on_screen += shown(c) if shown else 0
                 cite = citer.cite(len(citations) + 1, c, hit_of(c, hits), q.language)
                 citations.append(cite)
                 quoted[key] = cite.n
                 pieces.append(f"{cite.quote} [{cite.n}]")
             if pieces:
                 segments.append(" ".join(pieces))
-        notice = _joined(
-            q.notice, message("parts_capped", q.language, limit=len(q.part_labels)) if q.parts_capped else ""
-        )
+        capped = q.parts_capped or shown_parts < len(q.part_labels)
+        notice = _joined(q.notice, message("parts_capped", q.language, limit=shown_parts) if capped else "")
         if not citations:
             part, hits, candidates = first_refusal
             refusal = refuse(replace(q, query=part.query), hits, candidates, citer)
@@ -326,6 +348,24 @@ class Assistant:
             unanswered=tuple(unanswered),
         )
 
+    def _fitting(self, found: _Found, on_screen: int, shown) -> list:
+        """A part's chosen sentences; for a translated answer, those that still fit the screen beside their
+        originals, or else the closest-scoring sentence that holds the part's answer and does fit ([] if none)."""
+        if not shown or not found.chosen:
+            return found.chosen
+        kept, used = [], on_screen
+        for c in found.chosen:
+            if used + shown(c) <= SHOWN_CHARS:
+                kept.append(c)
+                used += shown(c)
+        if kept:
+            return kept
+        best = found.chosen[0]
+        near = [
+            c for c in found.candidates if c.fits and c.score >= 0.85 * best.score and used + shown(c) <= SHOWN_CHARS
+        ]
+        return near[:1]  # [] when nothing fits: the part is left for the visitor to ask on its own
+
     def _encode_parts(self, q: Question, parts: list[Question]) -> list[np.ndarray]:
         """One vector per part: English parts in one batch; Russian and Kazakh parts share the whole question's e5 vector."""
         if self._multilingual(q):
@@ -338,6 +378,18 @@ class Assistant:
         """The terms of the text just before a passage (the sentence a "he" or "it" in it leans on)."""
         text = self.index.documents[doc_id].text
         return _sentence_terms(text[max(0, start - CONTEXT_CHARS) : start])
+
+    def _shown_length(self, q: Question):
+        """For a translated answer, how much of the screen a sentence takes: its translation and the original beside it."""
+        if not self._multilingual(q):
+            return None
+        translations, documents, language = self._translations(), self.index.documents, q.language
+
+        def shown(c) -> int:
+            t = translations.get((c.doc_id, c.start, c.end), {}).get(language)
+            return len(c.text) + (t.end - t.start if t is not None and t.doc_id in documents else 0)
+
+        return shown
 
     def _multilingual(self, q: Question) -> bool:
         """Whether this question goes through the multilingual encoder and the translations."""
@@ -418,6 +470,18 @@ class _Found:
 def _quoted(answer_text: str) -> list[str]:
     """The sentences an earlier answer quoted (its text cut at the [n] markers)."""
     return [s.strip() for s in re.split(r"\s*\[\d+\]\s*", answer_text or "") if s.strip()]
+
+
+@dataclass(frozen=True)
+class _Sentence:  # a sentence's span, as `_shown_length` reads it
+    doc_id: str
+    start: int
+    end: int
+    text: str
+
+
+def _length(c) -> int:
+    return len(c.text)
 
 
 def _joined(*notices: str) -> str:

@@ -33,7 +33,9 @@ def names_members(text: str) -> bool:
     return bool(_MEMBERS.search(text))
 
 
-def list_sentences(candidates: list[Candidate], max_chars: int = MAX_GATHERED_CHARS) -> tuple[list[Candidate], bool]:
+def list_sentences(
+    candidates: list[Candidate], max_chars: int = MAX_GATHERED_CHARS, shown=lambda c: len(c.text)
+) -> tuple[list[Candidate], bool]:
     """Every fitting sentence that names members and scores near the best, in document order; and whether some were cut."""
     pool = [c for c in candidates if c.fits]
     if not pool:
@@ -49,16 +51,16 @@ def list_sentences(candidates: list[Candidate], max_chars: int = MAX_GATHERED_CH
     ]
     kept, length, cut = [], 0, False
     for c in wanted:  # best first, so the cap drops the weakest
-        if kept and length + len(c.text) > max_chars:
+        if kept and length + shown(c) > max_chars:
             cut = True
             continue
         kept.append(c)
-        length += len(c.text)
+        length += shown(c)
     return _reading_order(kept, best), cut
 
 
 def overview_sentences(
-    hits: list[Hit], index, vectors_of, query_vector: np.ndarray, max_chars: int = MAX_GATHERED_CHARS
+    hits: list[Hit], index, vectors_of, query_vector: np.ndarray, max_chars: int = MAX_GATHERED_CHARS, shown=None
 ) -> tuple[list[Candidate], list[Hit]]:
     """2-5 central sentences of the best passage's section, in reading order, and the hits they sit in.
 
@@ -97,7 +99,8 @@ def overview_sentences(
         i = max(sorted(left), key=gain)
         left.discard(i)
         sentence = sentences[keys[i]]
-        if len(chosen) >= MIN_OVERVIEW_SENTENCES and length + len(sentence.text) > max_chars:
+        size = shown(best.chunk.doc_id, sentence) if shown else len(sentence.text)
+        if length + size > max_chars:
             continue
         picked.append(i)
         c = Candidate(
@@ -113,7 +116,7 @@ def overview_sentences(
         )
         chosen.append(c)
         used_hits.append(where[i])
-        length += len(sentence.text)
+        length += size
     pairs = sorted(zip(chosen, used_hits, strict=True), key=lambda p: p[0].start)
     return [c for c, _ in pairs], [h for _, h in pairs]
 
