@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from assistant.bench.serving import free_port
 from assistant.curator.needs import collect
 from assistant.feedback import read_feedback
+from assistant.messages import message
 from assistant.web.api import AddressLimiter, api_enabled, app_kwargs, client_address
 from assistant.web.handlers import PageHandlers
 from assistant.web.i18n import t
@@ -290,10 +291,23 @@ def test_an_engine_failure_is_503_not_500(seed_settings):
     assert response.status_code == 503 and response.json()["error"] == "unavailable"
 
 
-def test_on_for_students_off_on_a_kiosk_unless_turned_on(seed_settings):
+def test_a_kiosk_api_shortens_questions_at_the_kiosk_pages_limit(assistant, seed_settings):
+    """With the API on, a kiosk cuts at `kiosk_max_question_chars` like its page; a student server at its own."""
+    long = "When did Russia rehabilitate Leon Trotsky? " * 20  # 860 characters: under 1000, over 300
+    kiosk = seed_settings.with_overrides(kiosk=True, api="on")
+    limit = kiosk.kiosk_max_question_chars
+    assert limit < len(long) < kiosk.max_question_chars
+    result = api_client(assistant, kiosk).post("/api/v1/ask", json={"question": long}).json()
+    assert len(result["question"]) == limit and result["notice"].startswith(message("shortened", "en", limit=limit))
+    student = api_client(assistant, seed_settings).post("/api/v1/ask", json={"question": long}).json()
+    assert "shortened" not in student["notice"] and len(student["question"]) > limit
+    assert PageHandlers(assistant, kiosk).max_chars == limit  # the page of that mode takes no more
+
+
+def test_on_for_students_off_on_a_kiosk_unless_turned_on(assistant, seed_settings):
     assert api_enabled(seed_settings) and not api_enabled(seed_settings.with_overrides(kiosk=True))
     assert api_enabled(seed_settings.with_overrides(kiosk=True, api="on"))
     assert not api_enabled(seed_settings.with_overrides(api="off"))
     kiosk = seed_settings.with_overrides(kiosk=True)
     assert "app_kwargs" not in launch_options(kiosk, assistant=object())
-    assert "app_kwargs" in launch_options(kiosk.with_overrides(api="on"), assistant=object())
+    assert "app_kwargs" in launch_options(kiosk.with_overrides(api="on"), assistant=assistant)

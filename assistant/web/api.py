@@ -4,8 +4,9 @@ Served by the same FastAPI app as the page (routes handed to Gradio's `launch(ap
 never through Gradio's queue: a request calls the engine directly in the server's thread pool. It is
 stateless (the client sends the history), so any replica can answer any request. The answer is the
 dict the page's `/ask` returns (`Answer.to_dict()`). Rules: a body over `api_max_body_bytes` gets 413
-before it is read; a malformed one 422 naming what is wrong; a question over `max_question_chars` is
-shortened by the engine, which says so in `notice`; at most `api_rate_limit_per_minute` questions per
+before it is read; a malformed one 422 naming what is wrong; a question over the page's limit in this
+mode (`max_question_chars`, on a kiosk `kiosk_max_question_chars`) is shortened by the engine, which
+says so in `notice`; at most `api_rate_limit_per_minute` questions per
 client address (429 with Retry-After), the address taken from `X-Forwarded-For` only when the peer is
 one of `trusted_proxies`; an engine that is not ready, or fails, gives 503, never 500. A refused
 question is logged for the curator's "what visitors needed" as the page logs it (text, language, time
@@ -59,7 +60,10 @@ class AskRequest(BaseModel):
     """A question, with the conversation so far (only its last 20 messages are read) and the reader's language."""
 
     model_config = ConfigDict(extra="forbid")
-    question: str = Field(description="the question; longer than max_question_chars is shortened (see `notice`)")
+    question: str = Field(
+        description="the question; longer than the page's limit (max_question_chars, on a kiosk "
+        "kiosk_max_question_chars) is shortened (see `notice`)"
+    )
     history: list[Turn] = Field(default_factory=list, description="earlier messages, oldest first")
     language: Literal["kk", "ru", "en"] | None = Field(
         None, description="the reader's language, assumed only for a question that shows none of its own"
@@ -156,6 +160,11 @@ def client_address(peer: str | None, forwarded_for: str | None, trusted: frozens
     return hops[0] if hops else peer
 
 
+def question_limit(settings: Settings) -> int:
+    """The longest question the page of this mode takes (a kiosk's is shorter); the API shortens at the same."""
+    return settings.kiosk_max_question_chars if settings.kiosk else settings.max_question_chars
+
+
 def trusted_proxies(settings: Settings) -> frozenset[str]:
     return frozenset(a.strip() for a in settings.trusted_proxies.split(",") if a.strip())
 
@@ -238,6 +247,9 @@ class Api:
     """The three endpoints over one assistant (None: not ready, with `reason`)."""
 
     def __init__(self, assistant, settings: Settings, reason: str = "", clock=time.monotonic):
+        self.max_chars = question_limit(settings)
+        if assistant is not None and self.max_chars != settings.max_question_chars:
+            assistant = assistant.with_settings(max_question_chars=self.max_chars)  # the kiosk page's limit
         self.assistant = assistant
         self.settings = settings
         self.reason = reason or "the index is not loaded"
