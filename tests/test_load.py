@@ -27,6 +27,33 @@ def test_the_probe_questions_take_turns_across_languages():
     assert len({p.id for p in probes}) == len(probes) == 16 + 4
 
 
+def _item(id_, kind, answerable=True, answers=(), language="en", type_="who") -> dict:
+    return {"id": id_, "split": "test", "type": type_, "style": "plain", "language": language, "kind": kind,
+            "history": [], "question": f"{id_}?", "answerable": answerable, "answers": list(answers)}  # fmt: skip
+
+
+def test_only_factoids_and_plain_unanswerables_are_probes_whatever_the_file_order(tmp_path):
+    """Small talk (answerable, no answers), lists, overviews, how/why and near-topic items are never probes."""
+    others = [
+        _item("talk", "smalltalk", type_="smalltalk"),
+        _item("list", "list", type_="list"),
+        _item("overview", "overview", type_="overview"),
+        _item("how", "how_why", answers=["because"], type_="why"),
+        _item("parts", "multipart", type_="multipart"),
+        _item("partly", "partly_answerable", type_="multipart"),
+        _item("near", "near_topic_unanswerable", answerable=False),
+        _item("not", "negation", answers=["political prisoners"]),
+    ]
+    wanted = [_item("fact", "factoid", answers=["2001"]), _item("none", "unanswerable", answerable=False)]
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("".join(json.dumps(it) + "\n" for it in others + wanted), encoding="utf-8")
+    probes = load_test.candidate_probes(gold=gold)
+    assert [(p.id, p.accepted) for p in probes] == [("fact", ("2001",)), ("none", ())]
+    kinds = {it["id"]: it.get("kind") or ("factoid" if it["answerable"] else "unanswerable") for it in
+             map(json.loads, (ROOT / "evals" / "gold.jsonl").read_text(encoding="utf-8").splitlines())}  # fmt: skip
+    assert {kinds[p.id] for p in load_test.candidate_probes()} == {"factoid", "unanswerable"}
+
+
 def test_an_answer_is_judged_with_the_originals_beside_its_translated_quotes():
     probe = load_test.Probe("q", "Қазақстанда қанша адам ақталды?", ("311,000",), language="kk")
     quote = {"doc_id": "t", "start": 0, "end": 5, "translation": True, "original_quote": "... rehabilitated 311,000 ..."}

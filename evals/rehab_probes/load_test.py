@@ -81,20 +81,28 @@ def is_right(probe: Probe, result: dict) -> bool:
     return not result["abstained"] and any(a.lower() in text for a in probe.accepted)
 
 
-def candidate_probes(limit_answerable: int = 8, limit_unanswerable: int = 2) -> list[Probe]:
-    """Standalone gold questions of varied types in every language, plus a few the sources do not answer.
+def candidate_probes(limit_answerable: int = 8, limit_unanswerable: int = 2, gold: Path = GOLD) -> list[Probe]:
+    """Standalone factoid gold questions of varied types in every language, plus a few the sources do not answer.
 
-    Languages take turns (en, ru, kk, en, ...), so a short run asks each of them.
+    Only the kinds the eval's overall figures are taken over (gold.BASE_KINDS): answerable factoids, judged by
+    their accepted strings, and plain unanswerables; lists, overviews, multi-part questions and small talk are
+    scored otherwise (assistant.evaluation.kinds) and are not probes. Languages take turns (en, ru, kk, en, ...),
+    so a short run asks each of them.
     """
-    from assistant.evaluation.gold import item_language, load_gold
+    from assistant.evaluation.gold import item_kind, item_language, load_gold
 
-    items = load_gold(GOLD)
+    items = load_gold(gold)
     standalone = [i for i in items if not i["history"]]
     answerable, unanswerable, seen_types = {}, {}, set()
     for item in standalone:
-        language = item_language(item)
-        probe = Probe(item["id"], item["question"], tuple(item["answers"]) if item["answerable"] else (), (), language)
-        if not item["answerable"]:
+        language, kind = item_language(item), item_kind(item)
+        if kind == "factoid" and item["answerable"] and item["answers"]:
+            probe = Probe(item["id"], item["question"], tuple(item["answers"]), (), language)
+        elif kind == "unanswerable" and not item["answerable"]:
+            probe = Probe(item["id"], item["question"], (), (), language)
+        else:
+            continue
+        if not probe.accepted:
             unanswerable.setdefault(language, []).append(probe)
         elif (key := (language, item["type"], item["style"])) not in seen_types:
             seen_types.add(key)
