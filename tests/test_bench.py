@@ -140,6 +140,76 @@ def test_plan_defaults_quick_and_full():
         make_plan(args(scale="ten thousand"), Settings())
 
 
+def _kind_item(id_, kind, answerable=True, answers=("1953",), split="test") -> dict:
+    return {"id": id_, "split": split, "type": "when", "style": "plain", "language": "en", "kind": kind,
+            "history": [], "question": f"{id_}?", "answerable": answerable, "answers": list(answers)}  # fmt: skip
+
+
+def _kind_result(item: dict, correct: bool):
+    from assistant.evaluation.run import ItemResult
+
+    return ItemResult(
+        id=item["id"], split=item["split"], type="when", style="plain", answerable=item["answerable"], history=(),
+        question=item["question"], answers=tuple(item["answers"]), text="no" if not item["answerable"] else "In 1953.",
+        abstained=not item["answerable"] and correct, citations=(), retrieved=(), latency_ms=10.0, correct=correct,
+        f1=float(correct), citation_ok=True if item["answerable"] else None, kind=item["kind"],
+        ranking={"hit@1": 1.0, "hit@5": 1.0, "mrr@10": 1.0, "ndcg@10": 1.0} if item["answerable"] else None,
+    )  # fmt: skip
+
+
+MIXED_KINDS = [
+    (_kind_item("q1", "factoid"), True, "Stalin died in 1953."),
+    (_kind_item("q2", "factoid", split="tune"), False, "Nothing here."),
+    (_kind_item("q3", "unanswerable", answerable=False, answers=()), True, "Some chunk."),
+    (_kind_item("q4", "list", answers=()), False, "Siberia."),
+    (_kind_item("q5", "smalltalk", answers=()), True, "Hello."),
+    (_kind_item("q6", "how_why", answers=("because",)), True, "It was because of 1953."),
+    (_kind_item("q7", "near_topic_unanswerable", answerable=False, answers=()), False, "A chunk."),
+]
+
+
+def test_bench_accuracy_is_over_the_evals_base_kinds_as_its_overall_figures_are():
+    """Lists, small talk, how/why and near-topic items are asked but not counted, by ours or by the baseline."""
+    from assistant.bench.queries import _baseline_row, accuracy_figures, scored_items
+    from assistant.bench.scale import accuracy_of
+    from assistant.evaluation.summary import gated_figures, summarize
+
+    items = [item for item, _, _ in MIXED_KINDS]
+    results = [_kind_result(item, correct) for item, correct, _ in MIXED_KINDS]
+    rows = [_baseline_row(item, text) for item, _, text in MIXED_KINDS]
+    assert [it["id"] for it in scored_items(items)] == ["q1", "q2", "q3"]
+    figures = accuracy_figures(results, rows, items)
+    ours = figures["ours"]["all"]
+    assert ours["n"] == 3 and ours["overall_accuracy"] == pytest.approx(2 / 3) and ours["accuracy"] == 0.5
+    assert ours["overall_accuracy"] == summarize([r for r in results if r.id in ("q1", "q2", "q3")])["overall_accuracy"]
+    assert figures["ours"]["test"]["overall_accuracy"] == gated_figures(results)["test"]["overall_accuracy"] == 1.0
+    assert figures["baseline"]["all"] == {"overall_accuracy": pytest.approx(1 / 3), "accuracy": 0.5, "n": 3}
+    assert figures["scored"] == {"kinds": ["factoid", "unanswerable"], "items": 3, "of": 7}
+    assert figures["correct_ids"] == ["q1", "q3"]  # not q5 or q6, right as their kinds score them
+    assert accuracy_of(results, items) == {
+        "overall_accuracy": pytest.approx(2 / 3),
+        "accuracy": 0.5,
+        "scored": figures["scored"],
+        "correct_ids": ["q1", "q3"],
+    }
+
+
+def test_the_report_says_which_kinds_the_accuracy_counts():
+    from assistant.bench.cells import scored_kinds
+    from assistant.bench.report_queries import queries_section
+
+    note = {"kinds": ["factoid", "unanswerable"], "items": 226, "of": 317}
+    said = scored_kinds(note)
+    assert "factoid and unanswerable items only (226 of 317 gold items)" in said and "comparable" in said
+    assert "every gold item of every kind" in scored_kinds(None)  # an older run's results, read again
+    split = {"n": 3, "overall_accuracy": 0.5, "accuracy": 0.5}
+    q = {
+        "ours_ms": {"p50": 10.0, "p95": 20.0}, "baseline_ms": {"p50": 8.0, "p95": 16.0}, "baseline_chunks": 40,
+        "ours": {"all": split}, "baseline": {"all": split}, "stages_ms": {}, "scored": note,
+    }  # fmt: skip
+    assert said in "\n".join(queries_section({"queries": q}))
+
+
 def test_report_of_a_run_that_stopped_early_says_what_is_missing():
     from assistant.bench.goals import load_goals
     from assistant.bench.machine import describe_machine

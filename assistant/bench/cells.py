@@ -19,6 +19,17 @@ def table(header: list[str], rows: list[list]) -> list[str]:
     return [markdown_table(header, rows), ""]
 
 
+def scored_kinds(note: dict | None) -> str:
+    """The sentence saying which gold items a section's accuracy counts (`queries.scored_note`)."""
+    if not note:
+        return "Accuracy counts every gold item of every kind (a run from before it counted the base kinds only)."
+    return (
+        f"Accuracy counts the {' and '.join(note['kinds'])} items only ({note['items']} of {note['of']} gold items), "
+        "the kinds `assistant eval`'s overall figures are taken over, so it stays comparable with earlier runs; "
+        "`assistant eval` scores the other kinds (lists, overviews, multi-part questions, small talk...) by kind."
+    )
+
+
 def ms(v) -> str:
     return "-" if v is None else f"{v:.1f} ms" if v < 100 else f"{v:.0f} ms"
 

@@ -1,4 +1,9 @@
-"""ask() latency and gold-set accuracy, ours against the baseline, and the chunk-size candidates' scores."""
+"""ask() latency and gold-set accuracy, ours against the baseline, and the chunk-size candidates' scores.
+
+Latency is over every gold question; accuracy (ours, the baseline's, the chunk sizes') over the kinds
+`assistant eval`'s overall figures are taken over (gold.BASE_KINDS: factoids and plain unanswerables), so
+it stays comparable with runs from before the gold set had lists, overviews, multi-part questions and small talk.
+"""
 
 from __future__ import annotations
 
@@ -15,13 +20,30 @@ if TYPE_CHECKING:
 KEEP = ("n", "hit@5", "accuracy", "overall_accuracy", "f1", "refusal_precision", "refusal_recall")
 
 
+def scored_items(items: list[dict]) -> list[dict]:
+    """The gold items accuracy is taken over: those of the eval's overall figures (evaluation.summary.base)."""
+    from ..evaluation.gold import BASE_KINDS, item_kind
+
+    return [it for it in items if item_kind(it) in BASE_KINDS]
+
+
+def scored_note(items: list[dict]) -> dict:
+    """Which kinds the accuracy figures count, and how many of the gold items that is."""
+    from ..evaluation.gold import BASE_KINDS
+
+    return {"kinds": list(BASE_KINDS), "items": len(scored_items(items)), "of": len(items)}
+
+
 def measure_queries(bench: Run) -> dict:
-    """Ours and the baseline on every gold question, alternating which goes first, `repeats` passes."""
+    """Ours and the baseline on every gold question, alternating which goes first, `repeats` passes.
+
+    Both are timed on every question and scored on `scored_items` alone, as the eval's overall figures are.
+    """
     from .. import Assistant
     from ..embedding import Encoder
     from ..evaluation.gold import item_language
     from ..evaluation.run import add_ranking, ask_item, score_item
-    from ..evaluation.summary import by_split, summarize
+    from ..evaluation.summary import base, summarize
     from .baseline import Baseline
 
     assistant = Assistant.load(bench.seed_index, bench.settings)
@@ -49,7 +71,6 @@ def measure_queries(bench: Run) -> dict:
                     if rep == 0:
                         base_rows.append(_baseline_row(item, text))
     ours_results = add_ranking(ours_results, bench.items, assistant.index.chunks)
-    ours_all = summarize(ours_results)
     by_language = {
         lang: {
             "questions": sum(item_language(it) == lang for it in bench.items),
@@ -59,7 +80,7 @@ def measure_queries(bench: Run) -> dict:
             "ask_ms": stats(ms),
             "stages_ms": {k: stats(v) for k, v in per_language[lang][1].items()} if lang in per_language else {},
             "ours": {k: v.get(k) for k in KEEP}
-            if (v := summarize([r for r in ours_results if r.language == lang]))["n"]
+            if (v := summarize([r for r in base(ours_results) if r.language == lang]))["n"]
             else {},
         }
         for lang, ms in language_ms.items()
@@ -73,29 +94,47 @@ def measure_queries(bench: Run) -> dict:
         "by_language": by_language,
         "encode_threads_ms": encode_threads(assistant.encoder, [it["question"] for it in bench.items]),
         "e5_threads_ms": e5_threads(assistant, bench.settings, multilingual_questions),
+        **accuracy_figures(ours_results, base_rows, bench.items),
+        "baseline_chunks": len(baseline.chunks),
+    }
+
+
+def accuracy_figures(ours_results: list, base_rows: list[dict], items: list[dict]) -> dict:
+    """Ours and the baseline's accuracy, overall and per split, over the eval's overall kinds alone.
+
+    `ours_results` are every item's ItemResult, `base_rows` every item's `_baseline_row`; the other kinds
+    are dropped here (evaluation.summary.base), as `assistant eval` drops them from its overall figures.
+    """
+    from ..evaluation.gold import BASE_KINDS
+    from ..evaluation.summary import base, by_split, summarize
+
+    ours = base(ours_results)
+    rows = [r for r in base_rows if r["kind"] in BASE_KINDS]
+    return {
         "ours": {
-            "all": {k: ours_all.get(k) for k in KEEP},
-            **{s: {k: v.get(k) for k in KEEP} for s, v in by_split(ours_results).items()},
+            "all": {k: summarize(ours).get(k) for k in KEEP},
+            **{s: {k: v.get(k) for k in KEEP} for s, v in by_split(ours).items()},
         },
         "baseline": {
-            "all": _baseline_scores(base_rows),
+            "all": _baseline_scores(rows),
             **{
-                s: _baseline_scores([r for r in base_rows if r["split"] == s])
+                s: _baseline_scores([r for r in rows if r["split"] == s])
                 for s in ("tune", "test")
-                if any(r["split"] == s for r in base_rows)
+                if any(r["split"] == s for r in rows)
             },
         },
-        "baseline_chunks": len(baseline.chunks),
-        "correct_ids": [r.id for r in ours_results if r.correct],
+        "scored": scored_note(items),
+        "correct_ids": [r.id for r in ours if r.correct],
     }
 
 
 def _baseline_row(item: dict, text: str) -> dict:
     """The baseline never refuses: right only when an accepted answer is in its top chunk."""
+    from ..evaluation.gold import item_kind
     from ..evaluation.metrics import contains_answer
 
     correct = item["answerable"] and contains_answer(text, item["answers"])
-    return {"split": item["split"], "answerable": item["answerable"], "correct": correct}
+    return {"split": item["split"], "answerable": item["answerable"], "correct": correct, "kind": item_kind(item)}
 
 
 def _baseline_scores(rows: list[dict]) -> dict:
@@ -163,7 +202,7 @@ def e5_threads(assistant, settings, questions: list[str], limit: int = 60) -> di
 
 
 def measure_chunk_sizes(bench: Run) -> dict:
-    """Gold-set scores of every chunk-size candidate; the tune split picks the size."""
+    """Gold-set scores of every chunk-size candidate on `scored_items`; the tune split picks the size."""
     from .. import Assistant
     from ..evaluation.run import evaluate_items
     from ..evaluation.summary import by_split, summarize
@@ -176,11 +215,17 @@ def measure_chunk_sizes(bench: Run) -> dict:
             out[str(size)] = {s: {k: v.get(k) for k in keep} for s, v in queries["ours"].items()}
             continue
         settings = bench.settings.with_overrides(chunk_tokens=size)
-        results = evaluate_items(Assistant.load(bench.index_for(size), settings), bench.items)
+        results = evaluate_items(Assistant.load(bench.index_for(size), settings), scored_items(bench.items))
         splits = {"all": summarize(results), **by_split(results)}
         out[str(size)] = {s: {k: v.get(k) for k in keep} for s, v in splits.items()}
     pick_split = "tune" if all("tune" in v for v in out.values()) else "all"
     best = max(
         out, key=lambda s: (out[s][pick_split]["overall_accuracy"] or 0, out[s][pick_split]["hit@5"] or 0, -int(s))
     )
-    return {"by_size": out, "picked_on": pick_split, "best": int(best), "configured": bench.settings.chunk_tokens}
+    return {
+        "by_size": out,
+        "picked_on": pick_split,
+        "best": int(best),
+        "configured": bench.settings.chunk_tokens,
+        "scored": scored_note(bench.items),
+    }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .cells import failed, get, ms, num, pct, secs, table
+from .cells import failed, get, ms, num, pct, scored_kinds, secs, table
 from .goals import import_text, ingest_rates
 
 
@@ -186,7 +186,7 @@ def chunk_sizes_section(r):
     out += [
         f"Picked on the {c['picked_on']} split (overall accuracy, then hit@5, then the smaller size): **{c['best']}** tokens, "
         f"which {verdict} the configured `chunk_tokens = {c['configured']}`. The effective size is capped so the section "
-        "prefix and the chunk fit the model's 256-token window.",
+        "prefix and the chunk fit the model's 256-token window. " + scored_kinds(c.get("scored")),
         "",
     ]
     return out

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .cells import failed, ms, pct, secs, table
+from .cells import failed, ms, pct, scored_kinds, secs, table
 
 
 def queries_section(r):
@@ -16,7 +16,8 @@ def queries_section(r):
         "asked first (untimed) and fed back as history to ours; the baseline gets the final question alone. "
         "Answer accuracy: an accepted answer string occurs in the answer text. Overall accuracy also counts the "
         "unanswerable items, which are correct only when refused; the baseline never refuses, so it gets them all wrong. "
-        f"The baseline's top-1 chunk is one of {q['baseline_chunks']} chunks of up to 1000 characters.",
+        f"The baseline's top-1 chunk is one of {q['baseline_chunks']} chunks of up to 1000 characters. "
+        f"Latency is over every gold question. {scored_kinds(q.get('scored'))}",
         "",
     ]
     ratio50 = q["ours_ms"]["p50"] / q["baseline_ms"]["p50"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .cells import failed, get, ms, pct, secs, table
+from .cells import failed, get, ms, pct, scored_kinds, secs, table
 
 SYNTHETIC_NOTE = (
     "Synthetic chunks are two sentences each, drawn as distinct ordered pairs from a pool of generated "
@@ -63,6 +63,8 @@ def scale_section(r):
         rows.append(_scale_row(row))
     out += table(header, rows)
     out += [
+        f"Latency and retrieval are over every gold question. {scored_kinds(get(s, 'rows', 'seed', 'scored'))}",
+        "",
         "Gold items answered differently from the seed index (lost: right on the seed index, wrong here; gained: the reverse):",
         "",
         *(changes or ["- none: every size answers exactly the items the seed index answers"]),
