@@ -447,6 +447,15 @@ def select_sentences(
     return sorted(chosen, key=lambda c: (c.doc_id != best.doc_id, c.doc_id, c.start))
 
 
+def sources_differ(chosen: list[Candidate]) -> bool:
+    """Whether the chosen sentences come from different documents that give different dates or figures."""
+    by_doc: dict[str, set[str]] = {}
+    for c in chosen:
+        by_doc.setdefault(c.doc_id, set()).update(_values(c.text))
+    figures = [v for v in by_doc.values() if v]
+    return len(figures) >= 2 and any(a != b for a in figures for b in figures)
+
+
 def _values(text: str) -> set[str]:
     return set(re.findall(r"\b(?:1[0-9]{3}|20[0-9]{2})s?\b|\b\d[\d,.]*\d\b", text))
 

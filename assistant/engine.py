@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from dataclasses import replace as dc_replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from .answer import (
     refuse,
     score_candidates,
     select_sentences,
+    sources_differ,
 )
 from .citations import Citer
 from .config import Settings, load_settings
@@ -160,7 +160,10 @@ class Assistant:
                 if len(chosen) > 1:
                     answer = compose(q, chosen, hits, citer, kind="list")
                     return replace(answer, notice=_joined(q.notice, message("list_capped", q.language) if cut else ""))
-            return compose(q, found.chosen, hits, citer)
+            answer = compose(q, found.chosen, hits, citer)
+            if sources_differ(found.chosen):  # two documents state the fact differently: both are quoted, and we say so
+                answer = replace(answer, notice=_joined(answer.notice, message("sources_differ", q.language)))
+            return answer
 
     def _find(self, q: Question, hits: list[Hit], query_vector: np.ndarray) -> _Found:
         """The scored sentences of the hits, why to refuse ("" if not), and the chosen ones."""
@@ -260,7 +263,7 @@ class Assistant:
                     bonus = max(bonus, FOLLOWUP_BEFORE_BONUS)
             return bonus
 
-        rescored = [dc_replace(c, score=c.score + near(c)) for c in rest]
+        rescored = [replace(c, score=c.score + near(c)) for c in rest]
         return sorted(rescored, key=lambda c: -c.score)
 
     def _overview(self, q: Question, hits: list[Hit], query_vector: np.ndarray, citer: Citer) -> Answer:

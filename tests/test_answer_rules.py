@@ -50,3 +50,4 @@ def test_sources_that_give_different_figures_are_both_quoted(tmp_path, encoder):
     assert not answer.abstained
     assert "1,200,000" in quoted and "1,000,000" in quoted
     assert {c.doc_id for c in answer.citations} == {"a", "b"}
+    assert "sources differ" in answer.notice  # side by side, and the answer says they differ
