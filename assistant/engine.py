@@ -272,6 +272,9 @@ class Assistant:
         if found.reason in ("low score", "unknown name", "off topic"):
             return refuse(q, hits, found.candidates, citer)
         vectors = self.index.multilingual.sentence_vectors if self._multilingual(q) else self.index.sentence_vectors
+        if found.candidates:  # the section of the sentence that best matches the question, not only the best passage
+            top = hit_of(found.candidates[0], hits)
+            hits = [top, *(h for h in hits if h is not top)]
         chosen, where = overview_sentences(
             hits,
             self.index,

@@ -179,7 +179,6 @@ KNOWN_FAILURES = {  # what the engine does today (from `assistant eval`'s failur
     "q258": "kk: missed refusal: quotes “Ақтау мәселелері бойынша Микоянға да, Хрущевке де …”",
     "q261": "list: list misses 11 March; quotes “In February 1954, Khrushchev ordered assessments o…”",
     "q266": "kk: list: false refusal",
-    "q269": "ru: overview: false refusal; refuses",
     "q272": "kk: overview: false refusal; refuses",
     "q301": "followup_why: quotes the 311,000 sentence again, as the earlier answer did",
     # issue 13 engine: answered before by luck, refused now by the answer-type checks
