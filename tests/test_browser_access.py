@@ -25,6 +25,7 @@ from browser_kit import (
     open_page,
     save_screenshot,
     switch_language,
+    wait_for_attribute,
 )
 from test_app import REFUSED, serve
 
@@ -165,8 +166,7 @@ def test_the_whole_page_works_by_keyboard_with_a_visible_focus_ring(browser, pag
         button.focus()
         page.keyboard.press("Enter")
         page.wait_for_function("document.activeElement && document.activeElement.classList.contains('doc-text')")
-        header = page.locator("#reader > button")
-        assert header.get_attribute("aria-expanded") == "true"
+        wait_for_attribute(page, "#reader > button", "aria-expanded", "true")
         box = page.locator("#doc-view .doc-text").bounding_box()
         assert 0 <= box["y"] < viewport["height"], box
         style, width, shadow = page.evaluate(RING)

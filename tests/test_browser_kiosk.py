@@ -20,6 +20,7 @@ from browser_kit import (
     save_screenshot,
     settled,
     switch_language,
+    wait_for_attribute,
 )
 from test_app import REFUSED, TROTSKY, serve
 
@@ -109,7 +110,7 @@ def test_the_kiosk_fits_its_screen_in_every_state(browser, kiosk, tmp_path, name
         assert close.inner_text() == t("close_document", "en") and close.bounding_box()["height"] >= 48
         close.click()  # back to the sources, by touch
         page.locator("#sources .source-card").first.wait_for(state="visible")
-        assert page.locator("#reader > button").get_attribute("aria-expanded") == "false"
+        wait_for_attribute(page, "#reader > button", "aria-expanded", "false")
         for _ in range(4):  # a long conversation still fits: the chat scrolls inside itself
             ask(page, REFUSED)
         assert last_answer(page).locator("h3").inner_text() == t("refusal_heading", "en")
@@ -281,7 +282,7 @@ def test_scrolling_and_touching_keep_a_reader_and_the_countdown_warns_before_a_r
         assert warning.is_hidden() and page.evaluate("window.__idleResets") == 1
         page.locator("#sources .sources-empty").wait_for()
         assert page.locator("#notice .notice").count() == 0
-        assert page.locator("#reader > button").get_attribute("aria-expanded") == "false"
+        wait_for_attribute(page, "#reader > button", "aria-expanded", "false")
         ask(page, "Лев Троцкий қашан ақталды?")  # a fresh visit: not rate-limited
         assert "2001" in last_answer(page).inner_text() and page.locator("#notice .notice").count() == 0
     finally:
@@ -324,7 +325,7 @@ def test_start_again_asks_first_and_keeps_the_conversation_on_no(browser, kiosk)
         page.locator("#confirm-yes").click()
         page.wait_for_function(f"{BOTS} === 0")
         page.locator("#sources .sources-empty").wait_for()
-        assert page.locator("#reader > button").get_attribute("aria-expanded") == "false"
+        wait_for_attribute(page, "#reader > button", "aria-expanded", "false")
     finally:
         offline.context.close()
 
