@@ -94,6 +94,13 @@ def test_the_page_logs_a_refused_question(tmp_path):
     assert set(need) == {"time", "question", "language"}
 
 
+def test_the_gradio_api_logs_a_refused_question_too(tmp_path):
+    settings = Settings(feedback_path=tmp_path / "feedback.jsonl", rate_limit_per_minute=0)
+    PageHandlers(Refuser(), settings).api_ask("Кто построил читальный зал?", None, "ru", gr.Request())
+    (need,) = read_feedback(tmp_path / "needs.jsonl")
+    assert need["question"] == "Кто построил читальный зал?" and need["language"] == "ru"
+
+
 def test_purge_removes_entries_older_than_the_retention(tmp_path):
     path = tmp_path / "needs.jsonl"
     for days in (400, 200, 10, 0):

@@ -222,7 +222,11 @@ class PageHandlers:
         """
         language = language_of(language if language in LANGUAGES else self.default_language)
         answer, failure = self.companion.ask(question, history, "api:" + session_of(request), language)
-        return failure_dict(question, failure, language) if failure else answer.to_dict()
+        if failure:
+            return failure_dict(question, failure, language)
+        if answer.abstained:  # as the page and the JSON API do: a need for the curator; never raises
+            record_unanswered(self.settings.log_path("needs"), answer)
+        return answer.to_dict()
 
     def _fresh(self, language=None) -> PageState:
         language = language_of(language or self.default_language)
