@@ -210,6 +210,37 @@ def test_the_report_says_which_kinds_the_accuracy_counts():
     assert said in "\n".join(queries_section({"queries": q}))
 
 
+def test_scale_figures_by_kind_are_each_kinds_own_and_the_report_puts_lists_beside_factoids():
+    """Issue 13: at each corpus size, every kind's ask() times and its longest answer, lists and overviews first."""
+    from assistant.bench.report_scale import kinds_section
+    from assistant.bench.scale import per_kind
+
+    answers = [
+        ("factoid", 4.0, 120, 1), ("factoid", 6.0, 300, 2), ("factoid", 5.0, 90, 1),
+        ("list", 9.0, 640, 4), ("list", 30.0, 700, 3),
+        ("overview", 12.0, 810, 5), ("smalltalk", 0.2, 40, 0),
+    ]  # fmt: skip
+    kinds = per_kind(answers)
+    assert list(kinds) == ["factoid", "list", "overview", "smalltalk"]
+    factoid, listed = kinds["factoid"], kinds["list"]
+    assert (factoid["n"], factoid["ask_ms"]["p50"], factoid["ask_ms"]["max"]) == (3, 5.0, 6.0)
+    assert (factoid["max_chars"], factoid["max_citations"]) == (300, 2)
+    assert (listed["max_chars"], listed["max_citations"], listed["ask_ms"]["max"]) == (700, 4, 30.0)
+    assert kinds["overview"] == {"n": 1, "ask_ms": per_kind([("overview", 12.0, 0, 0)])["overview"]["ask_ms"],
+                                 "max_chars": 810, "max_citations": 5}  # fmt: skip
+    assert per_kind([]) == {}
+
+    slower = per_kind([(kind, ms * 2, chars, cites) for kind, ms, chars, cites in answers])
+    lines = kinds_section({"seed": {"kinds": kinds}, "1000000": {"kinds": slower}, "10000": {"error": "killed"}})
+    rows = [line for line in "\n".join(lines).splitlines() if line.startswith("| ") and "ms" in line]
+    cells = [[c.strip() for c in row.strip("|").split("|")] for row in rows]
+    assert [(c[0], c[1]) for c in cells] == [
+        (size, kind) for size in ("seed", "1,000,000") for kind in ("factoid", "list", "overview", "smalltalk")
+    ]  # issue 13's kinds first, then the rest
+    assert cells[5] == ["1,000,000", "list", "2", "39.0 ms", "57.9 ms", "60.0 ms", "700", "4"]
+    assert kinds_section({"seed": {"error": "killed"}}) == []  # a run with no figures adds no empty table
+
+
 def test_report_of_a_run_that_stopped_early_says_what_is_missing():
     from assistant.bench.goals import load_goals
     from assistant.bench.machine import describe_machine

@@ -70,6 +70,7 @@ def scale_section(r):
         *(changes or ["- none: every size answers exactly the items the seed index answers"]),
         "",
     ]
+    out += kinds_section(s["rows"])
     if r.get("settings", {}).get("multilingual_model") and len(s["rows"]) > 1:
         out += [
             "The synthetic indexes hold MiniLM vectors only (no e5 part, no aligned translations), so their Russian and "
@@ -115,6 +116,43 @@ def scale_section(r):
         ]
     out += [SYNTHETIC_NOTE, ""]
     return out
+
+
+FIRST_KINDS = ("factoid", "list", "overview", "multipart")  # the kinds issue 13 asks about first; then the rest
+
+
+def kinds_section(rows: dict) -> list[str]:
+    """ask() latency and answer length by gold kind at each corpus size: do lists and overviews stay bounded?"""
+    table_rows = []
+    for name, row in rows.items():
+        kinds = row.get("kinds") or {}
+        order = [k for k in FIRST_KINDS if k in kinds] + sorted(k for k in kinds if k not in FIRST_KINDS)
+        for kind in order:
+            k = kinds[kind]
+            table_rows.append(
+                [
+                    name if name == "seed" else f"{int(name):,}",
+                    kind,
+                    k["n"],
+                    ms(k["ask_ms"]["p50"]),
+                    ms(k["ask_ms"]["p95"]),
+                    ms(k["ask_ms"]["max"]),
+                    f"{k['max_chars']:,}",
+                    k["max_citations"],
+                ]
+            )
+    if not table_rows:
+        return []
+    return [
+        "`ask()` latency and answer length by gold kind (every repeat of every question of that kind; a follow-up's "
+        "earlier turns are asked but not timed). Lists and overviews read only the retrieved passages and up to "
+        "three neighbouring chunks (`assistant/gather.py`), so their time and length should not grow with the corpus.",
+        "",
+        *table(
+            ["chunks", "kind", "answers", "ask p50", "ask p95", "ask max", "longest answer (chars)", "most citations"],
+            table_rows,
+        ),
+    ]
 
 
 def _scale_row(row: dict) -> list:

@@ -87,7 +87,7 @@ def child_query_index(p: dict) -> dict:
     """
     from .. import Assistant
     from ..config import load_settings
-    from ..evaluation.gold import load_gold
+    from ..evaluation.gold import item_kind, load_gold
     from ..evaluation.run import ask_item, score_item
     from .recall import dense_recall
 
@@ -99,11 +99,12 @@ def child_query_index(p: dict) -> dict:
     loaded_rss = rss_mb()
     hook, stages = stage_recorder()
     timed = assistant.with_hook(hook)
-    latencies, results = [], []
+    latencies, results, answers = [], [], []
     for rep in range(p["repeats"]):
         for item in items:
             answer, hits, ms = ask_item(timed, item)
             latencies.append(ms)
+            answers.append((item_kind(item), ms, len(answer.text), len(answer.citations)))
             if rep == 0:
                 results.append(score_item(item, answer, hits, ms))
     manifest = assistant.index.manifest
@@ -118,8 +119,29 @@ def child_query_index(p: dict) -> dict:
         "rss_after_load_mb": loaded_rss,
         "ask_ms": stats(latencies),
         "stages_ms": {k: stats(v) for k, v in stages.items()},
+        "kinds": per_kind(answers),
         **accuracy_of(results, items),
         **dense_recall(assistant, [it["question"] for it in items]),
+    }
+
+
+def per_kind(answers: list[tuple[str, float, int, int]]) -> dict:
+    """ask() milliseconds and answer length by gold kind, from (kind, ms, characters, citations) per answer.
+
+    Every repeat counts: its latency, and the longest answer and most citations seen (an answer can differ
+    between repeats only through caches, so the maxima are over every answer given).
+    """
+    by_kind: dict[str, list[tuple]] = {}
+    for row in answers:
+        by_kind.setdefault(row[0], []).append(row)
+    return {
+        kind: {
+            "n": len(rows),
+            "ask_ms": stats([r[1] for r in rows]),
+            "max_chars": max(r[2] for r in rows),
+            "max_citations": max(r[3] for r in rows),
+        }
+        for kind, rows in sorted(by_kind.items())
     }
 
 
