@@ -217,12 +217,19 @@ def term_in(term: str, sentence_terms: frozenset[str]) -> bool:
         return any(s.startswith(stem) for s in sentence_terms if len(s) >= 4)
     if len(term) >= 4 and is_cyrillic(term):  # Russian and Kazakh stems alternate (осужд- / осуд-): a long shared start
         folded = _fold(term)  # Kazakh typed on a Russian keyboard: "актальды" for "ақталды"
+        head = folded[:3]  # a shared start of 3 or more begins with these: a cheap first test
         return any(
-            _shared_start(folded, _fold(s)) >= max(3, 0.6 * min(len(folded), len(s)))
-            for s in sentence_terms
-            if len(s) >= 3
+            _shared_start(folded, f) >= max(3, 0.6 * min(len(folded), len(s)))
+            for s, f in _folded(sentence_terms)
+            if f.startswith(head)
         )
     return False
+
+
+@lru_cache(maxsize=16384)
+def _folded(sentence_terms: frozenset[str]) -> tuple[tuple[str, str], ...]:
+    """A sentence's terms of 3 letters or more beside their folded forms, folded once per sentence, not per term."""
+    return tuple((s, _fold(s)) for s in sentence_terms if len(s) >= 3)
 
 
 _FOLD = str.maketrans("әғқңөұүһіё", "агкноууиие", "ьъ")
