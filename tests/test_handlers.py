@@ -477,3 +477,22 @@ def test_the_page_is_built_in_its_language_with_a_switch(assistant, settings):
     # no maxlength: the browser would cut a pasted question without a word; the page says so instead
     assert kiosk["question"].max_length is None and kiosk["question"].autofocus is False
     assert student["question"].autofocus is False  # a phone would open scrolled past the title
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_reader_never_marks_a_passage_that_moved_after_the_answer(assistant, settings, language):
+    """After a rebuild the live index may hold a changed document: an earlier answer's reader says so
+    in the visitor's language instead of marking whatever now sits at the old offsets."""
+    from dataclasses import replace
+
+    companion = Companion(assistant, settings)
+    answer = assistant.ask("Когда был реабилитирован Лев Троцкий?")
+    cite = answer.citations[0]
+    assert cite.translation, "the Russian answer quotes the draft translation, its original beside it"
+    assert 'id="doc-quote"' in companion.document_view(cite, True, language)
+    assert 'id="doc-quote"' in companion.document_view(cite, True, language, original=True)
+    moved = replace(cite, start=cite.start + 3, end=cite.end + 3)
+    assert companion.document_view(moved, True, language) == render.document_changed(language)
+    moved_original = replace(cite, original_start=cite.original_start + 3, original_end=cite.original_end + 3)
+    assert companion.document_view(moved_original, True, language, original=True) == render.document_changed(language)
+    assert t("document_changed", language) in render.document_changed(language)

@@ -183,6 +183,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "ru": "Извините, сейчас этот документ показать нельзя.",
         "kk": "Кешіріңіз, бұл құжатты қазір көрсету мүмкін емес.",
     },
+    "document_changed": {
+        "en": "This source has been updated since this answer was given, so the quoted passage is no longer "
+        "at that place. Ask the question again to read it in the current version.",
+        "ru": "Этот источник обновили после того, как был дан ответ, и цитата больше не стоит на прежнем месте. "
+        "Задайте вопрос ещё раз, чтобы прочитать её в новой версии.",
+        "kk": "Бұл жауап берілгеннен кейін дереккөз жаңартылды, сондықтан дәйексөз бұрынғы орнында емес. "
+        "Жаңа нұсқада оқу үшін сұрағыңызды қайта қойыңыз.",
+    },
     # --- the page's own notices -------------------------------------------------------------
     "rate_limited": {
         "en": "You are asking faster than this screen can answer. Please wait a moment, then ask again.",

@@ -465,3 +465,8 @@ def document_placeholder(language: str = "en") -> str:
 def document_unavailable(language: str = "en") -> str:
     """The reader when a document cannot be shown."""
     return f'<div class="doc-empty">{html.escape(t("document_unavailable", language))}</div>'
+
+
+def document_changed(language: str = "en") -> str:
+    """The reader when the document changed after the answer (a rebuilt index): no passage marked wrongly."""
+    return f'<div class="doc-empty">{html.escape(t("document_changed", language))}</div>'

@@ -126,10 +126,14 @@ class Companion:
         try:
             if original and citation.translation and citation.original_doc_id:
                 document = self.assistant.document(citation.original_doc_id)
+                if document.text[citation.original_start : citation.original_end] != citation.original_quote:
+                    return render.document_changed(language)  # rebuilt since the answer: mark nothing wrongly
                 return render.document_html(
                     document, citation.original_start, citation.original_end, n, language=language
                 )
             document = self.assistant.document(citation.doc_id)
+            if document.text[citation.start : citation.end] != citation.quote:
+                return render.document_changed(language)
             return render.document_html(
                 document,
                 citation.start,
