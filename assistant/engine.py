@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from .answer import (
+    RELATED,
     SHOWN_CHARS,
     compose,
     event_terms,
@@ -35,7 +36,7 @@ from .language import is_cyrillic
 from .messages import message
 from .question import Question, analyse
 from .retrieval import search
-from .slots import main_verb, verb_like
+from .slots import do_verb, main_verb, verb_like
 from .text import terms
 from .types import Answer, Citation, Document, Hit, Sentence
 from .vocabulary import Vocabulary
@@ -173,6 +174,14 @@ class Assistant:
         language = q.language if q.language in ("ru", "kk") else "en"
         v = self.vocabulary
         verb = main_verb(q.plain) if language == "en" else ""
+        if not verb and language == "en" and q.asked.slot == "person":
+            # "Which leaders did Mikoyan help?": the person asked for stands near "help", when the sources use it
+            verb = do_verb(q.plain)
+            verb = (
+                verb
+                if verb and all(t in v.df or any(r in v.df for r in RELATED.get(t, ())) for t in terms(verb))
+                else ""
+            )
         verb_terms = self.vocabulary.corrected(terms(verb)) if verb else []
         verbs_like = frozenset(t for w in q.words if verb_like(w, language) for t in terms(w, language))
         events = event_terms(

@@ -110,6 +110,13 @@ def _opens_clause(before: str) -> bool:
     return not before or before[-1] in ',;:?!.—–-("“«' or bool(_LEAD_IN.match(before))
 
 
+# A when-question about the future ("when will ... end?") is not answered by a period the past happened in.
+_FUTURE = {
+    "en": re.compile(r"\b(?:will|shall)\b|\bgoing to\b|['’]ll\b", re.I),
+    "ru": re.compile(r"(?<!\w)(?:будет|будут|будем|буду|будешь|будете)(?!\w)", re.I),
+    "kk": re.compile(r"\w{2,}[ае]йд[ыі](?!\w)|\w{2,}(?:мақ|мек|бақ|бек|пақ|пек)(?!\w)", re.I),  # аяқтайды, болмақ
+}
+
 _EN_COUNTED = re.compile(r"\bhow many\s+((?:[a-z’'-]+\s*){1,3})", re.I)
 _NOT_NOUNS = frozenset("did do does were was are is had have has can could will would of the".split())
 
@@ -150,6 +157,7 @@ def asked(question: str, language: str = "en") -> Asked:
             question,
             re.I,
         )
+        or _FUTURE.get(language, _FUTURE["en"]).search(question)
     )
     counted = ""
     if kind == "how_many" and language == "en":
@@ -338,6 +346,30 @@ def main_verb(question: str) -> str:
         return ""
     participles = [w.lower() for w in rest if (w.lower().endswith("ed") and len(w) > 4) or w.lower() in _IRREGULAR]
     return participles[-1] if participles else ""
+
+
+_DO = frozenset("do does did".split())
+_SUBJECT_WORDS = frozenset("he she it they we you i".split())
+
+
+def do_verb(question: str) -> str:
+    """The verb after a do-auxiliary and a named or pronoun subject, lower-cased, or "" when the rules cannot tell.
+
+    "Which Armenian leaders did Mikoyan help with ...?" -> "help"; "Whom did Mikoyan quietly help?" -> "help".
+    """
+    words = re.findall(r"[A-Za-z’'-]+", question)
+    for i, w in enumerate(words[:8]):
+        if w.lower() not in _DO:
+            continue
+        j = i + 1
+        while j < len(words) and (words[j][0].isupper() or words[j].lower() in _SUBJECT_WORDS):
+            j += 1
+        while j < len(words) and words[j].lower().endswith("ly"):
+            j += 1  # "quietly"
+        if j == i + 1 or j >= len(words) or words[j][0].isupper() or words[j].lower() in _AUX:
+            return ""
+        return words[j].lower()
+    return ""
 
 
 _IRREGULAR = frozenset(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.parts import MAX_PARTS, split_parts
-from assistant.slots import asked, holds, main_verb, verb_like
+from assistant.slots import asked, do_verb, holds, main_verb, verb_like
 from assistant.smalltalk import smalltalk_kind, strip_greeting
 
 
@@ -208,3 +208,34 @@ def test_ten_parts_and_nested_ands_stay_bounded():
     assert len(ten.labels) == MAX_PARTS and ten.capped
     nested = split_parts("Who advised " + " and ".join(["Mikoyan"] * 500) + "?")
     assert len(nested.labels) == 1 and not nested.capped
+
+
+@pytest.mark.parametrize(
+    ("question", "verb"),
+    [
+        ("Which Armenian leaders did Mikoyan help with the rehabilitations?", "help"),
+        ("Whom did Mikoyan quietly help with rehabilitating former 'enemies'?", "help"),
+        ("Who did he advise?", "advise"),
+        ("When did the Soviet government release them?", ""),  # a noun phrase subject: the rules cannot tell
+        ("Who was rehabilitated?", ""),
+    ],
+)
+def test_the_verb_after_a_do_auxiliary_and_a_named_subject(question, verb):
+    assert do_verb(question) == verb
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "exact"),
+    [
+        ("When will the commission finish its work?", "en", True),
+        ("When did the commission finish its work?", "en", False),
+        ("Когда комиссия будет завершать работу?", "ru", True),
+        ("Когда комиссия завершила работу?", "ru", False),
+        ("Мемлекеттік комиссия ақтау жұмысын қашан аяқтайды?", "kk", True),
+        ("Мемлекеттік комиссия ақтау жұмысын қашан аяқтады?", "kk", False),
+    ],
+)
+def test_a_when_question_about_the_future_wants_a_date_not_a_period(question, language, exact):
+    a = asked(question, language)
+    assert a.kind == "when" and a.exact_date is exact
+    assert holds(a, "It happened during a difficult period.") is not exact
