@@ -117,6 +117,13 @@ _FUTURE = {
     "kk": re.compile(r"\w{2,}[ае]йд[ыі](?!\w)|\w{2,}(?:мақ|мек|бақ|бек|пақ|пек)(?!\w)", re.I),  # аяқтайды, болмақ
 }
 
+# "Who was the first person rehabilitated?", "Кто был первым ...?", "Ең алғаш ... кім болды?"
+_ORDINAL_QUESTION = {
+    "en": re.compile(r"\b(?:first|earliest|last)\b", re.I),
+    "ru": re.compile(r"(?<!\w)(?:перв|последн)\w*", re.I),
+    "kk": re.compile(r"(?<!\w)(?:алғаш|бірінші|соңғы)\w*", re.I),
+}
+
 _EN_COUNTED = re.compile(r"\bhow many\s+((?:[a-z’'-]+\s*){1,3})", re.I)
 _NOT_NOUNS = frozenset("did do does were was are is had have has can could will would of the".split())
 
@@ -130,6 +137,7 @@ class Asked:
     negated: bool = False
     exact_date: bool = False  # "what date/year": a period ("during the Thaw") does not answer it
     counted: str = ""  # the noun a how-many question counts, lower-cased ("prisoners")
+    ordinal: bool = False  # "who was the first ...?": the person asked for is the first (or last) one
 
 
 def asked(question: str, language: str = "en") -> Asked:
@@ -169,7 +177,8 @@ def asked(question: str, language: str = "en") -> Asked:
                     break
                 nouns.append(word)
             counted = nouns[-1] if nouns else ""
-    return Asked(kind, slot, negated, exact, counted)
+    ordinal = slot == "person" and bool(_ORDINAL_QUESTION.get(language, _ORDINAL_QUESTION["en"]).search(question))
+    return Asked(kind, slot, negated, exact, counted, ordinal)
 
 
 # --- the sentence side: is the slot filled? ---------------------------------------------
@@ -226,8 +235,17 @@ def holds(
     if a.slot == "place":
         return bool(_PLACE.search(sentence))
     if a.slot == "person":
+        if a.ordinal and not _ORDINAL_PERSON.search(sentence):
+            return False  # "making the first steps" names no first person
         return _has_person(sentence, question_words, events, verb_first)
     return True
+
+
+_ORDINAL_PERSON = re.compile(
+    rf"\b(?:first|earliest|last)\s+(?:[\w-]+\s+)?(?:{'|'.join(sorted(PEOPLE))}|man|woman|one|ones|to)\b"
+    r"|\b(?-i:[A-Z])[\w’'-]+\s+(?:was|were|became)\s+(?:the\s+|among\s+the\s+)?(?:first|earliest|last)\b",
+    re.I,
+)
 
 
 def _has_quantity(sentence: str, counted: str, question_words: frozenset[str]) -> bool:

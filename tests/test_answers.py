@@ -170,8 +170,6 @@ KNOWN_FAILURES = {  # what the engine does today (from `assistant eval`'s failur
     "q211": "kk: false refusal",
     "q222": "kk: missed refusal: quotes “Ақтаудың кезекті толқыны шамамен 1986 жылы кеңесті…”",
     # issue 13's items (each scored as its kind asks), before the engine handles their kinds
-    "q241": "ru: missed refusal: quotes “В феврале 1954 года Хрущёв распорядился провести о…”",
-    "q251": "kk: missed refusal: quotes “Көп жағдайда ақтау адам қайтыс болғаннан кейін жүр…”",
     "q261": "list: list misses 11 March; quotes “In February 1954, Khrushchev ordered assessments o…”",
     "q266": "kk: list: false refusal",
     "q272": "kk: overview: false refusal; refuses",

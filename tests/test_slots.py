@@ -239,3 +239,22 @@ def test_a_when_question_about_the_future_wants_a_date_not_a_period(question, la
     a = asked(question, language)
     assert a.kind == "when" and a.exact_date is exact
     assert holds(a, "It happened during a difficult period.") is not exact
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("Who was the first person rehabilitated?", "en"),
+        ("Кто был первым реабилитированным?", "ru"),
+        ("Ең алғаш ақталған адам кім болды?", "kk"),
+    ],
+)
+def test_who_was_the_first_wants_a_sentence_naming_a_first_person(question, language):
+    a = asked(question, language)
+    assert a.slot == "person" and a.ordinal
+    assert holds(a, "Russia said that Leon Trotsky was the first to be rehabilitated.")
+    assert holds(a, "The first victims rehabilitated were poets such as Charents.")
+    assert not holds(
+        a, "In February 1954, Khrushchev ordered assessments, making the first steps towards rehabilitation."
+    )
+    assert not asked("Who was rehabilitated?", "en").ordinal
