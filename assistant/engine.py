@@ -2,6 +2,12 @@
 
 Orchestration only: analyse the question once, retrieve, score sentences, then answer or refuse.
 Each step lives in its own module (question, conversation, retrieval, vocabulary, answer).
+
+It is longer than one stage (about 500 lines) because each kind of question is routed here, and
+each route needs the loaded index, encoders and settings: small talk (smalltalk), multi-part
+(parts), lists and overviews (gather), follow-up "why?" (the sentences next to the previous answer),
+and the multilingual path. The rules each route applies live in those modules; what stays is the
+wiring, kept in one class so a question can be followed from `ask` to the `Answer` in one file.
 """
 
 from __future__ import annotations

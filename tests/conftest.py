@@ -41,6 +41,23 @@ def seed_settings(tmp_path_factory, encoder) -> Settings:
     return settings
 
 
+@pytest.fixture(scope="module")
+def assistant(seed_settings):
+    """The real Assistant on the seed index, loaded once per test module (a module may wrap or clone it)."""
+    from assistant import Assistant
+
+    return Assistant.load(seed_settings.index_dir, seed_settings)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium through Playwright, one per test module (tests/browser_kit.py)."""
+    from browser_kit import chromium
+
+    with chromium() as b:
+        yield b
+
+
 @pytest.fixture
 def cli_env(tmp_path, monkeypatch):
     """Keep in-process CLI runs away from the repository's own config, cache and index."""

@@ -28,12 +28,6 @@ MARKER = re.compile(r" ?\[\d+\](?: |$)")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-@pytest.fixture(scope="module")
-def assistant(seed_settings):
-    from assistant import Assistant
-
-    return Assistant.load(seed_settings.index_dir, seed_settings)
-
 
 @pytest.fixture(scope="module")
 def corpus_texts(assistant, seed_settings) -> dict[str, str]:

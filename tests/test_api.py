@@ -25,12 +25,6 @@ TROTSKY = "When did Russia rehabilitate Leon Trotsky?"
 pytestmark = pytest.mark.filterwarnings("ignore:::gradio.queueing")
 
 
-@pytest.fixture(scope="module")
-def assistant(seed_settings):
-    from assistant import Assistant
-
-    return Assistant.load(seed_settings.index_dir, seed_settings)
-
 
 @pytest.fixture(scope="module")
 def served_settings(seed_settings, tmp_path_factory):

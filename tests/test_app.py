@@ -40,12 +40,6 @@ def client(url):
     return Client(url, verbose=False)
 
 
-@pytest.fixture(scope="module")
-def assistant(seed_settings):
-    from assistant import Assistant
-
-    return Assistant.load(seed_settings.index_dir, seed_settings)
-
 
 @pytest.fixture(scope="module")
 def app_settings(seed_settings, tmp_path_factory):

@@ -15,7 +15,6 @@ from browser_kit import (
     BOTS,
     Offline,
     ask,
-    chromium,
     last_answer,
     pump_until,
     save_screenshot,
@@ -38,17 +37,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
-def assistant(seed_settings):
-    from assistant import Assistant
-
-    return Assistant.load(seed_settings.index_dir, seed_settings)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,6 @@ from browser_kit import (
     PORTRAIT,
     ask,
     axe,
-    chromium,
     describe,
     last_answer,
     open_page,
@@ -53,17 +52,6 @@ FOCUSED = """() => { const e = document.activeElement; if (!e || e === document.
     + '|' + (e.getAttribute('aria-label') || e.textContent || e.value || '').trim().slice(0, 40); }"""
 
 
-@pytest.fixture(scope="module")
-def assistant(seed_settings):
-    from assistant import Assistant
-
-    return Assistant.load(seed_settings.index_dir, seed_settings)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture(scope="module")

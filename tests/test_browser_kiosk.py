@@ -14,7 +14,6 @@ from browser_kit import (
     PORTRAIT,
     Offline,
     ask,
-    chromium,
     last_answer,
     open_page,
     save_screenshot,
@@ -37,17 +36,6 @@ pytestmark = [
 ALWAYS = ("#language", "#new-chat", "#question textarea")
 
 
-@pytest.fixture(scope="module")
-def assistant(seed_settings):
-    from assistant import Assistant
-
-    return Assistant.load(seed_settings.index_dir, seed_settings)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture(scope="module")

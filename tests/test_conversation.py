@@ -101,12 +101,6 @@ def test_earlier_questions_reads_only_the_users_text():
 # --- whole conversations on the seed index -------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def assistant(seed_settings):
-    from assistant import Assistant
-
-    return Assistant.load(seed_settings.index_dir, seed_settings)
-
 
 def converse(assistant, questions: list[str], **overrides):
     """Ask the questions in order as one conversation, each seeing the real earlier answers."""

@@ -374,12 +374,6 @@ def test_the_gold_set_has_every_kind_in_both_splits_and_three_languages(gold):
 # --- on the seed index ------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def assistant(seed_settings):
-    from assistant import Assistant
-
-    return Assistant.load(seed_settings.index_dir, seed_settings)
-
 
 @pytest.fixture(scope="module")
 def gold() -> list[dict]:

@@ -73,12 +73,6 @@ def visitor(session: str):
     return SimpleNamespace(session_hash=session)
 
 
-@pytest.fixture(scope="module")
-def assistant(seed_settings):
-    from assistant import Assistant
-
-    return Assistant.load(seed_settings.index_dir, seed_settings)
-
 
 @pytest.fixture
 def settings(seed_settings, tmp_path):

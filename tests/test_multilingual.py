@@ -6,13 +6,6 @@ import pytest
 from helpers import SEED_CORPUS, settings_for, write_corpus
 
 
-@pytest.fixture(scope="module")
-def assistant(seed_settings):
-    from assistant import Assistant
-
-    return Assistant.load(seed_settings.index_dir, seed_settings)
-
-
 def quoted(answer) -> str:
     return " ".join(f"{c.quote} {c.original_quote}" for c in answer.citations)
 

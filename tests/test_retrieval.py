@@ -12,12 +12,6 @@ from assistant.types import Chunk, Document, Hit, Sentence
 MODES = ("hybrid", "dense", "lexical")
 
 
-@pytest.fixture(scope="module")
-def assistant(seed_settings):
-    from assistant import Assistant
-
-    return Assistant.load(seed_settings.index_dir, seed_settings)
-
 
 # --- fusion: exact scores on tiny inputs ---------------------------------------------
 

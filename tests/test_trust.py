@@ -14,12 +14,6 @@ from assistant.types import Answer
 MAX_GATHERED = 800
 
 
-@pytest.fixture(scope="module")
-def assistant(seed_settings):
-    from assistant import Assistant
-
-    return Assistant.load(seed_settings.index_dir, seed_settings)
-
 
 def cited_exactly(assistant, answer: Answer) -> None:
     for c in (*answer.citations, *answer.further_reading):

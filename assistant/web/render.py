@@ -4,6 +4,10 @@ Everything that comes from a question or a source is shown as text. Chat message
 (Gradio sanitises them too), so their special characters are backslash-escaped; the sources panel
 and the document view are `gr.HTML`, which Gradio does not sanitise, so every piece of text
 goes through `html.escape`. Nothing here imports Gradio.
+
+One idea, in four sections (the page's frame, chat messages, the sources panel, the whole-document
+reader): how the page shows an answer. They share the escaping and labelling helpers at the top, so
+they stay together rather than split into modules that would import each other's privates.
 """
 
 from __future__ import annotations
