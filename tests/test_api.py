@@ -15,11 +15,12 @@ from assistant.bench.serving import free_port
 from assistant.curator.needs import collect
 from assistant.feedback import read_feedback
 from assistant.messages import message
-from assistant.web.api import AddressLimiter, api_enabled, app_kwargs, client_address
+from assistant.web.api import api_enabled, app_kwargs, client_address
 from assistant.web.handlers import PageHandlers
 from assistant.web.i18n import t
 from assistant.web.page import create_app
 from assistant.web.serve import launch_options
+from assistant.web.service import RateLimiter
 
 TROTSKY = "When did Russia rehabilitate Leon Trotsky?"
 pytestmark = pytest.mark.filterwarnings("ignore:::gradio.queueing")
@@ -253,7 +254,7 @@ def test_forwarded_for_is_trusted_only_from_configured_proxies(assistant, seed_s
 
 def test_limiter_window_on_a_fake_clock():
     now = [0.0]
-    limiter = AddressLimiter(2, clock=lambda: now[0])
+    limiter = RateLimiter(2, clock=lambda: now[0])  # the API limits each client address with it
     assert limiter.wait("a") == 0 and limiter.wait("a") == 0 and limiter.wait("a") == pytest.approx(60)
     now[0] = 45
     assert limiter.wait("a") == pytest.approx(15) and limiter.wait("b") == 0

@@ -14,9 +14,7 @@ only). The schema is at `/api/v1/openapi.json`.
 """
 
 import logging
-import threading
 import time
-from collections import deque
 from typing import Literal
 
 import orjson
@@ -34,7 +32,7 @@ from ..config import Settings
 from ..errors import AssistantError
 from ..feedback import record_unanswered
 from .i18n import t
-from .service import clean_history
+from .service import RateLimiter, clean_history
 
 log = logging.getLogger("app")
 PREFIX = "/api/v1"
@@ -120,32 +118,6 @@ class Problem(BaseModel):
 
 
 # --- the rules ----------------------------------------------------------------------------
-
-
-class AddressLimiter:
-    """At most `per_minute` requests per client address in any 60 s; `wait(address)` is 0 or the seconds to wait."""
-
-    def __init__(self, per_minute: int, clock=time.monotonic, max_addresses: int = 100_000):
-        self.per_minute, self.clock, self.max_addresses = per_minute, clock, max_addresses
-        self._times: dict[str, deque] = {}
-        self._lock = threading.Lock()
-
-    def wait(self, address: str) -> float:
-        """0 when this address may ask now (the request is counted), else how long until it may."""
-        if self.per_minute <= 0:
-            return 0.0
-        now = self.clock()
-        with self._lock:
-            times = self._times.setdefault(address, deque())
-            while times and now - times[0] >= 60:
-                times.popleft()
-            if len(times) >= self.per_minute:
-                return 60 - (now - times[0])
-            times.append(now)
-            if len(self._times) > self.max_addresses:
-                for key in [k for k, t in self._times.items() if not t or now - t[-1] >= 60]:
-                    del self._times[key]
-            return 0.0
 
 
 def client_address(peer: str | None, forwarded_for: str | None, trusted: frozenset[str]) -> str:
@@ -253,7 +225,7 @@ class Api:
         self.assistant = assistant
         self.settings = settings
         self.reason = reason or "the index is not loaded"
-        self.limiter = AddressLimiter(settings.api_rate_limit_per_minute, clock)
+        self.limiter = RateLimiter(settings.api_rate_limit_per_minute, clock, max_sessions=100_000)  # per address
         self.trusted = trusted_proxies(settings)
         self.default_language = settings.kiosk_language if settings.kiosk else settings.page_language
         self._schema = None

@@ -49,19 +49,23 @@ class RateLimiter:
 
     def allow(self, session: str) -> bool:
         """Whether this session may ask now (and, if so, count the question)."""
+        return self.wait(session) == 0.0
+
+    def wait(self, session: str) -> float:
+        """0 when this session (or client address) may ask now, the question counted; else the seconds until it may."""
         if self.per_minute <= 0:
-            return True
+            return 0.0
         now = self.clock()
         with self._lock:
             times = self._times.setdefault(session, deque())
             while times and now - times[0] >= 60:
                 times.popleft()
             if len(times) >= self.per_minute:
-                return False
+                return 60 - (now - times[0])
             times.append(now)
             if len(self._times) > self.max_sessions:
                 self._forget_idle(now)
-            return True
+            return 0.0
 
     def forget(self, session: str) -> None:
         """Start a session's count afresh (a kiosk's new visitor)."""
