@@ -255,7 +255,7 @@ def _pdf_text(data: bytes) -> str:
         if reader.is_encrypted:
             raise ValueError("encrypted PDF")
         pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, OSError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
+    except (PdfReadError, OSError, KeyError, TypeError, AttributeError, IndexError, RecursionError, AssertionError) as exc:  # pypdf asserts on some damage
         raise ValueError(f"unreadable PDF ({type(exc).__name__})") from None
     return "\n\n".join(p.strip() for p in pages if p.strip())
 
