@@ -19,112 +19,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+
+from .lang import lexicon
 
 SLOTS = {"who": "person", "when": "date", "where": "place", "how_many": "number", "why": "reason", "how": "manner"}
 
-_EN = [
-    ("how_many", r"\bhow (?:many|much)\b|\bnumber of\b|\bhow large\b|\bwhat (?:number|figure|total)\b"),
-    ("duration", r"\bhow (?:long|soon)\b"),
-    ("when", r"\bwhen\b|\b(?:what|which) (?:year|date|month|day|time|period|era|decade|century)\b"),
-    (
-        "where",
-        r"\bwhere\b|\b(?:which|what) (?:\w+ )?(?:place|city|cities|country|countries|region|republic|town|camp|prison|states?|territor(?:y|ies))\b",
-    ),
-    (
-        "who",
-        r"\bwho(?:m|se)?\b|\bwhich (?:\w+ )?(?:person|people|persons|leaders?|man|woman|poet|groups?|nationalit(?:y|ies)|peoples?|inmates?|prisoners?|body|bodies|official)\b"
-        r"|\bwhat (?:groups?|nationalit(?:y|ies)|peoples?|body)\b",
-    ),
-    (
-        "why",
-        r"\bwhy\b|\bwhat (?:was|is|were|are) the (?:reasons?|purpose|point|cause)\b|\bfor what reason\b|\bhow come\b"
-        r"|\bwhat (?:drove|caused|led to|motivated|prompted)\b",
-    ),
-    ("how", r"\bhow\b(?! (?:many|much|long|soon|large|old|come|far)\b)"),
-    (
-        "what",
-        r"\bwhat\b|\bwhich\b",
-    ),  # last: "what year" is a when-question, but "What phrases ... when ..." a what-question
-]
-_RU = [
-    ("how_many", r"\bсколько\b|\bкакое (?:число|количество)\b|\bчисло\b"),
-    ("duration", r"\bкак (?:долго|скоро)\b|\bчерез сколько\b"),
-    (
-        "when",
-        r"\bкогда\b|\bв каком году\b|\bкакого числа\b|\bв какой (?:год|период|день)\b|\bв каком месяце\b|\bв какое время\b",
-    ),
-    (
-        "where",
-        r"\bгде\b|\bкуда\b|\bоткуда\b|\bв как(?:ой|ом|их) (?:стран|республик|город|лагер|мест|регион|тюрьм|област)",
-    ),
-    (
-        "who",
-        r"\bкто\b|\bкого\b|\bкому\b|\bкем\b|\bчей\b|\bчья\b|\bчьи\b|\bчьё\b|\bчье\b|\bкакие (?:народы|группы)\b|\bкакой (?:поэт|орган)\b",
-    ),
-    ("why", r"\bпочему\b|\bзачем\b|\bпо какой причине\b|\bс какой целью\b|\bза что\b"),
-    ("how", r"\bкак\b(?! (?:долго|скоро)\b)|\bкаким образом\b"),
-    ("what", r"(?<!\w)(?:что|какой|какая|какое|какие|каком|какую|чем|о чём)(?!\w)"),
-]
-_KK = [
-    ("how_many", r"\bқанша\b|\bнеше\b|\bканша\b"),
-    ("duration", r"\bқанша уақыт|\bқаншалықты тез\b"),
-    ("when", r"\bқашан\b|\bкашан\b|\bқай жыл|\bкай жыл|\bқай кезде\b|\bқай кезең|\bқай дәуір|\bқай күні\b"),
-    (
-        "where",
-        r"\bқайда\b|\bкайда\b|\bқай жерде\b|\bқай елде\b|\bқайдан\b|\bқай жерлер|\bқай қала|\bқай лагер|\bқай түрме",
-    ),
-    ("who", r"\bкім\w*|\bким\w*|\bқандай халықтар\b|\bқай халықтар"),
-    ("why", r"\bнеге\b|\bнеліктен\b|\bне үшін\b|\bне себепті\b"),
-    ("how", r"\bқалай\b|\bкалай\b|\bқандай жолмен\b"),
-    ("what", r"(?<!\w)(?:не|нені|неден|қандай|кандай)(?!\w)"),
-]
-_TYPES = {lang: [(k, re.compile(p, re.I)) for k, p in table] for lang, table in (("en", _EN), ("ru", _RU), ("kk", _KK))}
 
-_NEGATION = {
-    # grammatical negation, and the words that ask for who or what was left out ("excluded from", "тыс қалды")
-    "en": re.compile(
-        r"\bnot\b|\w+n[’']t\b|\bnever\b|\bno longer\b|\bneither\b|\bnor\b|\bexcluded\b|\bleft out\b", re.I
-    ),
-    "ru": re.compile(r"(?<!\w)(?:не|ни|нет|никогда|исключ\w*)(?!\w)", re.I),
-    "kk": re.compile(
-        r"\w{2,}(?:ма|ме|ба|бе|па|пе)(?:ды|ді|ған|ген|қан|кен|йды|йді|йтын|йтін|с)(?!\w)|(?<!\w)(?:емес|жоқ|тыс қал\w*)(?!\w)",
-        re.I,
-    ),
-}
-_IDENTITY = {
-    "en": re.compile(r"^\W*(?:and\s+|so\s+)?who\s+(?:is|was|were|are)\s+(?:\w+\s*){1,3}\W*$(?<!ed\W)(?<!ed)", re.I),
-    "ru": re.compile(r"^\W*(?i:кто)\s+(?:(?i:так(?:ой|ая|ие))\s+[\w\s-]+|(?i:был(?:а|и)?)\s+[А-ЯЁ][\w\s-]*)\W*$"),
-    "kk": re.compile(r"^\W*[\w\s-]+\s+(?:кім|кім болған|деген кім)\W*$", re.I),
-}
-_LEAD_IN = re.compile(
-    r"^(?:(?:and|so|but|ok(?:ay)?|now|then|also|please|hi|hello|hey|well|tell me|do you know|can you tell me|could you tell me"
-    r"|i (?:want|would like|'d like) to know|i wonder|explain|in|on|at|from|during|to|by|for|of|since|until|after|before|under)\b[\s,]*)*$",
-    re.I,
-)
+@cache
+def _kinds(language: str) -> tuple[tuple[str, re.Pattern], ...]:
+    """The question kinds in the order they are checked, each with the pattern of the words that ask it."""
+    return tuple((kind, re.compile(p, re.I)) for kind, p in lexicon(language).table("question_kind").items())
 
 
 def _opens_clause(before: str) -> bool:
     """Whether a question word after this text opens the main clause (not a relative clause after a noun)."""
     before = before.strip()
-    return not before or before[-1] in ',;:?!.—–-("“«' or bool(_LEAD_IN.match(before))
-
-
-# A when-question about the future ("when will ... end?") is not answered by a period the past happened in.
-_FUTURE = {
-    "en": re.compile(r"\b(?:will|shall)\b|\bgoing to\b|['’]ll\b", re.I),
-    "ru": re.compile(r"(?<!\w)(?:будет|будут|будем|буду|будешь|будете)(?!\w)", re.I),
-    "kk": re.compile(r"\w{2,}[ае]йд[ыі](?!\w)|\w{2,}(?:мақ|мек|бақ|бек|пақ|пек)(?!\w)", re.I),  # аяқтайды, болмақ
-}
-
-# "Who was the first person rehabilitated?", "Кто был первым ...?", "Ең алғаш ... кім болды?"
-_ORDINAL_QUESTION = {
-    "en": re.compile(r"\b(?:first|earliest|last)\b", re.I),
-    "ru": re.compile(r"(?<!\w)(?:перв|последн)\w*", re.I),
-    "kk": re.compile(r"(?<!\w)(?:алғаш|бірінші|соңғы)\w*", re.I),
-}
-
-_EN_COUNTED = re.compile(r"\bhow many\s+((?:[a-z’'-]+\s*){1,3})", re.I)
-_NOT_NOUNS = frozenset("did do does were was are is had have has can could will would of the".split())
+    return not before or before[-1] in ',;:?!.—–-("“«' or bool(lexicon("en").compiled("lead_in").match(before))
 
 
 @dataclass(frozen=True)
@@ -141,9 +52,9 @@ class Asked:
 
 def asked(question: str, language: str = "en") -> Asked:
     """The type, slot and negation of a question (its markup already removed)."""
-    table = _TYPES.get(language, _TYPES["en"])
+    words = lexicon(language)
     first = None
-    for kind, pattern in table:
+    for kind, pattern in _kinds(words.language):
         for m in pattern.finditer(question):
             if language == "en" and not _opens_clause(question[: m.start()]):
                 continue  # "the phrases with which ...", "people who ...": a relative clause, not the question
@@ -151,55 +62,39 @@ def asked(question: str, language: str = "en") -> Asked:
                 first = (kind, m.start())
             break
     kind = first[0] if first else "what"
-    negations = len(_NEGATION.get(language, _NEGATION["en"]).findall(question))
+    negations = len(words.compiled("negation").findall(question))
     negated = negations % 2 == 1
     if kind == "duration":
         return Asked("how_many", "duration", negated)
     slot = SLOTS.get(kind, "")
-    if kind == "who" and _IDENTITY.get(language, _IDENTITY["en"]).match(question):
+    if kind == "who" and words.compiled("identity").match(question):
         slot = ""  # "who was Olga Shatunovskaya?" wants a description
     exact = kind == "when" and bool(
-        re.search(
-            r"\b(?:what|which|on what) (?:year|date|day|month)\b|\bкакого числа\b|\bв каком году\b|\bқай жыл|\bқай күні\b",
-            question,
-            re.I,
-        )
-        or _FUTURE.get(language, _FUTURE["en"]).search(question)
+        words.compiled("exact_date").search(question) or words.compiled("future").search(question)
     )
     counted = ""
     if kind == "how_many" and language == "en":
-        m = _EN_COUNTED.search(question)
+        m = words.compiled("counted").search(question)
         if m:
             nouns = []
             for word in m.group(1).lower().split():
-                if word in _NOT_NOUNS or (word.endswith("ed") and nouns):
+                if word in words.words("not_nouns") or (word.endswith("ed") and nouns):
                     break
                 nouns.append(word)
             counted = nouns[-1] if nouns else ""
-    ordinal = slot == "person" and bool(_ORDINAL_QUESTION.get(language, _ORDINAL_QUESTION["en"]).search(question))
+    ordinal = slot == "person" and bool(words.compiled("ordinal").search(question))
     return Asked(kind, slot, negated, exact, counted, ordinal)
-
-
-_VERB_ENDINGS = {
-    "ru": re.compile(
-        r"(?:л|ла|ло|ли|лся|лась|лось|лись|ть|ться|ет|ит|ют|ят|ется|ится|ен|ена|ено|ены|ан|ана|ано|аны|ован|ована)$"
-    ),
-    "kk": re.compile(r"(?:ды|ді|ты|ті|ған|ген|қан|кен|йды|йді|ады|еді|иды|иді|ылды|ілді|атын|етін)$"),
-}
-_RU_IRREGULAR = frozenset("умер умерла умерли погиб погибла погибли убит убита убиты родился родилась".split())
 
 
 def verb_like(word: str, language: str) -> bool:
     """Whether a Russian or Kazakh word looks like a verb form (the predicate a question asks about)."""
     word = word.lower()
-    if language == "ru" and word in _RU_IRREGULAR:
+    if language not in ("ru", "kk"):
+        return False
+    words = lexicon(language)
+    if language == "ru" and word in words.words("irregular_verbs"):
         return True
-    pattern = _VERB_ENDINGS.get(language)
-    return bool(pattern and len(word) >= 4 and pattern.search(word))
-
-
-_AUX = frozenset("is was were are did does do has have had can could will would should be been get got".split())
-_WH = re.compile(r"\b(?:who|whom|whose|what|when|where|which|why|how)\b", re.I)
+    return len(word) >= 4 and bool(words.compiled("verb_endings").search(word))
 
 
 def main_verb(question: str) -> str:
@@ -208,22 +103,20 @@ def main_verb(question: str) -> str:
     "Who murdered Leon Trotsky?" -> "murdered"; "Who was the first person rehabilitated?" and
     "When was Trotsky rehabilitated?" -> "rehabilitated" (a participle after the auxiliary).
     """
-    m = _WH.search(question)
+    en = lexicon("en")
+    aux, irregular = en.words("auxiliaries"), en.words("irregular_participles")
+    m = en.compiled("question_words").search(question)
     if not m:
         return ""
     rest = re.findall(r"[A-Za-z’'-]+", question[m.end() :])
-    if m.group().lower() in ("who", "whom") and rest and rest[0].lower() not in _AUX and rest[0][0].islower():
+    if m.group().lower() in ("who", "whom") and rest and rest[0].lower() not in aux and rest[0][0].islower():
         return rest[0].lower()  # "who murdered", "who advised"
-    if m.group().lower() == "whose" and len(rest) > 1 and rest[1].lower() not in _AUX:
+    if m.group().lower() == "whose" and len(rest) > 1 and rest[1].lower() not in aux:
         return rest[1].lower()  # "whose death marked" -> the verb after the noun
-    if not any(w.lower() in _AUX for w in rest[:6]):
+    if not any(w.lower() in aux for w in rest[:6]):
         return ""
-    participles = [w.lower() for w in rest if (w.lower().endswith("ed") and len(w) > 4) or w.lower() in _IRREGULAR]
+    participles = [w.lower() for w in rest if (w.lower().endswith("ed") and len(w) > 4) or w.lower() in irregular]
     return participles[-1] if participles else ""
-
-
-_DO = frozenset("do does did".split())
-_SUBJECT_WORDS = frozenset("he she it they we you i".split())
 
 
 def do_verb(question: str) -> str:
@@ -231,22 +124,18 @@ def do_verb(question: str) -> str:
 
     "Which Armenian leaders did Mikoyan help with ...?" -> "help"; "Whom did Mikoyan quietly help?" -> "help".
     """
+    en = lexicon("en")
+    do, subjects, aux = en.words("do_auxiliaries"), en.words("subject_pronouns"), en.words("auxiliaries")
     words = re.findall(r"[A-Za-z’'-]+", question)
     for i, w in enumerate(words[:8]):
-        if w.lower() not in _DO:
+        if w.lower() not in do:
             continue
         j = i + 1
-        while j < len(words) and (words[j][0].isupper() or words[j].lower() in _SUBJECT_WORDS):
+        while j < len(words) and (words[j][0].isupper() or words[j].lower() in subjects):
             j += 1
         while j < len(words) and words[j].lower().endswith("ly"):
             j += 1  # "quietly"
-        if j == i + 1 or j >= len(words) or words[j][0].isupper() or words[j].lower() in _AUX:
+        if j == i + 1 or j >= len(words) or words[j][0].isupper() or words[j].lower() in aux:
             return ""
         return words[j].lower()
     return ""
-
-
-_IRREGULAR = frozenset(
-    "held born made given taken sent kept built found led known shot killed buried written won lost begun "
-    "paid brought bought thrown spent hung hanged freed".split()
-)

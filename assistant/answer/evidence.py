@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..lang import lexicon
 from ..language import is_cyrillic
 from ..question import Question
 from ..slots import do_verb, main_verb, verb_like
@@ -21,22 +22,6 @@ from .fillers import CHECKED_SLOTS
 
 SOFT_VERB_ACTIONS = 2  # known event words a Russian/Kazakh question needs for its unknown verb to be waived
 CONTEXT_DISCOUNT = 0.8  # an event term found only in the sentence before counts this much
-# Words that carry no event of their own ("what happened", "give a speech") and the slot words themselves.
-LIGHT = {
-    "en": frozenset(
-        "happen get got give gave make made take took go went come came exact actual ever also still realli even year date month day time "
-        "period era number mani much long soon place citi countri countries region person peopl name list kind sort type later "
-        "articl author text sourc passag document accord say said mention".split()
-    ),
-    "ru": frozenset(
-        "год году дата числ ден день месяц период врем сколько мест город стран человек люд случил произошл "
-        "когда где кто почему как как котор како чем что".split()
-    ),
-    "kk": frozenset(
-        "жыл күн ай кезең уақыт сан қанша канша неше жер қала ел адам болд болған қашан кашан қайда кайда қай кай "
-        "кім ким неге қалай калай қандай кандай".split()
-    ),
-}
 # Derivations English stemming does not join (die/death), so a when-question's event is still found.
 RELATED = {
     "die": ("death", "dead", "di"),
@@ -105,7 +90,7 @@ def event_terms(
     left out when at least two known event words remain to check; as the only event ("When was he
     born?") it stays, and no sentence can hold it.
     """
-    light = LIGHT.get(language, LIGHT["en"])
+    light = lexicon(language).words("light")  # words that name no event of their own, and the slot words
     counted = q.asked.counted[:5]
     soft_verb = ""
     numbers = tuple(

@@ -13,7 +13,7 @@ from ..citations import Citer
 from ..config import Settings
 from ..messages import message
 from ..question import Question
-from ..text import STOPWORDS_BY_LANGUAGE
+from ..text import stopwords
 from ..types import Answer, Hit
 from ..vocabulary import Vocabulary
 from .evidence import NO_EVENTS, Events
@@ -51,7 +51,7 @@ def refusal_reason(
     if not candidates or candidates[0].score < min_score:
         return "low score"
     language = "en" if english else question.language
-    stop = STOPWORDS_BY_LANGUAGE[language]
+    stop = stopwords(language)
     content = [w for w in question.words if w not in stop and len(w) >= 3]
     unknown = vocabulary.unknown_words(question.words, language)
     specific = [w for w in unknown if vocabulary.is_specific(w, question.plain, names_only=not english)]

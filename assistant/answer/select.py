@@ -16,10 +16,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
 from ..config import Settings
+from ..lang import LANGUAGES, lexicon
 from ..slots import Asked
 from ..types import Hit, Sentence
 from .evidence import Events, coverage, digits_of
@@ -32,14 +34,19 @@ NEGATED_RATIO = 0.7  # a negated question's best negation-stating sentence wins 
 NEAR_TIE = 0.95  # a runner-up this close to the best is kept even past the length budget ...
 OVER_BUDGET = 1.6  # ... up to this many times the budget (not for translated answers: originals are shown beside them)
 SHOWN_CHARS = 800  # two kiosk screens: a translated answer's quotes and the originals beside them must fit
-_NEGATION = re.compile(
-    r"\b(?:not|no|never|excluded?|excluding|except|without|nor|neither|rarely|did not|n[’']t)\b", re.I
-)
-_LIST_ITEM = re.compile(r"^\s*(?:[-*•·▪–—]|\d{1,3}[.)]|=+)\s")
-_NOT_ANSWER_SECTIONS = frozenset(
-    "see also|references|external links|further reading|notes|смотрите также|см. также|ссылки|литература|примечания"
-    "|сондай-ақ қараңыз|сілтемелер|әдебиет".split("|")
-)
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•·▪–—]|\d{1,3}[.)]|=+)\s")  # a bullet, a number or a wiki heading opens the line
+
+
+@cache
+def _back_matter() -> frozenset[str]:
+    """Headings of an article's back matter ("See also", "Литература") in any of the three languages."""
+    return frozenset(h for language in LANGUAGES for h in lexicon(language).ordered("back_matter"))
+
+
+def _negation() -> re.Pattern:
+    return lexicon("en").compiled("sentence_negation")
 
 
 @dataclass(frozen=True)
@@ -65,7 +72,7 @@ def citable(sentence: Sentence, chunk) -> bool:
     if len(text) < 12 or _LIST_ITEM.match(text):
         return False
     section = chunk.section[-1].strip().casefold() if chunk.section else ""
-    if section in _NOT_ANSWER_SECTIONS:
+    if section in _back_matter():
         return False
     return bool(re.search(r"[.!?…»\"”)]\s*$", text)) or len(text) > 80  # a short line without an ending is a heading
 
@@ -120,7 +127,7 @@ def score_candidates(
                 settings.answer_similarity_weight * similarity
                 + settings.answer_overlap_weight * overlap
                 + (settings.answer_feature_bonus if has_feature else 0.0)
-                + (NEGATION_BONUS if asked.negated and _NEGATION.search(sentence.text) else 0.0)
+                + (NEGATION_BONUS if asked.negated and _negation().search(sentence.text) else 0.0)
                 - settings.answer_rank_penalty * rank
             )
             out.append(
@@ -172,7 +179,7 @@ def select_sentences(
         return []
     if not isinstance(asked, str) and asked.negated:
         # "Who was not covered by the amnesty?": a sentence stating the exception, when one scores near the best
-        negative = [c for c in pool if _NEGATION.search(c.text) and c.score >= NEGATED_RATIO * pool[0].score]
+        negative = [c for c in pool if _negation().search(c.text) and c.score >= NEGATED_RATIO * pool[0].score]
         if negative:
             pool = negative + [c for c in pool if c not in negative]
     best = pool[0]
