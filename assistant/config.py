@@ -60,7 +60,6 @@ class Settings:
     off_topic_similarity: float = 0.45  # below this, a question mostly in words the corpus lacks is off topic
     multilingual_min_answer_score: float = 0.50  # the same two thresholds for Russian and Kazakh questions, whose
     multilingual_off_topic_similarity: float = 0.80  # e5 cosines sit in a narrow band (tuned on the tune split)
-    rules_off: str = ""  # comma-separated names from assistant/rules.py RULES to switch off (`assistant eval --ablate`)
     kiosk_draft_translations: bool = True  # on a kiosk, show translations no native speaker has reviewed yet
     max_question_chars: int = 1000
     feedback_path: Path = Path("feedback/feedback.jsonl")
@@ -101,11 +100,26 @@ class Settings:
         """The settings that shape answers and figures (no paths, no server options), for reports."""
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _NOT_IN_SUMMARY}
 
+    def resolved(self, base: Path | None = None) -> Settings:
+        """A copy whose every path setting is absolute (relative ones taken from `base`, the working folder by default).
+
+        Done once where settings are read, so no later step can mix `corpus` with `/srv/museum/corpus`;
+        an unset log path ("": beside `feedback_path`, see `log_path`) stays unset.
+        """
+        base = Path.cwd() if base is None else Path(base)
+        paths = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, Path) and not (f.name in _UNSET_MEANS_BESIDE and str(value) in ("", ".")):
+                paths[f.name] = (base / value.expanduser()).resolve()
+        return replace(self, **paths)
+
     def with_overrides(self, **values) -> Settings:
         """A copy with the given non-None values set (CLI flags pass through here)."""
         return replace(self, **{k: _coerce(k, v) for k, v in values.items() if v is not None})
 
 
+_UNSET_MEANS_BESIDE = {"needs_path", "audit_path"}  # "": the log lives beside feedback_path
 _NOT_IN_SUMMARY = {"corpus_dir", "index_dir", "cache_dir", "onnx_dir", "feedback_path", "host", "port", "kiosk_language", "page_language",
                    "index_watch_seconds", "curator_host", "curator_port", "curator_token", "curator_max_upload_bytes",
                    "curator_login_attempts_per_minute", "needs_path", "needs_retention_days", "needs_group_similarity",
@@ -164,7 +178,7 @@ def _convert(name: str, kind: type, value):
 
 
 def load_settings(path: Path | None = None, environ: dict | None = None, **flags) -> Settings:
-    """Build settings from defaults, an optional TOML file, `ASSISTANT_<NAME>` variables, then flags."""
+    """Build settings from defaults, an optional TOML file, `ASSISTANT_<NAME>` variables, then flags; paths made absolute."""
     environ = os.environ if environ is None else environ
     settings = Settings()
     explicit = path or environ.get("ASSISTANT_CONFIG")
@@ -182,7 +196,7 @@ def load_settings(path: Path | None = None, environ: dict | None = None, **flags
         variable = f"ASSISTANT_{f.name.upper()}"
         if variable in environ:
             settings = _layer(settings, {f.name: environ[variable]}, f"from the environment variable {variable}")
-    return settings.with_overrides(**flags)
+    return settings.with_overrides(**flags).resolved()
 
 
 def _layer(settings: Settings, values: dict, source: str) -> Settings:

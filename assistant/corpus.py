@@ -261,4 +261,6 @@ def _pdf_text(data: bytes) -> str:
 
 
 def _slug(value: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "document"
+    from anyascii import anyascii  # a Kazakh or Russian file name gets a readable id: Қарағанды -> qaraghandy
+
+    return re.sub(r"[^a-z0-9]+", "-", anyascii(value).lower()).strip("-") or "document"

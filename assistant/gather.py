@@ -12,8 +12,7 @@ import re
 
 import numpy as np
 
-from .answer.compose import hit_of
-from .answer.select import Candidate, citable
+from .answer import Candidate, citable, hit_of
 from .types import Hit
 
 MAX_GATHERED_CHARS = 800

@@ -20,8 +20,24 @@ def here(tmp_path, monkeypatch):
 
 
 def test_defaults_when_nothing_is_set(here):
-    assert load_settings(environ={}) == Settings()
+    assert load_settings(environ={}) == Settings().resolved()
     assert Settings().model == "all-MiniLM-L6-v2" and Settings().index_dir == Path("index")
+
+
+def test_every_path_is_absolute_once_settings_are_read(here):
+    """A curator's upload staged at /abs/corpus/.tmp-… must meet an absolute corpus_dir, not `corpus` (issue 24)."""
+    (here / "assistant.toml").write_text('index_dir = "built/index"\n')
+    settings = load_settings(environ={"ASSISTANT_FEEDBACK_PATH": "logs/fb.jsonl"}, corpus_dir=Path("texts/../corpus"))
+    assert settings.corpus_dir == here.resolve() / "corpus"  # a flag, normalised
+    assert settings.index_dir == here.resolve() / "built" / "index"  # the file
+    assert settings.feedback_path == here.resolve() / "logs" / "fb.jsonl"  # the environment
+    assert settings.cache_dir == here.resolve() / ".cache"  # a default
+    paths = [getattr(settings, f) for f in ("corpus_dir", "index_dir", "cache_dir", "onnx_dir", "feedback_path")]
+    assert all(p.is_absolute() for p in paths)
+    # Unset log paths stay unset (they live beside feedback_path), and follow it.
+    assert str(settings.needs_path) == "." and settings.log_path("needs") == here.resolve() / "logs" / "needs.jsonl"
+    assert load_settings(environ={"ASSISTANT_AUDIT_PATH": "a.jsonl"}).log_path("audit") == here.resolve() / "a.jsonl"
+    assert Settings(corpus_dir=Path("c")).resolved(Path("/srv/museum")).corpus_dir == Path("/srv/museum/c")
 
 
 def test_each_layer_overrides_the_one_before(here):
@@ -30,10 +46,10 @@ def test_each_layer_overrides_the_one_before(here):
     )
     env = {"ASSISTANT_TOP_K": "9", "ASSISTANT_CHUNK_OVERLAP": "12", "ASSISTANT_KIOSK": "true"}
     settings = load_settings(environ=env, chunk_overlap=16, index_dir=None)
-    assert settings.retrieval_mode == "dense" and settings.corpus_dir == Path("texts")  # file
+    assert settings.retrieval_mode == "dense" and settings.corpus_dir == here.resolve() / "texts"  # file
     assert settings.top_k == 9 and settings.kiosk is True  # environment over file
     assert settings.chunk_overlap == 16  # flag over environment
-    assert settings.index_dir == Path("index")  # a None flag changes nothing
+    assert settings.index_dir == here.resolve() / "index"  # a None flag changes nothing
     assert load_settings(environ={}).top_k == 7
 
 

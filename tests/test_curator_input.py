@@ -27,7 +27,7 @@ def console(tmp_path, seed_settings):
 
 
 def snapshot(settings) -> dict:
-    return {p.name: p.read_bytes() for p in sorted(settings.corpus_dir.iterdir()) if p.name != ".curator.lock"}
+    return {p.name: p.read_bytes() for p in sorted(settings.corpus_dir.iterdir()) }
 
 
 def upload(client, name, content, lang="en", **meta):

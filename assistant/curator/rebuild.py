@@ -4,7 +4,9 @@
 remembered and run once more afterwards (so the second curator's change is indexed too, and two builds
 never compete for the index folder's lock). The build writes its new folder beside the live one and
 swaps CURRENT last: the serving processes switch by themselves (`assistant.live`); a failed build
-leaves the old one serving, and the job keeps the reason for the console.
+leaves the old one serving, and the job keeps the reason for the console. While the build reads the
+corpus (until its first stage hook, "embed") it holds the corpus lock (`reading`, from the store), so
+an upload made meanwhile waits its turn and is indexed by the next build, never half-read by this one.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, replace
 
 from ..config import Settings
@@ -47,8 +49,11 @@ class RebuildState:
 class RebuildJob:
     """One background rebuild at a time for one index folder."""
 
-    def __init__(self, settings: Settings, on_finish: Callable[[RebuildState], None] | None = None, build=None):
+    def __init__(self, settings: Settings, on_finish: Callable[[RebuildState], None] | None = None, build=None,
+                 reading=nullcontext):  # fmt: skip
         self.settings = settings
+        self._reading = reading  # reading() -> the corpus lock, held while the build reads the corpus
+        self.reading_corpus = False
         self.on_finish = on_finish or (lambda state: None)
         self._build = build  # build_index, or a stand-in in tests of the job's own rules
         self._encoder = None  # the ingest encoder, loaded once and reused by every rebuild
@@ -108,7 +113,19 @@ class RebuildJob:
 
                 self._encoder = Encoder.for_ingest(self.settings)
             kwargs = {"encoder": self._encoder} if self._encoder is not None else {}
-            report = build(self.settings, hook=self._hook, **kwargs)
+            with ExitStack() as held:
+                held.enter_context(self._reading())
+                self.reading_corpus = True
+
+                def hook(stage: str):  # the first stage after the corpus is read lets curators change it again
+                    self.reading_corpus = False
+                    held.close()
+                    return self._hook(stage)
+
+                try:
+                    report = build(self.settings, hook=hook, **kwargs)
+                finally:
+                    self.reading_corpus = False
         except AssistantError as exc:
             log.warning("rebuild failed, the previous index keeps serving: %s", exc)
             return replace(self._state, state="failed", reason=str(exc), finished=time.time())

@@ -28,7 +28,7 @@ from .i18n import language_of, t
 from .needs import collect, e5_encoder, group, to_csv
 from .page import console_page, login_page, rebuild_text
 from .rebuild import RebuildJob
-from .store import CorpusStore
+from .store import LOCK, CorpusStore
 from .validation import CuratorError, check_file_name, clean_metadata, size_label
 
 log = logging.getLogger("assistant.curator")
@@ -42,18 +42,20 @@ class Console:
 
     def __init__(self, settings: Settings, build=None, encode=None):
         self.settings = settings
-        self.store = CorpusStore(settings.corpus_dir, settings.curator_max_upload_bytes)
+        self.store = CorpusStore(settings.corpus_dir, settings.curator_max_upload_bytes, settings.cache_dir / LOCK)
         self.audit = AuditLog(settings.log_path("audit"))
         self.gate = Gate(settings.curator_token, settings.curator_login_attempts_per_minute)
-        self.rebuild = RebuildJob(settings, self._rebuilt, build=build)
+        self.rebuild = RebuildJob(settings, self._rebuilt, build=build, reading=self.store.reading)
         self._encode = encode  # encode(texts) -> unit vectors; by default e5, loaded on first use
         self._vectors: dict[str, object] = {}
         self._encoder_lock = threading.Lock()
         self._who_rebuilt = "-"
 
-    def request_rebuild(self, who: str) -> None:
+    def request_rebuild(self, who: str, lang: str = "en") -> str:
+        """Start (or queue) a rebuild; a sentence saying it was queued behind the running one, else ""."""
         self._who_rebuilt = who
-        self.rebuild.request()
+        state = self.rebuild.request()
+        return " " + t("rebuild_queued", lang) if state.queued else ""
 
     def _rebuilt(self, state) -> None:
         outcome = "ok" if state.state == "done" else "failed"
@@ -104,6 +106,8 @@ def create_console(settings: Settings, build=None, encode=None):
     async def render(session, lang: str, message="", error="", status=200, draft=None) -> HTMLResponse:
         entries = await run_in_threadpool(console.store.entries)
         groups = await run_in_threadpool(console.groups)
+        if not error and not await run_in_threadpool(console.store.writable):
+            error = t("read_only", lang, folder=str(console.store.corpus_dir))
         body = console_page(lang, session.who, session.csrf, entries, console.rebuild.state.to_dict(), groups,
                             console.audit.entries(), message, error, draft)  # fmt: skip
         return html(body, lang, status)
@@ -132,6 +136,8 @@ def create_console(settings: Settings, build=None, encode=None):
         try:
             message = await work(form, session, lang)
         except CuratorError as exc:
+            if exc.code == "busy" and console.rebuild.reading_corpus:
+                exc = CuratorError("busy_rebuild")
             console.audit.record(session.who, action, target, exc.code, exc.message("en"))
             draft = None
             if action in ("edit", "upload"):
@@ -206,8 +212,7 @@ def create_console(settings: Settings, build=None, encode=None):
                 entry = await run_in_threadpool(console.store.add, name, staged, meta)
             finally:
                 staged.unlink(missing_ok=True)
-            console.request_rebuild(session.who)
-            return t("added", lang, name=entry.name)
+            return t("added", lang, name=entry.name) + console.request_rebuild(session.who, lang)
 
         return await change(request, "upload", work)
 
@@ -217,8 +222,7 @@ def create_console(settings: Settings, build=None, encode=None):
             name = str(form.get("name") or "")
             meta = clean_metadata(form)
             entry = await run_in_threadpool(console.store.edit, name, meta, str(form.get("version") or ""))
-            console.request_rebuild(session.who)
-            return t("saved", lang, name=entry.name)
+            return t("saved", lang, name=entry.name) + console.request_rebuild(session.who, lang)
 
         return await change(request, "edit", work)
 
@@ -227,8 +231,7 @@ def create_console(settings: Settings, build=None, encode=None):
         async def work(form, session, lang):
             name = str(form.get("name") or "")
             await run_in_threadpool(console.store.remove, name, str(form.get("version") or ""))
-            console.request_rebuild(session.who)
-            return t("removed", lang, name=name)
+            return t("removed", lang, name=name) + console.request_rebuild(session.who, lang)
 
         return await change(request, "remove", work)
 
@@ -281,6 +284,7 @@ def serve_console(settings: Settings) -> None:
     check_token_source()
     settings.corpus_dir.mkdir(parents=True, exist_ok=True)
     app = create_console(settings)
+    app.state.console.store.clean_staging()
     threading.Thread(target=_purge_daily, args=(settings,), name="purge", daemon=True).start()
     print(f"Serving the curator's console at http://{settings.curator_host}:{settings.curator_port}/ (Ctrl-C stops).", flush=True)
     uvicorn.Server(uvicorn.Config(app, host=settings.curator_host, port=settings.curator_port, log_level="warning")).run()

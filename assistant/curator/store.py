@@ -1,11 +1,16 @@
 """corpus/ and corpus/sources.toml, changed by curators: validated, atomic, one change at a time.
 
-Every change takes the corpus lock (`corpus/.curator.lock`, a dot file the ingest never reads), checks
-itself against what is on disk *now*, and writes whole files with `write_atomic` / `os.replace`, so a
-crash leaves each file as it was or as it is meant to be. Two curators at once: the second waits for
-the lock (or after 15 s is told to try again); an edit or removal made from a page that is out of date
-(the document's `version` changed meanwhile) is refused with a conflict instead of overwriting the
-other curator's change.
+Every change takes the corpus lock (`curator.lock` in the cache folder, `.cache/` by default: out of
+the corpus, so `git status` and backups never see it), checks itself against what is on disk *now*, and
+writes whole files with `write_atomic` / `os.replace`, so a crash leaves each file as it was or as it is
+meant to be. Two curators at once: the second waits for the lock (or after 15 s is told to try again);
+an edit or removal made from a page that is out of date (the document's `version` changed meanwhile) is
+refused with a conflict instead of overwriting the other curator's change. The background rebuild holds
+the same lock while it reads the corpus (`reading`), so it never sees a file without its metadata.
+
+An upload is staged as a hidden `.tmp-upload-*` file inside corpus/ (the same disk, so the final rename
+is atomic) and read there before the lock is taken. A folder that cannot be written (read-only, full)
+is a `CuratorError` naming the fix, never a traceback.
 
 sources.toml is edited table by table: a document's own table is replaced, added or dropped and every
 other line, comments included, is kept as it was; the result is parsed back and compared with what was
@@ -14,14 +19,16 @@ meant before it is written.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import logging
 import os
 import tempfile
 import time
 import tomllib
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,9 +37,11 @@ from ..errors import AssistantError
 from ..files import file_lock, sha256_file, write_atomic
 from .validation import ConflictError, CuratorError, check_file_name
 
-LOCK = ".curator.lock"
+LOCK = "curator.lock"  # in the cache folder, never in corpus/
 TMP_PREFIX = ".tmp-upload-"
 LOCK_WAIT_SECONDS = 15.0
+STALE_STAGING_SECONDS = 3600  # a staged upload this old was left by a crash
+log = logging.getLogger("assistant.curator")
 
 
 @dataclass(frozen=True)
@@ -54,9 +63,28 @@ class Entry:
 class CorpusStore:
     """The corpus folder as curators change it."""
 
-    def __init__(self, corpus_dir: Path, max_bytes: int):
-        self.corpus_dir = Path(corpus_dir)
+    def __init__(self, corpus_dir: Path, max_bytes: int, lock_path: Path):
+        self.corpus_dir = Path(corpus_dir).resolve()  # staged files are absolute: so is the folder they go into
         self.max_bytes = max_bytes
+        self.lock_path = Path(lock_path)
+
+    def writable(self) -> bool:
+        """Whether curators can change the corpus: its folder and sources.toml may be written."""
+        metadata = self.corpus_dir / METADATA_FILE
+        return os.access(self.corpus_dir, os.W_OK) and (not metadata.exists() or os.access(metadata, os.W_OK))
+
+    def clean_staging(self, now: float | None = None) -> int:
+        """Remove staged uploads a crash left behind (older than an hour); how many went."""
+        now = time.time() if now is None else now
+        removed = 0
+        for path in self.corpus_dir.glob(f"{TMP_PREFIX}*"):
+            try:
+                if now - path.stat().st_mtime > STALE_STAGING_SECONDS:
+                    path.unlink()
+                    removed += 1
+            except OSError:
+                log.warning("could not remove the stale staged upload %s", path)
+        return removed
 
     # --- reading ------------------------------------------------------------------------
 
@@ -86,22 +114,34 @@ class CorpusStore:
 
     @contextmanager
     def lock(self) -> Iterator[None]:
-        """Hold the corpus lock; another curator's change in progress makes this wait, then give up politely."""
+        """Hold the corpus lock; another change in progress makes this wait, then give up politely."""
         deadline = time.monotonic() + LOCK_WAIT_SECONDS
-        while True:
-            try:
-                with file_lock(self.corpus_dir / LOCK, blocking=False):
-                    yield
-                return
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise CuratorError("busy") from None
-                time.sleep(0.05)
+        with ExitStack() as held:
+            while True:
+                try:
+                    held.enter_context(file_lock(self.lock_path, blocking=False))
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise CuratorError("busy") from None
+                    time.sleep(0.05)
+                except OSError as exc:  # the cache folder itself cannot be written
+                    raise write_error(exc, self.lock_path.parent) from None
+            yield
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Hold the corpus lock while the corpus is read whole (the rebuild): waits as long as a change takes."""
+        with file_lock(self.lock_path):
+            yield
 
     def staging_file(self, name: str) -> Path:
         """A hidden temp file in corpus/ (same disk, so the final rename is atomic) with the upload's suffix."""
         suffix = Path(name).suffix.lower() if isinstance(name, str) else ""
-        fd, tmp = tempfile.mkstemp(dir=self.corpus_dir, prefix=TMP_PREFIX, suffix=suffix)
+        try:
+            fd, tmp = tempfile.mkstemp(dir=self.corpus_dir, prefix=TMP_PREFIX, suffix=suffix)
+        except OSError as exc:
+            raise write_error(exc, self.corpus_dir) from None
         os.close(fd)
         return Path(tmp)
 
@@ -114,10 +154,16 @@ class CorpusStore:
                 raise CuratorError("empty", name=name)
             if size > self.max_bytes:
                 raise CuratorError("too_large", limit=_size(self.max_bytes))
+            document = load_document(staged, self.corpus_dir, meta)  # read outside the lock: a long PDF waits for no one
+            if isinstance(document, Skipped):
+                reason = document.reason
+                raise CuratorError("empty", name=name) if reason == "empty file" else CuratorError(
+                    "unreadable", name=name, reason=reason
+                )
+            digest = sha256_file(staged)
             with self.lock():
                 entries = self.entries()
                 doc_id = _slug(Path(name).with_suffix("").as_posix())
-                digest = sha256_file(staged)
                 for e in entries:  # the name first: it is what the curator chose
                     if e.name.lower() == name.lower():
                         raise CuratorError("duplicate_name", name=e.name)
@@ -127,12 +173,6 @@ class CorpusStore:
                     if e.id == doc_id:
                         raise CuratorError("duplicate_id", id=doc_id, name=e.name)
                 _check_translation(meta, entries)
-                document = load_document(staged, self.corpus_dir, meta)
-                if isinstance(document, Skipped):
-                    reason = document.reason
-                    raise CuratorError("empty", name=name) if reason == "empty file" else CuratorError(
-                        "unreadable", name=name, reason=reason
-                    )
                 meta = {"id": doc_id, **meta}
                 target = self.corpus_dir / name
                 os.chmod(staged, 0o644)
@@ -144,7 +184,7 @@ class CorpusStore:
                     raise
                 return self.entry(name)
         except OSError as exc:
-            raise CuratorError("write_failed", reason=exc.strerror or type(exc).__name__) from None
+            raise write_error(exc, self.corpus_dir) from None
         finally:
             staged.unlink(missing_ok=True)
 
@@ -165,7 +205,7 @@ class CorpusStore:
             try:
                 self._write_metadata({name: new})
             except OSError as exc:
-                raise CuratorError("write_failed", reason=exc.strerror or type(exc).__name__) from None
+                raise write_error(exc, self.corpus_dir) from None
             return self.entry(name)
 
     def remove(self, name: str, version: str) -> Entry:
@@ -176,11 +216,18 @@ class CorpusStore:
             translations = [e.name for e in entries if e.translation_of == entry.id]
             if translations:
                 raise CuratorError("has_translations", name=name, names=", ".join(translations))
+            path = self.corpus_dir / name
+            aside = path.with_name(f"{TMP_PREFIX}removed-{path.name}")  # hidden: the ingest never reads it
             try:
-                self._write_metadata({name: None})
-                (self.corpus_dir / name).unlink()
+                os.replace(path, aside)  # first the file goes aside, so a failure below can put it back whole
+                try:
+                    self._write_metadata({name: None})
+                except BaseException:
+                    os.replace(aside, path)
+                    raise
+                aside.unlink()
             except OSError as exc:
-                raise CuratorError("write_failed", reason=exc.strerror or type(exc).__name__) from None
+                raise write_error(exc, self.corpus_dir) from None
             return entry
 
     def _write_metadata(self, changes: dict[str, dict | None]) -> None:
@@ -193,6 +240,15 @@ class CorpusStore:
         if tomllib.loads(new_text) != wanted:  # the table-by-table edit went wrong somewhere: write it all afresh
             new_text = "".join(table_text(k, v) + "\n" for k, v in wanted.items())
         write_atomic(path, new_text)
+
+
+def write_error(exc: OSError, folder: Path) -> CuratorError:
+    """The curator's message for a failed write: a folder that is read-only or full says so and names it."""
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return CuratorError("read_only", folder=str(folder))
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return CuratorError("disk_full", folder=str(folder))
+    return CuratorError("write_failed", reason=exc.strerror or type(exc).__name__)
 
 
 def _find(entries: list[Entry], name: str, version: str) -> Entry:

@@ -13,7 +13,7 @@ TEXT_FIELDS = ("title", "kind", "origin", "language", "licence", "translation_of
 LIMITS = {"title": 300, "kind": 80, "origin": 500, "language": 2, "licence": 300, "translation_of": 120, "translator": 200}
 CONTENT_LANGUAGES = ("en", "ru", "kk")
 MAX_NAME_CHARS = 120
-_NAME = re.compile(r"^\w[\w .\-]*$")
+_NAME = re.compile(r"^\w[\w .,()№\-]*$")  # letters of any alphabet (a museum names files in Kazakh), digits, a little punctuation
 
 
 class CuratorError(Exception):
@@ -48,7 +48,7 @@ def size_label(n: int) -> str:
 
 def check_file_name(name) -> str:
     """A plain, supported file name for corpus/, or the reason it is not one."""
-    name = name if isinstance(name, str) else ""
+    name = unicodedata.normalize("NFC", name) if isinstance(name, str) else ""  # й typed as и + breve is й
     if not name.strip():
         raise CuratorError("no_file")
     if any(ch in name for ch in "/\\\x00") or ".." in name or name.strip() in (".", ".."):
@@ -58,7 +58,7 @@ def check_file_name(name) -> str:
         raise CuratorError("wrong_type", name=name)
     if name.startswith(".") or not _NAME.match(name) or len(name) > MAX_NAME_CHARS or name != name.strip():
         raise CuratorError("bad_name")
-    return unicodedata.normalize("NFC", name)
+    return name
 
 
 def clean_metadata(form: dict) -> dict:
