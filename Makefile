@@ -64,6 +64,8 @@ bench: $(VENV)/.installed-eval            ## speed per language, cold start, ing
 
 check-gold: $(VENV)/.installed
 	$(PY) -m assistant.evaluation.check_gold
+	$(PY) -m assistant.evaluation.check_gold --unseen tune
+	$(PY) -m assistant.evaluation.check_gold --unseen sealed
 
 # The probes in evals/rehab_probes/ (not an installed package: PYTHONPATH=evals finds it). Each rewrites
 # its own section of evals/reports/reliability.md; pass ARGS=--no-report to print only.

@@ -13,22 +13,24 @@ polluted by the previous topic ("When did Khrushchev deliver his speech?" names 
 from __future__ import annotations
 
 import re
+from functools import cache
 
-from .text import STOPWORDS_BY_LANGUAGE, plain_text, words
+from .lang import LANGUAGES, lexicon
+from .text import plain_text, stopwords, words
 
-_CONNECTIVE = re.compile(
-    r"^\s*(?:and|also|so|then|but|what about|how about|and what about|ok(?:ay)?|and then"
-    r"|а|и|а что|ну а|а как|тогда|ещё|еще|ал|және|онда|сонда|ал енді)(?!\w)",
-    re.I,
-)
-_ANAPHORS = frozenset(
-    "he him his himself she her hers herself they them their theirs themselves it its itself "
-    "this that these those there then such latter "
-    "он его ему него им нём нем она её ее ей неё нее ней они их них ими это этот эта эти этого этой этим там тогда "
-    "ол оның оны оған онда одан олар олардың оларды оларға бұл осы сол мұнда сонда ондағы".split()
-)
-# Pronouns that are fine in a standalone question ("What is it called when...") are rare here; keep it simple.
-_GENERIC = frozenset("happen happened happen about exactly precisely really again more detail details".split())
+
+@cache
+def _connective() -> re.Pattern:
+    """A question opening with a connective of any of the three languages ("and", "а что", "ал")."""
+    phrases = "|".join(w for language in LANGUAGES for w in lexicon(language).ordered("connectives"))
+    return re.compile(rf"^\s*(?:{phrases})(?!\w)", re.I)
+
+
+@cache
+def _anaphors() -> frozenset[str]:
+    return frozenset().union(*(lexicon(language).words("anaphors") for language in LANGUAGES))
+
+
 MAX_TURNS_BACK = 2
 MAX_TURN_CHARS = 1000  # an earlier question is cut to this before it joins the query
 _NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w’'-]+")
@@ -36,8 +38,8 @@ _EXISTENTIAL = re.compile(r"\bthere\s+(?:is|are|was|were|be)\b|\b(?:is|are|was|w
 
 
 def content_words(question: str, language: str = "en") -> list[str]:
-    stop = STOPWORDS_BY_LANGUAGE.get(language, STOPWORDS_BY_LANGUAGE["en"])
-    return [w for w in words(question) if w not in stop and w not in _GENERIC and w not in _ANAPHORS]
+    stop, generic, anaphors = stopwords(language), lexicon("en").words("generic"), _anaphors()
+    return [w for w in words(question) if w not in stop and w not in generic and w not in anaphors]
 
 
 def is_followup(question: str, language: str = "en") -> bool:
@@ -45,13 +47,13 @@ def is_followup(question: str, language: str = "en") -> bool:
     tokens = words(_EXISTENTIAL.sub(" ", question))
     if not tokens:
         return False
-    if _CONNECTIVE.match(question):
+    if _connective().match(question):
         return True
     if _NAME.search(question):
         return False
-    stop = STOPWORDS_BY_LANGUAGE.get(language, STOPWORDS_BY_LANGUAGE["en"])
-    content = [t for t in tokens if t not in stop and t not in _GENERIC and t not in _ANAPHORS]
-    return any(t in _ANAPHORS for t in tokens) or len(content) < 2
+    stop, generic, anaphors = stopwords(language), lexicon("en").words("generic"), _anaphors()
+    content = [t for t in tokens if t not in stop and t not in generic and t not in anaphors]
+    return any(t in anaphors for t in tokens) or len(content) < 2
 
 
 def earlier_questions(history: list[dict] | None) -> list[str]:

@@ -3,28 +3,28 @@
 Orchestration only: analyse the question once, retrieve, score sentences, then answer or refuse.
 Each step lives in its own module (question, conversation, retrieval, vocabulary, answer).
 
-It is longer than one stage (about 500 lines) because each kind of question is routed here, and
-each route needs the loaded index, encoders and settings: small talk (smalltalk), multi-part
-(parts), lists and overviews (gather), follow-up "why?" (the sentences next to the previous answer),
-and the multilingual path. The rules each route applies live in those modules; what stays is the
-wiring, kept in one class so a question can be followed from `ask` to the `Answer` in one file.
+Each kind of question is routed here, and each route needs the loaded index, encoders and settings:
+small talk (smalltalk), multi-part (parts), lists and overviews (gather), follow-up "why?"
+(answer.followup), and the multilingual path. The rules each route applies live in those modules
+(sentence choice and refusal in `answer/`); what stays is the wiring, kept in one class so a question
+can be followed from `ask` to the `Answer` in one file.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from .answer import (
-    RELATED,
-    SHOWN_CHARS,
+    Passages,
     compose,
-    event_terms,
+    fitting_on_screen,
     hit_of,
+    next_passages,
+    past_previous_answer,
+    question_events,
     refusal_reason,
     refuse,
     score_candidates,
@@ -42,9 +42,7 @@ from .language import is_cyrillic
 from .messages import message
 from .question import Question, analyse
 from .retrieval import search
-from .slots import do_verb, main_verb, verb_like
-from .text import terms
-from .types import Answer, Citation, Document, Hit, Sentence
+from .types import Answer, Citation, Document, Hit
 from .vocabulary import Vocabulary
 
 
@@ -178,33 +176,14 @@ class Assistant:
         own = self._terms(q, q.terms)
         q_terms = set(own) or set(self._terms(q, q.query_terms))
         language = q.language if q.language in ("ru", "kk") else "en"
-        v = self.vocabulary
-        verb = main_verb(q.plain) if language == "en" else ""
-        if not verb and language == "en" and q.asked.slot == "person":
-            # "Which leaders did Mikoyan help?": the person asked for stands near "help", when the sources use it
-            verb = do_verb(q.plain)
-            verb = (
-                verb
-                if verb and all(t in v.df or any(r in v.df for r in RELATED.get(t, ())) for t in terms(verb))
-                else ""
-            )
-        verb_terms = self.vocabulary.corrected(terms(verb)) if verb else []
-        verbs_like = frozenset(t for w in q.words if verb_like(w, language) for t in terms(w, language))
-        events = event_terms(
-            q,
-            own or self._terms(q, q.query_terms),
-            language,
-            v.is_name,
-            lambda t: t in v.df,
-            verb_terms[0] if verb_terms else "",
-            verbs_like,
-        )
+        events = question_events(q, own or self._terms(q, q.query_terms), self.vocabulary, language)
         english_events = ((events.verb,) if events.verb else ()) + events.actions if language == "en" else ()
         question_words = frozenset(q.words) | frozenset(self._bridge(list(q_terms)))
+        passages = self._passages(q)
         why_followup = q.followup and q.asked.slot in ("reason", "manner") and bool(q.previous_answer)
         if why_followup:
-            hits = hits + self._next_passages(q, hits)
-        vectors = [self._sentence_vectors(h, q) for h in hits]
+            hits = hits + next_passages(passages, q, hits)
+        vectors = [passages.sentence_vectors(h) for h in hits]
         candidates = score_candidates(
             hits,
             vectors,
@@ -212,81 +191,27 @@ class Assistant:
             q_terms,
             self.vocabulary.idf,
             q.asked,
-            self._sentence_terms_for(q),
+            passages.sentence_terms,
             self.settings,
             self._titles_text,
             events,
             question_words,
             english_events,
             language=language,
-            context_of=self._context_terms,
+            context_of=passages.context_terms,
         )
         if why_followup:
-            candidates = self._past_previous_answer(q, candidates)
+            candidates = past_previous_answer(passages, q, candidates)
         reason = refusal_reason(q, candidates, self.vocabulary, self.settings, events)
         chosen = [] if reason else select_sentences(candidates, q.asked, self.settings, self._shown_length(q))
         return _Found(candidates, reason or ("" if chosen else "nothing fits"), chosen, hits)
-
-    def _next_passages(self, q: Question, hits: list[Hit]) -> list[Hit]:
-        """The passages right after those holding the previous answer (a reason often follows what it explains)."""
-        said = _quoted(q.previous_answer)
-        have = {row for h in hits for row in h.rows}
-        extra = []
-        for h in hits:
-            if not any(s in h.chunk.text or self._translated_in(h, s, q.language) for s in said):
-                continue
-            row = max(h.rows) + 1
-            if row < len(self.index.chunks) and row not in have and self.index.chunks[row].doc_id == h.chunk.doc_id:
-                extra.append(Hit(self.index.chunks[row], 0.0, rows=(row,)))
-                have.add(row)
-        return extra
-
-    def _translated_in(self, hit: Hit, text: str, language: str) -> bool:
-        translations = self._translations()
-        for s in hit.chunk.sentences:
-            t = translations.get((hit.chunk.doc_id, s.start, s.end), {}).get(language)
-            if t is not None and self.index.documents[t.doc_id].text[t.start : t.end] == text:
-                return True
-        return False
-
-    def _past_previous_answer(self, q: Question, candidates: list) -> list:
-        """A follow-up "why?" or "how?" looks for a reason or manner about the previous answer's subject: the
-        sentences that answer quoted are left out, and those just after them in the same document (where a
-        text gives its reasons) are favoured."""
-        said = set(_quoted(q.previous_answer))
-        translations = self._translations()
-
-        def quoted(c) -> bool:
-            if c.text in said:
-                return True
-            t = translations.get((c.doc_id, c.start, c.end), {}).get(q.language)
-            return t is not None and self.index.documents[t.doc_id].text[t.start : t.end] in said
-
-        previous = [c for c in candidates if quoted(c)]
-        rest = [c for c in candidates if not quoted(c)]
-        if not previous or not rest:
-            return candidates
-
-        def near(c) -> float:  # a sentence giving a reason (or manner) next to what the previous answer quoted
-            bonus = 0.0
-            if not c.has_feature:
-                return bonus
-            for p in previous:
-                if c.doc_id == p.doc_id and 0 <= c.start - p.end <= FOLLOWUP_NEAR_CHARS:
-                    bonus = max(bonus, FOLLOWUP_AFTER_BONUS)
-                elif c.doc_id == p.doc_id and 0 <= p.start - c.end <= FOLLOWUP_NEAR_CHARS:
-                    bonus = max(bonus, FOLLOWUP_BEFORE_BONUS)
-            return bonus
-
-        rescored = [replace(c, score=c.score + near(c)) for c in rest]
-        return sorted(rescored, key=lambda c: -c.score)
 
     def _overview(self, q: Question, hits: list[Hit], query_vector: np.ndarray, citer: Citer) -> Answer:
         """2-5 central sentences of the best section, in reading order, each cited; a refusal when off topic."""
         found = self._find(replace(q, asked=replace(q.asked, slot="")), hits, query_vector)
         if found.reason in ("low score", "unknown name", "off topic"):
             return refuse(q, hits, found.candidates, citer)
-        vectors = self.index.multilingual.sentence_vectors if self._multilingual(q) else self.index.sentence_vectors
+        vectors = self._passages(q).vectors()
         if found.candidates:  # the section of the sentence that best matches the question, not only the best passage
             top = hit_of(found.candidates[0], hits)
             hits = [top, *(h for h in hits if h is not top)]
@@ -334,7 +259,7 @@ class Assistant:
                 segments.append(message("part_unanswered", q.language, part=label))
                 first_refusal = first_refusal or (part, hits, found.candidates)
                 continue
-            fitting = self._fitting(found, on_screen, shown)
+            fitting = fitting_on_screen(found.chosen, found.candidates, on_screen, shown)
             if not fitting:  # a translated answer already fills the screen: the rest is asked separately
                 shown_parts = len(segments)
                 break
@@ -369,24 +294,6 @@ class Assistant:
             unanswered=tuple(unanswered),
         )
 
-    def _fitting(self, found: _Found, on_screen: int, shown) -> list:
-        """A part's chosen sentences; for a translated answer, those that still fit the screen beside their
-        originals, or else the closest-scoring sentence that holds the part's answer and does fit ([] if none)."""
-        if not shown or not found.chosen:
-            return found.chosen
-        kept, used = [], on_screen
-        for c in found.chosen:
-            if used + shown(c) <= SHOWN_CHARS:
-                kept.append(c)
-                used += shown(c)
-        if kept:
-            return kept
-        best = found.chosen[0]
-        near = [
-            c for c in found.candidates if c.fits and c.score >= 0.85 * best.score and used + shown(c) <= SHOWN_CHARS
-        ]
-        return near[:1]  # [] when nothing fits: the part is left for the visitor to ask on its own
-
     def _encode_parts(self, q: Question, parts: list[Question]) -> list[np.ndarray]:
         """One vector per part: English parts in one batch; Russian and Kazakh parts share the whole question's e5 vector."""
         if self._multilingual(q):
@@ -395,22 +302,12 @@ class Assistant:
         with self.hook("encode"):
             return list(self.encoder.encode([self.vocabulary.respelt(p.query) for p in parts]))
 
-    def _context_terms(self, doc_id: str, start: int) -> frozenset[str]:
-        """The terms of the text just before a passage (the sentence a "he" or "it" in it leans on)."""
-        text = self.index.documents[doc_id].text
-        return _sentence_terms(text[max(0, start - CONTEXT_CHARS) : start])
+    def _passages(self, q: Question) -> Passages:
+        """The index as this question reads it (its model's sentence vectors, its language's translations)."""
+        return Passages(self.index, q.language, self._multilingual(q))
 
     def _shown_length(self, q: Question):
-        """For a translated answer, how much of the screen a sentence takes: its translation and the original beside it."""
-        if not self._multilingual(q):
-            return None
-        translations, documents, language = self._translations(), self.index.documents, q.language
-
-        def shown(c) -> int:
-            t = translations.get((c.doc_id, c.start, c.end), {}).get(language)
-            return len(c.text) + (t.end - t.start if t is not None and t.doc_id in documents else 0)
-
-        return shown
+        return self._passages(q).shown_length()
 
     def _multilingual(self, q: Question) -> bool:
         """Whether this question goes through the multilingual encoder and the translations."""
@@ -445,39 +342,11 @@ class Assistant:
                 out.append(latin)
         return out
 
-    def _sentence_vectors(self, hit: Hit, q: Question) -> np.ndarray:
-        rows = {}
-        for row in hit.rows:
-            for sentence, vrow in zip(self.index.chunks[row].sentences, self.index.sentence_rows(row), strict=True):
-                rows[(sentence.start, sentence.end)] = vrow
-        order = [rows[(s.start, s.end)] for s in hit.chunk.sentences]
-        vectors = self.index.multilingual.sentence_vectors if self._multilingual(q) else self.index.sentence_vectors
-        return vectors[order]
-
-    def _sentence_terms_for(self, q: Question):
-        """How a sentence's terms are read: its own (English) terms, plus its translation's in the question's language."""
-        if not self._multilingual(q):
-            return lambda doc_id, s: _sentence_terms(s.text)
-        translations, documents, language = self._translations(), self.index.documents, q.language
-
-        def sentence_terms(doc_id: str, s: Sentence) -> frozenset[str]:
-            t = translations.get((doc_id, s.start, s.end), {}).get(language)
-            own = _sentence_terms(s.text)
-            return own | _sentence_terms(documents[t.doc_id].text[t.start : t.end], language) if t else own
-
-        return sentence_terms
-
     def _translations(self) -> dict:
         return self.index.multilingual.translations if self.index.multilingual else {}
 
     def _show_drafts(self) -> bool:
         return not self.settings.kiosk or self.settings.kiosk_draft_translations
-
-
-CONTEXT_CHARS = 700  # text before a passage read for the subject its first sentence leans on
-FOLLOWUP_NEAR_CHARS = 400  # a follow-up "why?" favours sentences this close to the previous answer's ...
-FOLLOWUP_AFTER_BONUS = 0.15  # ... by this much when they follow it ...
-FOLLOWUP_BEFORE_BONUS = 0.1  # ... and by this much when they lead up to it
 
 
 @dataclass(frozen=True)
@@ -486,11 +355,6 @@ class _Found:
     reason: str  # why to refuse, "" to answer
     chosen: list
     hits: list  # the passages the candidates come from (a follow-up "why?" adds the ones after its answer)
-
-
-def _quoted(answer_text: str) -> list[str]:
-    """The sentences an earlier answer quoted (its text cut at the [n] markers)."""
-    return [s.strip() for s in re.split(r"\s*\[\d+\]\s*", answer_text or "") if s.strip()]
 
 
 @dataclass(frozen=True)
@@ -507,8 +371,3 @@ def _length(c) -> int:
 
 def _joined(*notices: str) -> str:
     return " ".join(n for n in notices if n)
-
-
-@lru_cache(maxsize=65536)
-def _sentence_terms(text: str, language: str = "en") -> frozenset[str]:
-    return frozenset(terms(text, language))

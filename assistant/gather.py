@@ -12,7 +12,8 @@ import re
 
 import numpy as np
 
-from .answer import Candidate, citable, hit_of
+from .answer.compose import hit_of
+from .answer.select import Candidate, citable
 from .types import Hit
 
 MAX_GATHERED_CHARS = 800

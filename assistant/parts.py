@@ -12,37 +12,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
-from .text import STOPWORDS_BY_LANGUAGE, words
+from .lang import LANGUAGES, lexicon
+from .text import stopwords, words
 
 MAX_PARTS = 4
 MAX_PIECES = 40  # pieces looked at before giving up on splitting further (a question of 500 "and"s stays bounded)
-
-_QUESTION_WORD = {
-    "en": re.compile(r"\b(?:who|whom|whose|what|when|where|which|why|how)\b", re.I),
-    "ru": re.compile(
-        r"(?<!\w)(?:кто|кого|кому|кем|что|чем|когда|где|куда|откуда|почему|зачем|как|какой|какая|какое|какие|каком|каких|сколько|чей|чья|чьи|ли)(?!\w)",
-        re.I,
-    ),
-    "kk": re.compile(
-        r"(?<!\w)(?:кім\w*|не|нені|неге|неліктен|қашан|қайда|қайдан|қалай|қандай|қай|қанша|неше|ма|ме|ба|бе|па|пе|ма\?|ме\?)(?!\w)",
-        re.I,
-    ),
-}
-_YES_NO = {
-    "en": re.compile(
-        r"^\W*(?:and\s+)?(?:is|was|were|are|did|does|do|has|have|had|can|could|will|would|should)\b", re.I
-    ),
-    "ru": re.compile(r"(?<!\w)ли(?!\w)", re.I),
-    "kk": re.compile(r"(?<!\w)(?:ма|ме|ба|бе|па|пе)(?!\w)", re.I),
-}
-_CUT = {
-    "en": re.compile(
-        r"\?+\s*|;\s*|,?\s+and\s+(?:also\s+|then\s+)?|,\s+(?=(?:who|whom|whose|what|when|where|which|why|how)\b)", re.I
-    ),
-    "ru": re.compile(r"\?+\s*|;\s*|,?\s+(?:и|а)\s+(?:ещё\s+|еще\s+|также\s+)?", re.I),
-    "kk": re.compile(r"\?+\s*|;\s*|,?\s+(?:және|әрі|ал)\s+|,\s+", re.I),
-}
 
 
 @dataclass(frozen=True)
@@ -54,15 +30,15 @@ class Parts:
 
 def is_question(text: str, language: str = "en") -> bool:
     """Whether a piece of text asks something of its own (a question word, or a yes/no opening)."""
-    lang = language if language in _QUESTION_WORD else "en"
-    return bool(_QUESTION_WORD[lang].search(text) or _YES_NO[lang].search(text))
+    words_ = lexicon(language)
+    return bool(words_.compiled("question_words").search(text) or words_.compiled("yes_no").search(text))
 
 
 def split_parts(question: str, language: str = "en") -> Parts:
     """The parts of a question; one part (the question itself) when it does not split."""
-    lang = language if language in _CUT else "en"
+    lang = lexicon(language).language
     pieces, at = [], 0
-    for m in _CUT[lang].finditer(question):
+    for m in lexicon(lang).compiled("part_cut").finditer(question):
         pieces.append((question[at : m.start()], m.group()))
         at = m.end()
         if len(pieces) >= MAX_PIECES:
@@ -93,11 +69,13 @@ def split_parts(question: str, language: str = "en") -> Parts:
 
 
 def _short(part: str, language: str) -> bool:
-    stop = STOPWORDS_BY_LANGUAGE.get(language, STOPWORDS_BY_LANGUAGE["en"])
-    content = [w for w in words(part) if w not in stop and w not in ("period", "year", "date", "place", "else", "also")]
-    pronoun = re.search(
-        r"\b(?:he|him|his|she|her|they|them|their|it|its|that|this|those|these|there)\b|(?<!\w)(?:он|его|ему|она|её|ее|они|их|это|там|ол|оның|оны|олар|оларды|бұл|сол)(?!\w)",
-        part,
-        re.I,
-    )
-    return len(content) < 2 or bool(pronoun)
+    stop, slot_words = stopwords(language), lexicon("en").words("part_slot_words")
+    content = [w for w in words(part) if w not in stop and w not in slot_words]
+    return len(content) < 2 or bool(_pronoun().search(part))
+
+
+@cache
+def _pronoun() -> re.Pattern:
+    """A pronoun or demonstrative of any of the three languages: a part holding one leans on the part before it."""
+    pronouns = "|".join(w for language in LANGUAGES for w in lexicon(language).ordered("part_pronouns"))
+    return re.compile(rf"(?<!\w)(?:{pronouns})(?!\w)", re.I)

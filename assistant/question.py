@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from .conversation import is_followup, resolve_query
+from .lang import lexicon
 from .language import detect
 from .messages import message
 from .parts import split_parts
@@ -26,34 +27,6 @@ _INVISIBLE = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\
 _MARKDOWN = re.compile(
     r"(?m)^\s{0,3}(?:#{1,6}|>+|[-*+]\s)\s*|(?<!\w)(?:\*{1,3}|_{1,3}|~~|`{1,3})(?=\S)|(?<=\S)(?:\*{1,3}|_{1,3}|~~|`{1,3})(?!\w)"
 )
-_LIST = {
-    "en": re.compile(
-        r"\b(?:list|name (?:all|every|each|the)|all (?:the )?(?:peoples|groups|nationalities|places|countries|reasons|phrases|members|names)|every (?:group|people|place|country|reason)"
-        r"|(?:which|what) (?:\w+ )?(?:peoples|groups|nationalities|places|countries|reasons|phrases|dimensions|regions|republics|laws|territories)\b)",
-        re.I,
-    ),
-    "ru": re.compile(
-        r"(?<!\w)(?:перечисли(?:те)?|назови(?:те)? все|все (?:народы|группы|места|страны|причины)|какие (?:\w+ )?(?:народы|группы|страны|места|причины|фразы|формулировки|законы|регионы|измерения))(?!\w)",
-        re.I,
-    ),
-    "kk": re.compile(
-        r"(?<!\w)(?:тізіп (?:бер|шық)\w*|барлық (?:халықтар|топтар|елдер|жерлер|себептер)\w*|(?:қандай|қай) (?:халықтар|топтар|елдер|жерлер|себептер|өлкелер|аймақтар)\w*)",
-        re.I,
-    ),
-}
-_OVERVIEW = {
-    "en": re.compile(
-        r"\b(?:overview|summar(?:y|ise|ize)|sum (?:it )?up|recap|the gist|in a nutshell|outline|introduction to|tell me (?:about|everything)|explain|describe|in (?:brief|short)|what is (?:this|the article|the text|it all) about)\b",
-        re.I,
-    ),
-    "ru": re.compile(
-        r"(?<!\w)(?:обзор|кратко|вкратце|расскажи(?:те)?(?: мне)?(?: всё)? (?:о|об|про)|опиши(?:те)?|в общих чертах|о чём (?:эта статья|статья|текст|источник)|резюм\w*|подытож\w*)(?!\w)",
-        re.I,
-    ),
-    "kk": re.compile(
-        r"(?:шолу|қысқаша|туралы айтып бер\w*|сипаттап бер\w*|жалпы мағлұмат|түйіндеп|түйінде\w*|бәрін айт\w*)", re.I
-    ),
-}
 # The question kinds of earlier versions are still the `kind` values (plus "how"); `slots.asked` reads them.
 
 
@@ -114,9 +87,9 @@ def analyse(
         shape, labels, capped = "multipart", split.labels, split.capped
         context = query[: len(query) - len(plain)].strip() if followup and query.endswith(plain) else ""
         parts = tuple(" ".join(filter(None, (context, p))) for p in split.queries)
-    elif _OVERVIEW[stem_as].search(plain):
+    elif lexicon(stem_as).compiled("overview_request").search(plain):
         shape = "overview"
-    elif _LIST[stem_as].search(plain):
+    elif lexicon(stem_as).compiled("list_request").search(plain):
         shape = "list"
     return Question(
         text,

@@ -5,52 +5,23 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .lang import lexicon
+
 _WORD = re.compile(r"[^\W_]+(?:[’'][^\W_]+)*", re.UNICODE)
 
-STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before being
-    below between both but by can could did do does doing down during each few for from further had has
-    have having he her here hers herself him himself his how i if in into is it its itself just me more
-    most my myself no nor not now of off on once only or other our ours out over own same she should so
-    some such than that the their theirs them then there these they this those through to too under until
-    up very was we were what when where which while who whom why will with would you your yours
-    tell me please know anything much many did does there s t whose according whats exactly actually
-    really even just""".split()
-)
 
+def stopwords(language: str = "en") -> frozenset[str]:
+    """The language's function words (English for a language we do not serve): kept out of term overlap."""
+    return lexicon(language).words("stopwords")
 
-# Small function-word lists: enough to keep "когда", "қашан" and the like out of term overlap.
-STOPWORDS_BY_LANGUAGE = {
-    "en": STOPWORDS,
-    "ru": frozenset(
-        """а и в во на не ни но да же ли бы был была было были быть есть это этот эта эти тот та те то
-        как так что чтобы кто кого кому чей чья чьё чьи где куда откуда когда почему зачем сколько какой
-        какая какое какие каком каких который которая которое которые он она оно они его её ее их ему ей им
-        них ним я мы вы ты мне нам вам меня нас вас себя свой своя своё свои с со к ко о об от до по при
-        для из у за над под про без через между после перед или либо ещё еще уже только также тоже вот
-        там тут здесь тогда потом году год годах годы лет""".split()
-    ),
-    "kk": frozenset(
-        """және мен бен пен да де та те ма ме ба бе па пе ол олар оның оны оған олардың біз сіз сен мен
-        бұл осы сол мына ана не кім қашан қайда қанша неше неге неліктен қандай қай қалай үшін деп дейін
-        кейін бойынша туралы арқылы бар жоқ еді болды болған болып ғой ғана тек әлі енді да жылы жыл
-        жылдары жылғы""".split()
-    ),
-}
 
 # Kazakh has no Snowball stemmer; strip one case ending, then one plural ending, while at least
 # three letters remain, so "Қазақстанда", "Қазақстанның" and "Қазақстанға" all meet at "қазақстан".
 # The order matters: the short locative "да" before "нда", or "Қазақстанда" would lose its "н".
-_KK_CASE = tuple(
-    """ның нің дың дің тың тің дан ден тан тен нан нен ға ге қа ке да де та те нда нде
-    ды ді ты ті ны ні мен бен пен на не""".split()
-)
-_KK_PLURAL = ("лар", "лер", "дар", "дер", "тар", "тер")
-
-
 def stem_kazakh(word: str) -> str:
     """A light Kazakh stem: one case ending, then one plural ending, stripped."""
-    for endings in (_KK_CASE, _KK_PLURAL):
+    kk = lexicon("kk")
+    for endings in (kk.ordered("case_endings"), kk.ordered("plural_endings")):
         for suffix in endings:
             if word.endswith(suffix) and len(word) - len(suffix) >= 3:
                 word = word[: -len(suffix)]
@@ -80,7 +51,7 @@ def terms(text: str, language: str = "en") -> list[str]:
 
 def terms_of(tokens, language: str = "en") -> list[str]:
     """Stemmed content words of already-split words (see `words`)."""
-    stop = STOPWORDS_BY_LANGUAGE.get(language, STOPWORDS)
+    stop = stopwords(language)
     kept = [w for w in tokens if w not in stop]
     if not kept:
         return []

@@ -12,11 +12,13 @@ import difflib
 import math
 import re
 from collections.abc import Callable, Iterable
+from functools import cache
 
 import numpy as np
 
+from .lang import lexicon
 from .language import is_cyrillic, latin_variants
-from .text import STOPWORDS_BY_LANGUAGE, terms
+from .text import stopwords, terms
 
 MEMO_SIZE = 50_000  # remembered term look-ups (typo correction runs difflib, about 0.1 ms each)
 
@@ -145,7 +147,7 @@ class Vocabulary:
 
     def unknown_words(self, question_words: Iterable[str], language: str = "en") -> list[str]:
         """Content words of a question that the corpus never uses, even allowing for typos and scripts."""
-        stop = STOPWORDS_BY_LANGUAGE.get(language, STOPWORDS_BY_LANGUAGE["en"])
+        stop = stopwords(language)
         unknown = []
         for word in question_words:
             if word in stop or len(word) < 3:
@@ -162,7 +164,7 @@ class Vocabulary:
             # In Russian and Kazakh a name often opens the question ("Бухарин қашан ақталды?"); an unknown
             # capitalised first word counts there, unless other words are capitalised ("Дай обзор работы
             # Государственной комиссии"). In English the first word is the question word.
-            first_counts = names_only and not others_capitalised and not _IMPERATIVE.search(word)
+            first_counts = names_only and not others_capitalised and not _imperative().search(word)
             if (m.start() > 0 or first_counts) and question[m.start()].isupper():
                 return True
         if names_only:
@@ -171,8 +173,13 @@ class Vocabulary:
         return len(word) >= 6 and not known
 
 
-# A request opening a Russian or Kazakh question ("Расскажи ...", "Перечисли ...", "Айтып беріңіз ...") is no name.
-_IMPERATIVE = re.compile(r"(?:и|ите|й|йте|ь|ьте|ңыз|ңіз|ыңыз|іңіз|шы|ші|сеңші)$", re.I)
+@cache
+def _imperative() -> re.Pattern:
+    """A request opening a Russian or Kazakh question ("Расскажи ...", "Айтып беріңіз ...") is no name."""
+    endings = "|".join(e for language in ("ru", "kk") for e in lexicon(language).ordered("imperative_endings"))
+    return re.compile(rf"(?:{endings})$", re.I)
+
+
 _INNER_CAPITAL = re.compile(r"(?<=[\w,;:(–—-]\s)[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w’'-]+")
 MAX_NAME_SCAN_CHARS = 2_000_000  # names are read from this much source text at most (a huge corpus stays quick to load)
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.answer.fillers import holds
 from assistant.parts import MAX_PARTS, split_parts
-from assistant.slots import asked, do_verb, holds, main_verb, verb_like
+from assistant.slots import asked, do_verb, main_verb, verb_like
 from assistant.smalltalk import smalltalk_kind, strip_greeting
 
 

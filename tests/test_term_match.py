@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from assistant.answer import _fold, _shared_start, term_in
+from assistant.answer.evidence import _fold, _shared_start, term_in
 
 WORDS = [
     "осуждён",

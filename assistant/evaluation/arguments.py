@@ -12,6 +12,7 @@ EXPECTED = Path("evals/expected.json")
 GOALS = Path("evals/goals.json")  # the gate's floors ("floors") and the benchmark's goals ("goals")
 LOCAL_REPORTS = Path("evals/reports/local")  # git-ignored: running a measurement leaves the checkout clean
 SAVED_REPORTS = Path("evals/reports")  # --save: dated reports meant for the repository
+UNSEEN_DIR = Path("evals/unseen")  # issue 20's unseen documents: tune/ and sealed/
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -42,6 +43,22 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="tune one setting: metrics per value on --split and --language (e.g. min_answer_score=0.3,0.4)",
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar and no failure list on the terminal")
+    unseen = p.add_argument_group("unseen documents (issue 20; evals/README.md, \"Unseen documents\")")
+    unseen.add_argument(
+        "--unseen", action="store_true",
+        help="index corpus/ plus the unseen tune documents in a temporary folder and report the tune items "
+        "by question x document language and by kind, against the goals",
+    )
+    unseen.add_argument(
+        "--sealed", action="store_true",
+        help="the same with the sealed documents added; reports the sealed items as aggregates only",
+    )
+    unseen.add_argument(
+        "--ablate", action="store_true",
+        help="switch each rule of assistant/rules.py off in turn; print what each changes on the seed test split "
+        "and the unseen tune set",
+    )
+    unseen.add_argument("--unseen-dir", type=Path, default=UNSEEN_DIR, help=f"the unseen sets (default {UNSEEN_DIR})")
 
 
 def add_report_arguments(p: argparse.ArgumentParser) -> None:

@@ -1,15 +1,19 @@
-"""Validate a gold evaluation set: `python -m assistant.evaluation.check_gold [path/to/gold.jsonl]`.
+"""Validate a gold evaluation set: `python -m assistant.evaluation.check_gold [path/to/gold.jsonl] [--corpus DIR ...]`,
+or an unseen set of issue 20: `python -m assistant.evaluation.check_gold --unseen tune|sealed`.
 
 Checks the schema of every line, unique and sequential ids, that every evidence span is exact
 (document text[start:end] == text), that every accepted answer occurs (case-insensitively) in at
 least one of its item's evidence texts, each kind's own fields (a list's members, an overview's key
 points and a multi-part question's answerable parts each occur in an original document; an unanswerable
 part has no answers), and minimum counts (per kind and split too). Prints a summary; exits 1 and lists
-every problem on failure. Reads the corpus folder's .txt files as stored (run from the repository).
+every problem on failure. Reads the corpus folders' .txt files as stored (run from the repository; default corpus/).
+An unseen set is checked against corpus/ and its index folders, with its own set-level rules (unseen.set_problems)
+instead of the seed set's minimum counts per split.
 """
 
 from __future__ import annotations
 
+import argparse
 import re
 import sys
 import tomllib
@@ -21,6 +25,7 @@ from .arguments import DEFAULT_GOLD
 from .configs import SPLITS
 from .gold import KINDS as ITEM_KINDS
 from .gold import UNANSWERABLE_KINDS, gold_lines, item_kind
+from .unseen import document_languages, pair, set_problems, unseen_sets
 
 CORPUS = Path("corpus")
 
@@ -82,7 +87,7 @@ def check_item(item, lineno: int, docs: dict[str, str], errors: list[str]) -> No
     if isinstance(item.get("id"), str):
         where += f" ({item['id']})"
     kind = item_kind(item)
-    allowed = KEYS | {"kind"} | KIND_KEYS.get(kind, set())
+    allowed = KEYS | {"kind", "doc_language"} | KIND_KEYS.get(kind, set())  # doc_language: the unseen sets
     missing, extra = (KEYS | KIND_KEYS.get(kind, set())) - item.keys(), item.keys() - allowed
     if missing:
         errors.append(f"{where}: missing keys {sorted(missing)}")
@@ -254,14 +259,27 @@ def read_items(path: Path, docs: dict[str, str], errors: list[str]) -> list[dict
     return items
 
 
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m assistant.evaluation.check_gold", description=__doc__.split("\n")[0])
+    p.add_argument("gold", nargs="?", type=Path, help=f"gold file (default {DEFAULT_GOLD}, or the unseen set's)")
+    p.add_argument("--corpus", type=Path, action="append", help=f"a corpus folder; repeat for more (default {CORPUS})")
+    p.add_argument("--unseen", choices=("tune", "sealed"), help="check an unseen set of evals/unseen/ (issue 20)")
+    return p.parse_args(argv[1:])
+
+
 def main(argv: list[str]) -> int:
-    path = Path(argv[1]) if len(argv) > 1 else DEFAULT_GOLD
+    args = parse_args(argv)
+    unseen = unseen_sets()[args.unseen] if args.unseen else None
+    path = args.gold or (unseen.gold if unseen else DEFAULT_GOLD)
+    folders = args.corpus or ([CORPUS, *unseen.index_folders] if unseen else [CORPUS])
     if not path.exists():
         print(f"FAIL: {path} not found")
         return 1
-    docs = load_corpus()
+    docs = {}
+    for folder in folders:
+        docs |= load_corpus(folder)
     if not docs:
-        print(f"FAIL: no corpus documents under {CORPUS}")
+        print(f"FAIL: no corpus documents under {', '.join(map(str, folders))}")
         return 1
 
     errors: list[str] = []
@@ -292,7 +310,47 @@ def main(argv: list[str]) -> int:
     convs = [it for it in valid if it["history"]]
     docs_used = Counter(ev.get("doc_id") for it in valid for ev in it["evidence"] if isinstance(ev, dict))
     n_unans = sum(1 for it in valid if not it["answerable"])
+    kind_split = Counter((item_kind(it), it["split"]) for it in valid)
 
+    if unseen:
+        errors += set_problems(valid, unseen, document_languages(unseen.folder))
+    else:
+        errors += seed_problems(items, valid, convs, n_unans, type_split, docs_used, docs)
+
+    print(f"{path}: {len(items)} items, {len(convs)} conversations, {n_unans} unanswerable ({dict(kinds)})")
+    print(f"{'type':<14}{'tune':>6}{'test':>6}{'total':>7}")
+    for t in ["who", "when", "where", "how_many", "why", "what", "how", "list", "overview", "multipart", "smalltalk", "unanswerable"]:
+        print(f"{t:<14}{type_split[(t, 'tune')]:>6}{type_split[(t, 'test')]:>6}{by_type[t]:>7}")
+    print(f"{'all':<14}{by_split['tune']:>6}{by_split['test']:>6}{len(valid):>7}")
+    print("styles: " + ", ".join(f"{s}={by_style[s]}" for s in sorted(STYLES)))
+    by_language = Counter((it["language"], it["split"]) for it in valid)
+    print("languages: " + ", ".join(
+        f"{lang}={by_language[(lang, 'tune')]}+{by_language[(lang, 'test')]}" for lang in sorted(LANGUAGES)
+    ) + " (tune+test)")
+    print(f"{'kind':<26}{'tune':>6}{'test':>6}   by language (tune+test)")
+    for kind in ITEM_KINDS:
+        langs = ", ".join(
+            f"{lang}={sum(1 for it in valid if item_kind(it) == kind and it['language'] == lang and it['split'] == 'tune')}"
+            f"+{sum(1 for it in valid if item_kind(it) == kind and it['language'] == lang and it['split'] == 'test')}"
+            for lang in sorted(LANGUAGES)
+        )
+        print(f"{kind:<26}{kind_split[(kind, 'tune')]:>6}{kind_split[(kind, 'test')]:>6}   {langs}")
+    print("evidence spans per document: " + ", ".join(f"{d}={n}" for d, n in sorted(docs_used.items())))
+    if unseen:
+        print("question>document language: " + ", ".join(f"{k}={n}" for k, n in sorted(Counter(map(pair, valid)).items())))
+
+    if errors:
+        print(f"\nFAIL: {len(errors)} problem(s):")
+        for e in errors:
+            print(f"  - {e}")
+        return 1
+    print("OK")
+    return 0
+
+
+def seed_problems(items, valid, convs, n_unans, type_split, docs_used, docs) -> list[str]:
+    """The seed gold set's rules for the whole file: minimum counts, every type and kind in both splits, every document used."""
+    errors: list[str] = []
     if len(items) < MIN_ITEMS:
         errors.append(f"only {len(items)} items; need at least {MIN_ITEMS}")
     if len(convs) < MIN_CONVERSATIONS:
@@ -314,34 +372,7 @@ def main(argv: list[str]) -> int:
     for d in sorted(docs):
         if docs_used[d] == 0:
             errors.append(f"document {d!r} is never used as evidence")
-
-    print(f"{path}: {len(items)} items, {len(convs)} conversations, {n_unans} unanswerable ({dict(kinds)})")
-    print(f"{'type':<14}{'tune':>6}{'test':>6}{'total':>7}")
-    for t in ["who", "when", "where", "how_many", "why", "what", "how", "list", "overview", "multipart", "smalltalk", "unanswerable"]:
-        print(f"{t:<14}{type_split[(t, 'tune')]:>6}{type_split[(t, 'test')]:>6}{by_type[t]:>7}")
-    print(f"{'all':<14}{by_split['tune']:>6}{by_split['test']:>6}{len(valid):>7}")
-    print("styles: " + ", ".join(f"{s}={by_style[s]}" for s in sorted(STYLES)))
-    by_language = Counter((it["language"], it["split"]) for it in valid)
-    print("languages: " + ", ".join(
-        f"{lang}={by_language[(lang, 'tune')]}+{by_language[(lang, 'test')]}" for lang in sorted(LANGUAGES)
-    ) + " (tune+test)")
-    print(f"{'kind':<26}{'tune':>6}{'test':>6}   by language (tune+test)")
-    for kind in ITEM_KINDS:
-        langs = ", ".join(
-            f"{lang}={sum(1 for it in valid if item_kind(it) == kind and it['language'] == lang and it['split'] == 'tune')}"
-            f"+{sum(1 for it in valid if item_kind(it) == kind and it['language'] == lang and it['split'] == 'test')}"
-            for lang in sorted(LANGUAGES)
-        )
-        print(f"{kind:<26}{kind_split[(kind, 'tune')]:>6}{kind_split[(kind, 'test')]:>6}   {langs}")
-    print("evidence spans per document: " + ", ".join(f"{d}={n}" for d, n in sorted(docs_used.items())))
-
-    if errors:
-        print(f"\nFAIL: {len(errors)} problem(s):")
-        for e in errors:
-            print(f"  - {e}")
-        return 1
-    print("OK")
-    return 0
+    return errors
 
 
 if __name__ == "__main__":

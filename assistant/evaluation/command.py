@@ -24,6 +24,10 @@ def run(args, settings) -> int:
     """The `assistant eval` command; exit code 1 when the gate fails (a figure below its floor, or a regression)."""
     from .. import Assistant
 
+    if getattr(args, "unseen", False) or getattr(args, "sealed", False) or getattr(args, "ablate", False):
+        from .unseen_command import run_unseen
+
+        return run_unseen(args, settings)
     language = getattr(args, "language", "all")
     items = load_gold(args.gold, args.split, language)
     if not items:

@@ -1,0 +1,243 @@
+"""Scoring the sentences of the retrieved passages, and choosing the best one and the close runners-up that add to it.
+
+Sentences are scored by their precomputed vectors against the query, their (IDF-weighted) term overlap with
+it, and whether they hold what the question asks for (`fillers.holds`: a date, a quantity of the counted
+thing, a place, a person near the asked-for event; for why and how a reason or manner cue). A negated
+question favours sentences that state a negation. List items, headings and "See also" lines are never quoted.
+
+The answer-type check: a question asking for a person, a date, a number or a place is answered only by a
+sentence that holds that slot AND is about the question's event (`evidence.coverage` of its event terms, at
+least `MIN_EVENT_COVERAGE`); such a sentence `fits`. The weights are settings (`answer_*`), so
+`assistant eval --sweep` can tune them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+
+from ..config import Settings
+from ..lang import LANGUAGES, lexicon
+from ..slots import Asked
+from ..types import Hit, Sentence
+from .evidence import Events, coverage, digits_of
+from .fillers import CHECKED_SLOTS, MANNER, REASON, holds
+
+MIN_EVENT_COVERAGE = {"en": 0.5, "ru": 0.4, "kk": 0.4}  # share of the question's event-term IDF mass a slot-holding
+# sentence must cover (lower for Russian and Kazakh, whose word forms the light stemming joins less often)
+NEGATION_BONUS = 0.1
+NEGATED_RATIO = 0.7  # a negated question's best negation-stating sentence wins when it scores this close to the best
+NEAR_TIE = 0.95  # a runner-up this close to the best is kept even past the length budget ...
+OVER_BUDGET = 1.6  # ... up to this many times the budget (not for translated answers: originals are shown beside them)
+SHOWN_CHARS = 800  # two kiosk screens: a translated answer's quotes and the originals beside them must fit
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•·▪–—]|\d{1,3}[.)]|=+)\s")  # a bullet, a number or a wiki heading opens the line
+
+
+@cache
+def _back_matter() -> frozenset[str]:
+    """Headings of an article's back matter ("See also", "Литература") in any of the three languages."""
+    return frozenset(h for language in LANGUAGES for h in lexicon(language).ordered("back_matter"))
+
+
+def _negation() -> re.Pattern:
+    return lexicon("en").compiled("sentence_negation")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence that might answer, with where it sits and how well it scored."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    hit_rank: int
+    score: float
+    similarity: float
+    overlap: float
+    has_feature: bool  # holds the asked-for slot (or a reason / manner cue)
+    fits: bool = True  # holds the slot about the question's event (always True for unchecked slots)
+    coverage: float = 1.0  # share of the question's event terms the sentence holds
+
+
+def citable(sentence: Sentence, chunk) -> bool:
+    """Whether a sentence may be quoted as an answer: not a list item, heading or "See also" line."""
+    text = sentence.text.strip()
+    if len(text) < 12 or _LIST_ITEM.match(text):
+        return False
+    section = chunk.section[-1].strip().casefold() if chunk.section else ""
+    if section in _back_matter():
+        return False
+    return bool(re.search(r"[.!?…»\"”)]\s*$", text)) or len(text) > 80  # a short line without an ending is a heading
+
+
+def score_candidates(
+    hits: list[Hit],
+    sentence_vectors: list[np.ndarray],
+    query_vector: np.ndarray,
+    query_terms: set[str],
+    idf: Callable[[str], float],
+    asked: Asked | str,
+    sentence_terms: Callable[[str, object], frozenset[str]],
+    settings: Settings,
+    skip: frozenset[str] = frozenset(),
+    events: Events | tuple[str, ...] = (),
+    question_words: frozenset[str] = frozenset(),
+    english_events: tuple[str, ...] = (),
+    avoid: frozenset[str] = frozenset(),
+    language: str = "en",
+    context_of: Callable[[str, int], frozenset[str]] | None = None,
+) -> list[Candidate]:
+    """Score every citable sentence of the retrieved passages (except `skip`, e.g. titles, and `avoid`); best first."""
+    if isinstance(asked, str):
+        asked = Asked(
+            asked,
+            {"who": "person", "when": "date", "where": "place", "how_many": "number", "why": "reason"}.get(asked, ""),
+        )
+    total_idf = sum(idf(t) for t in query_terms) or 1.0
+    checked = asked.slot in CHECKED_SLOTS
+    min_coverage = MIN_EVENT_COVERAGE.get(language, MIN_EVENT_COVERAGE["en"])
+    out, seen = [], set()
+    for rank, (hit, vectors) in enumerate(zip(hits, sentence_vectors, strict=True)):
+        before: frozenset[str] = context_of(hit.chunk.doc_id, hit.chunk.start) if context_of else frozenset()
+        for sentence, vector in zip(hit.chunk.sentences, vectors, strict=True):
+            context, before = before, sentence_terms(hit.chunk.doc_id, sentence)
+            key = (hit.chunk.doc_id, sentence.start, sentence.end)
+            if key in seen or sentence.text in skip or sentence.text in avoid or not citable(sentence, hit.chunk):
+                continue
+            seen.add(key)
+            similarity = float(np.dot(vector, query_vector))
+            s_terms = before
+            overlap = sum(idf(t) for t in query_terms & s_terms) / total_idf
+            has_feature = _cue(
+                asked, sentence.text, question_words, english_events, bool(events and getattr(events, "verb", ""))
+            )
+            digits = (
+                frozenset(digits_of(m) for m in re.findall(r"\d[\d,.]*\d|\d", sentence.text)) if events else frozenset()
+            )
+            covered = coverage(events, s_terms, idf, context, asked.negated, digits, sentence.text)
+            fits = not checked or (has_feature and covered >= min_coverage)
+            score = (
+                settings.answer_similarity_weight * similarity
+                + settings.answer_overlap_weight * overlap
+                + (settings.answer_feature_bonus if has_feature else 0.0)
+                + (NEGATION_BONUS if asked.negated and _negation().search(sentence.text) else 0.0)
+                - settings.answer_rank_penalty * rank
+            )
+            out.append(
+                Candidate(
+                    hit.chunk.doc_id,
+                    sentence.start,
+                    sentence.end,
+                    sentence.text,
+                    rank,
+                    score,
+                    similarity,
+                    overlap,
+                    has_feature,
+                    fits,
+                    covered,
+                )
+            )
+    return sorted(out, key=lambda c: -c.score)
+
+
+def _cue(
+    asked: Asked, text: str, question_words: frozenset[str], events: tuple[str, ...], verb_first: bool = False
+) -> bool:
+    if asked.slot == "reason":
+        return bool(REASON.search(text))
+    if asked.slot == "manner":
+        return bool(MANNER.search(text))
+    if asked.slot in CHECKED_SLOTS:
+        return holds(asked, text, question_words, events, verb_first)
+    return False
+
+
+def select_sentences(
+    candidates: list[Candidate],
+    asked: Asked | str,
+    settings: Settings,
+    shown: Callable[[Candidate], int] | None = None,
+) -> list[Candidate]:
+    """The best fitting sentence, plus close runners-up that add to it; selected first, then fitted to the length budget.
+
+    For when / how many questions a runner-up giving a different date or figure is kept, so
+    sources that disagree are both shown rather than silently merged. A runner-up that does not
+    fit the budget ends the selection (a weaker, shorter one never takes its place); one nearly
+    tied with the best is kept past the budget, within `OVER_BUDGET` times it.
+    """
+    kind = asked if isinstance(asked, str) else asked.kind
+    pool = [c for c in candidates if c.fits]
+    if not pool:
+        return []
+    if not isinstance(asked, str) and asked.negated:
+        # "Who was not covered by the amnesty?": a sentence stating the exception, when one scores near the best
+        negative = [c for c in pool if _negation().search(c.text) and c.score >= NEGATED_RATIO * pool[0].score]
+        if negative:
+            pool = negative + [c for c in pool if c not in negative]
+    best = pool[0]
+    selected = [best]
+    for c in pool[1:]:
+        if len(selected) >= settings.max_answer_sentences:
+            break
+        close = c.score >= settings.answer_close_ratio * best.score
+        same_subject = c.overlap > 0 and c.overlap >= 0.8 * best.overlap
+        conflicting = (
+            kind in ("when", "how_many")
+            and c.has_feature
+            and same_subject
+            and c.score >= 0.75 * best.score
+            and bool(_values(c.text) - _values(best.text))
+        )
+        if not (close or conflicting):
+            continue
+        if kind in ("when", "how_many", "where", "who") and best.has_feature and not c.has_feature:
+            continue
+        selected.append(c)
+    chosen, length = [best], len(best.text)
+    on_screen = shown(best) if shown else 0
+    for c in selected[1:]:
+        budget = settings.max_answer_chars * (OVER_BUDGET if c.score >= NEAR_TIE * best.score else 1.0)
+        if length + len(c.text) > budget or (shown and on_screen + shown(c) > SHOWN_CHARS):
+            break  # `shown`: a translated answer's quote and original together must fit the screen
+        chosen.append(c)
+        length += len(c.text)
+        on_screen += shown(c) if shown else 0
+    return sorted(chosen, key=lambda c: (c.doc_id != best.doc_id, c.doc_id, c.start))
+
+
+def sources_differ(chosen: list[Candidate]) -> bool:
+    """Whether the chosen sentences come from different documents that give different dates or figures."""
+    by_doc: dict[str, set[str]] = {}
+    for c in chosen:
+        by_doc.setdefault(c.doc_id, set()).update(_values(c.text))
+    figures = [v for v in by_doc.values() if v]
+    return len(figures) >= 2 and any(a != b for a in figures for b in figures)
+
+
+def _values(text: str) -> set[str]:
+    return set(re.findall(r"\b(?:1[0-9]{3}|20[0-9]{2})s?\b|\b\d[\d,.]*\d\b", text))
+
+
+def fitting_on_screen(chosen: list[Candidate], candidates: list[Candidate], on_screen: int, shown) -> list[Candidate]:
+    """A multi-part answer's part: its chosen sentences; for a translated answer, those that still fit the screen
+    beside their originals, or else the closest-scoring sentence that holds the part's answer and does fit ([] if none)."""
+    if not shown or not chosen:
+        return chosen
+    kept, used = [], on_screen
+    for c in chosen:
+        if used + shown(c) <= SHOWN_CHARS:
+            kept.append(c)
+            used += shown(c)
+    if kept:
+        return kept
+    best = chosen[0]
+    near = [c for c in candidates if c.fits and c.score >= 0.85 * best.score and used + shown(c) <= SHOWN_CHARS]
+    return near[:1]  # [] when nothing fits: the part is left for the visitor to ask on its own
