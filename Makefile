@@ -51,7 +51,7 @@ nginx:                                     ## Debian's nginx, for the replica te
 	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; }
 
 serve-replicas: $(VENV)/.installed nginx ingest ## 2 replicas of app.py behind nginx on 127.0.0.1:8080 (ARGS="--replicas 3 --port 8081")
-	$(PY) -m assistant.bench.replicas $(ARGS)
+	$(PY) -m assistant.serving.replicas $(ARGS)
 
 ingest: $(VENV)/.installed
 	$(PY) -m assistant.cli ingest

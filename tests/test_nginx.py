@@ -1,4 +1,4 @@
-"""Replicas behind a real nginx on 127.0.0.1 (deploy/nginx/assistant.conf, assistant.bench.replicas).
+"""Replicas behind a real nginx on 127.0.0.1 (deploy/nginx/assistant.conf, assistant.serving.replicas).
 
 Three replicas of the seed index: two healthy, one whose index is damaged (it must say not-ready
 and nginx must route around it). Then slow clients that hold connections, then one healthy replica
@@ -18,9 +18,9 @@ import pytest
 from conftest import require
 
 from assistant.bench.api_load import ApiClient, reference_answers, run_load
-from assistant.bench.replicas import health, nginx_binary, start_cluster, stop_cluster
 from assistant.bench.serving import ServerNotReady
 from assistant.index.layout import CURRENT
+from assistant.serving.replicas import health, nginx_binary, start_cluster, stop_cluster
 
 pytestmark = [pytest.mark.nginx, pytest.mark.server, pytest.mark.slow]
 QUESTIONS = [

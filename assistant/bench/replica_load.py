@@ -15,8 +15,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..serving.replicas import start_cluster, stop_cluster
 from .api_load import reference_answers, run_load
-from .replicas import start_cluster, stop_cluster
 
 if TYPE_CHECKING:
     from .run import Run

@@ -1,28 +1,20 @@
 """Start-up helpers for measuring a running app: a free local port, waiting for it, stopping it.
 
-The one copy the benchmark, the tests and the evals scripts share. Standard library only.
+The one copy the benchmark, the tests and the evals scripts share. Standard library only. A free port,
+stopping a process group and `ServerNotReady` live in the product (assistant.serving.processes, which
+the replicas launcher uses) and are named here too.
 """
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
 import subprocess
 import time
 import urllib.request
 from pathlib import Path
 
+from ..serving.processes import ServerNotReady, free_port, stop_server
 
-class ServerNotReady(RuntimeError):
-    """The server exited, or did not answer, before it was ready."""
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+__all__ = ["ServerNotReady", "free_port", "stop_server", "wait_for_server"]
 
 
 def wait_for_server(
@@ -42,14 +34,3 @@ def wait_for_server(
             pass
         time.sleep(0.3)
     raise ServerNotReady(f"the server did not answer on {url} within {timeout:.0f} s")
-
-
-def stop_server(proc: subprocess.Popen, timeout: float = 15) -> None:
-    """SIGTERM the server's process group (started with start_new_session=True), SIGKILL if it lingers."""
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()

@@ -15,10 +15,10 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
+from ..serving.replicas import health
 from .api_load import ApiClient, reference_answers, run_load
 from .children import StepFailed, child_env
 from .http_api import APP, HTTP_RATE_LIMIT
-from .replicas import health
 from .serving import free_port, stop_server
 from .stats import rss_mb, stats
 
