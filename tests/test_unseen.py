@@ -259,3 +259,16 @@ def test_eval_unseen_and_sealed_end_to_end_on_a_real_index(seed_settings, tmp_pa
     reports = out + "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "reports").glob("unseen-sealed-*"))
     assert not [q for q in sealed_questions if q in reports], "a sealed question was printed or written"
     assert sorted(p.name for p in seed_settings.corpus_dir.iterdir()) == corpus_before
+
+
+def test_the_sealed_view_folds_groups_small_enough_to_be_an_items_result():
+    from assistant.evaluation.unseen_figures import sealed_view
+
+    items = [{"id": f"q{i}", "doc_language": "en"} for i in range(6)] + [{"id": "r1", "doc_language": "ru"}]
+    results = [_result(f"q{i}", correct=i < 3) for i in range(6)] + [_result("r1", language="kk", kind="negation")]
+    view = sealed_view(unseen_figures(results, items))
+    assert set(view["by_pair"]) == {"en>en", "other pairs"}
+    assert view["by_pair"]["other pairs"]["n"] == 1 and view["by_pair"]["en>en"]["accuracy"] == 0.5
+    assert set(view["by_kind"]) == {"factoid"} and view["folded_kinds"] == ["negation"]
+    goals = {r["goal"] for r in goal_status(view, json.loads(GOALS.read_text(encoding="utf-8"))["unseen"])}
+    assert {"answer accuracy en>en", "answer accuracy other pairs"} <= goals

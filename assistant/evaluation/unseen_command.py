@@ -23,7 +23,7 @@ from .report import print_failures
 from .run import evaluate_items
 from .summary import base, failures, summarize
 from .unseen import unseen_sets
-from .unseen_figures import format_figures, goal_status, read_unseen_goals, unseen_figures
+from .unseen_figures import format_figures, goal_status, read_unseen_goals, sealed_view, unseen_figures
 from .unseen_index import build_temp_index
 
 
@@ -53,6 +53,8 @@ def measure_set(unseen, settings, goals: dict, quiet: bool = False) -> dict:
     finally:
         shutil.rmtree(temp.root, ignore_errors=True)
     figures = unseen_figures(results, items)
+    if unseen.name == "sealed":  # aggregates only: no group small enough to be an item's result
+        figures = sealed_view(figures)
     status = goal_status(figures, goals)
     timing = {
         "build_seconds": temp.seconds,
@@ -107,6 +109,12 @@ def write_report(report: dict, out: Path) -> list[Path]:
         f"Index of {t['documents']} documents built in {t['build_seconds']:.1f} s ({t['embedded']} texts embedded, "
         f"{t['reused']} from the cache); items asked in {t['ask_seconds']:.1f} s.\n"
     )
+    if "failures" in report:  # the tune set only: the sealed set's report never holds an item
+        markdown += (
+            f"\n## Failed items ({len(report['failures'])})\n\n"
+            + "\n".join(_failure_line(f) for f in report["failures"])
+            + "\n"
+        )
     paths = [stem.with_suffix(".json"), stem.with_suffix(".md")]
     paths[0].write_text(
         json.dumps(
@@ -117,6 +125,13 @@ def write_report(report: dict, out: Path) -> list[Path]:
     )
     paths[1].write_text(markdown, encoding="utf-8")
     return paths
+
+
+def _failure_line(f: dict) -> str:
+    got = "(refused)" if f["abstained"] else " ".join(f["text"].split())[:160]
+    want = "; ".join(f["answers"][:3]) or f.get("wanted", "")[:120]
+    history = f" (after: {' / '.join(f['history'])})" if f["history"] else ""
+    return f"- {f['id']} {f['language']} {f['kind']} [{', '.join(f['problems'])}] {f['question']!r}{history}: want {want!r}; got {got!r}"
 
 
 # --- ablation -------------------------------------------------------------------------------------------------

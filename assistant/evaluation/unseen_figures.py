@@ -58,6 +58,30 @@ def unseen_figures(results: list, items: list[dict]) -> dict:
     }
 
 
+SEALED_MIN_GROUP = (
+    5  # a sealed pair or kind with fewer items is folded into "other": a figure of one or two items is an item's result
+)
+
+
+def sealed_view(figures: dict) -> dict:
+    """The figures with every pair and kind of fewer than SEALED_MIN_GROUP items folded into one "other" group,
+    and the near-topic refusal given overall only (a pair holds one to three near-topic items)."""
+    out = dict(figures)
+    small = {p: f for p, f in figures["by_pair"].items() if f["n"] < SEALED_MIN_GROUP}
+    out["by_pair"] = {p: f | {"near_topic_refusal": None} for p, f in figures["by_pair"].items() if p not in small}
+    n = sum(f["n"] for f in small.values())
+    if n:
+        out["by_pair"]["other pairs"] = {
+            "n": n,
+            "accuracy": sum((f["accuracy"] or 0) * f["n"] for f in small.values()) / n,
+            "near_topic_n": sum(f["near_topic_n"] for f in small.values()),
+            "near_topic_refusal": None,
+        }
+    out["by_kind"] = {k: f for k, f in figures["by_kind"].items() if f["n"] >= SEALED_MIN_GROUP}
+    out["folded_kinds"] = [k for k, f in figures["by_kind"].items() if f["n"] < SEALED_MIN_GROUP]
+    return out
+
+
 def read_unseen_goals(path: Path) -> dict:
     """The "unseen" section of the goals file: answer accuracy per pair ("*" for any other), and the three shares."""
     path = Path(path)
@@ -75,7 +99,7 @@ def goal_status(figures: dict, goals: dict) -> list[dict]:
     for p, f in figures["by_pair"].items():
         if p.endswith(">-") or f["n"] == 0:
             continue
-        goal = per_pair.get(p, per_pair.get("*"))
+        goal = per_pair.get(p, per_pair.get("*"))  # "other pairs" (sealed) against every other pair's goal
         if goal is not None:
             rows.append(_row(f"answer accuracy {p}", f["accuracy"], goal, "min"))
     for name, key, how in (
@@ -124,7 +148,13 @@ def format_figures(figures: dict, goals: list[dict], title: str) -> str:
             overall,
             "By question language > document language (`-`: no document, e.g. off-topic):\n\n"
             + markdown_table(["pair", "answerable", "accuracy", "near-topic", "refused"], pair_rows),
-            "By kind:\n\n" + markdown_table(["kind", "n", "accuracy", "refusal rate", "citations"], kind_rows),
+            "By kind:\n\n"
+            + markdown_table(["kind", "n", "accuracy", "refusal rate", "citations"], kind_rows)
+            + (
+                f"\n\nKinds of fewer than {SEALED_MIN_GROUP} items, not shown (sealed): {', '.join(figures['folded_kinds'])}."
+                if figures.get("folded_kinds")
+                else ""
+            ),
             'Goals (evals/goals.json "unseen"; reported, not gated):\n\n'
             + markdown_table(["goal", "figure", "target", ""], goal_rows),
         ]
