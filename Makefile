@@ -7,7 +7,7 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run curator test install dev browser axe nginx serve-replicas load-test-replicas ingest eval bench check-gold reliability load-test lint format clean
+.PHONY: run curator test install dev browser axe pa11y nginx serve-replicas load-test-replicas ingest eval bench check-gold reliability load-test lint format clean
 
 run: $(VENV)/.installed                    ## set up, build the index if missing or stale, serve the app
 	$(PY) app.py $(ARGS)
@@ -15,7 +15,7 @@ run: $(VENV)/.installed                    ## set up, build the index if missing
 curator: $(VENV)/.installed                ## the curator's console at http://127.0.0.1:7870 (password: ASSISTANT_CURATOR_TOKEN)
 	$(PY) app.py --curator $(ARGS)
 
-test: $(VENV)/.installed-dev browser axe nginx ## set up with dev extras and run the whole test suite
+test: $(VENV)/.installed-dev browser axe pa11y nginx ## set up with dev extras and run the whole test suite
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
@@ -45,6 +45,13 @@ axe: $(AXE)                                ## axe-core from npm for the accessib
 $(AXE): tools/axe/package.json tools/axe/package-lock.json
 	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
 	npm ci --prefix tools/axe --no-audit --no-fund --silent
+	touch $@
+
+PA11Y := tools/pa11y/node_modules/pa11y/package.json
+pa11y: $(PA11Y)                            ## pa11y from npm for tests/test_browser_pa11y.py (pinned by tools/pa11y/package-lock.json; runs Debian's chromium)
+$(PA11Y): tools/pa11y/package.json tools/pa11y/package-lock.json
+	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
+	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --prefix tools/pa11y --no-audit --no-fund --silent
 	touch $@
 
 nginx:                                     ## Debian's nginx, for the replica tests and `make serve-replicas`

@@ -55,6 +55,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "kk": "{duration} бойы ешкім пайдаланбаса, экран басынан басталады.",
     },
     "chat_label": {"en": "Conversation", "ru": "Разговор", "kk": "Әңгіме"},
+    "message_user": {"en": "Your question", "ru": "Ваш вопрос", "kk": "Сіздің сұрағыңыз"},  # a chat message's name
+    "message_bot": {"en": "Answer", "ru": "Ответ", "kk": "Жауап"},
     "chat_placeholder_student": {
         "en": "**Ask a question** about Soviet political rehabilitation. Answers quote the sources, with numbered "
         "citations; follow-up questions are understood in context.",

