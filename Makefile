@@ -7,7 +7,7 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run curator test install dev browser axe pa11y nginx serve-replicas load-test-replicas ingest eval bench check-gold reliability load-test lint format clean
+.PHONY: run curator test install dev browser axe pa11y nginx ocr serve-replicas load-test-replicas ingest eval bench check-gold reliability load-test lint format clean
 
 run: $(VENV)/.installed                    ## set up, build the index if missing or stale, serve the app
 	$(PY) app.py $(ARGS)
@@ -15,7 +15,7 @@ run: $(VENV)/.installed                    ## set up, build the index if missing
 curator: $(VENV)/.installed                ## the curator's console at http://127.0.0.1:7870 (password: ASSISTANT_CURATOR_TOKEN)
 	$(PY) app.py --curator $(ARGS)
 
-test: $(VENV)/.installed-dev browser axe pa11y nginx ## set up with dev extras and run the whole test suite
+test: $(VENV)/.installed-dev browser axe pa11y nginx ocr ## set up with dev extras and run the whole test suite
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
@@ -56,6 +56,11 @@ $(PA11Y): tools/pa11y/package.json tools/pa11y/package-lock.json
 
 nginx:                                     ## Debian's nginx, for the replica tests and `make serve-replicas`
 	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; }
+
+OCR_PACKAGES := tesseract-ocr tesseract-ocr-kaz tesseract-ocr-rus tesseract-ocr-eng fonts-dejavu-core
+ocr:                                       ## Debian's Tesseract with Kazakh, Russian and English, for scanned sources (and DejaVu, the test pages' font)
+	@missing=$$(for p in $(OCR_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	test -z "$$missing" || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; }
 
 serve-replicas: $(VENV)/.installed nginx ingest ## 2 replicas of app.py behind nginx on 127.0.0.1:8080 (ARGS="--replicas 3 --port 8081")
 	$(PY) -m assistant.serving.replicas $(ARGS)

@@ -14,10 +14,11 @@ from .types import Citation, Document, Hit, TranslatedSentence
 class Citer:
     """Builds citations over one loaded index, in the language a question was asked in."""
 
-    def __init__(self, documents: dict[str, Document], translations: dict, show_drafts: bool = True):
+    def __init__(self, documents: dict[str, Document], translations: dict, show_drafts: bool = True, uncertain=None):
         self.documents = documents
         self.translations = translations  # (original doc, start, end) -> language -> TranslatedSentence
         self.show_drafts = show_drafts
+        self.uncertain = uncertain or (lambda doc_id, start, end: False)  # a span OCR read below the floor
 
     def cite(self, n: int, candidate, hit: Hit, language: str, score: float | None = None) -> Citation:
         """Citation number n of a candidate sentence, in `language` when a usable translation exists."""
@@ -47,6 +48,7 @@ class Citer:
             original_end=original.end,
             translator=str(doc.meta.get("translator") or ""),
             reviewed=bool(doc.meta.get("reviewed", False)),
+            uncertain=original.uncertain,
         )
 
     def _translation(self, candidate, language: str) -> TranslatedSentence | None:
@@ -74,6 +76,7 @@ class Citer:
             score=round(c.score, 4),
             passage_start=chunk.start,
             language=str(doc.meta.get("language") or "en") if doc else "en",
+            uncertain=self.uncertain(c.doc_id, c.start, c.end),
         )
 
 

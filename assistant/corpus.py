@@ -1,6 +1,7 @@
-"""Reading source files (.txt, .md, .html, .pdf) and their metadata into `Document`s.
+"""Reading source files (.txt, .md, .html, .pdf, and scans: .png, .jpg, .tif) and their metadata into `Document`s.
 
-The document text is the file's decoded text (for HTML and PDF: the visible text), and every
+The document text is the file's decoded text (for HTML and PDF: the visible text; for a scan, or a
+PDF with pages that have no text layer: the text OCR read, see assistant.scan), and every
 offset elsewhere points into it. Headings are found, not removed: wiki style `== Section ==`,
 Markdown `#`, HTML `h1`-`h3`.
 """
@@ -14,9 +15,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from .errors import CorpusError
+from .scan.images import IMAGE_SUFFIXES
 from .types import Document, Section
 
-SUPPORTED = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf"}
+SUPPORTED = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf"} | IMAGE_SUFFIXES
 METADATA_FILE = "sources.toml"
 MAX_FILE_BYTES = 50_000_000
 
@@ -55,12 +57,16 @@ def load_metadata(corpus_dir: Path) -> dict[str, dict]:
         raise CorpusError(f"{path} is not valid TOML ({exc}); fix it so titles and sources load.") from None
 
 
-def load_document(path: Path, corpus_dir: Path, meta: dict | None = None) -> Document | Skipped:
-    """Read one file into a Document, or say why it was skipped."""
+def load_document(path: Path, corpus_dir: Path, meta: dict | None = None, scans=None) -> Document | Skipped:
+    """Read one file into a Document, or say why it was skipped.
+
+    `scans` (an `assistant.scan.reader.ScanReader`) reads scanned images, and PDF pages without a text
+    layer, by OCR; without one, an image is skipped and such a PDF gives only the text it has.
+    """
     rel = path.relative_to(corpus_dir).as_posix()
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
-        return Skipped(rel, f"unsupported file type '{suffix or 'none'}' (use .txt, .md, .html or .pdf)")
+        return Skipped(rel, f"unsupported file type '{suffix or 'none'}' (use .txt, .md, .html, .pdf, .png, .jpg or .tif)")
     try:
         size = path.stat().st_size
         if size == 0:
@@ -71,8 +77,13 @@ def load_document(path: Path, corpus_dir: Path, meta: dict | None = None) -> Doc
     except OSError as exc:
         return Skipped(rel, f"unreadable ({exc.strerror or exc})")
     try:
-        if suffix == ".pdf":
-            text, headings = _pdf_text(data), []
+        if suffix in IMAGE_SUFFIXES or suffix == ".pdf":
+            pages = _pdf_pages(data) if suffix == ".pdf" else None
+            if pages is None or (scans is not None and not all(p.strip() for p in pages)):
+                if scans is None:
+                    return Skipped(rel, "a scanned image: OCR reads it when the index is built (`assistant ingest`)")
+                return scans.document(path, rel, meta or {}, pages)
+            text, headings = "\n\n".join(p.strip() for p in pages if p.strip()), []
         else:
             text = decode_text(data)
             if suffix in {".html", ".htm"}:
@@ -96,13 +107,13 @@ def load_document(path: Path, corpus_dir: Path, meta: dict | None = None) -> Doc
     )
 
 
-def load_corpus(corpus_dir: Path) -> tuple[list[Document], list[Skipped]]:
-    """Load every file of the corpus; bad files are skipped with a reason, never fatal."""
+def load_corpus(corpus_dir: Path, scans=None) -> tuple[list[Document], list[Skipped]]:
+    """Load every file of the corpus; bad files are skipped with a reason, never fatal. `scans`: see load_document."""
     metadata = load_metadata(corpus_dir)
     documents, skipped = [], []
     for path in corpus_files(corpus_dir):
         rel = path.relative_to(corpus_dir).as_posix()
-        result = load_document(path, corpus_dir, metadata.get(rel))
+        result = load_document(path, corpus_dir, metadata.get(rel), scans)
         (skipped if isinstance(result, Skipped) else documents).append(result)
     seen: dict[str, str] = {}
     for doc in list(documents):
@@ -243,8 +254,8 @@ def html_text(html: str) -> tuple[str, list[tuple[int, str, int, int]]]:
     return parser.text().rstrip(), [h for h in parser.headings if h[1]]
 
 
-def _pdf_text(data: bytes) -> str:
-    """Text of every page of a PDF, pages separated by a blank line."""
+def _pdf_pages(data: bytes) -> list[str]:
+    """The text layer of each page of a PDF ("" for a page without one)."""
     import io
 
     from pypdf import PdfReader
@@ -253,11 +264,11 @@ def _pdf_text(data: bytes) -> str:
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
-            raise ValueError("encrypted PDF")
+            raise ValueError("encrypted PDF: save a copy without a password and add that instead")
         pages = [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, OSError, KeyError, TypeError, AttributeError, IndexError, RecursionError, AssertionError) as exc:  # pypdf asserts on some damage
         raise ValueError(f"unreadable PDF ({type(exc).__name__})") from None
-    return "\n\n".join(p.strip() for p in pages if p.strip())
+    return pages
 
 
 def _slug(value: str) -> str:

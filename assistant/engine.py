@@ -152,7 +152,7 @@ class Assistant:
             return self._multipart(q, history)
         query_vector = self._encode(q)
         hits = self._search(q, query_vector, self.settings.top_k)
-        citer = Citer(self.index.documents, self._translations(), self._show_drafts())
+        citer = Citer(self.index.documents, self._translations(), self._show_drafts(), self._uncertain)
         with self.hook("select"):
             if q.shape == "overview":
                 return self._overview(q, hits, query_vector, citer)
@@ -202,9 +202,11 @@ class Assistant:
         )
         if why_followup:
             candidates = past_previous_answer(passages, q, candidates)
-        reason = refusal_reason(q, candidates, self.vocabulary, self.settings, events)
-        chosen = [] if reason else select_sentences(candidates, q.asked, self.settings, self._shown_length(q))
-        return _Found(candidates, reason or ("" if chosen else "nothing fits"), chosen, hits)
+        # A sentence OCR read with a word under the confidence floor is never an answer, only further reading.
+        certain = [c for c in candidates if not self._uncertain(c.doc_id, c.start, c.end)]
+        reason = refusal_reason(q, certain, self.vocabulary, self.settings, events)
+        chosen = [] if reason else select_sentences(certain, q.asked, self.settings, self._shown_length(q))
+        return _Found(certain if chosen else candidates, reason or ("" if chosen else "nothing fits"), chosen, hits)
 
     def _overview(self, q: Question, hits: list[Hit], query_vector: np.ndarray, citer: Citer) -> Answer:
         """2-5 central sentences of the best section, in reading order, each cited; a refusal when off topic."""
@@ -225,6 +227,8 @@ class Assistant:
             if (shown := self._shown_length(q))
             else None,
         )
+        kept = [(c, h) for c, h in zip(chosen, where, strict=True) if not self._uncertain(c.doc_id, c.start, c.end)]
+        chosen, where = [c for c, _ in kept], [h for _, h in kept]
         if len(chosen) < 2:
             return compose(q, found.chosen, hits, citer)
         citations = [
@@ -243,7 +247,7 @@ class Assistant:
         # him?") is searched with it, but checked on its own words (not as a lenient conversational follow-up).
         parts = [replace(p, shape="answer", language=q.language, followup=False) for p in parts]
         vectors = self._encode_parts(q, parts)
-        citer = Citer(self.index.documents, self._translations(), self._show_drafts())
+        citer = Citer(self.index.documents, self._translations(), self._show_drafts(), self._uncertain)
         citations: list[Citation] = []
         segments, unanswered, first_refusal = [], [], None
         quoted: dict[tuple[str, int, int], int] = {}
@@ -341,6 +345,10 @@ class Assistant:
             elif (latin := self.vocabulary.latin(t)) is not None:
                 out.append(latin)
         return out
+
+    def _uncertain(self, doc_id: str, start: int, end: int) -> bool:
+        """Whether OCR read a word of this span under the confidence floor (never for a typed document)."""
+        return self.index.uncertain(doc_id, start, end, self.settings.ocr_confidence_floor)
 
     def _translations(self) -> dict:
         return self.index.multilingual.translations if self.index.multilingual else {}

@@ -97,6 +97,7 @@ class Citation:
     original_end: int = -1
     translator: str = ""
     reviewed: bool = True  # False for a draft translation no native speaker has checked
+    uncertain: bool = False  # read by OCR with a word under the confidence floor: further reading only, never an answer
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -71,7 +71,7 @@ def cli_env(tmp_path, monkeypatch):
 
 # --- real components: never skipped silently -------------------------------------------
 
-REAL_COMPONENTS = ("browser", "server", "nginx", "ray")  # markers of tests that drive a real component
+REAL_COMPONENTS = ("browser", "server", "nginx", "ray", "ocr")  # markers of tests that drive a real component
 ALLOW_SKIP = "ASSISTANT_ALLOW_SKIP"  # set to 1 to let such a test skip when its component is missing; never in CI
 
 

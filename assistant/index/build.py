@@ -19,6 +19,7 @@ from ..embedding import EmbeddingCache, Encoder, embed_with_cache
 from ..errors import CorpusError, IndexLockedError
 from ..files import file_lock
 from ..hooks import StageHook, no_hook
+from ..scan.reader import ScanReader, ScanReport
 from ..text import terms
 from ..translations import AlignmentSummary, align_translation, sentence_spans, split_originals, translated_chunk_terms
 from .layout import FORMAT_VERSION, LOCK
@@ -41,6 +42,7 @@ class IngestReport:
     build: str = ""
     warnings: list[str] = field(default_factory=list)  # translations that could not be used
     alignments: list[AlignmentSummary] = field(default_factory=list)
+    scans: list[ScanReport] = field(default_factory=list)  # each scanned document: pages, pages/minute, confidence
 
 
 @contextmanager
@@ -62,9 +64,15 @@ def build_index(
     progress: bool = False,
     encoder: Encoder | None = None,
     hook: StageHook = no_hook,
+    scans: ScanReader | None = None,
 ) -> IngestReport:
-    """Ingest the corpus into the index folder, reusing cached embeddings; atomic and locked."""
+    """Ingest the corpus into the index folder, reusing cached embeddings; atomic and locked.
+
+    Scans are read by `scans` (by default a plain `ScanReader`; the curator's console passes one that reports
+    each page and can be cancelled), their pages taken from the OCR cache when read before.
+    """
     started = time.perf_counter()
+    scans = scans or ScanReader(settings)
     encoder = encoder or Encoder.for_ingest(settings)
     with ingest_lock(settings.index_dir):
         remove_leftovers(settings.index_dir)
@@ -72,7 +80,7 @@ def build_index(
         if not rebuild and not status.stale:
             return _up_to_date(status.manifest, time.perf_counter() - started)
         hashes = corpus_hashes(settings.corpus_dir)
-        documents, skipped = load_corpus(settings.corpus_dir)
+        documents, skipped = load_corpus(settings.corpus_dir, scans)
         if not documents:
             raise CorpusError(
                 f"No readable documents in {settings.corpus_dir}/ ({len(skipped)} file(s) skipped); "
@@ -111,8 +119,11 @@ def build_index(
             manifest["multilingual"] = {"id": multilingual.model_id, "dimension": int(multilingual.chunk_vectors.shape[1])}
             manifest["translations"] = [vars(a) | {"flagged": list(a.flagged)} for a in multilingual.alignments]
         manifest["warnings"] = warnings
+        manifest["scans"] = [r.to_dict() for r in scans.reports]
         manifest["counts"]["vectors"] = len(chunks) + len(sentence_texts) + reused_m + embedded_m  # every model's
-        build = write_index(settings, manifest, documents, chunks, chunk_vectors, sentence_vectors, hook, multilingual)
+        build = write_index(
+            settings, manifest, documents, chunks, chunk_vectors, sentence_vectors, hook, multilingual, scans
+        )
     return IngestReport(
         documents=len(documents),
         chunks=len(chunks),
@@ -124,6 +135,7 @@ def build_index(
         build=build,
         warnings=warnings,
         alignments=multilingual.alignments if multilingual else [],
+        scans=scans.reports,
     )
 
 
@@ -185,6 +197,7 @@ def format_report(report: IngestReport, settings: Settings) -> str:
         if report.up_to_date
         else []
     )
+    lines += [r.line() for r in report.scans]
     for a in report.alignments:
         lines.append(
             f"translation {a.doc_id} ({a.language}) of {a.original_doc_id}: {a.aligned} of {a.translated_sentences} sentences aligned"

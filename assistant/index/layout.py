@@ -12,6 +12,8 @@
         multilingual-sentences.npy   their sentences' e5 vectors, rows as in sentences.npy
         translations.jsonl   aligned sentences of human translations: translation span -> original span
         bm25-<lang>/         per translation language: each chunk's lexical terms from its translated sentences
+        scans.jsonl          one scanned document a line: its pages (size, language, image) and words (page, box, offsets, confidence)
+        pages/<hash>.jpg     the scanned pages' images, named by their hash; served by id only (assistant.web.scans)
     .lock                    held by the ingest writing this folder
     .tmp-*                   what an ingest is writing now, or a killed one left (removed by the next)
 
@@ -40,6 +42,8 @@ BM25 = "bm25"
 MULTILINGUAL_DENSE = "multilingual.faiss"
 MULTILINGUAL_SENTENCES = "multilingual-sentences.npy"
 TRANSLATIONS = "translations.jsonl"
+SCANS = "scans.jsonl"
+PAGES = "pages"
 
 
 def bm25_folder(language: str) -> str:

@@ -8,7 +8,8 @@ matrices are memory-mapped: replicas on one machine share those pages instead of
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +23,9 @@ from .layout import (
     DOCUMENTS,
     MULTILINGUAL_DENSE,
     MULTILINGUAL_SENTENCES,
+    PAGES,
     REBUILD,
+    SCANS,
     SENTENCES,
     TRANSLATIONS,
     bm25_folder,
@@ -43,6 +46,30 @@ class Multilingual:
 
 
 @dataclass
+class ScanLayout:
+    """A scanned document's pages and words: where each stretch of its text sits on which page image."""
+
+    doc_id: str
+    pages: tuple  # scan.records.Page, in page order
+    words: object  # scan.records.WordIndex
+    corrected: str = ""  # "OCR, corrected by …, date", or "" for the OCR text as read
+
+    def page(self, number: int):
+        return next((p for p in self.pages if p.number == number), None)
+
+    def boxes(self, start: int, end: int) -> dict[int, list[tuple[int, int, int, int]]]:
+        """The boxes of the words in text[start:end], by page number."""
+        out: dict[int, list] = {}
+        for w in self.words.covering(start, end):
+            out.setdefault(w.page, []).append(w.box)
+        return out
+
+    def pages_of(self, start: int, end: int) -> list:
+        """The pages a span of the text lies on."""
+        return [p for p in self.pages if p.start < max(end, start + 1) and p.end > start]
+
+
+@dataclass
 class IndexData:
     """A loaded, checked index: everything retrieval and answering read."""
 
@@ -55,6 +82,22 @@ class IndexData:
     sentence_offsets: np.ndarray  # row of each chunk's first sentence vector
     bm25: object  # bm25s.BM25
     multilingual: Multilingual | None = None  # e5 vectors and translations, for Russian and Kazakh questions
+    scans: dict[str, ScanLayout] = field(default_factory=dict)  # doc id -> pages and word boxes, for scanned documents
+
+    def uncertain(self, doc_id: str, start: int, end: int, floor: float) -> bool:
+        """Whether OCR read a word of this span of a scanned document with a confidence under `floor`."""
+        scan = self.scans.get(doc_id)
+        lowest = scan.words.lowest(start, end) if scan else None
+        return lowest is not None and lowest < floor
+
+    def page_image(self, name: str) -> Path | None:
+        """The file of a page image this build holds, found by its name in the build's own records (never a path
+        taken from outside), or None."""
+        return self.path / PAGES / name if name in self._images else None
+
+    @cached_property
+    def _images(self) -> frozenset[str]:
+        return frozenset(p.image for s in self.scans.values() for p in s.pages if p.image)
 
     def sentence_rows(self, chunk_index: int) -> range:
         first = int(self.sentence_offsets[chunk_index])
@@ -83,6 +126,7 @@ def load_index(index_dir: Path, model_id: str | None = None, ef_search: int | No
         sentence_vectors = np.load(build / SENTENCES, allow_pickle=False, mmap_mode="r")
         bm25 = bm25s.BM25.load(str(build / BM25), allow_pickle=False, mmap=True)
         multilingual = _load_multilingual(build, manifest) if "multilingual" in manifest else None
+        scans = _load_scans(build) if (build / SCANS).is_file() else {}
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         raise IndexDamagedError(f"Index in {index_dir}/ could not be read ({type(exc).__name__}); {REBUILD}.") from None
     counts = manifest["counts"]
@@ -102,7 +146,9 @@ def load_index(index_dir: Path, model_id: str | None = None, ef_search: int | No
     for index in (dense, multilingual.dense if multilingual else None):
         if hasattr(index, "hnsw"):
             index.hnsw.efSearch = ef_search or manifest.get("index", {}).get("ef_search", 64)
-    return IndexData(build, manifest, documents, chunks, dense, sentence_vectors, offsets, bm25, multilingual)
+    if any(doc_id not in documents for doc_id in scans):
+        raise IndexDamagedError(f"Index in {index_dir}/ has page boxes for a document it lacks; {REBUILD}.")
+    return IndexData(build, manifest, documents, chunks, dense, sentence_vectors, offsets, bm25, multilingual, scans)
 
 
 def _load_multilingual(build: Path, manifest: dict) -> Multilingual:
@@ -121,6 +167,16 @@ def _load_multilingual(build: Path, manifest: dict) -> Multilingual:
         translations,
         {lang: bm25s.BM25.load(str(build / bm25_folder(lang)), allow_pickle=False, mmap=True) for lang in languages},
     )
+
+
+def _load_scans(build: Path) -> dict[str, ScanLayout]:
+    from ..scan.records import WordIndex, page_from_dict, word_from_row
+
+    out = {}
+    for r in _read_jsonl(build / SCANS):
+        pages = tuple(page_from_dict(p) for p in r["pages"])
+        out[r["doc_id"]] = ScanLayout(r["doc_id"], pages, WordIndex(word_from_row(w) for w in r["words"]), r.get("corrected", ""))
+    return out
 
 
 def _mmap_flag(faiss) -> int:

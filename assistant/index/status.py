@@ -11,6 +11,7 @@ from ..corpus import METADATA_FILE, corpus_files
 from ..embedding import Encoder, resolve_model
 from ..errors import CorpusError, IndexDamagedError, IndexMissingError
 from ..files import sha256_file
+from ..scan.correct import FOLDER as CORRECTIONS
 from .layout import read_manifest, verify_build
 
 
@@ -32,6 +33,9 @@ def corpus_hashes(corpus_dir: Path) -> dict[str, str]:
     meta = corpus_dir / METADATA_FILE
     if meta.is_file():
         hashes[METADATA_FILE] = _safe_hash(meta)
+    corrections = corpus_dir / CORRECTIONS  # curators' corrections of scans' OCR text: a saved one makes the index stale
+    for p in sorted(corrections.rglob("*.json")) if corrections.is_dir() else ():
+        hashes[p.relative_to(corpus_dir).as_posix()] = _safe_hash(p)
     return hashes
 
 

@@ -3,7 +3,7 @@
 A build is written to `.tmp-*` in the index folder, checksummed, fsynced, renamed, and only then
 named in CURRENT. Each step runs inside `hook(stage)` (see `assistant.hooks`), in this order:
 "documents", "chunks", "sentences", "dense", "bm25", "multilingual" (when the build has e5 vectors and
-translations), "manifest", "fsync", "pointer" (the rename
+translations), "scans" (when it holds scanned documents), "manifest", "fsync", "pointer" (the rename
 and the CURRENT swap), so the benchmark can time a stage and the fault scripts can break one.
 Nothing here is pickled.
 """
@@ -36,6 +36,8 @@ from .layout import (
     MANIFEST,
     MULTILINGUAL_DENSE,
     MULTILINGUAL_SENTENCES,
+    PAGES,
+    SCANS,
     SENTENCES,
     TMP_PREFIX,
     TRANSLATIONS,
@@ -58,9 +60,13 @@ class Multilingual:
 
 def write_index(
     settings: Settings, manifest: dict, documents, chunks, chunk_vectors, sentence_vectors, hook: StageHook = no_hook,
-    multilingual: Multilingual | None = None,
+    multilingual: Multilingual | None = None, scans=None,
 ) -> str:
-    """Write a complete build beside the live one, fsync it, then point CURRENT at it; returns the build's name."""
+    """Write a complete build beside the live one, fsync it, then point CURRENT at it; returns the build's name.
+
+    `scans` (an `assistant.scan.reader.ScanReader` after the corpus was loaded) adds the scanned documents'
+    pages and word boxes, and their page images.
+    """
     index_dir = settings.index_dir
     name = f"build-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{os.urandom(3).hex()}"  # unique within a second too
     tmp = index_dir / f"{TMP_PREFIX}{name}"
@@ -80,6 +86,9 @@ def write_index(
         if multilingual is not None:
             with hook("multilingual"):
                 _write_multilingual(tmp, multilingual, settings)
+        if scans is not None and scans.results:
+            with hook("scans"):
+                _write_scans(tmp, documents, scans)
         with hook("manifest"):
             manifest["index"] = {
                 "dense": dense_type,
@@ -164,6 +173,36 @@ def _write_multilingual(tmp: Path, m: Multilingual, settings: Settings) -> None:
     _write_jsonl(tmp / TRANSLATIONS, (asdict(t) for t in m.translations))
     for language, chunk_terms in m.lexical.items():
         _write_bm25(tmp / bm25_folder(language), chunk_terms)
+
+
+def _write_scans(tmp: Path, documents, scans) -> None:
+    """scans.jsonl (each scanned document's pages and words) and pages/ (their images, linked from the OCR cache)."""
+    from ..scan.records import page_to_dict, word_to_row
+
+    (tmp / PAGES).mkdir()
+    records = []
+    for doc in documents:
+        scan = scans.results.get(doc.path)
+        if scan is None:
+            continue
+        for page in scan.pages:
+            if page.image and not (tmp / PAGES / page.image).exists():
+                _link_or_copy(scans.images[page.image], tmp / PAGES / page.image)
+        records.append({
+            "doc_id": doc.id,
+            "corrected": scan.corrected,
+            "pages": [page_to_dict(p) for p in scan.pages],
+            "words": [word_to_row(w) for w in scan.words],
+        })  # fmt: skip
+    _write_jsonl(tmp / SCANS, records)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """A hard link to the cached image (it is never rewritten in place), or a copy on another disk."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def _discard_unfinished(index_dir: Path, tmp: Path, name: str) -> None:
