@@ -272,3 +272,27 @@ def test_the_sealed_view_folds_groups_small_enough_to_be_an_items_result():
     assert set(view["by_kind"]) == {"factoid"} and view["folded_kinds"] == ["negation"]
     goals = {r["goal"] for r in goal_status(view, json.loads(GOALS.read_text(encoding="utf-8"))["unseen"])}
     assert {"answer accuracy en>en", "answer accuracy other pairs"} <= goals
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)
+def test_ablate_measures_each_registered_rule_on_both_sets(seed_settings, tmp_path, monkeypatch, capsys):
+    """--ablate with a rule registered that no engine module reads: every figure is measured with it on and off on
+    real indexes (the seed index, a temporary one with unseen documents), and it is found to earn nothing."""
+    from assistant import rules
+    from assistant.evaluation.unseen import UnseenSet
+    from assistant.evaluation.unseen_command import ABLATION_FIGURES, ablate
+
+    monkeypatch.setattr(rules, "RULES", {"read_by_nothing": "a rule no module asks about"})
+    unseen = _small_unseen(tmp_path)
+    tune = UnseenSet("tune", unseen / "tune", "tune", 1, (unseen / "tune",))
+    seed = [json.loads(x) for x in (ROOT / "evals" / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
+    gold = tmp_path / "seed.jsonl"
+    gold.write_text("".join(json.dumps(it) + "\n" for it in [it for it in seed if it["split"] == "test"][:25]))
+    table = ablate(tune, gold, seed_settings, quiet=True)
+    lines = table.splitlines()
+    assert lines[0].startswith("## Ablation")
+    all_on = next(line for line in lines if line.startswith("| (all on)"))
+    assert all_on.count("|") == len(ABLATION_FIGURES) + 3 and " - |" not in all_on.split("|", 2)[2][:-2]
+    row = next(line for line in lines if line.startswith("| read_by_nothing"))
+    assert row.count("+0.000") == len(ABLATION_FIGURES) and row.rstrip(" |").endswith("earns nothing: goes")
