@@ -296,3 +296,16 @@ def test_ablate_measures_each_registered_rule_on_both_sets(seed_settings, tmp_pa
     assert all_on.count("|") == len(ABLATION_FIGURES) + 3 and " - |" not in all_on.split("|", 2)[2][:-2]
     row = next(line for line in lines if line.startswith("| read_by_nothing"))
     assert row.count("+0.000") == len(ABLATION_FIGURES) and row.rstrip(" |").endswith("earns nothing: goes")
+
+
+def test_flags_of_the_seed_set_alone_are_refused_with_the_unseen_sets(tmp_path):
+    from argparse import Namespace
+
+    from assistant.evaluation.unseen_command import run_unseen
+
+    args = Namespace(unseen=True, sealed=False, ablate=False, sweep="min_answer_score=0.3", update_expected=False)
+    with pytest.raises(AssistantError, match="--sweep works on the seed gold set only"):
+        run_unseen(args, Settings())
+    args = Namespace(unseen=False, sealed=True, ablate=False, sweep=None, update_expected=True)
+    with pytest.raises(AssistantError, match="--update-expected works on the seed gold set only"):
+        run_unseen(args, Settings())

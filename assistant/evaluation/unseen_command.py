@@ -29,6 +29,11 @@ from .unseen_index import build_temp_index
 
 def run_unseen(args, settings) -> int:
     """Run the unseen sets the flags name (and the ablation); always exit 0: the goals are reported, not gated."""
+    for flag in ("sweep", "update_expected"):
+        if getattr(args, flag, None):
+            raise AssistantError(
+                f"--{flag.replace('_', '-')} works on the seed gold set only; run it without --unseen/--sealed/--ablate."
+            )
     sets = unseen_sets(Path(args.unseen_dir))
     goals = read_unseen_goals(args.goals)
     out = report_folder(args)
