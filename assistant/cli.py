@@ -1,4 +1,4 @@
-"""The `assistant` command: ingest, info, ask, chat, eval, bench.
+"""The `assistant` command: ingest, info, ask, chat, mcp, eval, bench.
 
 User errors (AssistantError) become one line on stderr and exit code 2; nothing else is caught,
 so real bugs still show their traceback to the developer.
@@ -70,6 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("chat", help="an interactive conversation in the terminal")
     _paths(p)
     p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("mcp", help="serve the tools ask and document to an AI assistant over MCP on stdio")
+    _paths(p)
+    p.set_defaults(func=cmd_mcp)
 
     # Only the flags modules: the measurement machinery is imported when its command runs.
     from .bench.arguments import add_arguments as bench_arguments
@@ -205,6 +209,24 @@ def cmd_chat(args, settings: Settings) -> int:
         answer = assistant.ask(question, history=history)
         print(format_answer(answer))
         history = add_turn(history, question, answer.text)
+
+
+def cmd_mcp(args, settings: Settings) -> int:
+    """The Model Context Protocol on stdin/stdout (assistant/web/mcp_server.py), for a client that starts it.
+
+    It follows index rebuilds as the app does; nothing but the protocol is written to stdout.
+    """
+    import contextlib
+
+    from . import Assistant
+    from .live import LiveAssistant
+    from .web.api import Api
+    from .web.mcp_server import run_stdio
+
+    with contextlib.redirect_stdout(sys.stderr):
+        assistant = LiveAssistant.start(Assistant.load(settings.index_dir, settings), settings)
+    run_stdio(Api(assistant, settings))
+    return 0
 
 
 if __name__ == "__main__":

@@ -26,7 +26,6 @@ TROTSKY = "When did Russia rehabilitate Leon Trotsky?"
 pytestmark = pytest.mark.filterwarnings("ignore:::gradio.queueing")
 
 
-
 @pytest.fixture(scope="module")
 def served_settings(seed_settings, tmp_path_factory):
     """The served page's settings: its feedback and needs logs in a fresh folder."""
@@ -304,5 +303,23 @@ def test_on_for_students_off_on_a_kiosk_unless_turned_on(assistant, seed_setting
     assert api_enabled(seed_settings.with_overrides(kiosk=True, api="on"))
     assert not api_enabled(seed_settings.with_overrides(api="off"))
     kiosk = seed_settings.with_overrides(kiosk=True)
-    assert "app_kwargs" not in launch_options(kiosk, assistant=object())
-    assert "app_kwargs" in launch_options(kiosk.with_overrides(api="on"), assistant=assistant)
+    assert "routes" not in launch_options(kiosk, assistant=object())["app_kwargs"]  # only the guard before Gradio
+    assert "routes" in launch_options(kiosk.with_overrides(api="on"), assistant=assistant)["app_kwargs"]
+
+
+@pytest.mark.server
+@pytest.mark.parametrize(
+    "method, path, allowed",
+    [
+        ("TRACE", "/api/v1/ask", "POST"),
+        ("GET", "/api/v1/ask", "POST"),
+        ("PUT", "/api/v1/health", "GET"),
+        ("DELETE", "/api/v1/documents/rehabilitation-soviet", "GET"),
+        ("TRACE", "/api/v1/openapi.json", "GET"),
+    ],
+)
+def test_a_method_the_api_does_not_serve_is_405_with_allow(server, method, path, allowed):
+    """RFC 9110: a 405 names the methods the resource has, in `Allow`."""
+    status, headers, result = call(server, method, path)
+    assert status == 405 and result["error"] == "method_not_allowed"
+    assert {m.strip() for m in headers["allow"].split(",")} == {allowed}

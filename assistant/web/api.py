@@ -110,6 +110,25 @@ class Health(BaseModel):
     reason: str | None = None
 
 
+class SectionOut(BaseModel):
+    """A section of a document: its heading path and where it sits in the text."""
+
+    path: list[str]
+    start: int
+    end: int
+
+
+class DocumentOut(BaseModel):
+    """A source document: its whole text (every citation's offsets point into it), title and metadata."""
+
+    id: str
+    title: str
+    text: str
+    path: str = Field(description="the source file, relative to the corpus folder")
+    sections: list[SectionOut]
+    meta: dict = Field(description="its entry in corpus/sources.toml: kind, origin, language, licence, ...")
+
+
 class Problem(BaseModel):
     """Why a request got no answer: a short code for scripts and a message for people."""
 
@@ -150,16 +169,31 @@ def problem(status: int, error: str, message: str, headers: dict | None = None) 
     return json_response({"error": error, "message": message}, status, headers)
 
 
-class BodyLimit:
-    """ASGI middleware: a request to the API whose body passes `max_bytes` gets 413, read no further."""
+class Refused(Exception):
+    """Why a question or document gets no answer: the HTTP status, a code, a message, and seconds to wait."""
 
-    def __init__(self, app, max_bytes: int, prefix: str = PREFIX):
+    def __init__(self, status: int, code: str, message: str, retry_after: int | None = None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.retry_after = status, code, message, retry_after
+
+    def response(self) -> Response:
+        headers = {"Retry-After": str(self.retry_after)} if self.retry_after else None
+        return problem(self.status, self.code, self.message, headers)
+
+
+class BodyLimit:
+    """ASGI middleware: a request to the API whose body passes `max_bytes` gets 413 (`too_large()`), read no further."""
+
+    def __init__(self, app, max_bytes: int, prefix: str = PREFIX, too_large=None):
         self.app, self.max_bytes, self.prefix = app, max_bytes, prefix
+        self.too_large = too_large or (
+            lambda: problem(413, "too_large", f"The request body is over {max_bytes} bytes.")
+        )
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
             return await self.app(scope, receive, send)
-        too_large = problem(413, "too_large", f"The request body is over {self.max_bytes} bytes.")
+        too_large = self.too_large()
         length = dict(scope["headers"]).get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
             return await too_large(scope, receive, send)
@@ -204,7 +238,8 @@ async def _http_problem(request: Request, exc: HTTPException):
         return await http_exception_handler(request, exc)
     if exc.status_code == 400:
         return _invalid("the body is not JSON in UTF-8")
-    return problem(exc.status_code, "not_found" if exc.status_code == 404 else "http_error", str(exc.detail))
+    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    return problem(exc.status_code, code, str(exc.detail), exc.headers)  # a 405 keeps its Allow (RFC 9110)
 
 
 def _invalid(what: str) -> Response:
@@ -230,30 +265,56 @@ class Api:
         self.default_language = settings.kiosk_language if settings.kiosk else settings.page_language
         self._schema = None
 
+    def answer(
+        self, question: str, history: list[dict], language: str | None = None, address: str | None = None
+    ) -> dict:
+        """The answer dict (`Answer.to_dict()`) the API and the MCP tool return, or `Refused` saying why not.
+
+        `address` is the client's: it is counted against `api_rate_limit_per_minute`, and a refused question
+        is logged for the curator as the page logs it. None is a local caller (MCP on stdio), like the CLI
+        neither limited nor logged.
+        """
+        language = language or self.default_language  # the reader's, for our own messages
+        if address is not None:
+            wait = self.limiter.wait(address)
+            if wait:
+                raise Refused(429, "rate_limited", t("rate_limited", language), max(1, int(wait + 0.999)))
+        if self.assistant is None:
+            raise Refused(503, "not_ready", t("unavailable", language), 5)  # the reason is on /api/v1/health
+        try:
+            answer = self.assistant.ask(question, clean_history(history[-40:]), language=language)
+        except AssistantError as exc:
+            log.warning("API question failed: %s", exc)
+            raise Refused(503, "unavailable", t("could_not_answer", language, error=exc), 5) from None
+        except Exception:
+            log.exception("API question failed")
+            raise Refused(503, "unavailable", t("unavailable", language), 5) from None
+        if answer.abstained and address is not None:  # as the page does: a need for the curator; never raises
+            record_unanswered(self.settings.log_path("needs"), answer)
+        return answer.to_dict()
+
+    def source(self, doc_id: str) -> dict:
+        """A source document as `DocumentOut` describes it (all citation offsets point into its text), or `Refused`."""
+        if self.assistant is None:
+            raise Refused(503, "not_ready", t("unavailable", self.default_language), 5)
+        try:
+            d = self.assistant.document(doc_id)
+        except AssistantError:
+            raise Refused(404, "not_found", f"No document {doc_id[:100]!r} in the index.") from None
+        sections = [{"path": list(s.path), "start": s.start, "end": s.end} for s in d.sections]
+        return {"id": d.id, "title": d.title, "text": d.text, "path": d.path, "sections": sections, "meta": d.meta}
+
     def ask(self, body: AskRequest, request: Request):
         """Answer a question with verbatim cited sentences, or abstain; the same dict as the page's /ask."""
         address = client_address(
             request.client.host if request.client else None, request.headers.get("x-forwarded-for"), self.trusted
         )
-        language = body.language or self.default_language  # the reader's, for our own messages
-        wait = self.limiter.wait(address)
-        if wait:
-            seconds = max(1, int(wait + 0.999))
-            return problem(429, "rate_limited", t("rate_limited", language), {"Retry-After": str(seconds)})
-        if self.assistant is None:
-            return self._unready(language)
         try:
-            history = clean_history([turn.model_dump() for turn in body.history[-40:]])
-            answer = self.assistant.ask(body.question, history, language=language)
-        except AssistantError as exc:
-            log.warning("API question failed: %s", exc)
-            return problem(503, "unavailable", t("could_not_answer", language, error=exc), {"Retry-After": "5"})
-        except Exception:
-            log.exception("API question failed")
-            return problem(503, "unavailable", t("unavailable", language), {"Retry-After": "5"})
-        if answer.abstained:  # as the page does: a need for the curator; never raises
-            record_unanswered(self.settings.log_path("needs"), answer)
-        return json_response(answer.to_dict())
+            return json_response(
+                self.answer(body.question, [turn.model_dump() for turn in body.history[-40:]], body.language, address)
+            )
+        except Refused as refused:
+            return refused.response()
 
     def health(self):
         """Ready (200) or not (503), with the index and models this replica answers from."""
@@ -277,16 +338,10 @@ class Api:
 
     def document(self, doc_id: str):
         """A source document's whole text (all citation offsets point into it), title and metadata."""
-        if self.assistant is None:
-            return self._unready()
         try:
-            d = self.assistant.document(doc_id)
-        except AssistantError:
-            return problem(404, "not_found", f"No document {doc_id[:100]!r} in the index.")
-        sections = [{"path": list(s.path), "start": s.start, "end": s.end} for s in d.sections]
-        return json_response(
-            {"id": d.id, "title": d.title, "text": d.text, "path": d.path, "sections": sections, "meta": d.meta}
-        )
+            return json_response(self.source(doc_id))
+        except Refused as refused:
+            return refused.response()
 
     def openapi(self):
         if self._schema is None:
@@ -294,10 +349,6 @@ class Api:
                 title="Rehabilitation assistant API", version=VERSION, description=__doc__, routes=self.routes()
             )
         return json_response(self._schema)
-
-    def _unready(self, language: str = "en"):
-        """503 in the reader's language; the reason (for operators) is on /api/v1/health."""
-        return problem(503, "not_ready", t("unavailable", language), {"Retry-After": "5"})
 
     def routes(self) -> list[APIRoute]:
         bad = {413: {"model": Problem}, 422: {"model": Problem}, 429: {"model": Problem}, 503: {"model": Problem}}
@@ -322,6 +373,7 @@ class Api:
                 f"{PREFIX}/documents/{{doc_id}}",
                 self.document,
                 methods=["GET"],
+                response_model=DocumentOut,
                 responses={404: {"model": Problem}, 503: {"model": Problem}},
                 summary="A source document",
             ),
@@ -329,9 +381,9 @@ class Api:
         ]
 
 
-def app_kwargs(assistant, settings: Settings, reason: str = "") -> dict:
+def app_kwargs(assistant, settings: Settings, reason: str = "", api: Api | None = None) -> dict:
     """What the FastAPI app is built with to serve the API: its routes (first), the body cap, the 422 wording."""
-    api = Api(assistant, settings, reason)
+    api = api or Api(assistant, settings, reason)
     return {
         "routes": api.routes(),
         "middleware": [Middleware(BodyLimit, max_bytes=settings.api_max_body_bytes)],

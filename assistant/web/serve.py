@@ -1,14 +1,18 @@
-"""How the page is served: local only, nothing shared or tracked, nothing uploaded; the JSON API beside it."""
+"""How the page is served: local only, nothing shared or tracked, nothing uploaded; the JSON API and MCP beside it."""
+
+from starlette.middleware import Middleware
 
 from ..config import Settings
-from .api import api_enabled, app_kwargs
+from .api import Api, api_enabled, app_kwargs
+from .guard import GradioGuard
 from .page import page_css, theme
 
 
 def launch_options(settings: Settings, assistant=None, **overrides) -> dict:
     """Keyword arguments for `app.launch`; a kiosk shows no footer. `overrides` win (tests pick a free port).
 
-    With an `assistant`, the JSON API (assistant.web.api) is served beside the page when `api_enabled`.
+    With an `assistant`, the JSON API (assistant.web.api) and the MCP server at /mcp (assistant.web.mcp_server)
+    are served beside the page when `api_enabled`; Gradio's own routes are always behind `GradioGuard`.
     """
     options = {
         "server_name": settings.host,
@@ -28,10 +32,24 @@ def launch_options(settings: Settings, assistant=None, **overrides) -> dict:
         "css": page_css(settings),
         "favicon_path": None,
     }
-    if assistant is not None and api_enabled(settings):
-        options["app_kwargs"] = app_kwargs(assistant, settings)
+    options["app_kwargs"] = server_kwargs(settings, assistant)
     options.update(overrides)
     return options
+
+
+def server_kwargs(settings: Settings, assistant=None) -> dict:
+    """The FastAPI app's routes, middleware, error handlers and lifespan: the guard, and the API and MCP when on."""
+    if assistant is None or not api_enabled(settings):
+        return {"middleware": [Middleware(GradioGuard)]}
+    from .mcp_server import http_kwargs  # the MCP SDK is imported only by a server that offers it
+
+    api = Api(assistant, settings)  # one rate limit per client address for both doors
+    kwargs, mcp = app_kwargs(assistant, settings, api=api), http_kwargs(api, settings)
+    return kwargs | {
+        "routes": kwargs["routes"] + mcp["routes"],
+        "middleware": kwargs["middleware"] + [Middleware(GradioGuard)],
+        "lifespan": mcp["lifespan"],
+    }
 
 
 def serve(app, settings: Settings, assistant=None) -> None:
