@@ -104,6 +104,28 @@ STRINGS: dict[str, dict[str, str]] = {
     "to_sources": {"en": "Show the sources", "ru": "Показать источники", "kk": "Дереккөздерді көрсету"},
     "document_text": {"en": "Document text", "ru": "Текст документа", "kk": "Құжат мәтіні"},
     "close_document": {"en": "Close the document", "ru": "Закрыть документ", "kk": "Құжатты жабу"},
+    # A scanned source (assistant.web.scan_view): its page image beside the text OCR read from it.
+    "ocr_note": {
+        "en": "Text read by OCR from the scanned page.",
+        "ru": "Текст распознан (OCR) со сканированной страницы.",
+        "kk": "Мәтін сканерленген беттен OCR арқылы танылды.",
+    },
+    "ocr_corrected": {
+        "en": "Text read by OCR from the scanned page, corrected by {who} ({date}).",
+        "ru": "Текст распознан (OCR) со сканированной страницы и исправлен: {who} ({date}).",
+        "kk": "Мәтін сканерленген беттен OCR арқылы танылды, түзеткен: {who} ({date}).",
+    },
+    "scan_page": {"en": "Scanned page {page}", "ru": "Скан, страница {page}", "kk": "Сканерленген {page}-бет"},
+    "scan_alt": {
+        "en": "Scanned page {page} of “{title}”; the quoted words are marked on it.",
+        "ru": "Скан страницы {page} документа «{title}»; цитируемые слова отмечены.",
+        "kk": "«{title}» құжатының сканерленген {page}-беті; дәйексөз сөздері белгіленген.",
+    },
+    "uncertain": {
+        "en": "uncertain OCR reading",
+        "ru": "распознано неуверенно",
+        "kk": "сенімсіз танылған",
+    },
     "answer_ready": {"en": "Answer:", "ru": "Ответ:", "kk": "Жауап:"},
     "empty_question": {
         "en": "Please type a question first.",

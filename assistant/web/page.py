@@ -19,6 +19,7 @@ from ..config import Settings
 from . import render
 from .handlers import PageHandlers, PageState
 from .i18n import LANGUAGES, gradio_labels, t
+from .scans import with_page_images
 
 # The sources panel's "read" buttons are plain HTML: a click on one becomes the panel's click event, and the
 # reader, once open, takes focus and view (page.js).
@@ -73,6 +74,13 @@ class Page(gr.Blocks):
     """The page's Blocks. `/ask` called with its optional arguments left out gets them as None (Gradio would
     refuse the call with an internal error: gradio_client leaves them out for an endpoint it is not shown)."""
 
+    assistant = None  # set by create_app: its scanned pages' images are served beside the page (web.scans)
+
+    def launch(self, *args, app_kwargs: dict | None = None, **kwargs):
+        if self.assistant is not None:
+            app_kwargs = with_page_images(app_kwargs, self.assistant)
+        return super().launch(*args, app_kwargs=app_kwargs, **kwargs)
+
     def validate_inputs(self, block_fn, inputs):
         if getattr(block_fn, "api_name", None) == "ask" and len(inputs) < len(block_fn.inputs):
             inputs.extend([None] * (len(block_fn.inputs) - len(inputs)))
@@ -94,6 +102,7 @@ def create_app(assistant, settings: Settings, handlers: PageHandlers | None = No
     size = "lg" if kiosk else "md"
 
     with Page(title=text.tab_title, analytics_enabled=False, fill_width=kiosk) as app:
+        app.assistant = assistant
         conversation = gr.State([])
         answers = gr.State({})
         current = gr.State(None)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from ..types import Answer, Citation, Document
 from .i18n import LANGUAGE_NAMES, LANGUAGES, STARTERS, duration, kind_label, language_of, t
+from .scan_view import ScanView, ocr_note, scan_figure
 
 REFUSAL_HEADING = t("refusal_heading", "en")  # the English labels, for tests and scripts
 SOURCES_LABEL = t("sources_label", "en")
@@ -203,8 +204,11 @@ def answer_markdown(answer: Answer, page: str = "en") -> str:
 
 
 def _marked(c: Citation, language: str) -> str:
-    """' (draft translation)' after a translated source's line in the chat."""
-    return f" ({escape_markdown(translation_label(c, language).split(' · ')[0])})" if c.translation else ""
+    """' (draft translation)' after a translated source's line in the chat, ' (uncertain OCR reading)' after a scan's
+    sentence read below the confidence floor (shown only as further reading)."""
+    marks = [translation_label(c, language).split(" · ")[0]] if c.translation else []
+    marks += [t("uncertain", language)] if getattr(c, "uncertain", False) else []
+    return "".join(f" ({escape_markdown(m)})" for m in marks)
 
 
 def notice_html(text: str, language: str = "en") -> str:
@@ -291,6 +295,8 @@ def _card(group: list[Citation], kind: str, index: int | None, lang: str, langua
     if translated:
         draft = "" if first.reviewed else " draft"
         label = f'<p class="translation-label{draft}">{html.escape(translation_label(first, lang))}</p>'
+    if any(getattr(c, "uncertain", False) for c in group):
+        label += f'<p class="uncertain-label">{html.escape(t("uncertain", lang))}</p>'
     return (
         f'<article class="source-card {kind}{" translated" if translated else ""}" data-n="{first.n}">'
         f'<header><span class="source-refs">{html.escape(refs)}</span> '
@@ -382,11 +388,13 @@ def document_html(
     language: str = "en",
     original_title: str = "",
     original_language: str = "en",
+    scan: ScanView | None = None,
 ) -> str:
     """The whole document (or a long one's stretch around the quote) with the quote marked as #doc-quote.
 
     Labels are in `language`; the document's own text carries its language. A translation says so,
-    who made it, and names its original (`original_title`).
+    who made it, and names its original (`original_title`). A scanned document (`scan`) shows the quote's
+    page image beside the text, the quoted words marked on it, and says the text was read by OCR.
     """
     lang = language_of(language)
     meta = document.meta or {}
@@ -414,14 +422,20 @@ def document_html(
         notes.append(_translation_note(document, lang, original_title, original_language))
     if (lo, hi) != (0, len(text)):
         notes.append(f'<p class="doc-meta">{html.escape(t("document_partial", lang))}</p>')
+    if scan is not None:
+        notes.append(ocr_note(scan, lang))
     region = html.escape(f"{t('document_text', lang)}: {document.title}", quote=True)
+    figure = (
+        f'<div class="scan-pair">{scan_figure(scan, document.title, lang)}' if scan else ""
+    )  # closed after the text
     # .doc-clip hides what is scrolled out of the text box from contrast checkers too (axe reads only `overflow:
     # hidden` as clipping, and asks for review of a heading scrolled out of a scrolling box but still on screen).
     return (
         f'<div class="doc" lang="{lang}"><h3{own} class="doc-title">{html.escape(document.title)}</h3>{"".join(notes)}'
         f'<button class="close-reader" type="button">{html.escape(t("close_document", lang))}</button>'
+        f"{figure}"
         f'<div class="doc-clip"><div{own} class="doc-text" tabindex="0" role="region" aria-label="{region}">'
-        f'{"".join(body)}</div></div></div>'
+        f"{''.join(body)}</div></div>{'</div>' if scan else ''}</div>"
     )
 
 

@@ -17,6 +17,7 @@ from ..feedback import answer_key, record_feedback, verdict_of
 from ..types import Answer, Citation
 from . import render
 from .i18n import language_of, t
+from .scan_view import ScanView, scan_view
 
 log = logging.getLogger("app")  # the page's log name, as it was before the page moved out of app.py
 
@@ -133,7 +134,12 @@ class Companion:
                 if document.text[citation.original_start : citation.original_end] != citation.original_quote:
                     return render.document_changed(language)  # rebuilt since the answer: mark nothing wrongly
                 return render.document_html(
-                    document, citation.original_start, citation.original_end, n, language=language
+                    document,
+                    citation.original_start,
+                    citation.original_end,
+                    n,
+                    language=language,
+                    scan=self.scan(citation.original_doc_id, citation.original_start, citation.original_end),
                 )
             document = self.assistant.document(citation.doc_id)
             if document.text[citation.start : citation.end] != citation.quote:
@@ -146,10 +152,16 @@ class Companion:
                 language=language,
                 original_title=citation.original_title if citation.translation else "",
                 original_language=self.document_language(citation.original_doc_id),
+                scan=self.scan(citation.doc_id, citation.start, citation.end),
             )
         except Exception:
             log.exception("could not show document %s", getattr(citation, "doc_id", "?"))
             return render.document_unavailable(language)
+
+    def scan(self, doc_id: str, start: int, end: int) -> ScanView | None:
+        """For a scanned document, the page a quote lies on with its words' boxes (assistant.web.scan_view); else None."""
+        layout = (getattr(self.assistant.index, "scans", None) or {}).get(doc_id)
+        return scan_view(layout, start, end, self.settings.ocr_confidence_floor) if layout else None
 
     def document_language(self, doc_id: str) -> str:
         """A document's language from its metadata (English when it says none or cannot be found)."""
