@@ -15,7 +15,6 @@ only). The schema is at `/api/v1/openapi.json`.
 
 import logging
 import time
-from typing import Literal
 
 import orjson
 from fastapi import Request
@@ -24,7 +23,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import Response
 from fastapi.routing import APIRoute
-from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 
@@ -32,6 +30,7 @@ from ..config import Settings
 from ..errors import AssistantError
 from ..feedback import record_unanswered
 from .i18n import t
+from .schema import AnswerOut, AskRequest, DocumentOut, Health, Problem
 from .service import RateLimiter, clean_history
 
 log = logging.getLogger("app")
@@ -42,98 +41,6 @@ VERSION = "1"
 def api_enabled(settings: Settings) -> bool:
     """Whether this server offers the API: `api` on, or auto (on for students, off on a kiosk)."""
     return settings.api == "on" or (settings.api == "auto" and not settings.kiosk)
-
-
-# --- the schema ---------------------------------------------------------------------------
-
-
-class Turn(BaseModel):
-    """One earlier message of the conversation."""
-
-    role: Literal["user", "assistant"]
-    content: str
-
-
-class AskRequest(BaseModel):
-    """A question, with the conversation so far (only its last 20 messages are read) and the reader's language."""
-
-    model_config = ConfigDict(extra="forbid")
-    question: str = Field(
-        description="the question; longer than the page's limit (max_question_chars, on a kiosk "
-        "kiosk_max_question_chars) is shortened (see `notice`)"
-    )
-    history: list[Turn] = Field(default_factory=list, description="earlier messages, oldest first")
-    language: Literal["kk", "ru", "en"] | None = Field(
-        None, description="the reader's language, assumed only for a question that shows none of its own"
-    )
-
-
-class CitationOut(BaseModel):
-    """A quoted sentence: where it sits in its document, and for a translation, the original beside it."""
-
-    model_config = ConfigDict(extra="allow")
-    n: int
-    doc_id: str
-    title: str
-    quote: str
-    start: int
-    end: int
-    language: str
-    translation: bool
-    original_doc_id: str
-    original_start: int
-    original_end: int
-
-
-class AnswerOut(BaseModel):
-    """The answer, as the page's `/ask` returns it."""
-
-    model_config = ConfigDict(extra="allow")
-    question: str
-    text: str
-    abstained: bool
-    citations: list[CitationOut]
-    further_reading: list[CitationOut]
-    notice: str
-    language: str
-
-
-class Health(BaseModel):
-    """Whether this replica answers, and from which index."""
-
-    ready: bool
-    index_id: str | None = None
-    model: str | None = None
-    multilingual_model: str | None = None
-    documents: int | None = None
-    chunks: int | None = None
-    reason: str | None = None
-
-
-class SectionOut(BaseModel):
-    """A section of a document: its heading path and where it sits in the text."""
-
-    path: list[str]
-    start: int
-    end: int
-
-
-class DocumentOut(BaseModel):
-    """A source document: its whole text (every citation's offsets point into it), title and metadata."""
-
-    id: str
-    title: str
-    text: str
-    path: str = Field(description="the source file, relative to the corpus folder")
-    sections: list[SectionOut]
-    meta: dict = Field(description="its entry in corpus/sources.toml: kind, origin, language, licence, ...")
-
-
-class Problem(BaseModel):
-    """Why a request got no answer: a short code for scripts and a message for people."""
-
-    error: str
-    message: str
 
 
 # --- the rules ----------------------------------------------------------------------------

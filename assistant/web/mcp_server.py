@@ -27,7 +27,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from ..config import Settings
-from .api import AnswerOut, Api, BodyLimit, DocumentOut, Refused, Turn, client_address
+from .api import Api, BodyLimit, Refused, client_address
+from .schema import AnswerOut, DocumentOut, Turn
 
 PATH = "/mcp"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
