@@ -280,9 +280,14 @@ def test_an_engine_failure_is_503_not_500(seed_settings):
         def ask(self, *args, **kwargs):
             raise RuntimeError("bug")
 
+        def document(self, doc_id):
+            raise RuntimeError("bug")
+
     client = TestClient(FastAPI(**app_kwargs(Broken(), seed_settings)), raise_server_exceptions=False)
     response = client.post("/api/v1/ask", json={"question": TROTSKY})
     assert response.status_code == 503 and response.json()["error"] == "unavailable"
+    document = client.get("/api/v1/documents/rehabilitation-soviet")
+    assert document.status_code == 503 and document.json()["error"] == "unavailable"
 
 
 def test_a_kiosk_api_shortens_questions_at_the_kiosk_pages_limit(assistant, seed_settings):

@@ -312,3 +312,29 @@ def test_a_kiosk_without_the_api_has_no_mcp(assistant, seed_settings, tmp_path):
         assert "jsonrpc" not in str(refused.value)
     finally:
         app.close()
+
+
+def test_an_engine_failure_or_no_index_is_a_tool_error_never_a_traceback(seed_settings):
+    """In process (the SDK's client on the server object): an engine that raises, or none loaded, is a polite tool error."""
+    from assistant.web.api import Api
+    from assistant.web.mcp_server import build_server
+
+    class Broken:
+        def ask(self, *args, **kwargs):
+            raise RuntimeError("bug in /secret/path.py")
+
+        def document(self, doc_id):
+            raise RuntimeError("bug in /secret/path.py")
+
+    async def session(api):
+        async with Client(build_server(api), mode="legacy") as client:
+            asked = await client.call_tool("ask", {"question": TROTSKY, "language": "kk"})
+            assert_tool_error(asked, t("unavailable", "kk"), "Retry after")
+            assert "secret" not in text_of(asked) and "bug" not in text_of(asked)
+            return await client.call_tool("document", {"doc_id": "rehabilitation-soviet"})
+
+    shown = run(session(Api(Broken(), seed_settings)))
+    assert_tool_error(shown, t("unavailable", "en"))
+    assert "secret" not in text_of(shown)
+    shown = run(session(Api(None, seed_settings, "index/ is damaged")))
+    assert_tool_error(shown, t("unavailable", "en"))

@@ -208,6 +208,9 @@ class Api:
             d = self.assistant.document(doc_id)
         except AssistantError:
             raise Refused(404, "not_found", f"No document {doc_id[:100]!r} in the index.") from None
+        except Exception:
+            log.exception("API document %r failed", doc_id[:100])
+            raise Refused(503, "unavailable", t("unavailable", self.default_language), 5) from None
         sections = [{"path": list(s.path), "start": s.start, "end": s.end} for s in d.sections]
         return {"id": d.id, "title": d.title, "text": d.text, "path": d.path, "sections": sections, "meta": d.meta}
 
