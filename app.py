@@ -52,8 +52,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def ensure_index(settings: Settings) -> None:
     """Build the index first when it is missing or stale, with progress in the terminal."""
+    from assistant.embedding import Encoder
     from assistant.index.build import build_index, format_report, skipped_warnings
     from assistant.index.status import index_status
+
+    multilingual = Encoder.for_multilingual(settings)
+    if multilingual:
+        multilingual.prepare()  # a missing or damaged e5 ONNX export is (re)made here, never in a serving load
 
     status = index_status(settings)
     if status.stale:

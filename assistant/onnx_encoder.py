@@ -57,13 +57,13 @@ class OnnxEncoder:
         threads and spin tune onnxruntime's intra-op pool; the defaults measured best for single queries.
         For many texts (ingest), one thread per run and one run per core (workers) measured faster.
         """
-        ort = _import_onnxruntime()
+        ort = import_onnxruntime()
         folder = export_folder(encoder)
         name = "model-int8.onnx" if quantized else "model.onnx"
-        options = _session_options(ort, threads, spin)
+        options = session_options(ort, threads, spin)
         loaded = _load_checked(ort, folder, name, options)
         if loaded is None:
-            with _export_lock(folder):
+            with export_lock(folder):
                 loaded = _load_checked(ort, folder, name, options)  # another process may have just made it
                 if loaded is None:
                     _export(encoder, folder, quantized)
@@ -145,7 +145,7 @@ def _weights_fingerprint(path: Path | None) -> list:
     return [(f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files]
 
 
-def _import_onnxruntime():
+def import_onnxruntime():
     try:
         import onnxruntime
     except ImportError:
@@ -153,7 +153,7 @@ def _import_onnxruntime():
     return onnxruntime
 
 
-def _session_options(ort, threads: int | None, spin: bool):
+def session_options(ort, threads: int | None, spin: bool):
     options = ort.SessionOptions()
     # All cores without spin-waiting gave the fastest single queries on a busy 2-core machine; spinning
     # workers fight the other threads for the cores (see evals/rehab_probes/encoder_speed.py).
@@ -188,7 +188,7 @@ def _load_checked(ort, folder: Path, name: str, options, raise_errors: bool = Fa
 
 
 @contextlib.contextmanager
-def _export_lock(folder: Path):
+def export_lock(folder: Path):
     """Hold an exclusive lock on the export folder so two processes never export into it at once."""
     with contextlib.ExitStack() as stack:
         try:
@@ -205,10 +205,10 @@ def _export(encoder, folder: Path, quantized: bool) -> None:
     """Write whatever of the export is missing or damaged; the caller holds the folder lock."""
     for stale in folder.glob(".tmp-*"):  # left by a killed export; nobody else writes here under the lock
         stale.unlink(missing_ok=True)
-    ort = _import_onnxruntime()
+    ort = import_onnxruntime()
     print(f"Exporting the embedding model to ONNX in {folder} (once per model install, under a minute)...", file=sys.stderr)
     try:
-        if _load_checked(ort, folder, "model.onnx", _session_options(ort, 1, False)) is None:
+        if _load_checked(ort, folder, "model.onnx", session_options(ort, 1, False)) is None:
             _export_fp32(encoder, folder)
         if quantized:
             _quantize(folder)
@@ -239,7 +239,7 @@ def _export_fp32(encoder, folder: Path) -> None:
         raise ModelLoadError(
             f"'{encoder.name}' takes inputs {list(inputs)}, which the ONNX encoder cannot feed; {USE_TORCH}."
         )
-    with atomic_path(folder / "model.onnx") as tmp, torch.no_grad(), _quiet():
+    with atomic_path(folder / "model.onnx") as tmp, torch.no_grad(), quiet():
         torch.onnx.export(
             _keyword_module(model[0].auto_model, names),
             tuple(inputs[n] for n in names),
@@ -250,7 +250,7 @@ def _export_fp32(encoder, folder: Path) -> None:
             output_names=["last_hidden_state"],
             dynamic_axes={n: {0: "batch", 1: "sequence"} for n in [*names, "last_hidden_state"]},
         )
-    _write_checksum(folder / "model.onnx")
+    write_checksum(folder / "model.onnx")
     write_atomic(folder / "export.json", json.dumps(meta, indent=1).encode())
 
 
@@ -295,9 +295,9 @@ def _quantize(folder: Path) -> None:
         raise ModelLoadError(
             f'int8 quantisation needs {exc.name}; pip install onnx, or set encoder = "onnx".'
         ) from None
-    with atomic_path(folder / "model-int8.onnx") as tmp, _quiet():
+    with atomic_path(folder / "model-int8.onnx") as tmp, quiet():
         quantize_dynamic(folder / "model.onnx", tmp, per_channel=True, weight_type=QuantType.QInt8)
-    _write_checksum(folder / "model-int8.onnx")
+    write_checksum(folder / "model-int8.onnx")
 
 
 def _keyword_module(model, names: list[str]):
@@ -316,7 +316,7 @@ def _keyword_module(model, names: list[str]):
 
 
 @contextlib.contextmanager
-def _quiet():
+def quiet():
     """Silence the exporter's tracer warnings and the quantiser's advice, which are for library authors."""
     root = logging.getLogger()
     sink = logging.NullHandler()  # also stops the quantiser's logging.warning() from configuring the root logger
@@ -344,5 +344,5 @@ def _progress_bar(total: int):
     return tqdm(total=total, desc="Embedding", unit="text")
 
 
-def _write_checksum(path: Path) -> None:
+def write_checksum(path: Path) -> None:
     write_atomic(path.with_name(path.name + ".sha256"), f"{sha256_file(path)}\n")

@@ -116,7 +116,11 @@ def build_index(
             "counts": {"documents": len(documents), "chunks": len(chunks), "sentences": len(sentence_texts)},
         }
         if multilingual is not None:
-            manifest["multilingual"] = {"id": multilingual.model_id, "dimension": int(multilingual.chunk_vectors.shape[1])}
+            manifest["multilingual"] = {
+                "id": multilingual.model_id,  # names the engine too: vectors of another engine make the index stale
+                "engine": settings.multilingual_encoder,
+                "dimension": int(multilingual.chunk_vectors.shape[1]),
+            }
             manifest["translations"] = [vars(a) | {"flagged": list(a.flagged)} for a in multilingual.alignments]
         manifest["warnings"] = warnings
         manifest["scans"] = [r.to_dict() for r in scans.reports]
@@ -144,11 +148,12 @@ def _multilingual(settings, documents, chunks, chunk_texts, sentence_texts, tran
 
     Returns (Multilingual or None, vectors reused, vectors embedded).
     """
-    encoder = Encoder.for_multilingual(settings)
+    encoder = Encoder.for_multilingual(settings, bulk=True)
     if encoder is None:
         if translations:
             warnings.append(f"{len(translations)} translation(s) not used: aligning them needs multilingual_model set.")
         return None, 0, 0
+    encoder.prepare()  # (re)make the e5 ONNX export if it is missing or damaged
     m_chunks, reused_c = embed_with_cache(encoder, chunk_texts, cache, progress, hook)
     m_sentences, reused_s = embed_with_cache(encoder, sentence_texts, cache, progress, hook)
     reused, total = reused_c + reused_s, len(chunk_texts) + len(sentence_texts)

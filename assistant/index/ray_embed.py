@@ -150,7 +150,7 @@ class EmbedBatch:
             if which == "ingest":  # one actor is one CPU: one single-thread run, not one per core
                 enc = Encoder(s.model, s.embed_batch_size, s.ingest_encoder, s.onnx_dir, bulk=False, threads=1)
             else:
-                enc = Encoder(s.multilingual_model, s.embed_batch_size, "onnx-int8", None, threads=1)
+                enc = Encoder.for_multilingual(s, threads=1)
             self.encoders[which] = enc
         return self.encoders[which]
 

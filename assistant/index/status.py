@@ -8,7 +8,7 @@ from pathlib import Path
 from ..chunking import chunker_settings
 from ..config import Settings
 from ..corpus import METADATA_FILE, corpus_files
-from ..embedding import Encoder, resolve_model
+from ..embedding import Encoder
 from ..errors import CorpusError, IndexDamagedError, IndexMissingError
 from ..files import sha256_file
 from ..scan.correct import FOLDER as CORRECTIONS
@@ -64,7 +64,8 @@ def index_status(settings: Settings, encoder: Encoder | None = None) -> Status:
     if built_by != wanted:
         return Status(True, True, f"embedded with the {built_by} encoder, settings ask for {wanted}", manifest)
     built_ml = (manifest.get("multilingual") or {}).get("id")
-    wanted_ml = resolve_model(settings.multilingual_model)[0] if settings.multilingual_model else None
+    multilingual = Encoder.for_multilingual(settings)
+    wanted_ml = multilingual.model_id if multilingual else None
     if built_ml != wanted_ml:
         return Status(True, True, f"built with multilingual model {built_ml}, settings ask for {wanted_ml}", manifest)
     if manifest["chunker"] != chunker_settings(settings, encoder):
