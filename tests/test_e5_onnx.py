@@ -217,3 +217,18 @@ def test_answering_in_kazakh_with_the_onnx_engine_imports_no_torch(engine):
     assert run.returncode == 0, run.stderr
     result = json.loads(run.stdout)
     assert result["imported"] == [] and abs(result["norm"] - 1.0) < 1e-5
+
+
+def test_a_long_kazakh_question_stays_bounded_and_is_answered_with_the_notice(assistant):
+    """1,200 Kazakh characters: cut to max_question_chars, with the notice; 3,500 allowed in: cut at the model's 512."""
+    encoder = assistant.multilingual_encoder
+    assert encoder.backend == "onnx-int8"  # the default engine
+    kazakh = (ROOT / "corpus" / "kazakhstan-state-commission.kk.txt").read_text(encoding="utf-8")
+    long = "Қазақстанда қанша адам ақталды? " + kazakh[:1200]
+    answer = assistant.ask(long)
+    assert answer.language == "kk" and "1000" in answer.notice  # "Сұрағыңыз алғашқы 1000 таңбаға дейін қысқартылды."
+    assert encoder._e5.fits(long[:1000])  # 1,000 Kazakh characters are about 300 pieces: read whole
+    longer = "Қазақстанда қанша адам ақталды? " + kazakh[:3500]
+    assert not encoder._e5.fits(longer)  # about 900 pieces
+    answer = assistant.with_settings(max_question_chars=4000).ask(longer)
+    assert answer.language == "kk" and answer.text and not answer.notice  # read up to the model's limit, answered
