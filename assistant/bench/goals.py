@@ -12,6 +12,7 @@ from pathlib import Path
 from ..errors import AssistantError
 from .cells import get, ms, secs
 from .goals_serving import serving_goals
+from .report_encoders import encoder_goals
 
 
 def load_goals(path: Path) -> dict | None:
@@ -39,6 +40,7 @@ def goals(r: dict) -> list[dict]:
         _goal_ingest(r, g),
         _goal_accuracy(r, g),
         *serving_goals(r, g),
+        *encoder_goals(r, g, _goal),
     ]
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..errors import AssistantError
 from ..evaluation.arguments import report_folder
-from .arguments import CHUNK_SIZES, DEFAULT_GOALS, FULL_SCALE, QUICK_SCALE
+from .arguments import CHUNK_SIZES, DEFAULT_GOALS, FULL_SCALE, QUICK_SCALE, SOAK_MINUTES, SOAK_MINUTES_QUICK
 
 
 @dataclass
@@ -25,6 +25,7 @@ class Plan:
     http_requests: int
     keep: bool = False
     goals: Path = DEFAULT_GOALS
+    soak_minutes: float = 0
 
 
 def make_plan(args, settings) -> Plan:
@@ -50,7 +51,13 @@ def make_plan(args, settings) -> Plan:
         http_requests=16 if quick else 0,
         keep=getattr(args, "keep", False),
         goals=Path(getattr(args, "goals", None) or DEFAULT_GOALS),
+        soak_minutes=_soak_minutes(args, quick),
     )
+
+
+def _soak_minutes(args, quick: bool) -> float:
+    minutes = getattr(args, "soak_minutes", None)
+    return float(minutes) if minutes is not None else (SOAK_MINUTES_QUICK if quick else SOAK_MINUTES)
 
 
 def _ints(text: str) -> tuple[int, ...]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .cells import get, table
 from .goals import goals
+from .report_encoders import encoders_section, soak_section
 from .report_ingest import chunk_sizes_section, cold_start_section, ingest_section
 from .report_queries import http_section, queries_section
 from .report_scale import scale_section
@@ -43,10 +44,12 @@ def format_markdown(r: dict) -> str:
         + chunk_sizes_section(r)
         + cold_start_section(r)
         + queries_section(r)
+        + encoders_section(r)
         + http_section(r)
         + serving_section(r)
         + _memory(r)
         + scale_section(r)
+        + soak_section(r)
     )
     return "\n".join(out) + "\n"
 

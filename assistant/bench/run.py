@@ -2,8 +2,9 @@
 
 Parts, in order: ingest (ours and the baseline's, interleaved; every chunk-size candidate;
 re-ingest of an unchanged corpus), cold start (fresh processes), ask() latency and gold-set
-accuracy (ours and the baseline's, question by question), the app's HTTP API, and synthetic
-corpora of growing size. Heavy parts run in child processes so their peak memory is their own.
+accuracy (ours and the baseline's, question by question), the two multilingual engines side by
+side, the app's HTTP API, synthetic corpora of growing size, and the soak (memory of a serving
+process under 30 clients). Heavy parts run in child processes so their peak memory is their own.
 After each part the Markdown report (and its JSON figures) is rewritten, so a long run that
 dies late still leaves what it measured. Timing is printed, never asserted; the goals it is
 judged by come from evals/goals.json.
@@ -24,6 +25,7 @@ from ..errors import AssistantError
 from ..evaluation.gold import load_gold
 from .children import StepFailed, log
 from .cold_start import measure_cold_start
+from .encoders import measure_encoders
 from .goals import load_goals
 from .http_api import measure_http
 from .ingest import measure_ingest
@@ -35,17 +37,20 @@ from .replica_load import measure_replicas
 from .report import format_summary, write_report
 from .scale import measure_scale
 from .serving_api import measure_serving
+from .soak import measure_soak
 
 STEPS = (
     ("ingest", measure_ingest),
     ("cold_start", measure_cold_start),
     ("queries", measure_queries),
+    ("encoders", measure_encoders),
     ("chunk_sizes", measure_chunk_sizes),
     ("http", measure_http),
     ("serving", measure_serving),
     ("replicas", measure_replicas),
     ("ray_ingest", measure_ray_ingest),
     ("scale", measure_scale),
+    ("soak", measure_soak),
 )
 
 
@@ -121,6 +126,7 @@ def first_results(plan: Plan, settings, items: list[dict]) -> dict:
             "gold": str(plan.gold),
             "gold_items": len(items),
             "threads": plan.threads,
+            "soak_minutes": plan.soak_minutes,
         },
     }
 
