@@ -12,7 +12,7 @@ export TOKENIZERS_PARALLELISM := false
 run: $(VENV)/.installed                    ## set up, build the index if missing or stale, serve the app
 	$(PY) app.py $(ARGS)
 
-curator: $(VENV)/.installed                ## the curator's console at http://127.0.0.1:7870 (password: ASSISTANT_CURATOR_TOKEN)
+curator: $(VENV)/.installed ocr            ## the curator's console at http://127.0.0.1:7870 (password: ASSISTANT_CURATOR_TOKEN)
 	$(PY) app.py --curator $(ARGS)
 
 test: $(VENV)/.installed-dev browser axe pa11y nginx ocr cc ## set up with dev extras and run the whole test suite

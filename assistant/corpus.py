@@ -82,7 +82,7 @@ def load_document(path: Path, corpus_dir: Path, meta: dict | None = None, scans=
             if pages is None or (scans is not None and not all(p.strip() for p in pages)):
                 if scans is None:
                     return Skipped(rel, "a scanned image: OCR reads it when the index is built (`assistant ingest`)")
-                return scans.document(path, rel, meta or {}, pages)
+                return scans.document(path, rel, meta or {}, pages, data)
             text, headings = "\n\n".join(p.strip() for p in pages if p.strip()), []
         else:
             text = decode_text(data)

@@ -39,7 +39,8 @@ BAD_UPLOADS = [
     # (file name, content, metadata, status, English message, Russian message, Kazakh message)
     ("empty.txt", b"", {}, 400, "is empty", "пуст", "бос"),
     ("huge.txt", b"word " * 1000, {}, 400, "larger than the limit of 4 KB", "больше допустимого", "үлкен"),
-    ("photo.jpg", b"\xff\xd8\xff\xe0", {}, 400, "only .txt, .md, .html and .pdf", "только файлы", "тек .txt"),
+    ("drawing.svg", b"<svg/>", {}, 400, "only .txt, .md, .html and .pdf", "только файлы", "тек .txt"),
+    ("photo.jpg", b"\xff\xd8\xff\xe0", {}, 400, "damaged image", "damaged image", "damaged image"),  # a scan's header: read, not OCR'd
     ("binary.txt", b"\x00\x01\x02" * 50, {}, 400, "could not be read", "Не удалось прочитать", "оқу мүмкін болмады"),
     ("../../etc/passwd.txt", NOTE, {}, 400, "without folders", "без папок", "қалтасыз"),
     ("..\\evil.txt", NOTE, {}, 400, "without folders", "без папок", "қалтасыз"),

@@ -8,8 +8,10 @@ progress bar). Every value from a file, a form or a log is escaped; each page sa
 from __future__ import annotations
 
 from html import escape
+from urllib.parse import quote
 
 from .i18n import LANGUAGE_NAMES, LANGUAGES, t
+from .scans import scan_names
 from .validation import CONTENT_LANGUAGES, size_label
 
 CSS = """
@@ -56,6 +58,12 @@ def _messages(message: str, error: str) -> str:
     if error:
         out += f'<p class="message error" role="alert">{escape(error)}</p>'
     return out
+
+
+def scan_page(language: str, body: str) -> str:
+    """The page for checking and correcting one scan's OCR text (its body from assistant.curator.scans.review_html)."""
+    style = "<style>.scan-image{max-width:100%;border:1px solid #777}mark.uncertain{background:#fde68a;outline:1px dashed #92400e}textarea{width:100%;font:inherit}</style>"
+    return _page(language, f"{_switch(language)}<main><h1>{escape(t('title', language))}</h1>{style}{body}</main>")
 
 
 def login_page(language: str, message: str = "", error: str = "") -> str:
@@ -117,6 +125,9 @@ def console_page(language: str, who: str, csrf: str, entries, rebuild: dict, gro
 
 def rebuild_text(language: str, rebuild: dict) -> str:
     state = rebuild.get("state")
+    if state == "running" and rebuild.get("scan"):  # a scan is being read by OCR (assistant.curator.scans)
+        text = t("rebuild_ocr", language, name=rebuild["scan"], page=rebuild.get("page", 0), pages=rebuild.get("pages", 0))
+        return text + (" " + t("rebuild_queued", language) if rebuild.get("queued") else "")
     if state == "running":
         text = t("rebuild_running", language, stage=rebuild.get("stage") or "…")
         return text + (" " + t("rebuild_queued", language) if rebuild.get("queued") else "")
@@ -135,11 +146,15 @@ def _rebuild(language: str, rebuild: dict, hidden: str) -> str:
         f'<h2 id="rebuild-h">{escape(t("index_heading", language))}</h2>'
         f'<progress max="100" value="{percent}" aria-labelledby="rebuild-h"></progress>'
         f'<p class="status-text"{role}>{escape(rebuild_text(language, rebuild))}</p>'
-        f'<form method="post" action="rebuild">{hidden}<button type="submit">{escape(t("rebuild_now", language))}</button></form></section>'
+        f'<form method="post" action="rebuild">{hidden}<button type="submit">{escape(t("rebuild_now", language))}</button></form>'
+        + (f'<form method="post" action="cancel-scan">{hidden}<button type="submit">{escape(t("cancel_scan", language))}</button></form>'
+           if rebuild.get("state") == "running" else "")
+        + "</section>"
     )
 
 
 def _documents(language: str, entries, hidden: str, draft: dict | None) -> str:
+    scans = scan_names(entries)  # their OCR text can be checked and corrected (assistant.curator.scans)
     rows = []
     for e in entries:
         values = dict(e.meta)
@@ -157,7 +172,10 @@ def _documents(language: str, entries, hidden: str, draft: dict | None) -> str:
             f'<button type="submit">{escape(t("save", language))}</button></form></details>'
             f'<form method="post" action="remove" onsubmit="return confirm(\'{confirm}\')">{hidden}'
             f'<input type="hidden" name="name" value="{escape(e.name)}"><input type="hidden" name="version" value="{escape(e.version)}">'
-            f'<button type="submit" aria-label="{escape(t("remove", language))} {escape(e.name)}">{escape(t("remove", language))}</button></form></td></tr>'
+            f'<button type="submit" aria-label="{escape(t("remove", language))} {escape(e.name)}">{escape(t("remove", language))}</button></form>'
+            + (f'<a href="scan?name={quote(e.name)}&amp;lang={language}" aria-label="{escape(t("check_ocr", language))}: {escape(e.name)}">'
+               f'{escape(t("check_ocr", language))}</a>' if e.name in scans else "")
+            + "</td></tr>"
         )
     head = "".join(f"<th scope=\"col\">{escape(t(k, language))}</th>" for k in
                    ("col_target", "col_id", "field_title", "col_languages", "col_original", "col_size", "col_action"))  # fmt: skip
@@ -172,7 +190,7 @@ def _add(language: str, hidden: str, values: dict) -> str:
         f'<section aria-labelledby="add-h"><h2 id="add-h">{escape(t("add_document", language))}</h2>'
         f'<form method="post" action="upload" enctype="multipart/form-data">{hidden}'
         f'<label for="file">{escape(t("file", language))}</label>'
-        f'<input type="file" id="file" name="file" accept=".txt,.md,.html,.htm,.pdf" required>'
+        f'<input type="file" id="file" name="file" accept=".txt,.md,.html,.htm,.pdf,.png,.jpg,.jpeg,.tif,.tiff" required>'
         f'{_meta_inputs(language, "new-", values)}<button type="submit">{escape(t("upload", language))}</button></form></section>'
     )
 

@@ -20,11 +20,12 @@ from dataclasses import dataclass, replace
 
 from ..config import Settings
 from ..errors import AssistantError
+from .scans import ScanWork
 
 log = logging.getLogger("assistant.curator")
 
 # The ingest's stages in order (see assistant.hooks), with how far along each one starts.
-STAGES = ("start", "embed", "documents", "chunks", "sentences", "dense", "bm25", "multilingual", "manifest", "fsync", "pointer")
+STAGES = ("start", "ocr", "embed", "documents", "chunks", "sentences", "dense", "bm25", "multilingual", "manifest", "fsync", "pointer")
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class RebuildJob:
         self._lock = threading.Lock()
         self._state = RebuildState()
         self._thread: threading.Thread | None = None
+        self.scans = ScanWork(settings)  # scans are read by OCR before the build, outside the corpus lock
 
     @property
     def state(self) -> RebuildState:
@@ -113,6 +115,9 @@ class RebuildJob:
 
                 self._encoder = Encoder.for_ingest(self.settings)
             kwargs = {"encoder": self._encoder} if self._encoder is not None else {}
+            if self._build is None:
+                self._state = replace(self._state, stage="ocr")
+                kwargs["scans"] = self.scans.read_all()  # the build then takes every page from the OCR cache
             with ExitStack() as held:
                 held.enter_context(self._reading())
                 self.reading_corpus = True

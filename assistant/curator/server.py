@@ -16,18 +16,20 @@ from __future__ import annotations
 
 import logging
 import threading
+from html import escape
 
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from ..config import Settings
 from .audit import AuditLog
 from .auth import COOKIE, Gate, check_bind, check_token_source
 from .i18n import language_of, t
 from .needs import collect, e5_encoder, group, to_csv
-from .page import console_page, login_page, rebuild_text
+from .page import console_page, login_page, rebuild_text, scan_page
 from .rebuild import RebuildJob
+from .scans import page_image, review, review_html, save_correction, scan_names
 from .store import LOCK, CorpusStore
 from .validation import CuratorError, check_file_name, clean_metadata, size_label
 
@@ -108,7 +110,7 @@ def create_console(settings: Settings, build=None, encode=None):
         groups = await run_in_threadpool(console.groups)
         if not error and not await run_in_threadpool(console.store.writable):
             error = t("read_only", lang, folder=str(console.store.corpus_dir))
-        body = console_page(lang, session.who, session.csrf, entries, console.rebuild.state.to_dict(), groups,
+        body = console_page(lang, session.who, session.csrf, entries, rebuild_state(), groups,
                             console.audit.entries(), message, error, draft)  # fmt: skip
         return html(body, lang, status)
 
@@ -239,7 +241,7 @@ def create_console(settings: Settings, build=None, encode=None):
     async def rebuild(request: Request):
         async def work(form, session, lang):
             console.request_rebuild(session.who)
-            return rebuild_text(lang, console.rebuild.state.to_dict())
+            return rebuild_text(lang, rebuild_state())
 
         return await change(request, "rebuild", work)
 
@@ -247,8 +249,58 @@ def create_console(settings: Settings, build=None, encode=None):
     async def status(request: Request):
         if signed_in(request) is None:
             return JSONResponse({"error": "login_required"}, status_code=401)
-        state = console.rebuild.state.to_dict()
+        state = rebuild_state()
         return JSONResponse(state | {"text": rebuild_text(language(request), state)})
+
+    def rebuild_state() -> dict:
+        """The rebuild as the console shows it, with the scan being read by OCR and its page when there is one."""
+        state = console.rebuild.state.to_dict()
+        progress = console.rebuild.scans.progress
+        if state["state"] == "running" and progress.name:
+            state |= {"scan": progress.name, "page": progress.page, "pages": progress.pages}
+        return state
+
+    @app.post("/cancel-scan")
+    async def cancel_scan(request: Request):
+        async def work(form, session, lang):
+            name = console.rebuild.scans.cancel()
+            return t("scan_cancelled", lang, name=name) if name else t("nothing_to_cancel", lang)
+
+        return await change(request, "cancel_scan", work)
+
+    @app.get("/scan")
+    async def scan(request: Request):
+        lang = language(request)
+        session = signed_in(request)
+        if session is None:
+            return html(login_page(lang, error=t("login_required", lang)), lang, 401)
+        entry = await run_in_threadpool(console.store.entry, str(request.query_params.get("name") or ""))
+        if entry is None or entry.name not in scan_names([entry]):
+            return await render(session, lang, error=t("not_found", lang, name=str(request.query_params.get("name") or "")[:200]), status=404)
+        pages = await run_in_threadpool(review, settings, entry.name, entry.meta)
+        hidden = f'<input type="hidden" name="csrf" value="{escape(session.csrf)}"><input type="hidden" name="lang" value="{lang}">'
+        return html(scan_page(lang, review_html(lang, entry, pages, hidden, settings.ocr_confidence_floor)), lang)
+
+    @app.get("/scan-image")
+    async def scan_image(request: Request):
+        if signed_in(request) is None:
+            return Response(status_code=401)
+        entry = await run_in_threadpool(console.store.entry, str(request.query_params.get("name") or ""))
+        image = str(request.query_params.get("image") or "")
+        path = await run_in_threadpool(page_image, settings, entry.name, entry.meta, image) if entry else None
+        if path is None or not path.is_file():  # only an image this scan's own pages record: no path from the request
+            return Response("No such page image.", status_code=404, media_type="text/plain")
+        return FileResponse(path, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff"})
+
+    @app.post("/correct")
+    async def correct(request: Request):
+        async def work(form, session, lang):
+            name = str(form.get("name") or "")
+            pages = {int(k[5:]): str(v) for k, v in form.items() if k.startswith("page-") and k[5:].isdigit() and isinstance(v, str)}
+            entry = await run_in_threadpool(save_correction, console.store, name, str(form.get("version") or ""), pages, session.who)
+            return t("corrected", lang, name=entry.name) + console.request_rebuild(session.who, lang)
+
+        return await change(request, "correct", work)
 
     @app.get("/needs.csv")
     async def needs_csv(request: Request):

@@ -32,9 +32,10 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..corpus import METADATA_FILE, Skipped, _slug, corpus_files, load_document, load_metadata
+from ..corpus import METADATA_FILE, Skipped, _slug, corpus_files, load_metadata
 from ..errors import AssistantError
 from ..files import file_lock, sha256_file, write_atomic
+from .scans import check_upload
 from .validation import ConflictError, CuratorError, check_file_name
 
 LOCK = "curator.lock"  # in the cache folder, never in corpus/
@@ -154,7 +155,7 @@ class CorpusStore:
                 raise CuratorError("empty", name=name)
             if size > self.max_bytes:
                 raise CuratorError("too_large", limit=_size(self.max_bytes))
-            document = load_document(staged, self.corpus_dir, meta)  # read outside the lock: a long PDF waits for no one
+            document = check_upload(staged, self.corpus_dir, meta)  # read outside the lock: a long PDF waits for no one; a scan: its header only
             if isinstance(document, Skipped):
                 reason = document.reason
                 raise CuratorError("empty", name=name) if reason == "empty file" else CuratorError(

@@ -14,7 +14,6 @@ check hashes it (assistant.index.status), so a saved correction makes the index 
 from __future__ import annotations
 
 import difflib
-import hashlib
 import json
 import re
 from dataclasses import dataclass, replace
@@ -42,8 +41,8 @@ def correction_path(corpus_dir: Path, rel: str) -> Path:
     return Path(corpus_dir) / FOLDER / f"{rel}.json"
 
 
-def load_correction(corpus_dir: Path, rel: str, meta: dict) -> Correction | None:
-    """The saved correction of a scan when there is one for this very file, else None."""
+def load_correction(corpus_dir: Path, rel: str, file_hash: str) -> Correction | None:
+    """The saved correction of a scan when there is one for this very file (its sha256), else None."""
     path = correction_path(corpus_dir, rel)
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
@@ -51,7 +50,7 @@ def load_correction(corpus_dir: Path, rel: str, meta: dict) -> Correction | None
                                 {int(k): str(v) for k, v in record["pages"].items()})  # fmt: skip
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    return correction if correction.file == _sha256(Path(corpus_dir) / rel) else None
+    return correction if correction.file == file_hash else None
 
 
 def correction_json(correction: Correction) -> str:
@@ -97,14 +96,3 @@ def corrected_page(read: PageText, text: str) -> PageText:
                 if a <= s and e <= b:
                     kept.append((c + s - a, c + e - a, box, 100.0))
     return PageText(text, tuple(kept))
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    try:
-        with open(path, "rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                digest.update(block)
-    except OSError:
-        return ""
-    return digest.hexdigest()

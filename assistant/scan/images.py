@@ -18,7 +18,6 @@ import io
 import re
 import warnings
 from dataclasses import dataclass
-from pathlib import Path
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff"})
 SPECKLE_SHARE = 0.005  # isolated dark pixels per dark pixel above which a page is speckled
@@ -42,21 +41,22 @@ class SourcePage:
     note: str = ""
 
 
-def open_pages(path: Path, suffix: str, texts: list[str] | None, dpi: int, max_pixels: int):
-    """The file's pages, opened from its header only: `len()` of them, and `.page(n)` decodes page n alone."""
-    return PdfPages(path, texts or [], dpi, max_pixels) if suffix == ".pdf" else ImagePages(path, max_pixels)
+def open_pages(data: bytes, suffix: str, texts: list[str] | None, dpi: int, max_pixels: int):
+    """A file's pages (its bytes, read once, so the pages are those of the bytes hashed), opened from the header
+    only: `len()` of them, and `.page(n)` decodes page n alone."""
+    return PdfPages(data, texts or [], dpi, max_pixels) if suffix == ".pdf" else ImagePages(data, max_pixels)
 
 
 class ImagePages:
     """The frames of an image file (one, or many for a TIFF), each checked for size before it is decoded."""
 
-    def __init__(self, path: Path, max_pixels: int):
+    def __init__(self, data: bytes, max_pixels: int):
         Image = _pillow()
         self.max_pixels = max_pixels
         try:
             with warnings.catch_warnings():  # a damaged file's EXIF warnings: the page is judged by whether it decodes
                 warnings.simplefilter("ignore")
-                self.image = Image.open(path)
+                self.image = Image.open(io.BytesIO(data))
             self.count = int(getattr(self.image, "n_frames", 1) or 1)
         except Image.DecompressionBombError as exc:  # Pillow's own guard, from the header, past twice its limit
             found = re.search(r"\((\d+) pixels\)", str(exc))
@@ -91,12 +91,12 @@ class ImagePages:
 class PdfPages:
     """A PDF's pages: those with a text layer (`texts`, from pypdf) as text, the others rendered for OCR."""
 
-    def __init__(self, path: Path, texts: list[str], dpi: int, max_pixels: int):
+    def __init__(self, data: bytes, texts: list[str], dpi: int, max_pixels: int):
         import pypdfium2 as pdfium
 
         self.texts, self.dpi, self.max_pixels = texts, dpi, max_pixels
         try:
-            self.pdf = pdfium.PdfDocument(str(path))
+            self.pdf = pdfium.PdfDocument(data)
         except pdfium.PdfiumError as exc:
             raise PageError(f"unreadable PDF ({_why(exc)})") from None
 

@@ -72,37 +72,53 @@ class ScanReport:
 class ScanReader:
     """Reads the scans of one ingest; `results` (by corpus path) and `images` (name -> cached file) feed the index."""
 
-    def __init__(self, settings: Settings, on_page: Callable[[str, int, int], None] | None = None):
+    def __init__(self, settings: Settings, on_page: Callable[[str, int, int], None] | None = None, cached_only=False):
         self.settings = settings
         self.on_page = on_page or (lambda path, done, total: None)
+        self.cached_only = cached_only  # read no page: a scan not all in the cache is left for the next rebuild
         self.results: dict[str, ScanText] = {}
         self.images: dict[str, Path] = {}
         self.reports: list[ScanReport] = []
+        self.cancelled: dict[
+            str, str
+        ] = {}  # corpus path -> why it was left out, for every later reading by this reader
         self._cancel = False
 
     def cancel_current(self) -> None:
         """Stop the scan being read now (between pages); it is left out of this build, its pages kept in the cache."""
         self._cancel = True
 
-    def document(self, path: Path, rel: str, meta: dict, pdf_texts: list[str] | None = None):
+    def document(self, path: Path, rel: str, meta: dict, pdf_texts: list[str] | None = None, data: bytes | None = None):
         """The scan as a Document (its text the OCR text), or a Skipped saying why it gave none."""
         from ..corpus import Skipped, _slug, build_sections
 
+        if rel in self.cancelled:
+            return Skipped(rel, self.cancelled[rel])
         self._cancel = False
         s = self.settings
         total = 0
         try:
-            source = pages_of.open_pages(path, path.suffix.lower(), pdf_texts, s.ocr_dpi, s.ocr_max_pixels)
+            data = path.read_bytes() if data is None else data
+            source = pages_of.open_pages(data, path.suffix.lower(), pdf_texts, s.ocr_dpi, s.ocr_max_pixels)
             try:
                 total = len(source)
-                scan = self._read(path, rel, source, meta, pdf_texts is not None)
+                scan = self._read(hashlib.sha256(data).hexdigest(), rel, source, meta, pdf_texts is not None)
             finally:
                 source.close()
         except Cancelled as exc:
-            return Skipped(rel, f"OCR cancelled by the curator at page {exc.args[0]} of {total} "
-                           "(the pages read so far are kept: the next rebuild goes on from there)")  # fmt: skip
+            self.cancelled[rel] = (
+                f"OCR cancelled by the curator at page {exc.args[0]} of {total} "
+                "(the pages read so far are kept: the next rebuild goes on from there)"
+            )
+            return Skipped(rel, self.cancelled[rel])
+        except NotCached as exc:
+            return Skipped(
+                rel, f"OCR not finished ({exc.args[0]} of {total} pages read): the next rebuild reads the rest"
+            )
         except (OcrError, pages_of.PageError) as exc:
             return Skipped(rel, str(exc))
+        except OSError as exc:
+            return Skipped(rel, f"unreadable ({exc.strerror or exc})")
         notes = tuple(f"page {p.number}: {p.note}" for p in scan.pages if p.note)
         if not scan.text.strip():
             return Skipped(rel, "no text found by OCR (" + ("; ".join(notes) or "no words") + ")")
@@ -134,17 +150,12 @@ class ScanReader:
             meta=meta,
         )
 
-    def _read(self, path: Path, rel: str, source, meta: dict, text_layer: bool) -> ScanText:
+    def _read(self, data_hash: str, rel: str, source, meta: dict, text_layer: bool) -> ScanText:
         s = self.settings
-        language = str((meta or {}).get("language") or "")
-        language = language if language in CODES else ""
+        language = page_language(meta)
         version()
         check_languages(CODES[language] if language else DETECT_WITH)
-        data_hash = _file_hash(path)
-        cache = OcrCache(s.cache_dir, data_hash, {
-            "tesseract": version(), "language": language or "auto", "dpi": s.ocr_dpi,
-            "max_pixels": s.ocr_max_pixels, "width": s.ocr_image_width, "text_layer": text_layer,
-        })  # fmt: skip
+        cache = cache_for(s, data_hash, language, text_layer)
         read, seconds, ocr_pages, cached_pages, previous = [], 0.0, 0, 0, language or "en"
         total = len(source)
         for number in range(1, total + 1):
@@ -154,6 +165,8 @@ class ScanReader:
             else:
                 if self._cancel:
                     raise Cancelled(number)
+                if self.cached_only:
+                    raise NotCached(cached_pages)
                 started = time.perf_counter()
                 found = self._page(source.page(number), language, previous, number)
                 seconds += time.perf_counter() - started
@@ -166,7 +179,7 @@ class ScanReader:
             self.on_page(rel, number, total)
         text, pages, words = join_pages(read)
         scan = ScanText(text, pages, words, seconds, ocr_pages, cached_pages)
-        correction = load_correction(s.corpus_dir, rel, meta or {})
+        correction = load_correction(s.corpus_dir, rel, data_hash)
         return apply_correction(scan, correction) if correction else scan
 
     def _page(self, src: pages_of.SourcePage, language: str, previous: str, number: int) -> CachedPage:
@@ -211,12 +224,39 @@ class ScanReader:
         return recognise(png, CODES[lang], dpi, s.ocr_page_timeout, cancelled), lang
 
 
-def _file_hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+class NotCached(Exception):
+    """A scan whose pages are not all in the cache, met by a reader that reads none (`cached_only`)."""
+
+
+def page_language(meta: dict) -> str:
+    """The language a document's sources.toml entry gives its pages ("" when none of ours: detected per page)."""
+    language = str((meta or {}).get("language") or "")
+    return language if language in CODES else ""
+
+
+def cache_for(settings: Settings, data_hash: str, language: str, text_layer: bool) -> OcrCache:
+    """The OCR cache of one file's pages under the settings that shape a reading."""
+    recipe = {
+        "tesseract": version(),
+        "language": language or "auto",
+        "dpi": settings.ocr_dpi,
+        "max_pixels": settings.ocr_max_pixels,
+        "width": settings.ocr_image_width,
+        "text_layer": text_layer,
+    }
+    return OcrCache(settings.cache_dir, data_hash, recipe)
+
+
+def cached_reading(settings: Settings, path: Path, meta: dict, pdf_texts: list[str] | None) -> list[CachedPage | None]:
+    """What the OCR cache holds of a scan, page by page (None for a page not read yet), for the curator's console."""
+    data = path.read_bytes()
+    source = pages_of.open_pages(data, path.suffix.lower(), pdf_texts, settings.ocr_dpi, settings.ocr_max_pixels)
+    try:
+        total = len(source)
+    finally:
+        source.close()
+    cache = cache_for(settings, hashlib.sha256(data).hexdigest(), page_language(meta), pdf_texts is not None)
+    return [cache.get(n) for n in range(1, total + 1)]
 
 
 def _main_language(scan: ScanText) -> str:
