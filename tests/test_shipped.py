@@ -11,6 +11,7 @@ action with the defaults), and `make serve-replicas` stopped by Ctrl-C.
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import re
@@ -290,3 +291,45 @@ def test_make_serve_replicas_serves_through_nginx_and_ctrl_c_stops_everything(cl
         assert not Path(f"/proc/{pid}").exists() or Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z", pid
     assert "stopped (SIGINT): nginx and 2 replicas" in log.read_text()
     require_free(8080)
+
+
+def documented_mcp_servers(clone: Clone) -> dict[str, dict]:
+    """The README's MCP client configurations (its ```json blocks), with the clone's paths in place of /path/to/clone."""
+    blocks = re.findall(r"```json\n(.*?)\n\s*```", (clone.root / "README.md").read_text(encoding="utf-8"), re.S)
+    configs = [json.loads(re.sub(r"^\s*", "", b, flags=re.M).replace("/path/to/clone", str(clone.root))) for b in blocks]
+    servers = {}
+    for config in configs:
+        for name, server in config.get("mcpServers", {}).items():
+            servers["url" if "url" in server else "stdio"] = server | {"name": name}
+    assert set(servers) == {"stdio", "url"}, servers
+    return servers
+
+
+@pytest.mark.timeout(900)
+def test_an_mcp_client_configured_as_the_readme_shows_gets_cited_quotes(clone, tmp_path):
+    """The README's two client configurations, each driven by the mcp SDK's own client: stdio, then /mcp of `make run`."""
+    import asyncio
+
+    from mcp import Client, StdioServerParameters
+
+    servers = documented_mcp_servers(clone)
+
+    async def ask_trotsky(target) -> dict:
+        async with Client(target) as client:
+            assert {tool.name for tool in (await client.list_tools()).tools} == {"ask", "document"}
+            result = await client.call_tool("ask", {"question": TROTSKY})
+            assert not result.is_error, result.content
+            return result.structured_content
+
+    stdio = servers["stdio"]
+    command = StdioServerParameters(command=stdio["command"], args=stdio["args"], env={"PYTHONPATH": str(clone.root)})
+    answer = asyncio.run(ask_trotsky(command))  # PYTHONPATH: the clone's code through the borrowed venv
+    assert "16 June 2001" in answer["text"] and answer["citations"][0]["doc_id"] == "rehabilitation-soviet"
+    require_free(7860)
+    app = clone.start("make run", tmp_path / "run.log")
+    try:
+        wait_http(PAGE, app, tmp_path / "run.log")
+        assert asyncio.run(ask_trotsky(servers["url"]["url"])) == answer  # one answer, either door
+    finally:
+        interrupt(app)
+    require_free(7860)
