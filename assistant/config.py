@@ -72,6 +72,13 @@ class Settings:
     kiosk_max_question_chars: int = 300
     kiosk_language: str = "kk"  # the kiosk page's language when it opens and after its idle reset: "kk", "ru" or "en"
     page_language: str = "en"  # the student page's language when it opens
+    read_aloud: bool = True  # a Listen button under the chat reads the answer aloud (espeak-ng, on this machine)
+    kiosk_read_aloud: bool = False  # a kiosk starts (and restarts after its idle reset) reading every answer aloud
+    speech_dir: Path = Path(".cache/speech")  # the spoken answers, as MP3 files named by a hash of text and voice
+    speech_cache_mb: int = 50  # the least recently played are deleted past this
+    speech_max_chars: int = 1500  # text read aloud per answer (about 2 minutes); a longer answer is cut at a word
+    speech_max_seconds: int = 180  # audio per answer, whatever the text (symbols spelled out one by one)
+    speech_words_per_minute: int = 175  # espeak-ng's speaking rate (its own default)
     rate_limit_per_minute: int = 20
     host: str = "127.0.0.1"
     port: int = 7860
@@ -130,7 +137,8 @@ _UNSET_MEANS_BESIDE = {"needs_path", "audit_path"}  # "": the log lives beside f
 _NOT_IN_SUMMARY = {"corpus_dir", "index_dir", "cache_dir", "onnx_dir", "feedback_path", "host", "port", "kiosk_language", "page_language",
                    "index_watch_seconds", "curator_host", "curator_port", "curator_token", "curator_max_upload_bytes",
                    "curator_login_attempts_per_minute", "needs_path", "needs_retention_days", "needs_group_similarity",
-                   "audit_path", "api", "api_rate_limit_per_minute", "api_max_body_bytes", "trusted_proxies", "replica"}  # serving and curating, not answering
+                   "audit_path", "read_aloud", "kiosk_read_aloud", "speech_dir", "speech_cache_mb", "speech_max_chars",
+                   "speech_max_seconds", "speech_words_per_minute", "api", "api_rate_limit_per_minute", "api_max_body_bytes", "trusted_proxies", "replica"}  # serving and curating, not answering
 
 
 def _field_types() -> dict[str, type]:
@@ -149,7 +157,8 @@ CHOICES = {
     "api": ("auto", "on", "off"),
 }
 POSITIVE = {"ocr_dpi", "ocr_max_pixels", "ocr_page_timeout", "ocr_image_width", "top_k", "search_depth_per_k", "max_answer_chars", "chunk_tokens", "embed_batch_size", "hnsw_m", "hnsw_ef_construction", "hnsw_ef_search", "max_answer_sentences",
-            "max_question_chars", "kiosk_max_question_chars", "queue_concurrency"}  # other whole numbers may be 0
+            "max_question_chars", "kiosk_max_question_chars", "queue_concurrency", "speech_max_chars",
+            "speech_max_seconds", "speech_words_per_minute"}  # other whole numbers may be 0
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 
 

@@ -133,9 +133,11 @@ def test_an_empty_or_over_long_question_is_told_so_and_keeps_everything(assistan
 def test_reshow_read_and_like_act_on_the_answer_they_name(assistant, settings):
     handlers = PageHandlers(assistant, settings, Clock())
     state = handlers.respond(TROTSKY, [], [], {}, request=visitor("a"))
-    current, sources, doc_view = handlers.reshow(state.answers, "en", gr.SelectData(None, {"index": 1, "value": None}))
+    shown = handlers.reshow(state.answers, "en", gr.SelectData(None, {"index": 1, "value": None}))
+    current, sources, doc_view, listen = shown
     assert current is state.current and sources == state.sources and doc_view == state.doc_view
-    assert handlers.reshow(state.answers, "en", gr.SelectData(None, {"index": 0, "value": None})) == (SKIPPED,) * 3
+    assert listen == state.listen and 'class="listen-button"' in listen  # Listen reads the answer shown again
+    assert handlers.reshow(state.answers, "en", gr.SelectData(None, {"index": 0, "value": None})) == (SKIPPED,) * 4
     view, accordion = handlers.read(state.current, "en", gr.EventData(None, {"index": 0}))
     assert 'id="doc-quote"' in view and accordion == gr.update(open=True)
     assert handlers.read(state.current, "en", gr.EventData(None, {"index": 99})) == (SKIPPED, SKIPPED)

@@ -14,9 +14,11 @@ import gradio as gr
 from ..config import Settings
 from ..conversation import add_turn
 from ..feedback import record_unanswered
+from ..speech import Speaker
 from ..types import Answer
 from . import render
 from .i18n import LANGUAGES, STARTERS, language_of, t
+from .listen import spoken
 from .service import Companion, Failure, failure_dict, session_of, shown_citations
 
 log = logging.getLogger("app")
@@ -34,6 +36,7 @@ class PageState(NamedTuple):
     doc_view: Any  # the reader
     notice: Any  # the page's own message (empty or over-long question, rate limit, an error), or ""
     announce: Any  # the screen reader's live region: the last finished answer
+    listen: Any  # the read-aloud controls, for the answer on show
 
 
 SKIP = PageState(*(gr.skip(),) * len(PageState._fields))
@@ -55,6 +58,7 @@ RELABELLED = (
     "sources",
     "doc_view",
     "notice",
+    "listen",
     "footer",
 )
 
@@ -72,6 +76,7 @@ class PageHandlers:
         self.settings = settings
         self.companion = Companion(assistant, settings, clock)
         self.default_language = settings.kiosk_language if settings.kiosk else settings.page_language
+        self.speaker = Speaker(settings)  # makes nothing until a Listen button is pressed
 
     @property
     def max_chars(self) -> int:
@@ -106,6 +111,7 @@ class PageHandlers:
                 reply = {"role": "assistant", "content": render.answer_markdown(answer, language)}
                 sources, doc_view = self.panel(answer, language)
                 announce = render.announcement(answer, language)
+                listen = self.listen(answer, language)
         except Exception:
             log.exception("could not show an answer")
             failure = Failure("unavailable", t("unavailable", language))
@@ -115,7 +121,7 @@ class PageHandlers:
         shown = dict(shown or {})
         shown[len(chat) - 1] = answer
         history = add_turn(history, answer.question, answer.text)
-        return PageState("", chat, history, shown, answer, sources, doc_view, "", announce)
+        return PageState("", chat, history, shown, answer, sources, doc_view, "", announce, listen)
 
     def panel(self, answer: Answer | None, language: str = "en") -> tuple[str, str]:
         """The sources panel and the reader, showing the answer's first passage.
@@ -128,6 +134,11 @@ class PageHandlers:
             return html, render.document_placeholder(language)
         labels = render.labels_language(answer, language)
         return html, self.companion.document_view(cites[0], bool(answer.citations), labels)
+
+    def listen(self, answer: Answer | None, language: str = "en") -> str:
+        """The read-aloud controls in the page's language, their Listen button speaking `answer` (none without one)."""
+        key = self.speaker.remember(spoken(answer, language)) if answer is not None else None
+        return render.listen_html(key, language_of(language))
 
     def read(self, answer, language, evt: gr.EventData) -> tuple:
         """Open the reader at the passage whose 'read' button was pressed: (reader HTML, accordion update).
@@ -144,11 +155,11 @@ class PageHandlers:
         return view, gr.update(open=True)
 
     def reshow(self, shown, language, evt: gr.SelectData) -> tuple:
-        """Clicking an earlier answer shows its sources again: (current, sources, reader)."""
+        """Clicking an earlier answer shows its sources again, and Listen reads it: (current, sources, reader, listen)."""
         answer = (shown or {}).get(evt.index if isinstance(evt.index, int) else -1)
         if answer is None:
-            return gr.skip(), gr.skip(), gr.skip()
-        return answer, *self.panel(answer, language)
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        return answer, *self.panel(answer, language), self.listen(answer, language)
 
     def like(self, shown, evt: gr.LikeData) -> None:
         """Record a thumbs up or down on the answer it was given to."""
@@ -208,6 +219,7 @@ class PageHandlers:
             sources,
             doc_view,
             "",
+            self.listen(current, page.language),
             page.footer,
         )
 
@@ -231,7 +243,8 @@ class PageHandlers:
     def _fresh(self, language=None) -> PageState:
         language = language_of(language or self.default_language)
         empty = render.sources_html(None, page=language)
-        return PageState("", [], [], {}, None, empty, render.document_placeholder(language), "", "")
+        reader, listen = render.document_placeholder(language), render.listen_html(None, language)
+        return PageState("", [], [], {}, None, empty, reader, "", "", listen)
 
 
 def visitor_of(request, visit) -> str:

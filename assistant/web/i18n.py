@@ -126,6 +126,37 @@ STRINGS: dict[str, dict[str, str]] = {
         "ru": "распознано неуверенно",
         "kk": "сенімсіз танылған",
     },
+    # --- reading answers aloud (the Listen button, its status, what it says after the quotes) -------
+    "listen": {"en": "Listen", "ru": "Прослушать", "kk": "Тыңдау"},
+    "read_all": {"en": "Read every answer aloud", "ru": "Читать каждый ответ вслух", "kk": "Әр жауапты дауыстап оқу"},
+    "listen_playing": {
+        "en": "Reading the answer aloud.",
+        "ru": "Ответ читается вслух.",
+        "kk": "Жауап дауыстап оқылып жатыр.",
+    },
+    "listen_stopped": {
+        "en": "Stopped reading aloud.",
+        "ru": "Чтение вслух остановлено.",
+        "kk": "Дауыстап оқу тоқтатылды.",
+    },
+    "listen_ended": {"en": "Finished reading the answer.", "ru": "Ответ прочитан.", "kk": "Жауап оқылып бітті."},
+    "listen_failed": {
+        "en": "The answer could not be read aloud.",
+        "ru": "Не удалось прочитать ответ вслух.",
+        "kk": "Жауапты дауыстап оқу мүмкін болмады.",
+    },
+    "read_all_on": {
+        "en": "Every answer will be read aloud.",
+        "ru": "Каждый ответ будет прочитан вслух.",
+        "kk": "Әр жауап дауыстап оқылады.",
+    },
+    "read_all_off": {
+        "en": "Answers will not be read aloud.",
+        "ru": "Ответы не будут читаться вслух.",
+        "kk": "Жауаптар дауыстап оқылмайды.",
+    },
+    "speech_from_one": {"en": "From:", "ru": "Источник:", "kk": "Дереккөзі:"},
+    "speech_from_many": {"en": "From:", "ru": "Источники:", "kk": "Дереккөздері:"},
     "answer_ready": {"en": "Answer:", "ru": "Ответ:", "kk": "Жауап:"},
     "empty_question": {
         "en": "Please type a question first.",

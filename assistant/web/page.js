@@ -5,7 +5,9 @@
 //   closes the reader, and opening a document moves focus and view to it;
 // - each new answer is shown from its start (the visitor's question at the top of the chat);
 // - on a kiosk, the idle watch: any touch, pointer, key or scroll is use; after idle - warn seconds without
-//   use a countdown shows, a touch dismisses it, and at zero the hidden #idle-reset button starts a new visit.
+//   use a countdown shows, a touch dismisses it, and at zero the hidden #idle-reset button starts a new visit;
+// - reading answers aloud (#listen): Listen plays the answer on show or stops it, "read every answer aloud" plays
+//   each new one; a new question, a fresh start and the idle reset stop it; aria-pressed and #listen-status say so.
 (C) => {
   const reduced = () => window.matchMedia('(prefers-reduced-motion: reduce)').matches;
   const $ = (s) => document.querySelector(s);
@@ -65,6 +67,100 @@
       switcher.prepend(legend);
     }
   };
+
+  // Reading aloud: one player for the page. Its audio is made on the server (/speech/<key>.mp3).
+  const speech = {
+    audio: null,
+    key: null,  // the answer playing (its audio's key), or null
+    on: !!C.readAloud,  // "read every answer aloud"
+    armed: -1,  // the number of answers when a question was asked with reading on: the next one is read
+    say(name) {
+      let s = $('#listen-status');
+      if (!s) {
+        s = document.createElement('div');
+        s.id = 'listen-status';
+        s.className = 'visually-hidden';
+        s.setAttribute('role', 'status');
+        ($('main') || document.body).appendChild(s);
+      }
+      const S = C.listenStrings[lang()] || C.listenStrings.en;
+      s.setAttribute('lang', lang());
+      s.textContent = name ? S[name] : '';
+    },
+    play(key) {
+      this.stop(false);
+      if (!this.audio) {
+        this.audio = new Audio();
+        this.audio.preload = 'auto';
+        this.audio.addEventListener('ended', () => { this.key = null; this.paint(); this.say('listen_ended'); });
+        this.audio.addEventListener('error', () => { if (this.key) { this.key = null; this.paint(); this.say('listen_failed'); } });
+        window.__speechAudio = this.audio;  // for the browser tests
+      }
+      this.key = key;
+      this.audio.src = new URL(`speech/${key}.mp3`, document.baseURI).href;
+      this.paint();
+      this.say('listen_playing');
+      this.audio.play().catch((e) => { if (this.key === key && e.name !== 'AbortError') { this.key = null; this.paint(); this.say('listen_failed'); } });
+    },
+    stop(say = true) {
+      if (!this.key) return;
+      this.key = null;
+      this.audio.pause();
+      this.audio.removeAttribute('src');
+      this.audio.load();
+      this.paint();
+      if (say) this.say('listen_stopped');
+    },
+    paint() {
+      document.querySelectorAll('#listen .listen-button').forEach((b) => {
+        const pressed = String(b.dataset.speech === this.key);
+        if (b.getAttribute('aria-pressed') !== pressed) b.setAttribute('aria-pressed', pressed);
+      });
+      document.querySelectorAll('#listen .read-all').forEach((b) => {
+        if (b.getAttribute('aria-pressed') !== String(this.on)) b.setAttribute('aria-pressed', String(this.on));
+      });
+    },
+    asked() {  // a new question: what plays stops, and with reading on the answer to come is read
+      this.stop(false);
+      this.armed = this.on ? document.querySelectorAll('#chat [data-testid="bot"]').length : -1;
+    },
+    watch() {  // after each change to the page
+      const shown = $('#listen .listen-button');
+      if (this.key && !document.querySelector(`#listen .listen-button[data-speech="${this.key}"]`)) this.stop(false);
+      if (this.armed >= 0 && shown && document.querySelectorAll('#chat [data-testid="bot"]').length > this.armed) {
+        this.armed = -1;
+        this.play(shown.dataset.speech);
+      }
+      this.paint();
+    },
+    playing() { return !!this.key && !!this.audio && !this.audio.paused; },
+    reset() {  // the idle reset: quiet, and reading as the kiosk starts
+      this.stop(false);
+      this.armed = -1;
+      this.on = !!C.readAloud;
+      this.say('');
+      this.paint();
+    },
+  };
+  document.addEventListener('click', (e) => {
+    const b = e.target instanceof Element && e.target.closest('#listen button, #question button, button.starter, #idle-reset');
+    if (!b) return;
+    if (b.id === 'idle-reset') {
+      speech.reset();
+    } else if (b.classList.contains('listen-button')) {
+      if (speech.key === b.dataset.speech) speech.stop(); else speech.play(b.dataset.speech);
+    } else if (b.classList.contains('read-all')) {
+      speech.on = !speech.on;
+      speech.paint();
+      speech.say(speech.on ? 'read_all_on' : 'read_all_off');
+    } else {
+      speech.asked();  // the question box's Ask button or a starter question
+    }
+  }, true);
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.shiftKey && e.target instanceof Element && e.target.matches('#question textarea') && e.target.value.trim())
+      speech.asked();
+  }, true);
 
   window.__setPageLanguage = (code) => {
     window.__pageLanguage = C.labels[code] ? code : 'en';
@@ -184,6 +280,7 @@
         || !!$('#notice .notice') || !!($('#confirm-clear') && $('#confirm-clear').offsetParent);
     },
     tick() {
+      if (speech.playing()) { this.last = Date.now(); if (this.shown) this.hide(); return; }  // listening is use
       if (!this.inUse()) { this.last = Date.now(); if (this.shown) this.hide(); return; }
       const quiet = Date.now() - this.last;
       if (quiet >= C.idleMs) {
@@ -223,7 +320,7 @@
         document.documentElement.lang = window.__pageLanguage;
       if (!queued) {
         queued = true;
-        requestAnimationFrame(() => { queued = false; fixups(); showNewAnswer(); });
+        requestAnimationFrame(() => { queued = false; fixups(); showNewAnswer(); speech.watch(); });
       }
     });
     window.__pageWatch.observe(document.documentElement, {

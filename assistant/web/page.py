@@ -16,6 +16,7 @@ from importlib import resources
 import gradio as gr
 
 from ..config import Settings
+from . import listen as read_aloud
 from . import render
 from .handlers import PageHandlers, PageState
 from .i18n import LANGUAGES, gradio_labels, t
@@ -55,6 +56,21 @@ def page_js(settings: Settings, language: str) -> str:
     table = gradio_labels() | {
         "titles": {code: t(f"tab_{'kiosk' if settings.kiosk else 'student'}", code) for code in LANGUAGES},
         "chatLabels": {code: t("chat_label", code) for code in LANGUAGES},
+        "readAloud": settings.kiosk and settings.kiosk_read_aloud,  # "read every answer aloud" on at the start
+        "listenStrings": {
+            code: {
+                k: t(k, code)
+                for k in (
+                    "listen_playing",
+                    "listen_stopped",
+                    "listen_ended",
+                    "listen_failed",
+                    "read_all_on",
+                    "read_all_off",
+                )
+            }
+            for code in LANGUAGES
+        },  # fmt: skip
         "messageLabels": {code: {"user": t("message_user", code), "bot": t("message_bot", code)} for code in LANGUAGES},
         "language": language,
         "kiosk": settings.kiosk,
@@ -72,7 +88,17 @@ def page_js(settings: Settings, language: str) -> str:
 
 class Page(gr.Blocks):
     """The page's Blocks. `/ask` called with its optional arguments left out gets them as None (Gradio would
-    refuse the call with an internal error: gradio_client leaves them out for an endpoint it is not shown)."""
+    refuse the call with an internal error: gradio_client leaves them out for an endpoint it is not shown).
+    Launched, it serves `extra_routes` (the read-aloud audio) beside Gradio's own, whoever launches it."""
+
+    extra_routes: list = []
+
+    def launch(self, *args, **kwargs):
+        if self.extra_routes:
+            app_kwargs = dict(kwargs.get("app_kwargs") or {})
+            app_kwargs["routes"] = [*app_kwargs.get("routes", []), *self.extra_routes]
+            kwargs["app_kwargs"] = app_kwargs
+        return super().launch(*args, **kwargs)
 
     assistant = None  # set by create_app: its scanned pages' images are served beside the page (web.scans)
 
@@ -140,6 +166,7 @@ def create_app(assistant, settings: Settings, handlers: PageHandlers | None = No
                     group_consecutive_messages=False,
                     placeholder=text.chat_placeholder,
                 )
+                listen = gr.HTML(text.listen, js_on_load=None, elem_id="listen", visible=settings.read_aloud)
                 notice = gr.HTML("", js_on_load=None, elem_id="notice")
                 question = gr.Textbox(
                     label=text.question_label,
@@ -162,7 +189,9 @@ def create_app(assistant, settings: Settings, handlers: PageHandlers | None = No
         footer = gr.HTML(text.footer, js_on_load=None, visible=not kiosk, elem_id="footer")
         idle_reset = gr.Button("reset", elem_id="idle-reset", visible=kiosk)
 
-        state = list(PageState(question, chatbot, conversation, answers, current, sources, doc_view, notice, announce))
+        state = list(
+            PageState(question, chatbot, conversation, answers, current, sources, doc_view, notice, announce, listen)
+        )
         fresh = [*state, reader, confirm]
         engine = {"concurrency_id": "engine", "api_visibility": "private"}
         instant = {"api_visibility": "private", "queue": False}
@@ -180,18 +209,20 @@ def create_app(assistant, settings: Settings, handlers: PageHandlers | None = No
         confirm_no.click(handlers.keep_conversation, None, confirm, **instant)
         to_sources.click(None, None, None, js=TO_SOURCES_JS, **instant)
         sources.click(handlers.read, [current, language], [doc_view, reader], **instant)
-        chatbot.select(handlers.reshow, [answers, language], [current, sources, doc_view], **instant)
+        chatbot.select(handlers.reshow, [answers, language], [current, sources, doc_view, listen], **instant)
         if tools:
             chatbot.like(handlers.like, [answers], None, **instant)
         if kiosk:
             idle_reset.click(handlers.idle_reset, [visit], [*fresh, language, visit], **instant)
         relabelled = [
             header, chat_head, chatbot, question, starters_head, *starters, new_chat, to_sources,
-            confirm_text, confirm_yes, confirm_no, reader, sources, doc_view, notice,
+            confirm_text, confirm_yes, confirm_no, reader, sources, doc_view, notice, listen,
         ]  # fmt: skip
         language.change(handlers.switch_language, [language, current], [*relabelled, footer], **instant)
         language.change(None, [language], None, js=SET_LANGUAGE_JS, **instant)
         app.load(None, None, None, js=page_js(settings, text.language), **instant)
+        if settings.read_aloud:
+            app.extra_routes = read_aloud.routes(handlers.speaker)
         gr.api(
             handlers.api_ask,
             api_name="ask",

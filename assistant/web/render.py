@@ -124,6 +124,7 @@ class PageText:
     footer: str  # HTML
     sources_empty: str  # HTML: the sources panel before any answer
     document_placeholder: str  # HTML: the reader before any passage is picked
+    listen: str  # HTML: the read-aloud controls before any answer
 
 
 def page_text(language: str, kiosk: bool, max_chars: int, idle_seconds: int = 120) -> PageText:
@@ -151,6 +152,23 @@ def page_text(language: str, kiosk: bool, max_chars: int, idle_seconds: int = 12
         footer=f'<footer class="app-note">{html.escape(t("footer", lang))}</footer>',
         sources_empty=sources_html(None, page=lang),
         document_placeholder=document_placeholder(lang),
+        listen=listen_html(None, lang),
+    )
+
+
+def listen_html(key: str | None, language: str = "en") -> str:
+    """The read-aloud controls under the chat, in the page's language: Listen, for the answer on show (its audio's
+    `key`; no button before an answer), and the 'read every answer aloud' switch. page.js plays and presses them."""
+    lang = language_of(language)
+    listen = ""
+    if key:
+        listen = (
+            f'<button type="button" class="listen-button" data-speech="{html.escape(key, quote=True)}" '
+            f'aria-pressed="false">{html.escape(t("listen", lang))}</button>'
+        )
+    return (
+        f'<div class="listen-bar" lang="{lang}">{listen}'
+        f'<button type="button" class="read-all" aria-pressed="false">{html.escape(t("read_all", lang))}</button></div>'
     )
 
 
