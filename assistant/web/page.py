@@ -37,6 +37,8 @@ SCROLL_TO_QUOTE_JS = (
     " if (box && m) box.scrollTop = Math.max(0, m.offsetTop - box.clientHeight / 3); };"
     " watch('value', () => setTimeout(show, 30)); show();"
 )
+# What the read-aloud status says (page.js), by i18n key.
+LISTEN_STATUS = ("listen_playing", "listen_stopped", "listen_ended", "listen_failed", "read_all_on", "read_all_off")
 SET_LANGUAGE_JS = "(code) => { if (window.__setPageLanguage) window.__setPageLanguage(code); }"
 # On a phone the sources sit below the chat: one tap brings them into view.
 TO_SOURCES_JS = (
@@ -57,20 +59,7 @@ def page_js(settings: Settings, language: str) -> str:
         "titles": {code: t(f"tab_{'kiosk' if settings.kiosk else 'student'}", code) for code in LANGUAGES},
         "chatLabels": {code: t("chat_label", code) for code in LANGUAGES},
         "readAloud": settings.kiosk and settings.kiosk_read_aloud,  # "read every answer aloud" on at the start
-        "listenStrings": {
-            code: {
-                k: t(k, code)
-                for k in (
-                    "listen_playing",
-                    "listen_stopped",
-                    "listen_ended",
-                    "listen_failed",
-                    "read_all_on",
-                    "read_all_off",
-                )
-            }
-            for code in LANGUAGES
-        },  # fmt: skip
+        "listenStrings": {code: {k: t(k, code) for k in LISTEN_STATUS} for code in LANGUAGES},
         "messageLabels": {code: {"user": t("message_user", code), "bot": t("message_bot", code)} for code in LANGUAGES},
         "language": language,
         "kiosk": settings.kiosk,
@@ -89,22 +78,17 @@ def page_js(settings: Settings, language: str) -> str:
 class Page(gr.Blocks):
     """The page's Blocks. `/ask` called with its optional arguments left out gets them as None (Gradio would
     refuse the call with an internal error: gradio_client leaves them out for an endpoint it is not shown).
-    Launched, it serves `extra_routes` (the read-aloud audio) beside Gradio's own, whoever launches it."""
-
-    extra_routes: list = []
-
-    def launch(self, *args, **kwargs):
-        if self.extra_routes:
-            app_kwargs = dict(kwargs.get("app_kwargs") or {})
-            app_kwargs["routes"] = [*app_kwargs.get("routes", []), *self.extra_routes]
-            kwargs["app_kwargs"] = app_kwargs
-        return super().launch(*args, **kwargs)
+    Launched, it serves its own routes (scanned pages' images, read-aloud audio) beside Gradio's, whoever launches it."""
 
     assistant = None  # set by create_app: its scanned pages' images are served beside the page (web.scans)
+    speech_routes: list = []  # set by create_app: the read-aloud audio (web.listen)
 
     def launch(self, *args, app_kwargs: dict | None = None, **kwargs):
         if self.assistant is not None:
             app_kwargs = with_page_images(app_kwargs, self.assistant)
+        if self.speech_routes:
+            app_kwargs = dict(app_kwargs or {})
+            app_kwargs["routes"] = [*self.speech_routes, *app_kwargs.get("routes", [])]
         return super().launch(*args, app_kwargs=app_kwargs, **kwargs)
 
     def validate_inputs(self, block_fn, inputs):
@@ -222,7 +206,7 @@ def create_app(assistant, settings: Settings, handlers: PageHandlers | None = No
         language.change(None, [language], None, js=SET_LANGUAGE_JS, **instant)
         app.load(None, None, None, js=page_js(settings, text.language), **instant)
         if settings.read_aloud:
-            app.extra_routes = read_aloud.routes(handlers.speaker)
+            app.speech_routes = read_aloud.routes(handlers.speaker)
         gr.api(
             handlers.api_ask,
             api_name="ask",
