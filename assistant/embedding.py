@@ -181,6 +181,12 @@ class Encoder:
             return len(self._tokenizer.encode(text, add_special_tokens=False).ids)
         return len(self.model.tokenizer.tokenize(text))
 
+    def fits(self, text: str) -> bool:
+        """Whether the model reads all of text as a question (else it reads up to its max_seq_length)."""
+        room = self.max_seq_length - 2  # [CLS]/[SEP], or e5's "query:" beside <s>/</s> (max_seq_length keeps 2 for them)
+        # Normalisation can turn one character into up to 18 (e5's table), each a piece: only a short text is sure to fit.
+        return len(text) * 20 <= room or self.count_tokens(text) <= room
+
     def is_vocabulary_word(self, word: str) -> bool:
         """Whether the model knows a word whole (common words do; rare names split into pieces)."""
         if self.is_multilingual:

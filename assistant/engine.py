@@ -131,7 +131,7 @@ class Assistant:
         originals or their human translations, its messages ours; `language` is the page's, for
         questions that do not show their own.
         """
-        q = self.analyse(question, history, language)
+        q = self._within_model(self.analyse(question, history, language))
         shown_in = q.language if q.language in ("en", "ru", "kk") else (language or "en")
         if not q.words:
             return Answer(q.text, message("empty", shown_in), True, notice=q.notice, language=shown_in, kind="refusal")
@@ -316,6 +316,15 @@ class Assistant:
     def _multilingual(self, q: Question) -> bool:
         """Whether this question goes through the multilingual encoder and the translations."""
         return q.language in ("ru", "kk") and self.multilingual_encoder is not None
+
+    def _within_model(self, q: Question) -> Question:
+        """A question longer than its encoder reads is read up to the model's limit, and the answer says so."""
+        if q.language not in ("en", "ru", "kk") or q.shape == "smalltalk":
+            return q
+        encoder = self.multilingual_encoder if self._multilingual(q) else self.encoder
+        if encoder.fits(q.query):
+            return q
+        return replace(q, notice=_joined(q.notice, message("read_in_part", q.language)))
 
     def _encode(self, q: Question) -> np.ndarray:
         # Encoded in every mode: sentence selection compares sentence vectors with it.

@@ -30,6 +30,11 @@ MESSAGES = {
         "ru": "Ваш вопрос сокращён до первых {limit} символов.",
         "kk": "Сұрағыңыз алғашқы {limit} таңбаға дейін қысқартылды.",
     },
+    "read_in_part": {
+        "en": "Your question is too long to read whole: only its beginning was used to find the answer.",
+        "ru": "Ваш вопрос слишком длинный, чтобы прочитать его целиком: для поиска ответа использовано только его начало.",
+        "kk": "Сұрағыңыз тым ұзын, толық оқылмады: жауап іздеуге оның басы ғана алынды.",
+    },
     "other_language": {
         "en": "Sorry, I can only understand questions in Kazakh, Russian or English.",
         "ru": "Извините, я понимаю вопросы только на казахском, русском или английском языке.",

@@ -231,4 +231,14 @@ def test_a_long_kazakh_question_stays_bounded_and_is_answered_with_the_notice(as
     longer = "Қазақстанда қанша адам ақталды? " + kazakh[:3500]
     assert not encoder._e5.fits(longer)  # about 900 pieces
     answer = assistant.with_settings(max_question_chars=4000).ask(longer)
-    assert answer.language == "kk" and answer.text and not answer.notice  # read up to the model's limit, answered
+    assert answer.language == "kk" and answer.text  # read up to the model's limit, answered, and it says so
+    assert "толық оқылмады" in answer.notice and "1000" not in answer.notice
+    assert "толық" not in assistant.ask("Қазақстанда қанша адам ақталды?").notice
+
+
+def test_an_english_question_past_minilms_256_pieces_says_it_was_read_in_part(assistant):
+    long = "When was Leon Trotsky rehabilitated? " + "Please tell me about the Khrushchev thaw and its amnesties. " * 30
+    assert not assistant.encoder.fits(long) and assistant.encoder.fits("When was Leon Trotsky rehabilitated?")
+    answer = assistant.ask(long)
+    assert answer.language == "en" and "too long to read whole" in answer.notice
+    assert "too long" not in assistant.ask("When was Leon Trotsky rehabilitated?").notice
