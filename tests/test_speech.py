@@ -129,7 +129,9 @@ def tools_present() -> None:
 
 def seconds(mp3: bytes) -> float:
     """The length of MP3 audio, decoded by lame itself."""
-    done = subprocess.run(["lame", "--quiet", "--mp3input", "--decode", "-", "-"], input=mp3, capture_output=True, check=True)
+    done = subprocess.run(
+        ["lame", "--quiet", "--mp3input", "--decode", "-", "-"], input=mp3, capture_output=True, check=True
+    )
     rate, pcm = pcm_of(done.stdout)
     return len(pcm) / 2 / rate
 
@@ -185,7 +187,9 @@ def test_a_kazakh_answer_is_read_by_the_kazakh_voice_for_as_long_as_its_text_sug
     kazakh, russian = espeak_seconds(said.text, "kk"), espeak_seconds(said.text, "ru")
     assert abs(length - kazakh) <= MP3_SLACK, (length, kazakh)  # what espeak-ng's Kazakh voice makes of it
     assert russian > 1.5 * length  # and not what the Russian one would (it spells the Kazakh letters)
-    print(f"Kazakh answer: {len(said.text)} characters, {length:.2f} s ({per_char:.4f} s a character), {len(mp3)} bytes")
+    print(
+        f"Kazakh answer: {len(said.text)} characters, {length:.2f} s ({per_char:.4f} s a character), {len(mp3)} bytes"
+    )
 
 
 @pytest.mark.server
@@ -254,3 +258,15 @@ def test_the_route_serves_only_keys_it_made(served):
         status, kind, body = fetch(url + path)
         assert status == 404 and body, path
     assert b"ask again" in fetch(url + "speech/" + "0" * 32 + ".mp3")[2]
+
+
+@pytest.mark.server
+def test_without_espeak_the_route_says_so_and_how_to_fix_it(served, monkeypatch):
+    """A machine where espeak-ng is missing (the tool lookup made to fail): 503 naming the fix, never a 500."""
+    url, handlers, _ = served
+    key = handlers.speaker.remember([Utterance("A text never spoken on this server before.", "en")])
+    monkeypatch.setattr("assistant.speech.shutil.which", lambda name: None)
+    status, _, body = fetch(f"{url}speech/{key}.mp3")
+    assert status == 503 and b"make run" in body and b"espeak-ng" in body
+    monkeypatch.undo()
+    assert fetch(f"{url}speech/{key}.mp3")[0] == 200  # installed again: the same key is made
