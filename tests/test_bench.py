@@ -431,3 +431,6 @@ def test_the_engines_and_soak_sections_and_goals_read_their_figures():
 
     judged = encoder_goals(r, {"multilingual_p95_vs_english": 2, "e5_ingest_speedup": 3, "soak_mb_per_min": 0.5}, goal)
     assert [(g["measured"], g["met"]) for g in judged] == [("2.20x", False), ("4.5x", True), ("+0.10 MB/min", True)]
+    r["soak"]["minutes"] = 2  # inside the warm-up: shown, said so, never judged
+    assert "measures the warm-up" in "\n".join(soak_section(r))
+    assert encoder_goals(r, {"soak_mb_per_min": 0.5}, goal)[0]["met"] is None
