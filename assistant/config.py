@@ -98,6 +98,7 @@ class Settings:
     needs_path: Path = Path("")  # questions the sources could not answer (text, language, time); "": needs.jsonl beside feedback_path
     needs_retention_days: int = 180  # refused questions and feedback older than this are purged
     needs_group_similarity: float = 0.90  # e5 cosine at which two visitors' questions count as the same need
+    needs_per_address_per_day: int = 30  # refused questions one address (a visit, on a kiosk) may add to the curator's needs a day (0: no cap)
     audit_path: Path = Path("")  # what curators did, who and when; "": audit.jsonl beside feedback_path
     ocr_confidence_floor: float = 70.0  # a sentence with a word OCR read under this confidence is never quoted as an answer (measured over 699 OCR'd test sentences: 88% of misread ones held back, 6% of right ones; the trade is flat from 65 to 85)
     ocr_dpi: int = 300  # a PDF page without a text layer is rendered at this resolution for OCR
@@ -136,7 +137,7 @@ class Settings:
 _UNSET_MEANS_BESIDE = {"needs_path", "audit_path"}  # "": the log lives beside feedback_path
 _NOT_IN_SUMMARY = {"corpus_dir", "index_dir", "cache_dir", "onnx_dir", "feedback_path", "host", "port", "kiosk_language", "page_language",
                    "index_watch_seconds", "curator_host", "curator_port", "curator_token", "curator_max_upload_bytes",
-                   "curator_login_attempts_per_minute", "needs_path", "needs_retention_days", "needs_group_similarity",
+                   "curator_login_attempts_per_minute", "needs_path", "needs_retention_days", "needs_group_similarity", "needs_per_address_per_day",
                    "audit_path", "read_aloud", "kiosk_read_aloud", "speech_dir", "speech_cache_mb", "speech_max_chars",
                    "speech_max_seconds", "speech_words_per_minute", "api", "api_rate_limit_per_minute", "api_max_body_bytes", "trusted_proxies", "replica"}  # serving and curating, not answering
 

@@ -1,12 +1,14 @@
 """What visitors leave behind: like/dislike on answers, and the questions the sources could not answer.
 
 Feedback goes as JSON lines to `settings.feedback_path`: time (UTC, ISO 8601), verdict, question, the
-question's language, answer, citations, and a random `key` naming the answer on the page. A visitor who
+question's language, answer, citations, a random `key` naming the answer on the page, and the page it
+came from (page or kiosk). A visitor who
 changes a like to a dislike (or clears it) replaces that answer's record instead of adding a second:
 `answer_key(answer)` gives each answer shown a random key for as long as the page holds it.
 
-Refused questions go to `settings.needs_path`: question text, language and time only. Neither log holds
-anything about the visitor (no address, session or browser). Both are purged of records older than
+Refused questions go to `settings.needs_path`: question text, language, time and where it was asked
+(page, kiosk or API; see assistant.unanswered for which are logged). Neither log holds anything about
+the visitor (no address, session or browser). Both are purged of records older than
 `settings.needs_retention_days` by `purge`, which the curator's console runs.
 
 Each write holds a lock across threads and (with `flock`) across processes: an append is one `write`
@@ -61,7 +63,7 @@ def answer_key(answer: Answer) -> str:
         return key
 
 
-def feedback_record(answer: Answer, verdict: str, when: datetime | None = None, key: str = "") -> dict:
+def feedback_record(answer: Answer, verdict: str, when: datetime | None = None, key: str = "", source: str = "") -> dict:
     """What one like or dislike stores: enough to find the answer again and judge it, nothing about the visitor."""
     when = when or datetime.now(UTC)
     record = {
@@ -78,18 +80,20 @@ def feedback_record(answer: Answer, verdict: str, when: datetime | None = None, 
     }
     if key:
         record["key"] = key
+    if source:
+        record["source"] = source  # "page" or "kiosk"
     return record
 
 
 def record_feedback(
-    path: Path, answer: Answer, verdict: str, when: datetime | None = None, key: str = ""
+    path: Path, answer: Answer, verdict: str, when: datetime | None = None, key: str = "", source: str = ""
 ) -> dict | None:
     """Store one verdict in the JSON-lines file at `path` (created with its folder).
 
     With a `key`, an earlier record of the same key is replaced (a like turned into a dislike), and a
     "cleared" verdict removes it; without one, the record is appended.
     """
-    record = feedback_record(answer, verdict, when, key)
+    record = feedback_record(answer, verdict, when, key, source)
     try:
         with _LOCK, file_lock(_lock_of(path)):
             if key and _has_key(path, key):
@@ -104,15 +108,18 @@ def record_feedback(
     return record if verdict != "cleared" or not key else None
 
 
-def record_unanswered(path: Path, answer: Answer, when: datetime | None = None) -> bool:
-    """Log a question the sources could not answer (text, language, time only); never raises.
+def record_unanswered(path: Path, answer: Answer, when: datetime | None = None, source: str = "") -> bool:
+    """Log a question the sources could not answer (text, language, time and where it was asked); never raises.
 
     Returns whether it was logged: an empty question or a failed write is not (the failure goes to the log).
+    Which refused questions are worth logging, and how many per visitor, is `assistant.unanswered`'s to say.
     """
     if not answer.abstained or not answer.question.strip():
         return False
     when = when or datetime.now(UTC)
     record = {"time": when.isoformat(timespec="seconds"), "question": answer.question, "language": answer.language}
+    if source:
+        record["source"] = source  # "page", "kiosk" or "api"
     try:
         with _LOCK, file_lock(_lock_of(path)):
             _append(path, record)

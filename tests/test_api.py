@@ -113,7 +113,7 @@ def test_a_refused_question_is_logged_for_the_curator_as_the_page_logs_it(server
         assert status == 200 and not result["abstained"], result["text"]
     records = read_feedback(needs)[len(before) :]
     assert [(r["question"], r["language"]) for r in records] == [(refused, "ru")]
-    assert set(records[0]) == {"time", "question", "language"}
+    assert set(records[0]) == {"time", "question", "language", "source"} and records[0]["source"] == "api"
     assert (refused, "ru", "unanswered") in {(n.question, n.language, n.kind) for n in collect(served_settings)}
 
 

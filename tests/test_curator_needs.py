@@ -57,9 +57,10 @@ def test_similar_questions_group_together_newest_first(encode):
 
 
 def test_csv_has_a_row_per_group_and_no_formulas():
-    groups = group([Need("=HYPERLINK(\"http://x\")", "en", at(1), "unanswered"), Need("Где архив?", "ru", at(2), "disliked")], None, 0.9)
+    groups = group([Need("=HYPERLINK(\"http://x\")", "en", at(1), "unanswered", "api"), Need("Где архив?", "ru", at(2), "disliked")], None, 0.9)
     rows = list(csv.reader(io.StringIO(to_csv(groups))))
-    assert rows[0] == ["question", "count", "unanswered", "disliked", "languages", "newest", "similar_questions"]
+    assert rows[0] == ["question", "count", "unanswered", "disliked", "languages", "newest", "similar_questions", "sources"]
+    assert [r[-1] for r in rows[1:]] == ["api 1", "? 1"], "where each row came from (? for rows logged before sources were)"
     assert rows[1][0] == "'=HYPERLINK(\"http://x\")" and rows[1][1:5] == ["1", "1", "0", "en"]
     assert rows[2][0] == "Где архив?" and rows[2][3:5] == ["1", "ru"]
 

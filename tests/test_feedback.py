@@ -91,14 +91,14 @@ def test_the_page_logs_a_refused_question(tmp_path):
     handlers.respond("Who built the reading room?", [], [], {}, "en", gr.Request())
     (need,) = read_feedback(tmp_path / "needs.jsonl")
     assert need["question"] == "Who built the reading room?" and need["language"] == "en"
-    assert set(need) == {"time", "question", "language"}
+    assert set(need) == {"time", "question", "language", "source"} and need["source"] == "page"
 
 
 def test_the_gradio_api_logs_a_refused_question_too(tmp_path):
     settings = Settings(feedback_path=tmp_path / "feedback.jsonl", rate_limit_per_minute=0)
     PageHandlers(Refuser(), settings).api_ask("Кто построил читальный зал?", None, "ru", gr.Request())
     (need,) = read_feedback(tmp_path / "needs.jsonl")
-    assert need["question"] == "Кто построил читальный зал?" and need["language"] == "ru"
+    assert need["question"] == "Кто построил читальный зал?" and need["language"] == "ru" and need["source"] == "api"
 
 
 def test_purge_removes_entries_older_than_the_retention(tmp_path):

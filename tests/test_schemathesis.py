@@ -79,11 +79,6 @@ def test_schemathesis_checks_all_find_no_failure(fuzzed):
 @pytest.mark.server
 @pytest.mark.slow
 @pytest.mark.timeout(900)
-@pytest.mark.xfail(
-    strict=True,
-    reason="the API logs every refused question, and the fuzzer's random strings are refused questions: "
-    "what visitors needed shows them until a filter of junk needs (assistant/feedback.py or the curator) lands",
-)
 def test_the_fuzzers_junk_is_not_shown_as_what_visitors_needed(fuzzed):
     _, _, settings = fuzzed
     needs = [need.question for need in collect(settings)]

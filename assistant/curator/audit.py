@@ -1,8 +1,9 @@
 """The audit log: what each curator did and when, one JSON line per action, shown on the console.
 
 Records: time (UTC, ISO 8601), who (the name given at sign-in, or "-" for a failed one), action (login,
-login_failed, login_limited, logout, upload, edit, remove, rebuild), target (a file name), outcome ("ok"
-or the refusal's code) and detail (a short English note). Appended with one write under a lock, like
+login_failed, login_limited, logout, upload, edit, remove, rebuild, export_needs, dismiss_need), target
+(a file name, or a dismissed row's question), outcome ("ok" or the refusal's code) and detail (a short
+English note: for a dismissal, how many entries and their questions). Appended with one write under a lock, like
 the feedback log; never purged by the visitors' retention (it is the museum's record of its staff's work).
 """
 

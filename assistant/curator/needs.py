@@ -1,7 +1,9 @@
 """What visitors needed: refused questions and disliked answers, similar questions grouped, newest first, as CSV.
 
-Both logs keep only question text, language and time (and, for a dislike, the answer given); entries
-older than `needs_retention_days` are purged whenever the console reads them.
+Both logs keep only question text, language, time and where it was asked (page, kiosk, API; and, for a
+dislike, the answer given); entries older than `needs_retention_days` are purged whenever the console
+reads them, and entries a curator dismissed (`assistant.unanswered.dismiss`) are not shown. Which
+refused questions get logged at all (a word of ours, a daily cap per address) is assistant.unanswered's rule.
 
 Grouping: each question is encoded with the multilingual e5 encoder (the one that reads Russian and
 Kazakh questions) and joins the first group, newest first, whose newest question is at least
@@ -35,6 +37,7 @@ class Need:
     language: str
     time: str  # ISO 8601, UTC
     kind: str  # "unanswered" or "disliked"
+    source: str = ""  # "page", "kiosk", "api", or "" for a row logged before sources were recorded
 
 
 @dataclass
@@ -48,6 +51,11 @@ class NeedGroup:
     disliked: int = 0
     languages: list[str] = field(default_factory=list)
     wordings: list[str] = field(default_factory=list)  # the distinct questions, newest first
+    sources: dict[str, int] = field(default_factory=dict)  # rows per source ("page", "kiosk", "api", "?")
+
+    def sources_text(self) -> str:
+        """Where the rows came from, most first: "page 3, api 1"."""
+        return ", ".join(f"{k} {n}" for k, n in sorted(self.sources.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def collect(settings: Settings, now: datetime | None = None) -> list[Need]:
@@ -55,16 +63,14 @@ def collect(settings: Settings, now: datetime | None = None) -> list[Need]:
     needs_path, feedback_path = settings.log_path("needs"), settings.feedback_path
     for path in (needs_path, feedback_path):
         purge(path, settings.needs_retention_days, now)
-    out = [
-        Need(str(r.get("question", "")), str(r.get("language") or "?"), str(r.get("time", "")), "unanswered")
-        for r in read_feedback(needs_path)
-    ]
-    out += [
-        Need(str(r.get("question", "")), str(r.get("language") or "?"), str(r.get("time", "")), "disliked")
-        for r in read_feedback(feedback_path)
-        if r.get("verdict") == "dislike"
-    ]
+    out = [_need(r, "unanswered") for r in read_feedback(needs_path) if not r.get("dismissed")]
+    out += [_need(r, "disliked") for r in read_feedback(feedback_path) if r.get("verdict") == "dislike" and not r.get("dismissed")]
     return [n for n in out if n.question.strip()]
+
+
+def _need(record: dict, kind: str) -> Need:
+    return Need(str(record.get("question", "")), str(record.get("language") or "?"), str(record.get("time", "")), kind,
+                str(record.get("source") or ""))  # fmt: skip
 
 
 def group(needs: list[Need], encode, threshold: float) -> list[NeedGroup]:
@@ -94,6 +100,7 @@ def group(needs: list[Need], encode, threshold: float) -> list[NeedGroup]:
             found.languages.append(need.language)
         if need.question not in found.wordings:
             found.wordings.append(need.question)
+        found.sources[need.source or "?"] = found.sources.get(need.source or "?", 0) + 1
     return groups
 
 
@@ -111,10 +118,10 @@ def to_csv(groups: list[NeedGroup]) -> str:
     """The groups as CSV (UTF-8, header first); cells that a spreadsheet would run as a formula are quoted with '."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["question", "count", "unanswered", "disliked", "languages", "newest", "similar_questions"])
+    writer.writerow(["question", "count", "unanswered", "disliked", "languages", "newest", "similar_questions", "sources"])
     for g in groups:
         writer.writerow([_cell(g.question), g.count, g.unanswered, g.disliked, " ".join(g.languages), g.newest,
-                         _cell(" | ".join(g.wordings))])  # fmt: skip
+                         _cell(" | ".join(g.wordings)), g.sources_text()])  # fmt: skip
     return out.getvalue()
 
 

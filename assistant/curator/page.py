@@ -7,6 +7,7 @@ progress bar). Every value from a file, a form or a log is escaped; each page sa
 
 from __future__ import annotations
 
+import json
 from html import escape
 from urllib.parse import quote
 
@@ -116,7 +117,7 @@ def console_page(language: str, who: str, csrf: str, entries, rebuild: dict, gro
         _rebuild(language, rebuild, hidden),
         _documents(language, entries, hidden, draft),
         _add(language, hidden, draft if draft and draft.get("name") == "" else {}),
-        _needs(language, groups),
+        _needs(language, groups, hidden),
         _audit(language, audit),
         f"</main><script>{PROGRESS_JS}</script>",
     ]
@@ -195,19 +196,37 @@ def _add(language: str, hidden: str, values: dict) -> str:
     )
 
 
-def _needs(language: str, groups) -> str:
+def _needs(language: str, groups, hidden: str) -> str:
     head = "".join(f'<th scope="col">{escape(t(k, language))}</th>' for k in
-                   ("col_question", "col_count", "col_unanswered", "col_disliked", "col_languages", "col_newest", "col_similar"))  # fmt: skip
+                   ("col_question", "col_count", "col_unanswered", "col_disliked", "col_languages", "col_sources", "col_newest",
+                    "col_similar", "col_do"))  # fmt: skip
     rows = "".join(
         f"<tr><td>{escape(g.question)}</td><td>{g.count}</td><td>{g.unanswered}</td><td>{g.disliked}</td>"
-        f"<td>{escape(' '.join(g.languages))}</td><td>{escape(g.newest)}</td>"
-        f"<td>{escape(' | '.join(g.wordings[1:6]))}</td></tr>"
+        f"<td>{escape(' '.join(g.languages))}</td><td>{escape(_sources(language, g))}</td><td>{escape(g.newest)}</td>"
+        f"<td>{escape(' | '.join(g.wordings[1:6]))}</td><td>{_dismiss(language, g, hidden)}</td></tr>"
         for g in groups
     )
     table = f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>" if groups else f"<p>{escape(t('needs_none', language))}</p>"
     return (
         f'<section aria-labelledby="needs-h"><h2 id="needs-h">{escape(t("needs_heading", language))}</h2>'
         f'<p>{escape(t("needs_help", language))}</p><p><a href="needs.csv" download>{escape(t("export_csv", language))}</a></p>{table}</section>'
+    )
+
+
+def _sources(language: str, group) -> str:
+    """Where a row's questions were asked, in the console's words: "page 3, API 1"."""
+    counts = sorted(group.sources.items(), key=lambda kv: (-kv[1], kv[0]))
+    return ", ".join(f"{t('source_' + (k if k in ('page', 'kiosk', 'api') else 'unknown'), language)} {n}" for k, n in counts)
+
+
+def _dismiss(language: str, group, hidden: str) -> str:
+    """A button that hides the row: its questions up to its newest time (a later asking shows it again)."""
+    label = t("dismiss", language)
+    return (
+        f'<form method="post" action="dismiss">{hidden}<input type="hidden" name="name" value="{escape(group.question)}">'
+        f'<input type="hidden" name="questions" value="{escape(json.dumps(group.wordings, ensure_ascii=False))}">'
+        f'<input type="hidden" name="until" value="{escape(group.newest)}">'
+        f'<button type="submit" aria-label="{escape(label)}: {escape(group.question)}">{escape(label)}</button></form>'
     )
 
 

@@ -7,13 +7,14 @@ can be stopped, restarted or left off (the default) without touching the screens
 forms rather than Gradio components: uploads, edits and removals are ordinary POSTs that work by
 keyboard, without JavaScript, and are easy to test over real HTTP.
 
-Routes: GET / (sign-in or the console), POST login, logout, upload, edit, remove, rebuild; GET status
-(the rebuild as JSON, for the progress bar) and needs.csv. Every change is audited; every refusal is
-a clear message in the console's language (en/ru/kk) and changes nothing.
+Routes: GET / (sign-in or the console), POST login, logout, upload, edit, remove, rebuild, dismiss (a row
+of what visitors needed); GET status (the rebuild as JSON, for the progress bar) and needs.csv. Every
+change is audited; every refusal is a clear message in the console's language (en/ru/kk) and changes nothing.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from html import escape
@@ -23,6 +24,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from ..config import Settings
+from ..unanswered import dismiss
 from .audit import AuditLog
 from .auth import COOKIE, Gate, check_bind, check_token_source
 from .i18n import language_of, t
@@ -135,8 +137,11 @@ def create_console(settings: Settings, build=None, encode=None):
             console.audit.record(session.who, action, "", "bad_form_token")
             return await render(session, lang, error=t("session_expired", lang), status=403)
         target = str(form.get("name") or getattr(form.get("file"), "filename", "") or "")[:200]
+        detail = ""
         try:
             message = await work(form, session, lang)
+            if isinstance(message, tuple):  # (message, a note for the audit log)
+                message, detail = message
         except CuratorError as exc:
             if exc.code == "busy" and console.rebuild.reading_corpus:
                 exc = CuratorError("busy_rebuild")
@@ -150,7 +155,7 @@ def create_console(settings: Settings, build=None, encode=None):
             log.exception("curator %s failed", action)
             console.audit.record(session.who, action, target, "error", "unexpected error; see the server log")
             return await render(session, lang, error=t("unexpected", lang), status=500)
-        console.audit.record(session.who, action, target, "ok")
+        console.audit.record(session.who, action, target, "ok", detail)
         return await render(session, lang, message=message)
 
     @app.get("/")
@@ -301,6 +306,23 @@ def create_console(settings: Settings, build=None, encode=None):
             return t("corrected", lang, name=entry.name) + console.request_rebuild(session.who, lang)
 
         return await change(request, "correct", work)
+
+    @app.post("/dismiss")
+    async def dismiss_need(request: Request):
+        async def work(form, session, lang):
+            try:
+                questions = json.loads(str(form.get("questions") or "[]"))
+            except ValueError:
+                questions = []
+            questions = [q for q in questions if isinstance(q, str)] if isinstance(questions, list) else []
+            paths = [settings.log_path("needs"), settings.feedback_path]
+            count = await run_in_threadpool(dismiss, paths, questions, str(form.get("until") or ""))
+            if not count:
+                raise CuratorError("dismiss_gone")
+            shown = str(form.get("name") or (questions[0] if questions else ""))[:120]
+            return t("dismissed", lang, question=shown, count=count), f"{count} entries: {' | '.join(questions)[:400]}"
+
+        return await change(request, "dismiss_need", work)
 
     @app.get("/needs.csv")
     async def needs_csv(request: Request):

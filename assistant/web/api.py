@@ -28,7 +28,7 @@ from starlette.middleware import Middleware
 
 from ..config import Settings
 from ..errors import AssistantError
-from ..feedback import record_unanswered
+from ..unanswered import needs_log
 from .i18n import t
 from .schema import AnswerOut, AskRequest, DocumentOut, Health, Problem
 from .service import RateLimiter, clean_history
@@ -197,7 +197,7 @@ class Api:
             log.exception("API question failed")
             raise Refused(503, "unavailable", t("unavailable", language), 5) from None
         if answer.abstained and address is not None:  # as the page does: a need for the curator; never raises
-            record_unanswered(self.settings.log_path("needs"), answer)
+            needs_log(self.settings).record(answer, "api", address)
         return answer.to_dict()
 
     def source(self, doc_id: str) -> dict:

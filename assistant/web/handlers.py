@@ -13,10 +13,11 @@ import gradio as gr
 
 from ..config import Settings
 from ..conversation import add_turn
-from ..feedback import record_unanswered
 from ..speech import Speaker
 from ..types import Answer
+from ..unanswered import needs_log
 from . import render
+from .api import client_address, trusted_proxies
 from .i18n import LANGUAGES, STARTERS, language_of, t
 from .listen import spoken
 from .service import Companion, Failure, failure_dict, session_of, shown_citations
@@ -105,7 +106,8 @@ class PageHandlers:
         asked = [{"role": "user", "content": render.question_markdown(text)}]
         answer, failure = self.companion.ask(text, history, visitor_of(request, visit), language)
         if failure is None and answer.abstained:  # for the curator's "what visitors needed"; never raises
-            record_unanswered(self.settings.log_path("needs"), answer)
+            source, who = ("kiosk", visitor_of(request, visit)) if self.settings.kiosk else ("page", self.address(request))
+            needs_log(self.settings).record(answer, source, who)
         try:
             if failure is None:
                 reply = {"role": "assistant", "content": render.answer_markdown(answer, language)}
@@ -237,8 +239,14 @@ class PageHandlers:
         if failure:
             return failure_dict(question, failure, language)
         if answer.abstained:  # as the page and the JSON API do: a need for the curator; never raises
-            record_unanswered(self.settings.log_path("needs"), answer)
+            needs_log(self.settings).record(answer, "api", self.address(request))
         return answer.to_dict()
+
+    def address(self, request) -> str:
+        """The visitor's address (behind one of `trusted_proxies`, the one it names), for the daily cap on needs."""
+        client = getattr(request, "client", None)
+        headers = getattr(request, "headers", None) or {}
+        return client_address(getattr(client, "host", None), headers.get("x-forwarded-for"), trusted_proxies(self.settings))
 
     def _fresh(self, language=None) -> PageState:
         language = language_of(language or self.default_language)

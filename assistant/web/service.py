@@ -118,7 +118,8 @@ class Companion:
     def feedback(self, answer: Answer, liked) -> None:
         """Record a like or dislike; a full disk or a bad path is logged, not shown to the visitor."""
         try:
-            record_feedback(self.settings.feedback_path, answer, verdict_of(liked), key=answer_key(answer))
+            source = "kiosk" if self.settings.kiosk else "page"
+            record_feedback(self.settings.feedback_path, answer, verdict_of(liked), key=answer_key(answer), source=source)
         except Exception:
             log.exception("could not record feedback")
 
