@@ -1,18 +1,27 @@
 """Bad input at the curator's console, over real HTTP: each gets a clear message in the console's language,
-changes nothing on disk, and is audited; two curators at once lose nothing."""
+changes nothing on disk, and is audited; two curators at once lose nothing. Also file names in Kazakh, an
+upload while a rebuild runs, the same file from two browser tabs at once, and a read-only corpus folder."""
 
 from __future__ import annotations
 
+import logging
+import os
 import re
+import subprocess
 import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 import pytest
 from curator_kit import ConsoleServer, copy_seed, csrf, metadata, sign_in, version_of, wait_rebuilt
 
+from assistant.curator import store
 from assistant.feedback import read_feedback
 from assistant.files import file_lock
 from assistant.index.layout import CURRENT, LOCK
+from assistant.index.status import index_status
 
 pytestmark = [pytest.mark.slow, pytest.mark.server]
 
@@ -27,7 +36,7 @@ def console(tmp_path, seed_settings):
 
 
 def snapshot(settings) -> dict:
-    return {p.name: p.read_bytes() for p in sorted(settings.corpus_dir.iterdir()) }
+    return {p.name: p.read_bytes() for p in sorted(settings.corpus_dir.iterdir())}
 
 
 def upload(client, name, content, lang="en", **meta):
@@ -155,3 +164,143 @@ def test_a_failed_rebuild_leaves_the_old_index_and_says_why(console):
     assert "Қайта құру сәтсіз аяқталды; бұрынғы индекс жұмысын жалғастыруда" in shown and 'role="alert"' in shown
     audit = read_feedback(settings.log_path("audit"))
     assert any(a["action"] == "rebuild" and a["outcome"] == "failed" and "Another ingest" in a["detail"] for a in audit)
+
+
+KAZAKH_NAME = "Қарағанды оқу залы (көшірме).txt"
+
+
+def test_a_file_named_in_kazakh_with_spaces_is_added_and_indexed(console):
+    settings, server = console
+    curator = sign_in(server.url, lang="kk")
+    added = upload(curator, KAZAKH_NAME, NOTE, "kk", language="kk")
+    assert added.status_code == 200 and f"{KAZAKH_NAME} қосылды" in added.text, added.text[-800:]
+    assert (settings.corpus_dir / KAZAKH_NAME).read_bytes() == NOTE
+    assert f'["{KAZAKH_NAME}"]\nid = "qaraghandy-oqu-zaly-koshirme"' in (settings.corpus_dir / "sources.toml").read_text(encoding="utf-8")
+    assert wait_rebuilt(curator)["state"] == "done" and not index_status(settings).stale
+
+
+def test_an_upload_during_a_rebuild_waits_its_turn_and_is_indexed(console):
+    """The rebuild reads the corpus under the corpus lock; an upload meanwhile waits, then queues one more build."""
+    settings, server = console
+    curator, second_tab = sign_in(server.url), sign_in(server.url, "Boris")
+    (settings.corpus_dir / "dropped-in.txt").write_bytes(NOTE.replace(b"1993", b"1995"))  # so the rebuild has work to do
+    result = {}
+    with file_lock(settings.cache_dir / store.LOCK):  # a change in progress: the rebuild waits to read the corpus
+        page = curator.get("").text
+        assert curator.post("rebuild", data={"csrf": csrf(page)}).status_code == 200
+        assert curator.get("status").json()["state"] == "running"
+        adding = threading.Thread(target=lambda: result.update(added=upload(second_tab, KAZAKH_NAME, NOTE)))
+        adding.start()
+        time.sleep(1.0)
+    adding.join(timeout=60)
+    added = result["added"]
+    assert added.status_code == 200 and f"{KAZAKH_NAME} was added" in added.text, added.text[-800:]
+    assert "the index will be rebuilt once more" in added.text, "told its change waits for the next build"
+    deadline = time.monotonic() + 300
+    while (state := curator.get("status").json())["state"] == "running":
+        assert time.monotonic() < deadline, state
+        time.sleep(0.3)
+    assert state["state"] == "done" and state["documents"] == 8, state
+    assert not index_status(settings).stale, "the last build holds the upload and its metadata"
+    builds = [a for a in read_feedback(settings.log_path("audit")) if a["action"] == "rebuild" and a["detail"].startswith("build ")]
+    assert [a["outcome"] for a in builds] == ["ok", "ok"], "two builds: the one asked for, then one more for the upload"
+
+
+def test_an_upload_held_up_by_the_rebuild_reading_the_corpus_is_told_so(console, monkeypatch):
+    settings, server = console
+    monkeypatch.setattr(store, "LOCK_WAIT_SECONDS", 1.0)
+    curator = sign_in(server.url, lang="ru")
+    before = snapshot(settings)
+    with file_lock(settings.cache_dir / store.LOCK):
+        server.console.rebuild.reading_corpus = True  # what the rebuild sets while build_index reads under this lock
+        try:
+            response = upload(curator, KAZAKH_NAME, NOTE, "ru")
+        finally:
+            server.console.rebuild.reading_corpus = False
+    assert response.status_code == 400 and "Сейчас перестройка индекса читает собрание" in response.text
+    assert snapshot(settings) == before and not list(settings.corpus_dir.glob(".tmp-*"))
+    assert read_feedback(settings.log_path("audit"))[-1]["outcome"] == "busy_rebuild"
+
+
+@pytest.mark.browser
+def test_the_same_file_from_two_browser_tabs_at_once_is_added_once(console, browser, tmp_path):
+    from browser_kit import Offline
+
+    settings, server = console
+    note = tmp_path / KAZAKH_NAME
+    note.write_bytes(NOTE)
+    offline = Offline.open(browser, viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    try:
+        first = offline.new_page()
+        first.goto(server.url)
+        first.fill("#who", "Aigerim")
+        first.fill("#password", "correct horse battery staple")
+        first.get_by_role("button", name="Sign in").click()
+        first.wait_for_selector("#docs-h")
+        tabs = [first, offline.new_page()]
+        tabs[1].goto(server.url)
+        for tab in tabs:
+            tab.set_input_files("#file", str(note))
+            tab.fill("#new-title", "The reading room")
+        for tab in tabs:  # both submitted before either answer comes back
+            tab.evaluate("document.querySelector('#add-h ~ form').requestSubmit()")
+        for tab in tabs:
+            tab.wait_for_selector(".message")
+        texts = sorted(tab.locator(".message").first.inner_text() for tab in tabs)
+    finally:
+        offline.context.close()
+    shown = " | ".join(texts)
+    assert f"{KAZAKH_NAME} was added" in shown and f"A document named {KAZAKH_NAME} is already in the collection" in shown, shown
+    assert [p.name for p in settings.corpus_dir.iterdir()].count(KAZAKH_NAME) == 1
+    assert (settings.corpus_dir / "sources.toml").read_text(encoding="utf-8").count(f'["{KAZAKH_NAME}"]') == 1
+    assert not list(settings.corpus_dir.glob(".tmp-*"))
+    outcomes = sorted(a["outcome"] for a in read_feedback(settings.log_path("audit")) if a["action"] == "upload")
+    assert outcomes == ["duplicate_name", "ok"]
+
+
+@contextmanager
+def read_only(folder: Path):
+    """The folder made read-only for real: a read-only bind mount as root (root ignores permission bits), else chmod."""
+    if os.geteuid() == 0:
+        subprocess.run(["mount", "--bind", str(folder), str(folder)], check=True)
+        try:
+            subprocess.run(["mount", "-o", "remount,bind,ro", str(folder)], check=True)
+            yield
+        finally:
+            subprocess.run(["umount", str(folder)], check=True)
+    else:
+        folder.chmod(0o555)
+        try:
+            yield
+        finally:
+            folder.chmod(0o755)
+
+
+READ_ONLY = {"en": "cannot be written (it is read-only)", "ru": "нельзя записывать (она только для чтения)",
+             "kk": "жазу мүмкін емес (ол тек оқуға арналған)"}  # fmt: skip
+
+
+def test_a_read_only_corpus_folder_is_said_plainly_and_nothing_changes(console, caplog):
+    settings, server = console
+    curator = sign_in(server.url)
+    assert upload(curator, "note.txt", NOTE).status_code == 200
+    wait_rebuilt(curator)
+    caplog.set_level(logging.WARNING)
+    caplog.clear()
+    with read_only(settings.corpus_dir):
+        before = snapshot(settings)
+        for lang, words in READ_ONLY.items():
+            page = curator.get("", params={"lang": lang}).text
+            assert words in page, f"the console says so on opening ({lang})"
+            responses = [
+                upload(curator, KAZAKH_NAME, NOTE + lang.encode(), lang),
+                curator.post("edit", data=metadata(csrf=csrf(page), lang=lang, name="note.txt", version=version_of(page, "note.txt"),
+                                                   title="A new title")),  # fmt: skip
+                curator.post("remove", data={"csrf": csrf(page), "lang": lang, "name": "note.txt", "version": version_of(page, "note.txt")}),
+            ]
+            for response in responses:
+                assert response.status_code == 400 and words in response.text and "Traceback" not in response.text, response.text[-600:]
+            assert snapshot(settings) == before, f"nothing changed ({lang})"
+    outcomes = [(a["action"], a["outcome"]) for a in read_feedback(settings.log_path("audit"))][-9:]
+    assert outcomes == [("upload", "read_only"), ("edit", "read_only"), ("remove", "read_only")] * 3
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR], "no traceback in the log"
