@@ -7,7 +7,7 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run curator test install dev browser axe pa11y speech nginx ocr cc serve-replicas load-test-replicas ingest eval bench check-gold reliability load-test lint format clean
+.PHONY: run curator test install dev browser axe pa11y speech nginx ocr cc serve-replicas upload-to-answer load-test-replicas ingest eval bench check-gold reliability load-test lint format clean
 
 run: $(VENV)/.installed speech             ## set up, build the index if missing or stale, serve the app
 	$(PY) app.py $(ARGS)
@@ -97,6 +97,9 @@ reliability: $(VENV)/.installed            ## kill -9 twenty ingests, then fill 
 
 load-test: $(VENV)/.installed-eval         ## 50 clients ask the app for 2 minutes (ARGS=--quick: 20 s, no report)
 	PYTHONPATH=evals $(PY) -m rehab_probes.load_test $(ARGS)
+
+upload-to-answer: $(VENV)/.installed       ## seconds from the console's Add to the running page's first right answer, seed corpus and 10x (ARGS="--runs 5 --no-report")
+	PYTHONPATH=evals $(PY) -m rehab_probes.upload_to_answer $(ARGS)
 
 load-test-replicas: $(VENV)/.installed-eval nginx ingest  ## 50 clients for 2 minutes against the API via nginx and 2 replicas (ARGS="--seconds 20")
 	$(PY) -m assistant.bench.replica_load --clients 50 --seconds 120 $(ARGS)
