@@ -19,12 +19,15 @@ import numpy as np
 
 from .answer import (
     Passages,
+    Query,
     compose,
+    counted_forms,
     fitting_on_screen,
     hit_of,
     next_passages,
     past_previous_answer,
     question_events,
+    question_forms,
     refusal_reason,
     refuse,
     score_candidates,
@@ -38,10 +41,12 @@ from .errors import AssistantError
 from .gather import MAX_GATHERED_CHARS, list_sentences, overview_sentences
 from .hooks import StageHook, no_hook
 from .index.read import IndexData, load_index
+from .lang.related import MAX_NEW_WORDS, WordVectors
 from .language import is_cyrillic
 from .messages import message
 from .question import Question, analyse
 from .retrieval import search
+from .rules import enabled
 from .types import Answer, Citation, Document, Hit
 from .vocabulary import Vocabulary
 
@@ -65,6 +70,8 @@ class Assistant:
         self.titles = {d.id: d.title for d in index.documents.values()}
         self.vocabulary = Vocabulary.from_index(index, encoder.is_vocabulary_word)
         self._titles_text = frozenset(self.titles.values())
+        encode = self.multilingual_encoder.encode_query if self.multilingual_encoder else None
+        self.word_vectors = WordVectors(index.words, index.word_vectors, encode) if index.words else None
 
     @classmethod
     def load(cls, index_dir: Path | str | None = None, settings: Settings | None = None) -> Assistant:
@@ -176,29 +183,23 @@ class Assistant:
         own = self._terms(q, q.terms)
         q_terms = set(own) or set(self._terms(q, q.query_terms))
         language = q.language if q.language in ("ru", "kk") else "en"
-        events = question_events(q, own or self._terms(q, q.query_terms), self.vocabulary, language)
-        english_events = ((events.verb,) if events.verb else ()) + events.actions if language == "en" else ()
-        question_words = frozenset(q.words) | frozenset(self._bridge(list(q_terms)))
+        events = question_events(q, own or self._terms(q, q.query_terms), self.vocabulary, language, self._related())
         passages = self._passages(q)
         why_followup = q.followup and q.asked.slot in ("reason", "manner") and bool(q.previous_answer)
         if why_followup:
             hits = hits + next_passages(passages, q, hits)
         vectors = [passages.sentence_vectors(h) for h in hits]
-        candidates = score_candidates(
-            hits,
-            vectors,
+        query = Query(
             query_vector,
-            q_terms,
-            self.vocabulary.idf,
+            frozenset(q_terms),
             q.asked,
-            passages.sentence_terms,
-            self.settings,
-            self._titles_text,
             events,
-            question_words,
-            english_events,
-            language=language,
-            context_of=passages.context_terms,
+            question_forms(q, language, self._bridge(list(q_terms))),
+            counted_forms(q, language, lambda t: t in self.vocabulary.df),
+            language,
+        )
+        candidates = score_candidates(
+            hits, vectors, query, passages, self.vocabulary.idf, self.settings, self._titles_text
         )
         if why_followup:
             candidates = past_previous_answer(passages, q, candidates)
@@ -305,6 +306,17 @@ class Assistant:
             return [whole] * len(parts)
         with self.hook("encode"):
             return list(self.encoder.encode([self.vocabulary.respelt(p.query) for p in parts]))
+
+    def _related(self):
+        """Corpus words related to a question word's forms, for this question (None when switched off or absent)."""
+        if self.word_vectors is None or not enabled(self.settings, "related_words"):
+            return None
+        loose, strict, budget = (
+            self.settings.related_word_similarity,
+            self.settings.related_verb_similarity,
+            [MAX_NEW_WORDS],
+        )
+        return lambda forms, verb=False: self.word_vectors.related(forms, strict if verb else loose, budget)
 
     def _passages(self, q: Question) -> Passages:
         """The index as this question reads it (its model's sentence vectors, its language's translations)."""

@@ -7,7 +7,10 @@ rules off. A rule that earns nothing on the seed test split or the unseen tune s
 
 from __future__ import annotations
 
-RULES: dict[str, str] = {}
+RULES: dict[str, str] = {
+    "related_words": "a question word is held by a corpus word e5 places close to it (start/began, kill/shot; "
+    "assistant/lang/related.py, threshold related_word_similarity)",
+}
 
 
 def switched_off(settings) -> frozenset[str]:

@@ -38,6 +38,32 @@ def _opens_clause(before: str) -> bool:
     return not before or before[-1] in ',;:?!.—–-("“«' or bool(lexicon("en").compiled("lead_in").match(before))
 
 
+def _ordinal_person_asked(question: str, words) -> bool:
+    """ "Who was the first person rehabilitated?", "Кто был первым ...?": an ordinal that picks out the person asked
+    for, not one that describes a thing ("Who wrote the first history ...?")."""
+    from .lang.words import read_words
+
+    m = words.compiled("ordinal").search(question)
+    if not m:
+        return False
+    after = [w for w in read_words(question[m.end() :], words.language) if "stop" not in w.tags][:2]
+    people = words.words("person_nouns")
+    if any(w.lemmas & people or "person" in w.tags for w in after):
+        return True
+    return not (after and "NOUN" in after[0].tags and "VERB" not in after[0].tags)
+
+
+def _counted_after(question: str, words) -> str:
+    """The noun a Russian or Kazakh how-many question counts: the first word after its question word that is not
+    a function word ("Сколько заключённых ...", "қанша адам ...")."""
+    m = dict(_kinds(words.language))["how_many"].search(question)
+    if not m:
+        return ""
+    stop = words.words("stopwords")
+    after = [w for w in re.findall(r"[^\W\d_]+", question[m.end() :].lower()) if w not in stop]
+    return after[0] if after else ""
+
+
 @dataclass(frozen=True)
 class Asked:
     """What a question asks for."""
@@ -58,8 +84,8 @@ def asked(question: str, language: str = "en") -> Asked:
         for m in pattern.finditer(question):
             if language == "en" and not _opens_clause(question[: m.start()]):
                 continue  # "the phrases with which ...", "people who ...": a relative clause, not the question
-            if first is None or m.start() < first[1]:
-                first = (kind, m.start())
+            if first is None or m.start() < first[1] or (m.start() == first[1] and m.end() > first[2]):
+                first = (kind, m.start(), m.end())  # the earliest, and at one place the longest ("қанша уақыт")
             break
     kind = first[0] if first else "what"
     negations = len(words.compiled("negation").findall(question))
@@ -73,6 +99,8 @@ def asked(question: str, language: str = "en") -> Asked:
         words.compiled("exact_date").search(question) or words.compiled("future").search(question)
     )
     counted = ""
+    if kind == "how_many" and words.language != "en":
+        counted = _counted_after(question, words)
     if kind == "how_many" and language == "en":
         m = words.compiled("counted").search(question)
         if m:
@@ -82,7 +110,7 @@ def asked(question: str, language: str = "en") -> Asked:
                     break
                 nouns.append(word)
             counted = nouns[-1] if nouns else ""
-    ordinal = slot == "person" and bool(words.compiled("ordinal").search(question))
+    ordinal = slot == "person" and _ordinal_person_asked(question, words)
     return Asked(kind, slot, negated, exact, counted, ordinal)
 
 
@@ -108,7 +136,7 @@ def main_verb(question: str) -> str:
     m = en.compiled("question_words").search(question)
     if not m:
         return ""
-    rest = re.findall(r"[A-Za-z’'-]+", question[m.end() :])
+    rest = [w for w in re.findall(r"[A-Za-z’'-]+", question[m.end() :]) if not _adverb(w)]
     if m.group().lower() in ("who", "whom") and rest and rest[0].lower() not in aux and rest[0][0].islower():
         return rest[0].lower()  # "who murdered", "who advised"
     if m.group().lower() == "whose" and len(rest) > 1 and rest[1].lower() not in aux:
@@ -117,6 +145,11 @@ def main_verb(question: str) -> str:
         return ""
     participles = [w.lower() for w in rest if (w.lower().endswith("ed") and len(w) > 4) or w.lower() in irregular]
     return participles[-1] if participles else ""
+
+
+def _adverb(word: str) -> bool:
+    """An English adverb in -ly ("publicly", "quietly") is not the verb it stands before."""
+    return len(word) > 4 and word.lower().endswith("ly")
 
 
 def do_verb(question: str) -> str:

@@ -28,7 +28,6 @@ MARKER = re.compile(r" ?\[\d+\](?: |$)")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-
 @pytest.fixture(scope="module")
 def corpus_texts(assistant, seed_settings) -> dict[str, str]:
     """Each document's text, checked against its file as stored (offsets point into the file)."""
@@ -155,17 +154,14 @@ KNOWN_FAILURES = {  # what the engine does today (from `assistant eval`'s failur
     "q162": "ru: false refusal",
     "q163": "ru: false refusal",
     "q168": "ru: missed refusal: quotes “Начиная с периода после смерти Иосифа Сталина в 19…”",
-    "q171": "ru: missed refusal: quotes “В заключение, реабилитация Государственной комисси…”",
     "q173": "ru: missed refusal: quotes “В феврале 1954 года Хрущёв распорядился провести о…”",
     "q176": "ru: missed refusal: quotes “Сделав значительный шаг к справедливости и историч…”",
     "q206": "kk: false refusal",
     "q207": "kk: false refusal",
     "q208": "kk: wrong sentence: “1953 жылғы рақымшылық ең көбі бес жылға сотталған …”",
     "q211": "kk: false refusal",
-    "q222": "kk: missed refusal: quotes “Ақтаудың кезекті толқыны шамамен 1986 жылы кеңесті…”",
     # issue 13's items (each scored as its kind asks), before the engine handles their kinds
     "q261": "list: list misses 11 March; quotes “In February 1954, Khrushchev ordered assessments o…”",
-    "q266": "kk: list: false refusal",
     "q272": "kk: overview: false refusal; refuses",
     "q301": "followup_why: quotes the 311,000 sentence again, as the earlier answer did",
     # issue 13 engine: answered before by luck, refused now by the answer-type checks
@@ -173,15 +169,41 @@ KNOWN_FAILURES = {  # what the engine does today (from `assistant eval`'s failur
     "q158": "ru: 'О чём ... говорит огромное число' is now a what-question (it was read as how-many for 'число'): scores under the multilingual threshold, refused",
     "q205": "kk: how-many with several event words: the quantity sentence is not held as about them in the Kazakh translation's words; refused",
     "q305": "kk: follow-up 'Неге?': the first turn now quotes the exclusion sentence with the amnesty sentence beside it, so the reason (non-political articles) was already quoted and is not repeated",
-    "q188": "kk: the sentence naming 'former Soviet states' no longer fits beside its original on two kiosk screens (800 chars) after the best one",
     "q270": "ru: overview: with the originals shown beside the translations, only sentences fitting 800 chars are taken; 1 of 2 key points",
     "q277": "kk: multi-part: the first part's answer and its original fill the screen; the second part is left to ask separately (notice)",
+    # issue 20: lost with the item-specific rules (RELATED table, seed-phrase reason and manner cues, country and
+    # noun lists, single-word waivers); each now fails for the general reason given
+    "q058": "where: 'by Russia' names the country without a preposition of place; issue 20 dropped the list of country names the place check read",
+    "q060": "where (list): 'The modern Russian Federation and Ukraine' has no preposition of place; the country-name list went (issue 20)",
+    "q085": "why: the reason cues copied from seed phrases ('affirm', 'reflects') went; the general causal cues find none in the best sentence",
+    "q130": "ru: the verb asked ('выступил') stands in no sentence; the single-word waivers went, so the closed-session sentence is not held as about it",
+    "q180": "kk why: the best sentence holds no general causal cue (the seed-phrase cues went); another reason sentence is quoted",
+    "q197": "kk: the verb asked ('әшкереледі') stands in no sentence; without the waivers the date sentence is not held as about it",
+    "q221": "kk: not diagnosed; lost with issue 20's general rules (answered before by an item-specific rule)",
+    "q245": "ru near-topic: 'родился' is in no sentence, but the sentence names the poet and Charents twice over in two scripts; missed refusal",
+    "q249": "kk near-topic: 'отырды' is held by a loosely related word (e5 word similarity 0.88); missed refusal",
+    "q255": "kk near-topic: the release verb is held by a loosely related word (e5 word similarity 0.88); missed refusal",
+    "q257": "kk near-topic: 'соғыс' and 'жер аударылды' are held by loosely related words (e5 word similarity 0.88); missed refusal",
+    "q269": "ru overview: the topic's words are held only in part without the RELATED table; refused",
+    "q275": "ru multi-part: one part is no longer answered (its verb stands in no sentence without the waivers)",
+    "q276": "kk multi-part: one part is no longer answered (its verb stands in no sentence without the waivers)",
+    "q280": "multi-part: one part is no longer answered under the general checks",
+    "q282": "multi-part: one part is no longer answered under the general checks",
+    "q290": "ru why: the reason cues copied from seed phrases ('accelerated', 'drove') went",
+    "q294": "negation: the exception sentence ('excluded ...') no longer wins: 'excluded' was a seed-specific reason cue",
+    "q296": "ru negation: as q294",
+    "q299": "follow-up why: the cue that made the speech sentence a reason ('accelerated') was copied from it and went",
+    "q300": "follow-up why: the general causal cues find none next to the previous answer",
+    "q302": "ru follow-up why: as q299",
+    "q303": "ru follow-up how: the manner cue copied from the seed ('restored') went",
 }
 
 
 def gold_params():
     for item in GOLD:
-        marks = [pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[item["id"]])] if item["id"] in KNOWN_FAILURES else []
+        marks = (
+            [pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[item["id"]])] if item["id"] in KNOWN_FAILURES else []
+        )
         yield pytest.param(item, id=item["id"], marks=marks)
 
 

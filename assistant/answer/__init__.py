@@ -13,7 +13,7 @@ in the sources. One idea per module:
 """
 
 from .compose import compose, hit_of
-from .evidence import Events, coverage, event_terms, question_events, term_in
+from .evidence import Events, counted_forms, coverage, event_terms, question_events, question_forms, term_in
 from .fillers import CHECKED_SLOTS, holds
 from .followup import next_passages, past_previous_answer, quoted
 from .passages import Passages
@@ -21,6 +21,7 @@ from .refusal import REFUSAL, refusal_reason, refuse, should_refuse
 from .select import (
     SHOWN_CHARS,
     Candidate,
+    Query,
     citable,
     fitting_on_screen,
     score_candidates,
@@ -35,8 +36,10 @@ __all__ = [
     "Candidate",
     "Events",
     "Passages",
+    "Query",
     "citable",
     "compose",
+    "counted_forms",
     "coverage",
     "event_terms",
     "fitting_on_screen",
@@ -45,6 +48,7 @@ __all__ = [
     "next_passages",
     "past_previous_answer",
     "question_events",
+    "question_forms",
     "quoted",
     "refusal_reason",
     "refuse",

@@ -1,60 +1,32 @@
 """What a question is about, and how far a source sentence is about it.
 
-A question's subject is the names it mentions; its event is its other content terms, less light words
-("happen", "year") and the slot words themselves (`event_terms`). A sentence is about the question when
-it holds the subject and enough of the event's IDF mass (`coverage`); terms match by form, shared stem
-or a related derivation (`term_in`), and a "he" in a sentence may lean on the sentence before it.
+A question's subject is the names it mentions; its event is its other content words, less words that name
+no event of their own ("happen", "year") and the slot words themselves (`event_terms`). A sentence is about
+the question when it holds the subject and enough of the event's IDF mass (`coverage`). A question word is
+held by a sentence that writes it in any form: the same stem or a longer form of it (`term_in`), one of its
+dictionary forms (`Events.forms`: "went" -> go, "закрыли" -> закрыть), or a word the corpus uses that e5
+places close to it (`Events.forms` again, filled by `vocabulary.related`). A "he" in a sentence may lean on the
+sentence before it (`context_terms`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from ..lang import lexicon
+from ..lang.facts import PERSON, TIME, is_person_noun
+from ..lang.words import read_words
 from ..language import is_cyrillic
 from ..question import Question
 from ..slots import do_verb, main_verb, verb_like
-from ..text import terms
+from ..text import terms, terms_of
 from .fillers import CHECKED_SLOTS
 
-SOFT_VERB_ACTIONS = 2  # known event words a Russian/Kazakh question needs for its unknown verb to be waived
 CONTEXT_DISCOUNT = 0.8  # an event term found only in the sentence before counts this much
-# Derivations English stemming does not join (die/death), so a when-question's event is still found.
-RELATED = {
-    "die": ("death", "dead", "di"),
-    "death": ("die", "di", "dead"),
-    "born": ("birth",),
-    "birth": ("born",),
-    "kill": ("murder", "execut"),
-    "murder": ("kill",),
-    "free": ("releas",),
-    "releas": ("free",),
-    "help": ("assist",),
-    "assist": ("help",),
-    "urg": ("encourag",),
-    "encourag": ("urg",),
-    "start": ("began", "begin", "beginn"),
-    "begin": ("start",),
-    "began": ("start",),
-    "deport": ("relocat",),
-    "relocat": ("deport",),
-    "head": ("lead", "chair"),
-    "lead": ("head",),
-    "умер": ("смерт", "скончал"),
-    "умерл": ("смерт", "скончал"),
-    "род": ("рожд",),
-    "родил": ("рожд",),
-    "jail": ("prison", "imprison"),
-    "cover": ("appli", "includ", "encompass"),
-    "appli": ("cover",),
-    "back": ("return",),
-    "prison": ("gulag", "camp"),
-    "sentenc": ("term",),
-    "speech": ("speech",),
-}
+NUMBER_WEIGHT = 1.0  # a figure the question names ("in 1986") weighs as much as its weightiest event word
 
 
 @dataclass(frozen=True)
@@ -65,11 +37,28 @@ class Events:
     actions: tuple[str, ...] = ()
     verb: str = ""  # the main verb's term when the rules can tell it ("murder" in "Who murdered Trotsky?")
     followup: bool = False  # the question leans on an earlier turn
-    soft_verb: str = ""  # a Russian or Kazakh verb no translation uses: it must be there unless the rest clearly is
-    numbers: tuple[str, ...] = ()  # figures the question names ("in 1986"): the answer must be about them
+    soft_verb: str = ""  # a Russian or Kazakh verb the corpus never uses: it must be there unless the rest clearly is
+    numbers: tuple[str, ...] = ()  # figures the question names ("in 1986"): they weigh in what the answer is about
+    forms: dict = field(default_factory=dict, compare=False)  # term -> other forms that hold it (lemmas, related words)
+    person: dict = field(default_factory=dict, compare=False)  # name term -> the name it spells, across scripts
+    verb_forms: dict = field(
+        default_factory=dict, compare=False
+    )  # as `forms`, with relatives at the stricter threshold
 
     def __bool__(self) -> bool:
         return bool(self.names or self.actions or self.verb)
+
+    def held(self, term: str, keys: frozenset[str]) -> bool:
+        """Whether a sentence whose words have these keys holds a question term in some form."""
+        return term_in(term, keys) or bool(self.forms.get(term, frozenset()) & keys)
+
+    def verb_held(self, term: str, keys: frozenset[str]) -> bool:
+        """As `held`, for the verb a question asks about: only its closest relatives count (a who-did-X question is
+        answered by a sentence that says X, or a word e5 places very close to it), and a shorter word that only
+        begins like it is none of its forms ("басқа" 'other' is not "басқарды" 'led')."""
+        if bool(self.verb_forms.get(term, frozenset()) & keys) or term in keys:
+            return True
+        return term_in(term, frozenset(k for k in keys if len(k) >= len(term) or not is_cyrillic(k)))
 
 
 NO_EVENTS = Events()
@@ -83,6 +72,7 @@ def event_terms(
     known: Callable[[str], bool] = lambda t: True,
     verb: str = "",
     verbs_like: frozenset[str] = frozenset(),
+    forms: dict | None = None,
 ) -> Events:
     """The question's subject names and event terms: its content terms less light and slot words.
 
@@ -107,52 +97,113 @@ def event_terms(
     names = tuple(t for t in kept if is_name(t))
     actions = [t for t in kept if not is_name(t)]
     verb = verb if verb and verb not in light else ""
-    if verb and not known(verb) and len(known_actions := [t for t in actions if known(t) and t != verb]) >= 3:
+    if verb and not known(verb) and len([t for t in actions if known(t) and t != verb]) >= 3:
         verb = ""  # "Whose death marked the beginning of ...": an unknown verb among three known event words is wording
     actions = [t for t in actions if t != verb]
     known_actions = [t for t in actions if known(t)]
     if language in ("ru", "kk"):
-        # A Russian or Kazakh word the translations do not use says little (the translator may have chosen
-        # another word), unless it is the verb asked about ("Когда умер Микоян?", "Кто возглавлял ...?"):
-        # a verb no translated sentence uses is the event no sentence states.
+        # A Russian or Kazakh word the corpus does not use says little, unless it is the verb asked about
+        # ("Когда умер Микоян?", "Кто возглавлял ...?"): a verb no sentence uses is the event no sentence states.
         unknown_verbs = [t for t in actions if t in verbs_like and not known(t)]
         actions = [t for t in actions if known(t)]
         if unknown_verbs and q.asked.slot in CHECKED_SLOTS:
             soft_verb = unknown_verbs[0]
+        compound = _compound_verb(q.plain, language)  # "қайтыс болды": the noun of a compound verb is its event
+        if not verb and compound and compound in actions and q.asked.slot in CHECKED_SLOTS:
+            verb, actions = compound, [t for t in actions if t != compound]
     elif len(known_actions) >= 2 or verb:  # with the main verb to check, unknown side words are not the event
         actions = known_actions
     if q.followup:  # "how many people does it cover?": what it is about is in the earlier turn; only a verb
-        actions = (
-            [t for t in actions if not known(t)] if language in ("ru", "kk") else []
-        )  # the sources lack still counts
-    return Events(names, tuple(actions), verb, q.followup, soft_verb, numbers)
+        actions = [t for t in actions if not known(t)] if language in ("ru", "kk") else []
+    return Events(names, tuple(actions), verb, q.followup, soft_verb, numbers, dict(forms or {}))
 
 
-def question_events(q: Question, own_terms, vocabulary, language: str) -> Events:
-    """What a question is about, read with the corpus's vocabulary: its names, its event terms and main verb."""
+def _dictionary_form(word: str, language: str) -> str:
+    found = read_words(word, language)
+    lemmas = sorted(found[0].lemmas - {word}, key=len) if found else []
+    return lemmas[-1] if lemmas else ""
+
+
+def _compound_verb(text: str, language: str) -> str:
+    """The term of the noun before a light verb (Kazakh "қайтыс болды" 'died', "әшкере етті"), or ""."""
+    light = lexicon(language).words("light_verbs") if language == "kk" else frozenset()
+    words = [w.lower() for w in re.findall(r"[^\W\d_]+", text)]
+    for a, b in zip(words, words[1:], strict=False):
+        if b in light and a not in lexicon(language).words("stopwords"):
+            found = terms_of([a], language)
+            return found[0] if found else ""
+    return ""
+
+
+def question_events(q: Question, own_terms, vocabulary, language: str, related=None) -> Events:
+    """What a question is about, read with the corpus's vocabulary: its names, its event terms and main verb, and
+    for each term the other forms that hold it (its dictionary forms, and the corpus words e5 places close)."""
     v = vocabulary
     verb = main_verb(q.plain) if language == "en" else ""
-    if not verb and language == "en" and q.asked.slot == "person":
-        # "Which leaders did Mikoyan help?": the person asked for stands near "help", when the sources use it
+    if not verb and language == "en" and q.asked.slot in CHECKED_SLOTS:
+        # "Which leaders did Mikoyan help?", "When did Mikoyan die?": the verb after the subject is the event asked
+        # about, when the sources use it
         verb = do_verb(q.plain)
-        verb = (
-            verb if verb and all(t in v.df or any(r in v.df for r in RELATED.get(t, ())) for t in terms(verb)) else ""
-        )
+        verb = verb if verb and all(t in v.df for t in terms(verb)) else ""
     verb_terms = v.corrected(terms(verb)) if verb else []
     verbs_like = frozenset(t for w in q.words if verb_like(w, language) for t in terms(w, language))
-    return event_terms(
-        q, own_terms, language, v.is_name, lambda t: t in v.df, verb_terms[0] if verb_terms else "", verbs_like
+    # a verb whose stem is too short to be told apart ("убил" -> "уб") is asked about in its dictionary form
+    short = [
+        _dictionary_form(w, language)
+        for w in q.words
+        if verb_like(w, language) and (stem := terms(w, language)) and len(stem[0]) <= 2
+    ]
+    short = [f for f in short if f]
+    own_terms, verbs_like = [*own_terms, *short], verbs_like | frozenset(short)
+    forms = word_forms(q.plain, language, v, related)
+    strict = word_forms(q.plain, language, v, related and (lambda f: related(f, True)))
+    events = event_terms(
+        q, own_terms, language, v.is_name, lambda t: t in v.df, verb_terms[0] if verb_terms else "", verbs_like, forms
     )
+    person = {t: (v.latin(t) or t) if is_cyrillic(t) else t for t in events.names}
+    return replace(events, person=person, verb_forms=strict)
+
+
+def question_forms(q: Question, language: str, bridged=()) -> frozenset[str]:
+    """Every form of the question's own words (and their spellings in the originals): its subject is not its answer."""
+    forms = {f for w in read_words(q.plain, language) for f in w.forms}
+    return frozenset(q.words) | frozenset(bridged) | frozenset(forms)
+
+
+def counted_forms(q: Question, language: str, known: Callable[[str], bool] = lambda t: True) -> frozenset[str]:
+    """The forms of the noun a how-many question counts, and "@person" when it counts people of any kind; none
+    (any quantity will do) when the corpus never uses the noun, as it is then no check of the answer."""
+    if not q.asked.counted:
+        return frozenset()
+    words = read_words(q.asked.counted, language)
+    forms = frozenset(f for w in words for f in w.forms) | {"@" + language}
+    if any(w.lemmas & lexicon(language).words("time_units") for w in words):
+        forms |= {TIME}
+    if any(is_person_noun(w, language) for w in words):
+        return forms | {PERSON}
+    return forms if any(known(f) for f in forms) else frozenset()
+
+
+def word_forms(text: str, language: str, vocabulary=None, related=None) -> dict[str, frozenset[str]]:
+    """Each (corrected) term of a text -> the dictionary forms of the words it comes from, and the corpus words
+    related to them (`related(forms)`, when given)."""
+    out: dict[str, frozenset[str]] = {}
+    for w in read_words(text, language):
+        stem = terms_of([w.text.lower()], language)
+        if not stem:
+            continue
+        term = vocabulary.corrected(stem)[0] if vocabulary is not None else stem[0]
+        name = vocabulary is not None and vocabulary.is_name(term)
+        extra = related(w.lemmas) if related is not None and not name else frozenset()
+        out[term] = out.get(term, frozenset()) | w.forms | extra
+    return out
 
 
 @lru_cache(maxsize=65536)
 def term_in(term: str, sentence_terms: frozenset[str]) -> bool:
-    """A term, a form of it (shared prefix) or a related derivation among a sentence's terms."""
+    """A term or a longer form of it (a shared start) among a sentence's terms."""
     if term in sentence_terms:
         return True
-    for other in RELATED.get(term, ()):
-        if other in sentence_terms:
-            return True
     if len(term) >= 5 and not is_cyrillic(term):
         stem = term[: max(4, len(term) - 2)]
         return any(s.startswith(stem) for s in sentence_terms if len(s) >= 4)
@@ -196,76 +247,76 @@ def coverage(
     context_terms: frozenset[str] = frozenset(),
     negated: bool = False,
     sentence_digits: frozenset[str] = frozenset(),
-    sentence_text: str = "",
+    words=(),
 ) -> float:
-    """How far a sentence is about the question's event: the IDF-weighted share of the event terms it
-    holds, or 0 when the question names a subject that neither it nor the sentence before it
-    (`context_terms`: "he began assisting..." after a sentence naming Mikoyan) mentions."""
+    """How far a sentence is about the question's event: the IDF-weighted share of the event terms (and figures)
+    it holds, or 0 when the question names a subject that neither it nor the sentence before it (`context_terms`:
+    "he began assisting..." after a sentence naming Mikoyan) mentions, or when it lacks the verb asked about."""
     if not isinstance(events, Events):
         events = Events((), tuple(events))
-    if events.names and not any(term_in(t, sentence_terms | context_terms) for t in events.names):
+    held = events.held
+    if events.names and not any(held(t, sentence_terms | context_terms) for t in events.names):
         return 0.0
-    if events.verb and not term_in(events.verb, sentence_terms | (context_terms if negated else frozenset())):
-        return 0.0  # "Who heads the Commission?": no sentence that does not say "head" answers it
-    if events.numbers and not all(n in sentence_digits | _term_digits(context_terms) for n in events.numbers):
-        return 0.0  # "Who headed the Soviet government in 1986?": a sentence about 1953 does not answer it
-    if events.soft_verb and not _verb_in(events.soft_verb, sentence_terms):
+    if events.verb and not events.verb_held(events.verb, sentence_terms | (context_terms if negated else frozenset())):
+        return 0.0  # "Who heads the Commission?": no sentence that does not say "head" (or "lead") answers it
+    if events.soft_verb and not events.verb_held(events.soft_verb, sentence_terms):
         # "Кто возглавлял ...?": without the verb, only a sentence plainly about the rest (its names, most of its words)
-        names_held = _distinct_names(events.names, sentence_text)
-        held = sentence_terms | (context_terms if negated else frozenset())
-        rest_held = not events.actions or _share(events.actions, held) >= 0.5
-        # a word and its Latin spelling for the originals ("поэт", "poet") are one event word, not two;
-        # a figure the question names ("амнистия 1953 года") pins the event as a word does
-        own_actions = [*([t for t in events.actions if is_cyrillic(t)] or events.actions), *events.numbers]
-        plainly = (len(own_actions) >= SOFT_VERB_ACTIONS and (names_held or not events.names)) or len(names_held) >= 2
-        if not (plainly and rest_held):
+        rest = [*events.actions, *events.numbers]
+        names_held = not events.names or any(held(t, sentence_terms) for t in events.names)
+        figures_held = all(n in (sentence_digits or frozenset()) for n in events.numbers)  # the event's own figure
+        if not (
+            names_held
+            and figures_held
+            and len(rest) >= 2
+            and _share(events, rest, sentence_terms, sentence_digits) >= 0.5
+        ):
             return 0.0
     if not events.actions:
-        return _share(events.names, sentence_terms | context_terms, idf)
-    own = _share(events.actions, sentence_terms)
+        if events.numbers:
+            return _share(events, events.numbers, sentence_terms | context_terms, sentence_digits)
+        return _share(events, events.names, sentence_terms | context_terms, None, idf)
+    wanted = [*events.actions, *events.numbers]
+    own = _share(events, wanted, sentence_terms, sentence_digits, idf)
     if not negated:
         return own
     # "Who was not covered by the amnesty?": the exception often follows the rule ("This move excluded ...").
-    return max(own, CONTEXT_DISCOUNT * _share(events.actions, sentence_terms | context_terms))
+    return max(own, CONTEXT_DISCOUNT * _share(events, wanted, sentence_terms | context_terms, sentence_digits, idf))
 
 
-def _verb_in(verb: str, sentence_terms: frozenset[str]) -> bool:
-    """A Russian or Kazakh verb the translations never use, in a sentence: a form of it or a related word, but not a
-    short word that only shares its first three letters ("басқа" 'other' is not "басқарды" 'led')."""
-    if not term_in(verb, sentence_terms):
-        return False
-    if verb in sentence_terms or any(o in sentence_terms for o in RELATED.get(verb, ())) or not is_cyrillic(verb):
-        return True
-    folded = _fold(verb)
-    return any(_shared_start(folded, f) >= max(4, 0.6 * len(folded)) for _, f in _folded(sentence_terms))
+def _people_named(events: Events, words) -> int:
+    """How many of the question's names a sentence names apart: adjacent name words ("Anastas Mikoyan") are one."""
+    at = [i for i, w in enumerate(words) if any(term_in(t, w.forms) for t in events.names)]
+    return sum(1 for j, i in enumerate(at) if j == 0 or i - at[j - 1] > 1)
 
 
-def _distinct_names(names: tuple[str, ...], text: str) -> list[int]:
-    """Where the (Latin) names of a question stand in an English sentence, one place per person or place named:
-    "Khrushchev ... denounced Stalin" is two, "Anastas Mikoyan" one."""
-    words = [w.lower() for w in re.findall(r"[\w’'-]+", text)]
-    places = sorted(
-        {i for n in names if not is_cyrillic(n) and len(n) >= 4 for i, w in enumerate(words) if w.startswith(n[:5])}
-    )
-    distinct: list[int] = []
-    for i in places:
-        if not distinct or i - distinct[-1] > 1:
-            distinct.append(i)
-    return distinct
+def event_positions(events: Events, facts) -> list[int]:
+    """Where a sentence states the question's event: its main verb if the sentence holds it, else any event word."""
+    for targets in ((events.verb,) if events.verb else (), (*events.actions, events.soft_verb)):
+        at = [w.start for w in facts.words if any(t and events.held(t, w.forms) for t in targets)]
+        if at:
+            return at
+    return []
 
 
 def digits_of(text: str) -> str:
     return re.sub(r"\D", "", text)
 
 
-def _term_digits(terms_: frozenset[str]) -> frozenset[str]:
-    return frozenset(digits_of(t) for t in terms_ if any(ch.isdigit() for ch in t))
-
-
 def _share(
-    wanted: tuple[str, ...], sentence_terms: frozenset[str], idf: Callable[[str], float] = lambda t: 1.0
+    events: Events,
+    wanted,
+    sentence_terms: frozenset[str],
+    sentence_digits: frozenset[str] | None = None,
+    idf: Callable[[str], float] = lambda t: 1.0,
 ) -> float:
+    """The IDF-weighted share of `wanted` (terms, and the question's figures among them) a sentence holds."""
     if not wanted:
         return 1.0
-    total = sum(idf(t) for t in wanted) or 1.0
-    return sum(idf(t) for t in wanted if term_in(t, sentence_terms)) / total
+    words = [t for t in wanted if t not in events.numbers]
+    weight = {t: idf(t) for t in words}
+    figure = NUMBER_WEIGHT * (max(weight.values()) if weight else 1.0)
+    digits = (sentence_digits or frozenset()) | frozenset(digits_of(t) for t in sentence_terms if t[:1].isdigit())
+    total = sum(weight.values()) + figure * (len(wanted) - len(words)) or 1.0
+    got = sum(w for t, w in weight.items() if events.held(t, sentence_terms))
+    got += figure * sum(1 for t in wanted if t in events.numbers and t in digits)
+    return got / total

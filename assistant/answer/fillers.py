@@ -1,171 +1,138 @@
-"""Whether a source sentence holds the filler of the slot a question asks for.
+"""Whether a source sentence holds the filler of the slot a question asks for, read from its `Facts`.
 
-The slot's filler in the (English original) sentence: a date or period, a quantity of the counted thing
-(a year is not a quantity), a duration, a place, a person or body near the asked-for event (not the
-question's own subject); for why and how, a reason or manner cue. Whether the sentence is about the
-question's subject and event is `evidence.coverage`'s business, not this module's.
+The slot's filler: a date or period (an exact date when the question asks "what year"), a quantity of the
+counted thing (a year, a day of a month or "Article 58" is no quantity), a duration, a place, a person or body
+in the same clause as the asked-for event and not the question's own subject; for why and how, a reason or
+manner cue. Whether the sentence is about the question's subject and event is `evidence.coverage`'s business.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import cache
 
+from ..lang import lexicon
+from ..lang.facts import CLAUSE_BOUNDARY, PERSON, TIME, Facts, Span, counted_languages
 from ..slots import Asked
 
 CHECKED_SLOTS = ("person", "date", "number", "duration", "place")  # slots a sentence must hold to answer
-
-_YEAR = r"\b(?:1[0-9]{3}|20[0-9]{2})s?\b"
-_MONTH = r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
-_DATE = re.compile(f"{_YEAR}|{_MONTH}|\\b(?:century|decade)\\b", re.I)
-_PERIOD = re.compile(
-    r"\b(?:era|period|Thaw|World War|war|perestroika|Great Purge|years? later|weeks? later|months? later|days? later)\b",
-    re.I,
-)
-_NUMBER_WORDS = r"(?:thousands?|hundreds?|millions?|dozens?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred)"
-_QUANTITY = re.compile(rf"(?<![\w.,])(?:\d[\d,. ]*\d|\d)(?!\w)(?![.,]\d)|\b{_NUMBER_WORDS}\b", re.I)
-_DURATION = re.compile(
-    rf"\b(?:\d+|{_NUMBER_WORDS}|a)\s+(?:years?|months?|weeks?|days?|decades?)\b|\b(?:later|soon after|within)\b", re.I
-)
-PEOPLE = frozenset(
-    "people ppl persons person individuals victims prisoners inmates men women citizens survivors families members".split()
-)
-_PLACE_NOUNS = r"(?:camps?|republic|states|countries|country|regions?|territor(?:y|ies)|homelands?|city|session|congress|gulag|prisons?|exile|abroad|home)"
-_PLACE = re.compile(
-    r"\b(?:in|to|at|from|into|of)\s+(?:the\s+|his\s+|her\s+|their\s+|its\s+)?(?:native\s+|most\s+|many\s+other\s+|other\s+|former\s+)?[\"“]?[A-Z][\w-]+"
-    rf"|\b{_PLACE_NOUNS}\b|\b(?:Siberia|Kazakhstan|Crimea|Armenia|Yerevan|Asia|Russia|Ukraine|Moscow|Astana|Almaty)\b"
-)
-_PERSON_NOUNS = r"(?:government|commission|prisoners|leaders?|ally|people|persons|victims|justice|those who|poet|inmates|society|party|authorities|state|council|court|times)"
-_NAME = re.compile(r"[A-Z][\w’'-]*(?:\s+(?:of\s+the\s+|of\s+)?[A-Z][\w’'-]*)*")
-_ADJECTIVES = frozenset(
-    "Soviet Russian Armenian Stalinist Communist Kazakh Ukrainian Crimean Georgian Post-Soviet Political "
-    "In On At From The A An After Before During Also However Under Following Behind Beginning Many Most Another "
-    "January February March April May June July August September October November December".split()
-)
+EXACT_DATES = ("year", "day", "month", "decade", "century")
 
 
 def holds(
     a: Asked,
-    sentence: str,
-    question_words: frozenset[str] = frozenset(),
-    events: tuple[str, ...] = (),
-    verb_first: bool = False,
+    facts: Facts,
+    text: str,
+    question_forms: frozenset[str] = frozenset(),
+    event_at: Callable[[Facts], list[int]] | None = None,
+    counted_forms: frozenset[str] = frozenset(),
 ) -> bool:
-    """Whether an (English original) sentence holds the filler of the question's slot.
+    """Whether a sentence holds the filler of the question's slot.
 
-    `question_words` (lower-cased) are the question's own words: its subject is not its answer.
-    `events` are the event words (lower-case prefixes) a person must stand near, when the sentence has one.
+    `question_forms`: the dictionary forms of the question's own words (its subject is not its answer).
+    `event_at(facts)`: where in the sentence the asked-for event stands (character offsets), [] when it does not.
+    `counted_forms`: the forms of the noun a how-many question counts, and of nouns of its class.
     """
     if a.slot == "date":
-        if _DATE.search(sentence):
-            return True
-        return not a.exact_date and bool(_PERIOD.search(sentence))
+        return any(s.kind in EXACT_DATES for s in facts.dates) if a.exact_date else bool(facts.dates)
     if a.slot == "number":
-        return _has_quantity(sentence, a.counted, question_words)
+        return _has_quantity(facts, text, counted_forms, question_forms)
     if a.slot == "duration":
-        return bool(_DURATION.search(sentence))
+        return bool(facts.durations)
     if a.slot == "place":
-        return bool(_PLACE.search(sentence))
+        return any(not _own(facts, s, question_forms) for s in facts.places)
     if a.slot == "person":
-        if a.ordinal and not _ORDINAL_PERSON.search(sentence):
+        if a.ordinal and not _ordinal_person(facts, text):
             return False  # "making the first steps" names no first person
-        return _has_person(sentence, question_words, events, verb_first)
+        return _has_doer(facts, text, question_forms, event_at(facts) if event_at else [])
+    if a.slot == "reason":
+        return facts.reason
+    if a.slot == "manner":
+        return facts.manner
     return True
 
 
-_ORDINAL_PERSON = re.compile(
-    rf"\b(?:first|earliest|last)\s+(?:[\w-]+\s+)?(?:{'|'.join(sorted(PEOPLE))}|man|woman|one|ones|to)\b"
-    r"|\b(?-i:[A-Z])[\w’'-]+\s+(?:was|were|became)\s+(?:the\s+|among\s+the\s+)?(?:first|earliest|last)\b",
-    re.I,
-)
+def _own(facts: Facts, span: Span, question_forms: frozenset[str]) -> bool:
+    """Whether every word of a span is one of the question's own words (its subject, not its answer)."""
+    inside = [w for w in facts.words if span.start <= w.start and w.end <= span.end]
+    return bool(inside) and all(w.forms & question_forms for w in inside)
 
 
-def _has_quantity(sentence: str, counted: str, question_words: frozenset[str]) -> bool:
-    for m in _QUANTITY.finditer(sentence):
-        number = m.group()
-        digits = re.sub(r"\D", "", number)
-        if digits and re.fullmatch(r"1[0-9]{3}|20[0-9]{2}", digits) and "," not in number:
-            continue  # a year, not a quantity
-        if digits and number.strip() in question_words:
+def _has_quantity(facts: Facts, text: str, counted: frozenset[str], question_forms: frozenset[str]) -> bool:
+    if TIME in counted and facts.durations:
+        return True  # "how many years": a duration answers it ("at most five years")
+    if counted and counted.isdisjoint(w for s in facts.numbers for w in s.kind.split("|")) and PERSON not in counted:
+        foreign = facts.language not in counted_languages(counted)
+        counted = (
+            frozenset() if foreign else counted
+        )  # a noun asked in another language cannot be compared word for word
+    for s in facts.numbers:
+        if text[s.start : s.end].strip().lower() in question_forms:
             continue  # the question's own figure
-        after = sentence[m.end() : m.end() + 60]
-        if digits and re.match(rf"\s*{_MONTH}", after):
-            continue  # a day of a month ("16 June"), not a quantity
-        if not counted:
-            return True
-        following = [w.lower() for w in re.findall(r"[\w’'-]+", after)[:4] if w.lower() != "of"][:3]
-        if any(_same_noun(word, counted) for word in following):
-            return True  # "311,000 victims", "1,000 political prisoners"
+        if not counted or counted & set(s.kind.split("|")):
+            return True  # "311,000 victims", "более пяти миллионов человек"
     return False
 
 
-def _same_noun(noun: str, counted: str) -> bool:
-    if not noun:
-        return False
-    if counted in PEOPLE or counted.rstrip("s") in PEOPLE:
-        return noun in PEOPLE
-    return noun.rstrip("s") == counted.rstrip("s")
-
-
-def _has_person(
-    sentence: str, question_words: frozenset[str], events: tuple[str, ...], verb_first: bool = False
-) -> bool:
-    tokens = list(re.finditer(r"[\w’'-]+|[()]", sentence))
-
-    # Near the main verb (events[0] when `verb_first`) if the sentence holds it, else near any event word.
-    def at(prefixes):
-        return [
-            i for i, t in enumerate(tokens) if any(t.group().lower().startswith(p[:5]) for p in prefixes if len(p) >= 3)
-        ]
-
-    event_at = at(events[:1]) if verb_first and events else []
-    if not event_at:
-        event_at = at(events)
-    fillers = []
-    for m in _NAME.finditer(sentence):
-        words = [w for w in m.group().split() if w not in ("of", "the")]
-        if len(words) == 1 and (words[0] in _ADJECTIVES or m.start() == 0):
-            continue
-        if all(w.lower().rstrip("’'s") in question_words or w.lower() in question_words for w in words):
-            continue  # the question's own subject
-        fillers.append(m.start())
-    for m in re.finditer(rf"\b{_PERSON_NOUNS}\b", sentence, re.I):
-        if m.group().lower() not in question_words:
-            fillers.append(m.start())
+def _has_doer(facts: Facts, text: str, question_forms: frozenset[str], event_at: list[int]) -> bool:
+    """A person or body that is not the question's subject, in the same clause as the event (when the sentence
+    states it); after a passive verb only its doer, introduced by "by", counts ("murdered by NKVD agents")."""
+    fillers = [s for s in facts.persons if not _own(facts, s, question_forms)]
     if not fillers:
         return False
     if not event_at:
         return True
-    positions = [
-        next(i for i, t in enumerate(tokens) if t.start() >= f) for f in fillers if any(t.start() >= f for t in tokens)
-    ]
-    return any(_near(tokens, p, e) for p in positions for e in event_at)
+    return any(_doer_of(facts, text, s, e) for s in fillers for e in event_at)
 
 
-def _near(tokens, filler: int, event: int, window: int = 5, by_window: int = 8) -> bool:
-    """A filler close to the event word, not split from it by a parenthesis ("Trotsky (murdered in 1940) ... by Russia").
+def _doer_of(facts: Facts, text: str, filler: Span, event: int) -> bool:
+    lo, hi = sorted((filler.start, event))
+    if CLAUSE_BOUNDARY.search(text, lo, hi) or _clause_word_between(text, lo, hi, facts.language):
+        return False  # "Trotsky (murdered in 1940) ... by Russia": the doer of another clause
+    if facts.language == "en" and _passive_at(facts, text, event):
+        return filler.start > event and bool(re.search(r"\bby\b", text[event : filler.start], re.I))
+    return True
 
-    An agent after "by" ("rehabilitated on 16 June 2001 by Russia") may stand further after the event word.
-    """
-    lo, hi = min(filler, event), max(filler, event)
-    if any(t.group() in "()" for t in tokens[lo + 1 : hi + 1]):
+
+def _passive_at(facts: Facts, text: str, event: int) -> bool:
+    """Whether the English verb at `event` is a passive participle: after a form of "be", or opening a reduced
+    clause right after a comma or parenthesis ("Trotsky, murdered in 1940, ...")."""
+    word = next((w for w in facts.words if w.start == event), None)
+    if word is None or "VERB" not in word.tags or word.text.lower() in word.lemmas - {word.text.lower()}:
         return False
-    if hi - lo <= window:
-        return True
-    after_by = filler > event and filler > 0 and tokens[filler - 1].group().lower() == "by"
-    return after_by and hi - lo <= by_window
+    if word.text.lower() in word.lemmas and not word.text.lower().endswith(("ed", "en", "wn")):
+        return False  # a base form ("report", "set") is no participle
+    before = text[max(0, event - 30) : event]
+    words = re.findall(r"[\w’']+", before.lower())[-3:]
+    be = lexicon("en").words("be_auxiliaries")
+    return any(w in be for w in words) or bool(re.search(r"[,(]\s*$", before))
 
 
-# --- reason and manner cues (for why- and how-questions) -----------------------------------
+def _clause_word_between(text: str, lo: int, hi: int, language: str) -> bool:
+    marks = lexicon(language).words("clause_marks")
+    between = re.findall(r"[^\W\d_]+", text[lo:hi].lower())[1:-1]
+    return any(w in marks for w in between)
 
-REASON = re.compile(
-    r"\b(?:because|due to|owing to|thanks to|so that|in order to|as a result|therefore|thus|reason|purpose|aims?|seeks?|seeking"
-    r"|way to|role in|reflects?|affirm|deemed|excluded|accelerated|drove|emerging|allowing)\b"
-    r"|,\s+as\s+(?!well\b|per\b|part\b|such\b|a\b|an\b|the\b)\w+"
-    r"|\bto (?:restore|recognize|recognise|acknowledge|rectify|provide|share|expunge|honou?r|confront)\b",
-    re.I,
-)
-MANNER = re.compile(
-    r"\b(?:by\s+\w+ing|through|via|by means of|with the phrases|working to|engaging with|providing|involves?|portrayed as"
-    r"|presented as|characteri[sz]ed as|described as|summarily|posthumously|extrajudicially|allow(?:ed|ing)\b.{0,30}\bto|restored)\b",
-    re.I,
-)
+
+def _ordinal_person(facts: Facts, text: str) -> bool:
+    """ "the first victims", "X was the first to", "первым был X": an ordinal ("first", "last") that names a person:
+    right before a noun for people (one word may stand between), or after a person and a form of "be"."""
+    for m in _ordinal_pattern(facts.language).finditer(text):
+        after = [w for w in facts.words if w.start >= m.end()][:2]
+        if any(p.start == w.start for w in after for p in facts.persons) or re.match(r"\s+to\b", text[m.end() :]):
+            return True
+        before = text[max(0, m.start() - 40) : m.start()]
+        if any(
+            p.end <= m.start()
+            and not re.search(r"[^\w\s]", text[p.end : m.start()])
+            and len(re.findall(r"\w+", text[p.end : m.start()])) <= 3
+            for p in facts.persons
+        ) and re.search(r"\b(?:was|were|became|is|are|был|была|были|стал|стала)\b", before, re.I):
+            return True
+    return False
+
+
+@cache
+def _ordinal_pattern(language: str) -> re.Pattern:
+    return lexicon(language).compiled("ordinal")

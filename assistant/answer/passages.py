@@ -11,6 +11,8 @@ from functools import lru_cache
 import numpy as np
 
 from ..index.read import IndexData
+from ..lang.facts import Facts, read_facts
+from ..lang.words import read_words
 from ..text import terms
 from ..types import Hit, Sentence
 
@@ -42,13 +44,27 @@ class Passages:
                 rows[(sentence.start, sentence.end)] = vrow
         return self.vectors()[[rows[(s.start, s.end)] for s in hit.chunk.sentences]]
 
-    def sentence_terms(self, doc_id: str, s: Sentence) -> frozenset[str]:
-        """A sentence's own (English) terms, plus its translation's in the question's language."""
-        own = sentence_terms(s.text)
+    def facts(self, doc_id: str, s: Sentence) -> Facts:
+        """What a sentence states, as the index read it at ingest (or read now, for an index without facts)."""
+        found = self.index.facts.get((doc_id, s.start, s.end))
+        return found if found is not None else read_facts(s.text, self.document_language(doc_id))
+
+    def document_language(self, doc_id: str) -> str:
+        return str(self.index.documents[doc_id].meta.get("language") or "en")
+
+    def sentence_keys(self, doc_id: str, s: Sentence) -> frozenset[str]:
+        """The forms a question word may take to be held by a sentence: its own words' stems and dictionary forms,
+        plus, for a Russian or Kazakh question, those of its human translation into that language."""
+        own = self.facts(doc_id, s).keys | sentence_terms(s.text, self.document_language(doc_id))
         if not self.multilingual:
             return own
         t = self.translation(doc_id, s.start, s.end)
-        return own | sentence_terms(self.index.documents[t.doc_id].text[t.start : t.end], self.language) if t else own
+        if t is None:
+            return own
+        text = self.index.documents[t.doc_id].text[t.start : t.end]
+        found = self.index.facts.get((t.doc_id, t.start, t.end))
+        translated = found.keys if found is not None else read_facts(text, self.language).keys
+        return own | translated | sentence_terms(text, self.language)
 
     def translation(self, doc_id: str, start: int, end: int):
         """The aligned translation of an original sentence into the question's language, or None."""
@@ -59,9 +75,14 @@ class Passages:
         return self.index.documents[t.doc_id].text[t.start : t.end] if t is not None else None
 
     def context_terms(self, doc_id: str, start: int) -> frozenset[str]:
-        """The terms of the text just before a passage (the sentence a "he" or "it" in it leans on)."""
-        text = self.index.documents[doc_id].text
-        return sentence_terms(text[max(0, start - CONTEXT_CHARS) : start])
+        """The terms and word forms of the text just before a passage (the sentence a "he" or "it" in it leans on)."""
+        text = self.index.documents[doc_id].text[max(0, start - CONTEXT_CHARS) : start]
+        return context_keys(text, self.document_language(doc_id))
+
+    def title_terms(self, doc_id: str) -> frozenset[str]:
+        """The terms of a document's title: what every sentence in it is about ("The camp was closed ..." in
+        "Steppe camp")."""
+        return context_keys(self.index.documents[doc_id].title, self.document_language(doc_id))
 
     def shown_length(self):
         """For a translated answer, how much of the screen a sentence takes: its translation and the original
@@ -81,3 +102,10 @@ class Passages:
 def sentence_terms(text: str, language: str = "en") -> frozenset[str]:
     """A text's stemmed terms, remembered (sentences recur across questions)."""
     return frozenset(terms(text, language))
+
+
+@lru_cache(maxsize=4096)
+def context_keys(text: str, language: str) -> frozenset[str]:
+    """A stretch of text's terms and its words' dictionary forms, remembered."""
+    forms = {f for w in read_words(text, language) if "stop" not in w.tags for f in w.forms}
+    return frozenset(forms) | sentence_terms(text, language)

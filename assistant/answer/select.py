@@ -24,8 +24,8 @@ from ..config import Settings
 from ..lang import LANGUAGES, lexicon
 from ..slots import Asked
 from ..types import Hit, Sentence
-from .evidence import Events, coverage, digits_of
-from .fillers import CHECKED_SLOTS, MANNER, REASON, holds
+from .evidence import NO_EVENTS, Events, coverage, digits_of, event_positions
+from .fillers import CHECKED_SLOTS, holds
 
 MIN_EVENT_COVERAGE = {"en": 0.5, "ru": 0.4, "kk": 0.4}  # share of the question's event-term IDF mass a slot-holding
 # sentence must cover (lower for Russian and Kazakh, whose word forms the light stemming joins less often)
@@ -45,10 +45,6 @@ def _back_matter() -> frozenset[str]:
     return frozenset(h for language in LANGUAGES for h in lexicon(language).ordered("back_matter"))
 
 
-def _negation() -> re.Pattern:
-    return lexicon("en").compiled("sentence_negation")
-
-
 @dataclass(frozen=True)
 class Candidate:
     """A sentence that might answer, with where it sits and how well it scored."""
@@ -64,6 +60,7 @@ class Candidate:
     has_feature: bool  # holds the asked-for slot (or a reason / manner cue)
     fits: bool = True  # holds the slot about the question's event (always True for unchecked slots)
     coverage: float = 1.0  # share of the question's event terms the sentence holds
+    negation: bool = False  # the sentence states a negation or an exception
 
 
 def citable(sentence: Sentence, chunk) -> bool:
@@ -77,62 +74,73 @@ def citable(sentence: Sentence, chunk) -> bool:
     return bool(re.search(r"[.!?…»\"”)]\s*$", text)) or len(text) > 80  # a short line without an ending is a heading
 
 
+@dataclass(frozen=True)
+class Query:
+    """What scoring a sentence needs to know of the question, read once."""
+
+    vector: np.ndarray
+    terms: frozenset[str]  # its (corrected) terms, for term overlap
+    asked: Asked
+    events: Events = NO_EVENTS
+    forms: frozenset[str] = frozenset()  # the dictionary forms of its own words: its subject is not its answer
+    counted: frozenset[str] = frozenset()  # the forms of the noun a how-many question counts ("@person": any person)
+    language: str = "en"
+
+
 def score_candidates(
     hits: list[Hit],
     sentence_vectors: list[np.ndarray],
-    query_vector: np.ndarray,
-    query_terms: set[str],
+    query: Query,
+    passages,
     idf: Callable[[str], float],
-    asked: Asked | str,
-    sentence_terms: Callable[[str, object], frozenset[str]],
     settings: Settings,
     skip: frozenset[str] = frozenset(),
-    events: Events | tuple[str, ...] = (),
-    question_words: frozenset[str] = frozenset(),
-    english_events: tuple[str, ...] = (),
     avoid: frozenset[str] = frozenset(),
-    language: str = "en",
-    context_of: Callable[[str, int], frozenset[str]] | None = None,
 ) -> list[Candidate]:
-    """Score every citable sentence of the retrieved passages (except `skip`, e.g. titles, and `avoid`); best first."""
-    if isinstance(asked, str):
-        asked = Asked(
-            asked,
-            {"who": "person", "when": "date", "where": "place", "how_many": "number", "why": "reason"}.get(asked, ""),
-        )
-    total_idf = sum(idf(t) for t in query_terms) or 1.0
+    """Score every citable sentence of the retrieved passages (except `skip`, e.g. titles, and `avoid`); best first.
+
+    `passages` reads the index for this question: each sentence's `facts` and match `keys`, and the terms of
+    the text before a passage (`context_terms`)."""
+    asked, events = query.asked, query.events
+    total_idf = sum(idf(t) for t in query.terms) or 1.0
     checked = asked.slot in CHECKED_SLOTS
-    min_coverage = MIN_EVENT_COVERAGE.get(language, MIN_EVENT_COVERAGE["en"])
+    min_coverage = MIN_EVENT_COVERAGE.get(query.language, MIN_EVENT_COVERAGE["en"])
     out, seen = [], set()
     for rank, (hit, vectors) in enumerate(zip(hits, sentence_vectors, strict=True)):
-        before: frozenset[str] = context_of(hit.chunk.doc_id, hit.chunk.start) if context_of else frozenset()
+        doc_id = hit.chunk.doc_id
+        before: frozenset[str] = passages.context_terms(doc_id, hit.chunk.start)
+        title = passages.title_terms(doc_id)
         for sentence, vector in zip(hit.chunk.sentences, vectors, strict=True):
-            context, before = before, sentence_terms(hit.chunk.doc_id, sentence)
-            key = (hit.chunk.doc_id, sentence.start, sentence.end)
+            context, before = before, passages.sentence_keys(doc_id, sentence)
+            key = (doc_id, sentence.start, sentence.end)
             if key in seen or sentence.text in skip or sentence.text in avoid or not citable(sentence, hit.chunk):
                 continue
             seen.add(key)
-            similarity = float(np.dot(vector, query_vector))
-            s_terms = before
-            overlap = sum(idf(t) for t in query_terms & s_terms) / total_idf
-            has_feature = _cue(
-                asked, sentence.text, question_words, english_events, bool(events and getattr(events, "verb", ""))
+            facts = passages.facts(doc_id, sentence)
+            similarity = float(np.dot(vector, query.vector))
+            keys = before
+            overlap = sum(idf(t) for t in query.terms & keys) / total_idf
+            has_feature = asked.slot in (*CHECKED_SLOTS, "reason", "manner") and holds(
+                asked,
+                facts,
+                sentence.text,
+                query.forms,
+                (lambda f: event_positions(events, f)) if events else None,
+                query.counted,
             )
-            digits = (
-                frozenset(digits_of(m) for m in re.findall(r"\d[\d,.]*\d|\d", sentence.text)) if events else frozenset()
-            )
-            covered = coverage(events, s_terms, idf, context, asked.negated, digits, sentence.text)
+            digits = frozenset(digits_of(m) for m in re.findall(r"\d[\d,.]*\d|\d", sentence.text))
+            covered = coverage(events, keys, idf, context | title, asked.negated, digits, facts.words)
             fits = not checked or (has_feature and covered >= min_coverage)
             score = (
                 settings.answer_similarity_weight * similarity
                 + settings.answer_overlap_weight * overlap
                 + (settings.answer_feature_bonus if has_feature else 0.0)
-                + (NEGATION_BONUS if asked.negated and _negation().search(sentence.text) else 0.0)
+                + (NEGATION_BONUS if asked.negated and facts.negation else 0.0)
                 - settings.answer_rank_penalty * rank
             )
             out.append(
                 Candidate(
-                    hit.chunk.doc_id,
+                    doc_id,
                     sentence.start,
                     sentence.end,
                     sentence.text,
@@ -143,21 +151,10 @@ def score_candidates(
                     has_feature,
                     fits,
                     covered,
+                    facts.negation,
                 )
             )
     return sorted(out, key=lambda c: -c.score)
-
-
-def _cue(
-    asked: Asked, text: str, question_words: frozenset[str], events: tuple[str, ...], verb_first: bool = False
-) -> bool:
-    if asked.slot == "reason":
-        return bool(REASON.search(text))
-    if asked.slot == "manner":
-        return bool(MANNER.search(text))
-    if asked.slot in CHECKED_SLOTS:
-        return holds(asked, text, question_words, events, verb_first)
-    return False
 
 
 def select_sentences(
@@ -179,7 +176,7 @@ def select_sentences(
         return []
     if not isinstance(asked, str) and asked.negated:
         # "Who was not covered by the amnesty?": a sentence stating the exception, when one scores near the best
-        negative = [c for c in pool if _negation().search(c.text) and c.score >= NEGATED_RATIO * pool[0].score]
+        negative = [c for c in pool if c.negation and c.score >= NEGATED_RATIO * pool[0].score]
         if negative:
             pool = negative + [c for c in pool if c not in negative]
     best = pool[0]

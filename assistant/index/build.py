@@ -19,6 +19,8 @@ from ..embedding import EmbeddingCache, Encoder, embed_with_cache
 from ..errors import CorpusError, IndexLockedError
 from ..files import file_lock
 from ..hooks import StageHook, no_hook
+from ..lang.facts import corpus_names, corpus_places, facts_fingerprint, read_facts
+from ..lang.related import embed_words, table_words
 from ..scan.reader import ScanReader, ScanReport
 from ..text import terms
 from ..translations import AlignmentSummary, align_translation, sentence_spans, split_originals, translated_chunk_terms
@@ -125,8 +127,12 @@ def build_index(
         manifest["warnings"] = warnings
         manifest["scans"] = [r.to_dict() for r in scans.reports]
         manifest["counts"]["vectors"] = len(chunks) + len(sentence_texts) + reused_m + embedded_m  # every model's
+        manifest["facts"] = facts_fingerprint()
+        facts = sentence_facts(documents, chunks, multilingual.translations if multilingual else [])
+        words = _word_vectors(settings, facts, hook)
         build = write_index(
-            settings, manifest, documents, chunks, chunk_vectors, sentence_vectors, hook, multilingual, scans
+            settings, manifest, documents, chunks, chunk_vectors, sentence_vectors, hook, multilingual, scans,
+            facts=facts, words=words,
         )
     return IngestReport(
         documents=len(documents),
@@ -180,6 +186,35 @@ def _multilingual(settings, documents, chunks, chunk_texts, sentence_texts, tran
     return Multilingual(encoder.model_id, m_chunks, m_sentences, aligned, lexical, summaries), reused, total - reused
 
 
+def sentence_facts(documents, chunks, translated) -> list[dict]:
+    """What every sentence states, and every aligned translated sentence, read in its document's language."""
+    by_id = {d.id: d for d in documents}
+    names, places = corpus_names(documents), corpus_places(documents)
+    spans = {(c.doc_id, s.start, s.end) for c in chunks for s in c.sentences}
+    spans |= {(t.doc_id, t.start, t.end) for t in translated}
+    records = []
+    for doc_id, start, end in sorted(spans):
+        doc = by_id[doc_id]
+        language = str(doc.meta.get("language") or "en")
+        record = read_facts(doc.text[start:end], language, names, places).record()
+        records.append({"doc": doc_id, "s": start, "e": end, **record})
+    return records
+
+
+def _word_vectors(settings, facts: list[dict], hook) -> tuple[list[str], object] | None:
+    """The corpus's content words and their e5 vectors (for related words), or None without the multilingual model."""
+    encoder = Encoder.for_multilingual(settings)
+    if encoder is None:
+        return None
+    words = table_words(facts)
+    cache = EmbeddingCache(settings.cache_dir / "embeddings.sqlite")
+    try:
+        with hook("embed"):
+            return words, embed_words(words, encoder, cache)
+    finally:
+        cache.close()
+
+
 def _up_to_date(manifest: dict, seconds: float) -> IngestReport:
     """The report of an ingest that found nothing to do: the live build's counts, every vector reused."""
     counts = manifest["counts"]
@@ -217,4 +252,6 @@ def format_report(report: IngestReport, settings: Settings) -> str:
 
 def skipped_warnings(report: IngestReport) -> list[str]:
     """One warning line per file the ingest left out or translation it could not use, for stderr."""
-    return [f"warning: skipped {s.path}: {s.reason}" for s in report.skipped] + [f"warning: {w}" for w in report.warnings]
+    return [f"warning: skipped {s.path}: {s.reason}" for s in report.skipped] + [
+        f"warning: {w}" for w in report.warnings
+    ]

@@ -11,6 +11,9 @@
         multilingual.faiss   the same chunks' multilingual (e5) vectors, for Russian and Kazakh questions
         multilingual-sentences.npy   their sentences' e5 vectors, rows as in sentences.npy
         translations.jsonl   aligned sentences of human translations: translation span -> original span
+        words.jsonl, words.npy  the corpus's content words (dictionary forms) and their e5 vectors, for related words
+        facts.jsonl          what each sentence (and each aligned translated sentence) states, read once in its
+                             language: its words' dictionary forms and slot fillers (assistant/lang/facts.py)
         bm25-<lang>/         per translation language: each chunk's lexical terms from its translated sentences
         scans.jsonl          one scanned document a line: its pages (size, language, image) and words (page, box, offsets, confidence)
         pages/<hash>.jpg     the scanned pages' images, named by their hash; served by id only (assistant.web.scans)
@@ -29,7 +32,7 @@ from pathlib import Path
 from ..errors import IndexDamagedError, IndexMissingError
 from ..files import sha256_file
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: facts.jsonl
 CURRENT = "CURRENT"
 LOCK = ".lock"
 TMP_PREFIX = ".tmp-"
@@ -44,11 +47,15 @@ MULTILINGUAL_SENTENCES = "multilingual-sentences.npy"
 TRANSLATIONS = "translations.jsonl"
 SCANS = "scans.jsonl"
 PAGES = "pages"
+FACTS = "facts.jsonl"
+WORDS = "words.jsonl"
+WORD_VECTORS = "words.npy"
 
 
 def bm25_folder(language: str) -> str:
     """The folder of one translation language's lexical index."""
     return f"{BM25}-{language}"
+
 
 REBUILD = "run `assistant ingest --rebuild` to rebuild it"
 

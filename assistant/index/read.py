@@ -21,6 +21,7 @@ from .layout import (
     CHUNKS,
     DENSE,
     DOCUMENTS,
+    FACTS,
     MULTILINGUAL_DENSE,
     MULTILINGUAL_SENTENCES,
     PAGES,
@@ -28,6 +29,8 @@ from .layout import (
     SCANS,
     SENTENCES,
     TRANSLATIONS,
+    WORD_VECTORS,
+    WORDS,
     bm25_folder,
     read_manifest,
     verify_build,
@@ -83,6 +86,9 @@ class IndexData:
     bm25: object  # bm25s.BM25
     multilingual: Multilingual | None = None  # e5 vectors and translations, for Russian and Kazakh questions
     scans: dict[str, ScanLayout] = field(default_factory=dict)  # doc id -> pages and word boxes, for scanned documents
+    facts: dict = field(default_factory=dict)  # (doc_id, start, end) -> Facts of a sentence or translated sentence
+    words: list = field(default_factory=list)  # the corpus's content words (dictionary forms) ...
+    word_vectors: np.ndarray | None = None  # ... and their e5 vectors as queries, row for row (related words)
 
     def uncertain(self, doc_id: str, start: int, end: int, floor: float) -> bool:
         """Whether OCR read a word of this span of a scanned document with a confidence under `floor`."""
@@ -127,6 +133,9 @@ def load_index(index_dir: Path, model_id: str | None = None, ef_search: int | No
         bm25 = bm25s.BM25.load(str(build / BM25), allow_pickle=False, mmap=True)
         multilingual = _load_multilingual(build, manifest) if "multilingual" in manifest else None
         scans = _load_scans(build) if (build / SCANS).is_file() else {}
+        facts = _load_facts(build / FACTS) if (build / FACTS).is_file() else {}
+        words = list(_read_jsonl(build / WORDS)) if (build / WORDS).is_file() else []
+        word_vectors = np.load(build / WORD_VECTORS, allow_pickle=False) if words else None
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         raise IndexDamagedError(f"Index in {index_dir}/ could not be read ({type(exc).__name__}); {REBUILD}.") from None
     counts = manifest["counts"]
@@ -148,7 +157,18 @@ def load_index(index_dir: Path, model_id: str | None = None, ef_search: int | No
             index.hnsw.efSearch = ef_search or manifest.get("index", {}).get("ef_search", 64)
     if any(doc_id not in documents for doc_id in scans):
         raise IndexDamagedError(f"Index in {index_dir}/ has page boxes for a document it lacks; {REBUILD}.")
-    return IndexData(build, manifest, documents, chunks, dense, sentence_vectors, offsets, bm25, multilingual, scans)
+    if word_vectors is not None and len(word_vectors) != len(words):
+        raise IndexDamagedError(f"Word vectors in {index_dir}/ do not match their words; {REBUILD}.")
+    return IndexData(
+        build, manifest, documents, chunks, dense, sentence_vectors, offsets, bm25, multilingual, scans, facts, words,
+        word_vectors,
+    )  # fmt: skip
+
+
+def _load_facts(path: Path) -> dict:
+    from ..lang.facts import Facts
+
+    return {(r["doc"], r["s"], r["e"]): Facts.from_record(r) for r in _read_jsonl(path)}
 
 
 def _load_multilingual(build: Path, manifest: dict) -> Multilingual:

@@ -11,6 +11,7 @@ from ..corpus import METADATA_FILE, corpus_files
 from ..embedding import Encoder
 from ..errors import CorpusError, IndexDamagedError, IndexMissingError
 from ..files import sha256_file
+from ..lang.facts import facts_fingerprint
 from ..scan.correct import FOLDER as CORRECTIONS
 from .layout import read_manifest, verify_build
 
@@ -70,6 +71,8 @@ def index_status(settings: Settings, encoder: Encoder | None = None) -> Status:
         return Status(True, True, f"built with multilingual model {built_ml}, settings ask for {wanted_ml}", manifest)
     if manifest["chunker"] != chunker_settings(settings, encoder):
         return Status(True, True, "chunker settings changed", manifest)
+    if manifest.get("facts") != facts_fingerprint():
+        return Status(True, True, "the language data that reads sentences changed", manifest)
     try:
         current = corpus_hashes(settings.corpus_dir)
     except CorpusError as exc:

@@ -33,6 +33,7 @@ from .layout import (
     CURRENT,
     DENSE,
     DOCUMENTS,
+    FACTS,
     MANIFEST,
     MULTILINGUAL_DENSE,
     MULTILINGUAL_SENTENCES,
@@ -41,6 +42,8 @@ from .layout import (
     SENTENCES,
     TMP_PREFIX,
     TRANSLATIONS,
+    WORD_VECTORS,
+    WORDS,
     bm25_folder,
     checksums,
 )  # fmt: skip
@@ -61,11 +64,14 @@ class Multilingual:
 def write_index(
     settings: Settings, manifest: dict, documents, chunks, chunk_vectors, sentence_vectors, hook: StageHook = no_hook,
     multilingual: Multilingual | None = None, scans=None,
+    facts: list[dict] | None = None,
+    words: tuple[list[str], np.ndarray] | None = None,
 ) -> str:
     """Write a complete build beside the live one, fsync it, then point CURRENT at it; returns the build's name.
 
     `scans` (an `assistant.scan.reader.ScanReader` after the corpus was loaded) adds the scanned documents'
-    pages and word boxes, and their page images.
+    pages and word boxes, and their page images. `facts`: one record per sentence (`assistant.lang.facts`, with its
+    doc_id and span) and `words`: the corpus's content words and their e5 vectors, written when given.
     """
     index_dir = settings.index_dir
     name = f"build-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{os.urandom(3).hex()}"  # unique within a second too
@@ -78,6 +84,11 @@ def write_index(
             _write_jsonl(tmp / CHUNKS, (_chunk_record(c) for c in chunks))
         with hook("sentences"):
             np.save(tmp / SENTENCES, sentence_vectors.astype(np.float32), allow_pickle=False)
+            if facts is not None:
+                _write_jsonl(tmp / FACTS, facts)
+            if words is not None:
+                _write_jsonl(tmp / WORDS, words[0])
+                np.save(tmp / WORD_VECTORS, words[1].astype(np.float32), allow_pickle=False)
         with hook("dense"):
             dense_type = _write_dense(tmp / DENSE, chunk_vectors, settings)
         with hook("bm25"):

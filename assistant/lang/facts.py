@@ -1,0 +1,439 @@
+"""What one sentence states, read once (at ingest) in its own language: its words' dictionary forms and the
+slot fillers it holds: dates and periods, quantities and what they count, durations, people and bodies, places,
+and whether it gives a reason or a manner or states a negation.
+
+Everything here is a rule of the language (its month names, number words, prepositions of place and time, the
+nouns for people and places, from `lang/data/<language>.toml`) or a tag of its dictionary (`lang/words.py`),
+never a record of a particular text. `Facts.record()` is what the index stores; `Facts.from_record` reads it back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from . import DATA, lexicon
+from .words import Word, read_words
+
+YEAR = re.compile(r"(?<![\d.,])(?:1[0-9]{3}|20[0-9]{2})(?:s|-е|-х|-ж\w*)?(?![\d.,]\d)")
+DIGITS = re.compile(r"(?<![\w.,])\d[\d,. \u00a0]*\d(?!\w)(?![.,]\d)|(?<![\w.,])\d(?![\w,.]\d)(?!\w)")
+PERSON = "@person"  # among the forms a quantity counts: it counts people of some kind ("victims", "человек")
+TIME = "@time"  # among the forms a how-many question counts: units of time ("how many years"), which a duration answers
+CLAUSE_BOUNDARY = re.compile(r"[();:—–\[\]]|\s-\s")  # a parenthesis, a colon or a dash ends the clause a doer acts in
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    kind: str = ""  # dates: year / day / month / decade / century / period / relative; numbers: the counted forms
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a sentence states, in its language (`words`: its content words only)."""
+
+    language: str
+    words: tuple[Word, ...] = ()
+    dates: tuple[Span, ...] = ()
+    numbers: tuple[
+        Span, ...
+    ] = ()  # quantities (not years, days of a month or identifiers); kind: "|"-joined forms counted
+    durations: tuple[Span, ...] = ()
+    persons: tuple[Span, ...] = ()  # names of people or bodies, and nouns for them
+    places: tuple[Span, ...] = ()
+    reason: bool = False
+    manner: bool = False
+    negation: bool = False
+    keys: frozenset[str] = field(default=frozenset(), compare=False)  # every form of every content word
+
+    def __post_init__(self):
+        object.__setattr__(self, "keys", frozenset(f for w in self.words for f in w.forms))
+
+    def record(self) -> dict:
+        """A compact JSON-able record (offsets relative to the sentence)."""
+        spans = lambda xs: [[s.start, s.end, s.kind] for s in xs]  # noqa: E731
+        return {
+            "l": self.language,
+            "w": [
+                [
+                    w.start,
+                    w.end,
+                    w.text,
+                    "|".join(sorted(w.lemmas)),
+                    "|".join(sorted(w.forms - w.lemmas)),
+                    "|".join(sorted(w.tags)),
+                ]
+                for w in self.words
+            ],
+            "d": spans(self.dates),
+            "n": spans(self.numbers),
+            "u": spans(self.durations),
+            "p": spans(self.persons),
+            "g": spans(self.places),
+            "f": "".join(c for c, on in (("r", self.reason), ("m", self.manner), ("x", self.negation)) if on),
+        }
+
+    @classmethod
+    def from_record(cls, r: dict) -> Facts:
+        spans = lambda xs: tuple(Span(a, b, k) for a, b, k in xs)  # noqa: E731
+        split = lambda x: frozenset(x.split("|")) - {""}  # noqa: E731
+        words = tuple(Word(a, b, t, split(f) | split(m), split(g), split(f)) for a, b, t, f, m, g in r["w"])
+        flags = r.get("f", "")
+        return cls(
+            r["l"], words, spans(r["d"]), spans(r["n"]), spans(r["u"]), spans(r["p"]), spans(r["g"]),
+            "r" in flags, "m" in flags, "x" in flags,
+        )  # fmt: skip
+
+
+def read_facts(
+    text: str, language: str, names: frozenset[str] = frozenset(), known_places: frozenset[str] = frozenset()
+) -> Facts:
+    """The facts of one sentence. `names`: lower-case words the corpus writes only capitalised (people, places, bodies),
+    so a name opening a sentence is still a name; `places`: names the corpus writes after a preposition of place."""
+    language = language if language in ("en", "ru", "kk") else "en"
+    words = read_words(text, language)
+    lex = lexicon(language)
+    dates = _dates(text, words, lex)
+    taken = [(s.start, s.end) for s in dates]
+    durations = _durations(text, words, lex)
+    numbers = _numbers(text, words, lex, taken + [(s.start, s.end) for s in durations])
+    persons, places = _people_and_places(text, words, lex, names, known_places, taken)
+    lowered = text.lower()
+    return Facts(
+        language,
+        tuple(w for w in words if "stop" not in w.tags),
+        dates,
+        numbers,
+        durations,
+        persons,
+        places,
+        _any_phrase(lowered, lex.ordered("reason_cues"))
+        or bool(re.search(lex.pattern("reason_clause"), text))
+        or _purpose_infinitive(words, language),
+        _any_phrase(lowered, lex.ordered("manner_cues")) or _manner_form(words, language),
+        bool(_negation(language).search(text)),
+    )
+
+
+def facts_fingerprint() -> str:
+    """A hash of the language data and the reading rules: an index whose facts were read otherwise is stale."""
+    digest = hashlib.sha256()
+    for path in sorted(DATA.glob("*.toml")) + [
+        Path(__file__).with_name(n) for n in ("facts.py", "words.py", "related.py")
+    ]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+_INNER_CAPITAL = re.compile(r"(?<=[\w,;:(–—-]\s)[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w’'-]+")
+
+
+def corpus_names(documents) -> frozenset[str]:
+    """Lower-case words the documents write capitalised inside a sentence and never in lower case: names of people,
+    places and bodies, so one opening a sentence is still read as a name."""
+    capitalised, lower = set(), set()
+    for doc in documents:
+        capitalised.update(m.group().lower() for m in _INNER_CAPITAL.finditer(doc.text))
+        lower.update(w for w in re.findall(r"[^\W\d_]+", doc.text) if w.islower())
+    return frozenset(capitalised - lower)
+
+
+# --- dates and periods --------------------------------------------------------------------------------------
+
+
+def _dates(text: str, words: tuple[Word, ...], lex) -> tuple[Span, ...]:
+    months, units = lex.words("months"), lex.words("time_units")
+    out = [Span(m.start(), m.end(), "decade" if m.group()[4:] else "year") for m in YEAR.finditer(text)]
+    for i, w in enumerate(words):
+        if w.lemmas & months:
+            days = [
+                words[j]
+                for j in (i - 1, i + 1)
+                if 0 <= j < len(words) and words[j].text.isdigit() and len(words[j].text) <= 2
+            ]  # "16 June", "June 16", "17 сентября", "31 мамыр"
+            a, b = min([w.start, *(d.start for d in days)]), max([w.end, *(d.end for d in days)])
+            out.append(Span(a, b, "day" if days else "month"))
+        elif w.lemmas & {"century", "век", "ғасыр"}:
+            out.append(Span(w.start, w.end, "century"))
+    out += _relative(text, words, lex, units)
+    out += _periods(text, words, lex)
+    return tuple(sorted(set(out), key=lambda s: (s.start, s.end)))
+
+
+def _relative(text: str, words: tuple[Word, ...], lex, units: frozenset[str]) -> list[Span]:
+    """ "two years later", "спустя год", "екі жылдан кейін": a time unit with a word placing it relative to an event."""
+    relative = lex.ordered("relative_time")
+    out = []
+    for i, w in enumerate(words):
+        if not w.lemmas & units:
+            continue
+        around = " ".join(x.text.lower() for x in words[max(0, i - 2) : i + 3])
+        if any(re.search(rf"(?<!\w){re.escape(r)}(?!\w)", around) for r in relative):
+            out.append(Span(words[max(0, i - 1)].start, w.end, "relative"))
+    return out
+
+
+def _periods(text: str, words: tuple[Word, ...], lex) -> list[Span]:
+    """A named period or event: a capitalised name (or a noun for a stretch of time) governed by a word of time."""
+    temporal, period_nouns = lex.ordered("temporal_prepositions"), lex.words("period_nouns")
+    out = []
+    lowered = text.lower()
+    for phrase in temporal:
+        for m in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", lowered):
+            after = [w for w in words if w.start > m.end()][:4]
+            before = [w for w in words if w.end < m.start()][-3:]
+            near = after if lex.language != "kk" else before  # Kazakh postpositions follow their noun
+            for w in near:
+                if w.capitalised and w.start > 0 or w.lemmas & period_nouns:
+                    out.append(Span(min(m.start(), w.start), max(m.end(), w.end), "period"))
+                    break
+    for w in words:
+        if (
+            w.lemmas & period_nouns
+            and not w.capitalised
+            and any(o.capitalised for o in words if 0 < w.start - o.end <= 2)
+        ):
+            out.append(Span(w.start, w.end, "period"))  # "the Soviet era", "сталиндік режим дәуірінде"
+    return out
+
+
+# --- quantities and durations --------------------------------------------------------------------------------
+
+
+def _numbers(text: str, words: tuple[Word, ...], lex, taken: list[tuple[int, int]]) -> tuple[Span, ...]:
+    number_words, marks = lex.words("number_words"), lex.words("identifier_marks")
+    modifiers = lex.words("quantity_modifiers")
+    spans: list[tuple[int, int]] = []
+    for m in DIGITS.finditer(text):
+        spans.append((m.start(), m.end()))
+    i = 0
+    while i < len(words):  # runs of number words: "two million", "более пяти миллионов", "25 тысяч", "екі миллион"
+        if words[i].lemmas & number_words:
+            j = i
+            while j + 1 < len(words) and words[j + 1].lemmas & number_words:
+                j += 1
+            a = words[i].start
+            if i > 0 and words[i - 1].text.isdigit() and words[i].start - words[i - 1].end <= 1:
+                a = words[i - 1].start  # "25 тысяч": the figure and its multiplier are one quantity
+            spans = [(x, y) for x, y in spans if not (a <= x and y <= words[j].end)]
+            spans.append((a, words[j].end))
+            i = j + 1
+        else:
+            i += 1
+    out = []
+    for a, b in sorted(set(spans)):
+        if any(a < e and s < b for s, e in taken):
+            continue  # a year, a day of a month or a duration
+        if _is_year(text[a:b]):
+            continue
+        before = [w for w in words if w.end <= a][-1:]
+        if before and (before[0].lemmas & marks or (before[0].capitalised and before[0].start > 0)):
+            continue  # "Article 58", "статья 58": the number names a thing
+        after = [w for w in words if w.start >= b and "stop" not in w.tags and not w.lemmas & modifiers][:2]
+        if lex.language == "kk" and re.match(r"-\w", text[b : b + 3]):
+            continue  # "58-бап": an identifier
+        counted = {f for w in after[:2] for f in w.forms}
+        if any(is_person_noun(w, lex.language) for w in after[:1]):
+            counted.add(PERSON)
+        out.append(Span(a, b, "|".join(sorted(counted))))
+    return tuple(out)
+
+
+def counted_languages(counted: frozenset[str]) -> frozenset[str]:
+    """The languages a set of counted forms is in (their "@en"-style markers)."""
+    return frozenset(f[1:] for f in counted if f in ("@en", "@ru", "@kk"))
+
+
+def is_person_noun(w: Word, language: str) -> bool:
+    """Whether a word names people of some kind (a noun for people or roles; in Russian, any animate noun)."""
+    return bool(w.lemmas & lexicon(language).words("person_nouns")) or (
+        language == "ru" and "person" in w.tags and "NOUN" in w.tags
+    )
+
+
+def _is_year(number: str) -> bool:
+    digits = re.sub(r"\D", "", number)
+    return bool(re.fullmatch(r"1[0-9]{3}|20[0-9]{2}", digits)) and not re.search(r"[,.\s]", number.strip())
+
+
+def _durations(text: str, words: tuple[Word, ...], lex) -> tuple[Span, ...]:
+    """A number or number word (or "a") with a unit of time: "for eight years", "a ten-year term", "сроком на 10 лет"."""
+    units, number_words = lex.words("time_units"), lex.words("number_words")
+    out = []
+    for i, w in enumerate(words):
+        parts = w.text.lower().split("-")
+        if (
+            len(parts) == 2
+            and (parts[0].isdigit() or parts[0] in number_words)
+            and (parts[1] in units or parts[1].rstrip("s") in units)
+        ):
+            out.append(Span(w.start, w.end))  # "ten-year", "10-year"
+            continue
+        if not w.lemmas & units or i == 0:
+            continue
+        prev = words[i - 1]
+        if _is_year(prev.text):
+            continue  # "1931 года", "1993 жылғы": a year, not a duration
+        if prev.text.isdigit() or prev.lemmas & number_words or prev.text.lower() in ("a", "an", "several", "few"):
+            out.append(Span(prev.start, w.end))
+    return tuple(out)
+
+
+# --- people, bodies and places -------------------------------------------------------------------------------
+
+
+def _people_and_places(text, words, lex, names, known_places, taken) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
+    """Names (runs of capitalised words) sorted into places and people or bodies, and the nouns for either."""
+    people_nouns = lex.words("person_nouns") | lex.words("body_nouns")
+    place_nouns = lex.words("place_nouns")
+    persons, places = [], []
+    for first, last in _names(text, words, lex, names):
+        a, b = words[first].start, words[last].end
+        if any(a < e and s < b for s, e in taken) or all(
+            w.lemmas & lex.words("months") for w in words[first : last + 1]
+        ):
+            continue
+        head = words[last]
+        place = (
+            head.lemmas & place_nouns
+            or any("place" in w.tags for w in words[first : last + 1])
+            or any(w.text.lower() in known_places for w in words[first : last + 1])
+            and not head.lemmas & people_nouns
+            or _after_locative(words, first, lex)
+            or (lex.language == "kk" and _kazakh_locative(head.text.lower(), lex))
+        )
+        (places if place else persons).append(Span(a, b))
+    for i, w in enumerate(words):
+        if lex.language == "en" and w.text.lower() == "at" and i + 1 < len(words):
+            nxt = next((x for x in words[i + 1 : i + 4] if "stop" not in x.tags), None)  # "at the closed session"
+            not_place = lex.words("at_time") | lex.words("months")
+            if nxt is not None and not nxt.text[0].isdigit() and not nxt.lemmas & not_place:
+                places.append(Span(nxt.start, nxt.end))
+            continue
+        if w.capitalised and w.start > 0 or "stop" in w.tags:
+            continue
+        if w.lemmas & people_nouns or (lex.language == "ru" and "person" in w.tags and "NOUN" in w.tags):
+            persons.append(Span(w.start, w.end))
+        if w.lemmas & place_nouns:  # "states": a place, and a body that acts
+            places.append(Span(w.start, w.end))
+    lowered = text.lower()
+    for phrase in lex.ordered("person_phrases"):  # "those who", "те, кто": people named by what they did
+        persons += [Span(m.start(), m.end()) for m in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", lowered)]
+    return tuple(sorted(persons, key=lambda x: x.start)), tuple(sorted(places, key=lambda x: x.start))
+
+
+def _names(text: str, words: tuple[Word, ...], lex, names: frozenset[str]) -> list[tuple[int, int]]:
+    """Runs of capitalised words (joined by spaces, or by "of"/"of the" inside a name: "Supreme Soviet of Russia")
+    that are names: not a function word or a sentence's ordinary first word, not an adjective before a noun."""
+    out, i = [], 0
+    while i < len(words):
+        if not _name_start(words, i, lex, names):
+            i += 1
+            continue
+        j = i
+        while True:
+            k = j + 1
+            while k < len(words) and words[k].text.lower() in ("of", "the") and k - j <= 2:
+                k += 1
+            if k < len(words) and _joined(text, words, j, k) and (words[k].capitalised or words[k].text.isupper()):
+                j = k
+            else:
+                break
+        out.append((i, j))
+        i = j + 1
+    return out
+
+
+def _joined(text: str, words, j: int, k: int) -> bool:
+    """Whether words j..k stand in one run, with only spaces (and "of", "the") between them."""
+    return not re.search(r"[^\s\w]", text[words[j].end : words[k].start])
+
+
+def _name_start(words: tuple[Word, ...], i: int, lex, names: frozenset[str]) -> bool:
+    """Whether a capitalised word opens a name: inside a sentence, or first but known as a name (or followed by one).
+
+    A capitalised word standing before a lower-case noun is an adjective of nationality or place ("Soviet
+    government"), not a name; in Russian the dictionary's own name tags decide where it has them."""
+    w = words[i]
+    if not (w.capitalised or (w.text.isupper() and len(w.text) >= 2)) or "stop" in w.tags:
+        return False
+    if lex.language == "ru" and w.tags & {"name", "surname", "patronymic", "org", "place"}:
+        return True
+    nxt = words[i + 1] if i + 1 < len(words) else None
+    if nxt is not None and not nxt.capitalised and _noun_only(nxt) and lex.language == "en":
+        return False
+    if w.start == 0:
+        return w.text.lower() in names or (nxt is not None and nxt.capitalised and nxt.start - w.end <= 1)
+    return True
+
+
+def _noun_only(w: Word) -> bool:
+    return "NOUN" in w.tags and not w.tags & {"VERB", "AUX"}
+
+
+def _after_locative(words: tuple[Word, ...], i: int, lex) -> bool:
+    """Whether a word follows a preposition of place, perhaps past a determiner or an adjective ("in his native Armenia")."""
+    prepositions = lex.words("locative_prepositions") if lex.language != "kk" else frozenset()
+    for j in range(i - 1, max(-1, i - 4), -1):
+        if words[j].text.lower() in prepositions:
+            return True
+        if not ("stop" in words[j].tags or "ADJ" in words[j].tags):
+            return False
+    return False
+
+
+def _kazakh_locative(lower: str, lex) -> bool:
+    return any(lower.endswith(e) and len(lower) - len(e) >= 3 for e in lex.ordered("locative_endings"))
+
+
+def corpus_places(documents) -> frozenset[str]:
+    """Lower-case names the documents write right after a preposition of place ("in Russia", "в Караганде"): a
+    name the corpus uses as a place is a place where it stands without one ("rehabilitated ... by Russia")."""
+    found = set()
+    for doc in documents:
+        language = str(doc.meta.get("language") or "en")
+        if language not in ("en", "ru"):
+            continue
+        words = read_words(doc.text, language)
+        lex = lexicon(language)
+        for i, w in enumerate(words):
+            if w.capitalised and w.start > 0 and _after_locative(words, i, lex):
+                found.add(w.text.lower())
+    return frozenset(found)
+
+
+# --- reason, manner, negation ---------------------------------------------------------------------------------
+
+
+def _any_phrase(lowered: str, phrases) -> bool:
+    return any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", lowered) for p in phrases)
+
+
+def _purpose_infinitive(words: tuple[Word, ...], language: str) -> bool:
+    """English "to" + a base-form verb after a verb or noun: the to-infinitive of purpose ("created to provide")."""
+    if language != "en":
+        return False
+    for before, a, b in zip(words, words[1:], words[2:], strict=False):
+        if a.text.lower() == "to" and b.tags == frozenset({"VERB"}) and b.text.lower() in b.lemmas:
+            if "NOUN" in before.tags and "VERB" not in before.tags:  # "an effort to restore", not "continued to"
+                return True
+    return False
+
+
+def _manner_form(words: tuple[Word, ...], language: str) -> bool:
+    """English "by" + a gerund ("by releasing them"), or an adverb of manner in -ly ("summarily")."""
+    if language != "en":
+        return False
+    for a, b in zip(words, words[1:], strict=False):
+        if a.text.lower() == "by" and b.text.lower().endswith("ing"):
+            return True
+    return any(w.text.lower().endswith("ly") and len(w.text) >= 8 and w.tags == frozenset({"ADV"}) for w in words)
+
+
+@cache
+def _negation(language: str) -> re.Pattern:
+    return lexicon(language).compiled("sentence_negation")
