@@ -7,7 +7,7 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run curator test install dev browser axe pa11y speech nginx ocr cc serve-replicas upload-to-answer load-test-replicas ingest eval bench check-gold reliability load-test lint format clean
+.PHONY: run curator test install dev browser axe pa11y lighthouse speech nginx ocr cc serve-replicas upload-to-answer load-test-replicas ingest eval bench check-gold reliability load-test lint format clean
 
 run: $(VENV)/.installed speech             ## set up, build the index if missing or stale, serve the app
 	$(PY) app.py $(ARGS)
@@ -15,7 +15,7 @@ run: $(VENV)/.installed speech             ## set up, build the index if missing
 curator: $(VENV)/.installed ocr            ## the curator's console at http://127.0.0.1:7870 (password: ASSISTANT_CURATOR_TOKEN)
 	$(PY) app.py --curator $(ARGS)
 
-test: $(VENV)/.installed-dev browser axe pa11y speech nginx ocr cc ## set up with dev extras and run the whole test suite
+test: $(VENV)/.installed-dev browser axe pa11y lighthouse speech nginx ocr cc ## set up with dev extras and run the whole test suite
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
@@ -61,6 +61,13 @@ cc:                                        ## a C compiler: tests/test_e5_onnx.p
 speech:                                    ## Debian's espeak-ng (Kazakh, Russian, English voices) and lame (MP3), for the Listen button
 	@{ command -v espeak-ng && command -v lame; } >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng lame; } \
 		|| echo "warning: could not install espeak-ng and lame (apt-get install espeak-ng lame as root); answers will not be read aloud" >&2
+
+LIGHTHOUSE := tools/lighthouse/node_modules/.bin/lighthouse
+lighthouse: $(LIGHTHOUSE)                  ## Lighthouse from npm for the page-speed tests and `assistant bench` (version pinned in tools/lighthouse/package-lock.json)
+$(LIGHTHOUSE): tools/lighthouse/package.json tools/lighthouse/package-lock.json
+	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
+	npm ci --prefix tools/lighthouse --no-audit --no-fund --silent
+	touch $@
 
 nginx:                                     ## Debian's nginx, for the replica tests and `make serve-replicas`
 	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; }

@@ -13,6 +13,7 @@ from ..errors import AssistantError
 from .cells import get, ms, secs
 from .goals_serving import serving_goals
 from .report_encoders import encoder_goals
+from .report_pages import page_goals
 
 
 def load_goals(path: Path) -> dict | None:
@@ -41,6 +42,7 @@ def goals(r: dict) -> list[dict]:
         _goal_accuracy(r, g),
         *serving_goals(r, g),
         *encoder_goals(r, g, _goal),
+        *page_goals(r, g),
     ]
 
 

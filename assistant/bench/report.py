@@ -14,6 +14,7 @@ from .cells import get, table
 from .goals import goals
 from .report_encoders import encoders_section, soak_section
 from .report_ingest import chunk_sizes_section, cold_start_section, ingest_section
+from .report_pages import pages_section
 from .report_queries import http_section, queries_section
 from .report_scale import scale_section
 from .report_serving import serving_section
@@ -50,6 +51,7 @@ def format_markdown(r: dict) -> str:
         + _memory(r)
         + scale_section(r)
         + soak_section(r)
+        + pages_section(r)
     )
     return "\n".join(out) + "\n"
 

@@ -3,8 +3,9 @@
 Parts, in order: ingest (ours and the baseline's, interleaved; every chunk-size candidate;
 re-ingest of an unchanged corpus), cold start (fresh processes), ask() latency and gold-set
 accuracy (ours and the baseline's, question by question), the two multilingual engines side by
-side, the app's HTTP API, synthetic corpora of growing size, and the soak (memory of a serving
-process under 30 clients). Heavy parts run in child processes so their peak memory is their own.
+side, the app's HTTP API, synthetic corpora of growing size, the soak (memory of a serving
+process under 30 clients), and Lighthouse on the pages. Heavy parts run in child processes so
+their peak memory is their own.
 After each part the Markdown report (and its JSON figures) is rewritten, so a long run that
 dies late still leaves what it measured. Timing is printed, never asserted; the goals it is
 judged by come from evals/goals.json.
@@ -29,6 +30,7 @@ from .encoders import measure_encoders
 from .goals import load_goals
 from .http_api import measure_http
 from .ingest import measure_ingest
+from .lighthouse import measure_lighthouse
 from .machine import describe_machine
 from .plan import Plan, make_plan
 from .queries import measure_chunk_sizes, measure_queries
@@ -51,6 +53,7 @@ STEPS = (
     ("ray_ingest", measure_ray_ingest),
     ("scale", measure_scale),
     ("soak", measure_soak),
+    ("pages", measure_lighthouse),
 )
 
 

@@ -49,6 +49,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "kk": "Әр жауап көрменің дереккөз мәтіндерінен сөзбе-сөз алынады, нөмірленген дереккөздерін оқуға болады. "
         "Дереккөздерде жауап болмаса, экран соны айтады.",
     },
+    # the page's <meta name="description">: what a search result or a shared link says of it
+    "meta_description": {
+        "en": "Ask about the rehabilitation of victims of Soviet repression. Answers are quoted word for word "
+        "from the source texts.",
+        "ru": "Спрашивайте о реабилитации жертв советских репрессий. Ответы дословно цитируют исходные тексты.",
+        "kk": "Кеңестік қуғын-сүргін құрбандарын ақтау туралы сұраңыз. Жауаптар дереккөз мәтіндерінен сөзбе-сөз "
+        "алынады.",
+    },
     "idle_notice": {
         "en": "The screen starts afresh after {duration} without use.",
         "ru": "Через {duration} без действий экран начинает всё сначала.",

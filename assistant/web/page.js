@@ -1,5 +1,5 @@
 // The page's behaviour in the browser, installed once when it loads (page.py passes C, its settings and strings).
-// - the page's language: <html lang>, the tab's title, and Gradio's own chat buttons labelled in it;
+// - the page's language: <html lang>, the tab's title, its description and Gradio's own chat buttons labelled in it;
 // - access: the chat is not a live region of its own (#announce says each finished answer once), the reader's
 //   header says whether it is open, earlier answers take the keyboard (Enter shows their sources), Escape
 //   closes the reader, and opening a document moves focus and view to it;
@@ -12,7 +12,7 @@
   const reduced = () => window.matchMedia('(prefers-reduced-motion: reduce)').matches;
   const $ = (s) => document.querySelector(s);
   const lang = () => window.__pageLanguage || C.language;
-  // the kiosk's screen-sized layout (kiosk.css), where the page itself never scrolls
+  // the kiosk's screen-sized layout (kiosk.css, its class set by screen.js), where the page itself never scrolls
   const fixed = () => C.kiosk && window.matchMedia('(min-width: 1000px) and (min-height: 1000px)').matches;
 
   const fixups = () => {
@@ -166,6 +166,8 @@
     window.__pageLanguage = C.labels[code] ? code : 'en';
     document.documentElement.lang = window.__pageLanguage;
     document.title = C.titles[window.__pageLanguage];
+    const description = $('meta[name="description"]');
+    if (description) description.setAttribute('content', C.descriptions[window.__pageLanguage]);
     fixups();
     idle.paint();
   };
@@ -296,15 +298,6 @@
       }
     },
   };
-  if (C.kiosk && !window.__fitWatch) {
-    const fit = () => {
-      document.documentElement.classList.toggle('fit-screen', fixed());
-      document.documentElement.classList.toggle('portrait', window.innerHeight > window.innerWidth);
-    };
-    window.__fitWatch = fit;
-    window.addEventListener('resize', fit);
-    fit();
-  }
   if (C.kiosk && !window.__idleWatch) {
     idle.build();
     const used = (e) => idle.used(e);

@@ -10,6 +10,7 @@ as a dict: public for students, unadvertised on a kiosk, and on both callable wi
 arguments left out.
 """
 
+import html
 import json
 from importlib import resources
 
@@ -61,6 +62,7 @@ def page_js(settings: Settings, language: str) -> str:
         "readAloud": settings.kiosk and settings.kiosk_read_aloud,  # "read every answer aloud" on at the start
         "listenStrings": {code: {k: t(k, code) for k in LISTEN_STATUS} for code in LANGUAGES},
         "messageLabels": {code: {"user": t("message_user", code), "bot": t("message_bot", code)} for code in LANGUAGES},
+        "descriptions": {code: t("meta_description", code) for code in LANGUAGES},
         "language": language,
         "kiosk": settings.kiosk,
         "idleMs": settings.kiosk_idle_seconds * 1000,
@@ -247,6 +249,21 @@ def theme(settings: Settings) -> gr.themes.Base:
         input_placeholder_color="*neutral_600",
         color_accent="*primary_800",
     )
+
+
+def opening_language(settings: Settings) -> str:
+    """The language the page opens in: the kiosk's or the student page's."""
+    return settings.kiosk_language if settings.kiosk else settings.page_language
+
+
+def page_head(settings: Settings) -> str:
+    """What Gradio adds to the page's <head> before it builds the page: its description, in the language it opens
+    in (page.js follows a switch), and on a kiosk screen.js, which picks the layout for the screen."""
+    description = html.escape(t("meta_description", opening_language(settings)))
+    head = f'<meta name="description" content="{description}">'
+    if settings.kiosk:
+        head += f"<script>{resources.files(__package__).joinpath('screen.js').read_text(encoding='utf-8')}</script>"
+    return head
 
 
 def page_css(settings: Settings) -> str:

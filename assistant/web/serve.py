@@ -4,8 +4,9 @@ from starlette.middleware import Middleware
 
 from ..config import Settings
 from .api import Api, api_enabled, app_kwargs
+from .delivery import delivery_middleware
 from .guard import GradioGuard
-from .page import page_css, theme
+from .page import page_css, page_head, theme
 
 
 def launch_options(settings: Settings, assistant=None, **overrides) -> dict:
@@ -13,6 +14,7 @@ def launch_options(settings: Settings, assistant=None, **overrides) -> dict:
 
     With an `assistant`, the JSON API (assistant.web.api) and the MCP server at /mcp (assistant.web.mcp_server)
     are served beside the page when `api_enabled`; Gradio's own routes are always behind `GradioGuard`.
+    Responses are compressed and static files cached as assistant.web.delivery says.
     """
     options = {
         "server_name": settings.host,
@@ -30,9 +32,11 @@ def launch_options(settings: Settings, assistant=None, **overrides) -> dict:
         "state_session_capacity": 200,  # API calls without a session each open one; keep memory flat
         "theme": theme(settings),
         "css": page_css(settings),
+        "head": page_head(settings),
         "favicon_path": None,
     }
-    options["app_kwargs"] = server_kwargs(settings, assistant)
+    kwargs = server_kwargs(settings, assistant)
+    options["app_kwargs"] = kwargs | {"middleware": [*delivery_middleware(), *kwargs["middleware"]]}
     options.update(overrides)
     return options
 
