@@ -342,7 +342,7 @@ def test_quick_bench_runs_end_to_end_and_writes_the_report(cli_env, tmp_path, mo
     out = tmp_path / "reports"
     code = main(
         ["bench", "--quick", "--scale", "300", "--gold", str(gold), "--out", str(out), "--corpus", str(SEED_CORPUS)]
-        + ["--goals", str(GOALS), "--soak-minutes", "0.25"]
+        + ["--goals", str(GOALS), "--soak-minutes", "0.25", "--page-loads", "1"]
     )
 
     assert code == 0
@@ -360,6 +360,7 @@ def test_quick_bench_runs_end_to_end_and_writes_the_report(cli_env, tmp_path, mo
         "## Scale",
         "## The multilingual engines",
         "## Soak",
+        "## Pages (Lighthouse)",
     ):
         assert section in text
     figures = json.loads(report.with_suffix(".json").read_text(encoding="utf-8"))
@@ -392,6 +393,9 @@ def test_quick_bench_runs_end_to_end_and_writes_the_report(cli_env, tmp_path, mo
     soak = figures["soak"]
     assert soak["load"]["answered"] > 0 and soak["load"]["wrong"] == soak["load"]["failed"] == 0
     assert soak["rss_mb_end"] > 0 and len(soak["samples"]) >= 3
+    pages = figures["pages"]["pages"]
+    assert set(pages) == {"student", "kiosk", "chatinterface"} and all(p["runs"] == 1 for p in pages.values())
+    assert pages["student"]["compression"] == pages["kiosk"]["compression"] == 1
 
 
 def test_the_soak_slope_is_taken_over_the_last_half():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from assistant.bench.arguments import DEFAULT_GOALS
 from assistant.bench.goals import goals, load_goals
-from assistant.bench.lighthouse import figures, summary
+from assistant.bench.lighthouse import cpu_blocking, figures, summary
 from assistant.bench.report_pages import page_goals, pages_section
 
 
@@ -72,6 +72,7 @@ def test_the_report_section_names_each_page_and_what_was_not_measured():
     assert "0.81" in text and "0.001" in text and "static/a.woff2" not in text
     assert pages_section({})[-2] == "Not measured in this run."
     assert "Failed: Lighthouse failed" in "\n".join(pages_section({"pages": {"error": "Lighthouse failed"}}))
+    assert "Not measured in this run (page_loads is 0)." in pages_section({"pages": {"skipped": "page_loads is 0"}})
 
 
 def test_no_page_goal_is_judged_without_its_figures_or_thresholds():
@@ -80,3 +81,16 @@ def test_no_page_goal_is_judged_without_its_figures_or_thresholds():
     judged = page_goals(r, r["goals"])
     assert len(judged) == 3 and all(g["met"] is None for g in judged)
     assert page_goals(results(), {}) == []
+
+
+def test_blocking_time_from_cpu_time_reads_the_main_threads_tasks():
+    def task(tid, wall_ms, cpu_ms):
+        return {"pid": 1, "tid": tid, "ph": "X", "name": "RunTask", "dur": wall_ms * 1000, "tdur": cpu_ms * 1000}
+
+    trace = {"traceEvents": [
+        {"pid": 1, "tid": 7, "ph": "X", "name": "Layout", "dur": 10},  # marks thread 7 as the page's main thread
+        task(7, 400, 30), task(7, 90, 10), task(7, 20, 5),  # busy machine: wall >> CPU
+        task(9, 500, 500),  # another thread: not counted
+    ]}  # fmt: skip
+    assert cpu_blocking(trace) == {"cpu_blocking_ms": 70, "cpu_busy_ms": 45, "cpu_longest_task_ms": 30.0}
+    assert cpu_blocking({"traceEvents": []}) == {}

@@ -159,7 +159,7 @@ def test_the_page_carries_its_description_and_follows_a_language_switch(pages, b
 def test_nginx_compresses_at_the_edge_and_passes_the_cache_headers_on(seed_settings, tmp_path):
     """deploy/nginx/assistant.conf: a replica behind a real nginx; the page, its bundles and the API come gzipped
     (the replica asked for plain bodies), the event streams come plain, and a question is answered through them."""
-    from assistant.bench.replicas import start_cluster, stop_cluster
+    from assistant.serving.replicas import start_cluster, stop_cluster
     from conftest import require
     from test_nginx import nginx_present
 

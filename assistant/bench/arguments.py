@@ -34,4 +34,5 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--soak-minutes", type=float, help="minutes of the soak, 30 clients against one app.py (default 20; quick 1; 0: none)"
     )
+    p.add_argument("--page-loads", type=int, help="Lighthouse loads of each page (default 5; quick 2; 0: none)")
     p.add_argument("--keep", action="store_true", help="keep the scratch folder of indexes (its path is printed)")

@@ -26,6 +26,7 @@ class Plan:
     keep: bool = False
     goals: Path = DEFAULT_GOALS
     soak_minutes: float = 0
+    page_loads: int = 0  # Lighthouse loads of each page
 
 
 def make_plan(args, settings) -> Plan:
@@ -52,12 +53,18 @@ def make_plan(args, settings) -> Plan:
         keep=getattr(args, "keep", False),
         goals=Path(getattr(args, "goals", None) or DEFAULT_GOALS),
         soak_minutes=_soak_minutes(args, quick),
+        page_loads=_page_loads(args, quick),
     )
 
 
 def _soak_minutes(args, quick: bool) -> float:
     minutes = getattr(args, "soak_minutes", None)
     return float(minutes) if minutes is not None else (SOAK_MINUTES_QUICK if quick else SOAK_MINUTES)
+
+
+def _page_loads(args, quick: bool) -> int:
+    loads = getattr(args, "page_loads", None)
+    return loads if loads is not None else (2 if quick else 5)
 
 
 def _ints(text: str) -> tuple[int, ...]:

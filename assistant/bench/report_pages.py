@@ -12,12 +12,16 @@ def pages_section(r: dict) -> list[str]:
     out = ["## Pages (Lighthouse)", ""]
     if failed(p):
         return out + failed(p)
+    if "skipped" in p:
+        return out + [f"Not measured in this run ({p['skipped']}).", ""]
     names = [n for n in LABELS if n in p["pages"]]
     out += [
         f"Lighthouse {p['lighthouse']}, default mobile emulation and simulated throttling, Debian's chromium "
         f"({' '.join(p['chrome_flags'])}); each page loaded {p['runs']} times, the pages interleaved. "
         "Medians, except layout shift: the worst load. Blocking time and performance follow the machine's load "
-        "(Lighthouse multiplies the main thread's observed task times by 4): compare the columns of one run.",
+        "(Lighthouse multiplies the main thread's observed task times by 4): compare the columns of one run. "
+        "'Blocking time from CPU time' is the same arithmetic on the tasks' CPU time in Lighthouse's trace: the "
+        "pages' own work, whatever else the machine is doing.",
         "",
     ]
     rows = []
@@ -30,6 +34,13 @@ def pages_section(r: dict) -> list[str]:
         ("layout shift, each load", "cls_all", lambda v: " ".join(_cls(x) for x in v)),
         ("total blocking time", "tbt_ms", ms),
         ("blocking time, each load", "tbt_all", lambda v: " ".join(f"{x:.0f}" for x in v)),
+        ("blocking time from CPU time", "cpu_blocking_ms", ms),
+        (
+            "the same, each load",
+            "cpu_blocking_all",
+            lambda v: " ".join("-" if x is None else f"{x:.0f}" for x in v or []),
+        ),
+        ("main thread's CPU time", "cpu_busy_ms", ms),
         ("time to interactive", "tti_ms", _s),
         ("text compression audit", "compression", _score),
         ("cache lifetime audit", "cache", _score),
@@ -47,7 +58,7 @@ def pages_section(r: dict) -> list[str]:
 
 def page_goals(r: dict, g: dict) -> list[dict]:
     """The page goals of issue 21 the goals file names, judged against the run's `pages` part."""
-    pages, out = get(r, "pages", "pages") or {}, []
+    pages, out = get(r, "pages", "pages") or {}, []  # none when skipped: every goal unjudged
     ours = [n for n in ("student", "kiosk") if n in pages]
     base = get(pages, "chatinterface", "performance")
     if "page_cls_max" in g:
@@ -63,7 +74,9 @@ def page_goals(r: dict, g: dict) -> list[dict]:
                          None if low is None else low >= g["page_performance_min"], why))  # fmt: skip
     if "kiosk_tbt_ms" in g:
         tbt = get(pages, "kiosk", "tbt_ms")
-        why = f"the plain gr.ChatInterface {ms(get(pages, 'chatinterface', 'tbt_ms'))} in the same run"
+        why = (f"the plain gr.ChatInterface {ms(get(pages, 'chatinterface', 'tbt_ms'))} in the same run; from CPU time "
+               f"kiosk {ms(get(pages, 'kiosk', 'cpu_blocking_ms'))}, ChatInterface "
+               f"{ms(get(pages, 'chatinterface', 'cpu_blocking_ms'))}")  # fmt: skip
         out.append(_goal("kiosk total blocking time", f"<= {g['kiosk_tbt_ms']:g} ms", ms(tbt),
                          None if tbt is None else tbt <= g["kiosk_tbt_ms"], why))  # fmt: skip
     return out
