@@ -159,9 +159,10 @@ def test_the_page_carries_its_description_and_follows_a_language_switch(pages, b
 def test_nginx_compresses_at_the_edge_and_passes_the_cache_headers_on(seed_settings, tmp_path):
     """deploy/nginx/assistant.conf: a replica behind a real nginx; the page, its bundles and the API come gzipped
     (the replica asked for plain bodies), the event streams come plain, and a question is answered through them."""
-    from assistant.serving.replicas import start_cluster, stop_cluster
     from conftest import require
     from test_nginx import nginx_present
+
+    from assistant.serving.replicas import start_cluster, stop_cluster
 
     require("nginx", nginx_present(), "apt-get install -y nginx (the Makefile's test target installs it)")
     env = {"ASSISTANT_FEEDBACK_PATH": str(tmp_path / "feedback.jsonl")}
