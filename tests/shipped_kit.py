@@ -116,6 +116,15 @@ def require_free(*ports: int) -> None:
     assert not taken, f"port(s) {taken} on 127.0.0.1 are taken by another program; the shipped tier serves the defaults there"
 
 
+def run_coroutine(coroutine):
+    """asyncio.run in a thread of its own: the module's Playwright browser keeps an event loop running in this one."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def interrupt(proc: subprocess.Popen, timeout: float = 60) -> int:
     """Ctrl-C as a terminal sends it (SIGINT to the whole process group); the exit code. SIGKILL only if it hangs."""
     if proc.poll() is None:

@@ -37,6 +37,12 @@ def alive(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
+def _listeners(ports: list[int]) -> str:
+    """Who listens on these ports, for the failure message."""
+    done = subprocess.run(["ss", "-ltnp"], capture_output=True, text=True)
+    return " | ".join(line for line in done.stdout.splitlines() if any(f":{p} " in line for p in ports))
+
+
 def launch(index_dir: Path, log: Path) -> tuple[subprocess.Popen, list[int], list[int]]:
     """The launcher as `make serve-replicas` runs it; (process, child pids, replica ports) once nginx answers."""
     out = open(log, "w")
@@ -72,7 +78,10 @@ def test_a_signal_to_the_launcher_alone_stops_nginx_and_both_replicas(signum, se
         while any(alive(p) for p in pids) and time.monotonic() < deadline:
             time.sleep(0.2)
         assert [p for p in pids if alive(p)] == [], f"still running after {signum.name}: {log.read_text()[-1500:]}"
-        assert all(port_free(p) for p in [PORT, *ports]), "a port is still held"
+        while not all(port_free(p) for p in [PORT, *ports]) and time.monotonic() < deadline:
+            time.sleep(0.2)  # nginx's workers (no pid of ours) close the listening socket a moment after their master
+        held = [p for p in [PORT, *ports] if not port_free(p)]
+        assert held == [], f"still held after {signum.name}: {held} ({_listeners(held)})"
         assert health(f"http://127.0.0.1:{PORT}")[0] == 0, "port still answering"
         if signum != signal.SIGKILL:
             assert proc.returncode == 0, log.read_text()[-1500:]

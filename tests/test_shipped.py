@@ -27,7 +27,16 @@ from browser_kit import Offline, ask, last_answer, open_page
 from conftest import require
 from curator_kit import csrf, metadata, version_of
 from helpers import make_pdf
-from shipped_kit import Clone, documented, documented_output, interrupt, make_clone, require_free, wait_http
+from shipped_kit import (
+    Clone,
+    documented,
+    documented_output,
+    interrupt,
+    make_clone,
+    require_free,
+    run_coroutine,
+    wait_http,
+)
 
 from assistant.serving.replicas import health
 
@@ -308,8 +317,6 @@ def documented_mcp_servers(clone: Clone) -> dict[str, dict]:
 @pytest.mark.timeout(900)
 def test_an_mcp_client_configured_as_the_readme_shows_gets_cited_quotes(clone, tmp_path):
     """The README's two client configurations, each driven by the mcp SDK's own client: stdio, then /mcp of `make run`."""
-    import asyncio
-
     from mcp import Client, StdioServerParameters
 
     servers = documented_mcp_servers(clone)
@@ -323,13 +330,13 @@ def test_an_mcp_client_configured_as_the_readme_shows_gets_cited_quotes(clone, t
 
     stdio = servers["stdio"]
     command = StdioServerParameters(command=stdio["command"], args=stdio["args"], env={"PYTHONPATH": str(clone.root)})
-    answer = asyncio.run(ask_trotsky(command))  # PYTHONPATH: the clone's code through the borrowed venv
+    answer = run_coroutine(ask_trotsky(command))  # PYTHONPATH: the clone's code through the borrowed venv
     assert "16 June 2001" in answer["text"] and answer["citations"][0]["doc_id"] == "rehabilitation-soviet"
     require_free(7860)
     app = clone.start("make run", tmp_path / "run.log")
     try:
         wait_http(PAGE, app, tmp_path / "run.log")
-        assert asyncio.run(ask_trotsky(servers["url"]["url"])) == answer  # one answer, either door
+        assert run_coroutine(ask_trotsky(servers["url"]["url"])) == answer  # one answer, either door
     finally:
         interrupt(app)
     require_free(7860)
