@@ -69,6 +69,7 @@ def test_a_signal_to_the_launcher_alone_stops_nginx_and_both_replicas(signum, se
     assert port_free(PORT), f"port {PORT} is still taken: the previous case left something running"
     log = tmp_path / "launcher.log"
     proc, pids, ports = launch(seed_settings.index_dir, log)
+    scratch = Path(re.search(r"log (/\S+)/replica-\d+\.log", log.read_text()).group(1))
     try:
         status, body = health(f"http://127.0.0.1:{PORT}")
         assert status == 200 and body["ready"], body
@@ -87,7 +88,9 @@ def test_a_signal_to_the_launcher_alone_stops_nginx_and_both_replicas(signum, se
             assert proc.returncode == 0, log.read_text()[-1500:]
             assert f"stopped ({signum.name}): nginx and 2 replicas" in log.read_text()
             assert "Traceback" not in log.read_text()
+            assert not scratch.exists(), "its scratch folder (config, logs) is removed on a clean stop"
     finally:
+        shutil.rmtree(scratch, ignore_errors=True)  # SIGKILL leaves it: nothing could remove it
         stop_server(proc)
         for pid in pids:
             if alive(pid):

@@ -10,9 +10,10 @@ replicas as `ASSISTANT_<SETTING>` variables.
 
 Stopping: each child runs in a process group of its own, so only the launcher hears a terminal's
 Ctrl-C, a `kill`, a script's or a supervisor's signal. SIGTERM, SIGINT and SIGHUP (a closed terminal)
-all make it stop nginx and every replica, wait for them, and exit 0; so does a replica or nginx
-ending by itself (exit 1, saying which). Should the launcher be killed outright (SIGKILL), Linux
-sends each child SIGTERM itself (PR_SET_PDEATHSIG), so nothing is left holding the port.
+all make it stop nginx and every replica, wait for them, remove the scratch folder and exit 0; so
+does a replica or nginx ending by itself, but with exit 1, saying which, and the scratch folder's logs
+kept. Should the launcher be killed outright (SIGKILL), Linux sends each child SIGTERM itself
+(PR_SET_PDEATHSIG), so nothing is left holding the port (the scratch folder stays then).
 """
 
 from __future__ import annotations
@@ -243,6 +244,10 @@ def serve_until_stopped(cluster: Cluster) -> int:
         for signum in STOP_SIGNALS:
             signal.signal(signum, signal.SIG_IGN)
         stop_cluster(cluster)
+    if code == 0:  # asked to stop: the scratch folder (config, logs) goes too; after a failure its logs stay
+        shutil.rmtree(cluster.folder, ignore_errors=True)
+    else:
+        reason += f"; logs kept in {cluster.folder}"
     print(f"stopped ({reason}): nginx and {len(cluster.replicas)} replicas", file=sys.stderr if code else sys.stdout, flush=True)
     return code
 
