@@ -86,6 +86,21 @@ def test_the_page_is_served_through_nginx(cluster):
     assert status == 200
 
 
+def test_mcp_initialize_and_tools_list_pass_through_nginx(cluster):
+    """The SDK's own client at nginx's /mcp: the handshake and the tool list come back, whichever replica nginx
+    picks (the one with the damaged index answers 503 and nginx tries the next; it once answered 405 to a POST)."""
+    import asyncio
+
+    from mcp import Client
+
+    async def session():
+        async with Client(f"{cluster.url}/mcp", mode="legacy") as client:
+            return client.server_info.name, sorted(tool.name for tool in (await client.list_tools()).tools)
+
+    for _ in range(len(cluster.replicas)):  # round robin: each replica's turn comes
+        assert asyncio.run(session()) == ("rehabilitation-assistant", ["ask", "document"])
+
+
 def test_slow_clients_do_not_block_others(cluster, reference):
     """Fifty connections that send half a request and stall (bounded: 127.0.0.1, closed after the check)."""
     stalled = []

@@ -71,7 +71,12 @@ def serve_unready(settings: Settings, reason: str) -> None:
 
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, **app_kwargs(None, settings, reason))
     not_ready = f"Not ready: {reason}"
-    # Everything else (the page too) is 503 as well, which nginx's proxy_next_upstream routes around.
-    app.add_api_route("/{path:path}", lambda path: PlainTextResponse(not_ready, 503, {"Retry-After": "5"}))
+    # Everything else (the page, /mcp) is 503 as well, whatever the method (a POST to /mcp got 405 from a GET-only
+    # route, which nginx passed on), so nginx's proxy_next_upstream routes around it.
+    app.add_api_route(
+        "/{path:path}",
+        lambda path: PlainTextResponse(not_ready, 503, {"Retry-After": "5"}),
+        methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+    )
     print(f"Not ready ({reason}); serving 503 at http://{settings.host}:{settings.port}/api/v1/health.", flush=True)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
