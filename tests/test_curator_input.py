@@ -7,9 +7,11 @@ from __future__ import annotations
 import logging
 import os
 import re
+import struct
 import subprocess
 import threading
 import time
+import zlib
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -44,12 +46,21 @@ def upload(client, name, content, lang="en", **meta):
     return client.post("upload", data=metadata(csrf=csrf(page), lang=lang, **meta), files={"file": (name, content)})
 
 
+def png_header(width: int, height: int) -> bytes:
+    """A PNG's signature and header alone: a page of width x height pixels that has none (refused from its header)."""
+    chunks = [b"IHDR" + struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0), b"IDAT" + zlib.compress(b"\0"), b"IEND"]
+    return b"\x89PNG\r\n\x1a\n" + b"".join(
+        struct.pack(">I", len(c) - 4) + c + struct.pack(">I", zlib.crc32(c)) for c in chunks
+    )
+
+
 BAD_UPLOADS = [
     # (file name, content, metadata, status, English message, Russian message, Kazakh message)
     ("empty.txt", b"", {}, 400, "is empty", "пуст", "бос"),
     ("huge.txt", b"word " * 1000, {}, 400, "larger than the limit of 4 KB", "больше допустимого", "үлкен"),
     ("drawing.svg", b"<svg/>", {}, 400, "only .txt, .md, .html and .pdf", "только файлы", "тек .txt"),
-    ("photo.jpg", b"\xff\xd8\xff\xe0", {}, 400, "damaged image", "damaged image", "damaged image"),  # a scan's header: read, not OCR'd
+    ("photo.jpg", b"\xff\xd8\xff\xe0", {}, 400, "photo.jpg is a damaged image", "повреждённое изображение", "бүлінген сурет"),  # a scan's header: read, not OCR'd
+    ("huge.png", png_header(20_000, 20_000), {}, 400, "400 million pixels on a page, over the limit of 60 million", "400 млн пикселей", "400 млн пиксель"),
     ("binary.txt", b"\x00\x01\x02" * 50, {}, 400, "could not be read", "Не удалось прочитать", "оқу мүмкін болмады"),
     ("../../etc/passwd.txt", NOTE, {}, 400, "without folders", "без папок", "қалтасыз"),
     ("..\\evil.txt", NOTE, {}, 400, "without folders", "без папок", "қалтасыз"),
@@ -88,7 +99,8 @@ def test_bad_uploads_get_clear_messages_in_each_language_and_change_nothing(cons
     audit = read_feedback(settings.log_path("audit"))
     refusals = {a["outcome"] for a in audit if a["action"] == "upload" and a["outcome"] != "ok"}
     assert {"empty", "too_large", "wrong_type", "path_in_name", "markup", "duplicate_name", "duplicate_content",
-            "missing_original", "same_language", "unreadable", "bad_name", "required", "bad_language"} <= refusals  # fmt: skip
+            "missing_original", "same_language", "unreadable", "bad_name", "required", "bad_language", "scan_damaged",
+            "scan_too_large"} <= refusals  # fmt: skip
     shown = clients["en"].get("").text
     assert 'x&quot; onmouseover=&quot;alert(1)' in shown and 'x" onmouseover' not in shown
 

@@ -123,3 +123,25 @@ def test_a_staged_upload_left_by_a_crash_is_cleaned_at_the_next_start(museum):
     old, fresh = stage(store, "a.txt", b"old"), stage(store, "b.txt", b"in progress")
     os.utime(old, (1, 1))
     assert store.clean_staging() == 1 and not old.exists() and fresh.exists()
+
+
+def test_a_removed_scan_takes_its_ocr_corrections_with_it(museum):
+    """Else the same scan added again would silently take a correction made for the removed one."""
+    import io
+
+    from PIL import Image
+
+    from assistant.curator.scans import save_correction
+    from assistant.scan.correct import correction_path
+
+    settings = load_settings()
+    store = CorpusStore(settings.corpus_dir, 1_000_000, settings.cache_dir / LOCK)
+    page = io.BytesIO()
+    Image.new("L", (200, 100), 255).save(page, format="PNG")
+    store.add("scan.png", stage(store, "scan.png", page.getvalue()), META)
+    save_correction(store, "scan.png", store.entry("scan.png").version, {1: "The reading room, 1993."}, "Aigerim")
+    kept = correction_path(store.corpus_dir, "scan.png")
+    assert kept.is_file() and "OCR, corrected by Aigerim" in store.entry("scan.png").meta["ocr"]
+    store.remove("scan.png", store.entry("scan.png").version)
+    assert not kept.exists() and not kept.parent.exists(), "the corrections file (and its emptied folder) went too"
+    assert not [p.name for p in (museum / "corpus").iterdir() if p.name.startswith(".")], "nothing hidden left in corpus/"

@@ -20,6 +20,7 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from assistant.corpus import Skipped, load_document
 from assistant.index.build import build_index, format_report, skipped_warnings
+from assistant.index.ray_embed import texts_to_embed
 from assistant.index.read import load_index
 from assistant.scan.reader import ScanReader
 
@@ -105,6 +106,8 @@ def test_the_report_gives_pages_per_minute_and_mean_confidence_and_a_rebuild_rea
     manifest = json.loads((load_index(settings.index_dir).path / "manifest.json").read_text())
     assert manifest["scans"][0]["path"] == "good.png" and manifest["checksums"]["scans.jsonl"]
     assert any(name.startswith("pages/") for name in manifest["checksums"])  # the page image is checksummed
+    listed = texts_to_embed(settings, encoder)["ingest"]  # what `ingest --ray` sends to the cluster
+    assert any("Ақмол" in text for text in listed), "the OCR text of good.png is embedded on the cluster"
 
 
 def test_a_huge_image_is_refused_from_its_header_without_decoding_it(bad_corpus):

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import Settings
-from ..corpus import SUPPORTED, Skipped, _pdf_pages, corpus_files, load_document, load_metadata
+from ..corpus import SUPPORTED, _pdf_pages, corpus_files, load_document, load_metadata
 from ..files import sha256_file, write_atomic
 from ..scan import images
 from ..scan.correct import Correction, clean_page_text, correction_json, correction_path
@@ -29,6 +30,7 @@ from .i18n import t
 from .validation import CuratorError
 
 MAX_CORRECTION_CHARS = 20_000  # of one page's corrected text
+log = logging.getLogger("assistant.curator")
 
 
 @dataclass(frozen=True)
@@ -95,27 +97,37 @@ def is_scan(path: Path) -> bool:
         return False
 
 
-def check_upload(staged: Path, corpus_dir: Path, meta: dict):
-    """What the upload check reads: a text file as the ingest would; a scan from its header only (page count and
-    size; OCR runs in the rebuild, not in the request). A Document or None when fine, else a Skipped."""
+def check_upload(staged: Path, corpus_dir: Path, meta: dict, name: str = "", max_pixels: int | None = None):
+    """What the upload check reads: a text file as the ingest would (a Document, or a Skipped); a scan from its
+    header only (page count and size; OCR runs in the rebuild, not in the request): None when fine, else a
+    CuratorError naming the problem in the curator's language (the decoder's own words go to the server log)."""
     if not is_scan(staged):
         return load_document(staged, corpus_dir, meta)
-    rel = staged.name
+    name = name or staged.name
+    limit = max_pixels or Settings().ocr_max_pixels
+    suffix = staged.suffix.lower()
     try:
-        source = images.open_pages(
-            staged.read_bytes(), staged.suffix.lower(), None, 300, Settings().ocr_max_pixels
-        )  # the pages' count and first page's size, from the header
+        source = images.open_pages(staged.read_bytes(), suffix, None, 300, limit)  # from the header only
         try:
             if len(source) == 0:
-                return Skipped(rel, "no pages")
-            first = source.page(1) if staged.suffix.lower() != ".pdf" else None
-            if first is not None and first.note:
-                return Skipped(rel, first.note)
+                raise CuratorError("scan_no_pages", name=name)
+            first = source.page(1) if suffix != ".pdf" else None
         finally:
             source.close()
     except images.PageError as exc:
-        return Skipped(rel, str(exc))
+        log.info("upload %s refused: %s", name, exc)
+        if exc.code == "too_large":
+            raise _too_large(name, exc.values.get("pixels", 0), limit) from None
+        raise CuratorError(f"scan_{exc.code}", name=name) from None
+    if first is not None and first.note:
+        log.info("upload %s refused: page 1 %s", name, first.note)
+        raise _too_large(name, first.pixels, limit) if first.pixels else CuratorError("scan_damaged", name=name)
     return None
+
+
+def _too_large(name: str, pixels: int, limit: int) -> CuratorError:
+    millions = f"{pixels / 1_000_000:.0f}" if pixels else "?"
+    return CuratorError("scan_too_large", name=name, pixels=millions, limit=f"{limit / 1_000_000:.0f}")
 
 
 # --- each page's OCR text, and its correction -------------------------------------------

@@ -46,7 +46,9 @@ class Console:
 
     def __init__(self, settings: Settings, build=None, encode=None):
         self.settings = settings
-        self.store = CorpusStore(settings.corpus_dir, settings.curator_max_upload_bytes, settings.cache_dir / LOCK)
+        self.store = CorpusStore(
+            settings.corpus_dir, settings.curator_max_upload_bytes, settings.cache_dir / LOCK, settings.ocr_max_pixels
+        )
         self.audit = AuditLog(settings.log_path("audit"))
         self.gate = Gate(settings.curator_token, settings.curator_login_attempts_per_minute)
         self.rebuild = RebuildJob(settings, self._rebuilt, build=build, reading=self.store.reading)

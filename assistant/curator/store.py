@@ -35,6 +35,7 @@ from pathlib import Path
 from ..corpus import METADATA_FILE, Skipped, _slug, corpus_files, load_metadata
 from ..errors import AssistantError
 from ..files import file_lock, sha256_file, write_atomic
+from ..scan.correct import correction_path
 from .scans import check_upload
 from .validation import ConflictError, CuratorError, check_file_name
 
@@ -64,10 +65,11 @@ class Entry:
 class CorpusStore:
     """The corpus folder as curators change it."""
 
-    def __init__(self, corpus_dir: Path, max_bytes: int, lock_path: Path):
+    def __init__(self, corpus_dir: Path, max_bytes: int, lock_path: Path, max_pixels: int | None = None):
         self.corpus_dir = Path(corpus_dir).resolve()  # staged files are absolute: so is the folder they go into
         self.max_bytes = max_bytes
         self.lock_path = Path(lock_path)
+        self.max_pixels = max_pixels  # a scan's page limit (ocr_max_pixels); None: the default's
 
     def writable(self) -> bool:
         """Whether curators can change the corpus: its folder and sources.toml may be written."""
@@ -155,7 +157,7 @@ class CorpusStore:
                 raise CuratorError("empty", name=name)
             if size > self.max_bytes:
                 raise CuratorError("too_large", limit=_size(self.max_bytes))
-            document = check_upload(staged, self.corpus_dir, meta)  # read outside the lock: a long PDF waits for no one; a scan: its header only
+            document = check_upload(staged, self.corpus_dir, meta, name, self.max_pixels)  # read outside the lock: a long PDF waits for no one; a scan: its header only
             if isinstance(document, Skipped):
                 reason = document.reason
                 raise CuratorError("empty", name=name) if reason == "empty file" else CuratorError(
@@ -229,7 +231,18 @@ class CorpusStore:
                 aside.unlink()
             except OSError as exc:
                 raise write_error(exc, self.corpus_dir) from None
+            self._drop_correction(name)
             return entry
+
+    def _drop_correction(self, name: str) -> None:
+        """A removed scan's OCR corrections go with it (else the same file added again would take them silently)."""
+        path = correction_path(self.corpus_dir, name)
+        try:
+            path.unlink(missing_ok=True)
+            if path.parent.is_dir() and not any(path.parent.iterdir()):
+                path.parent.rmdir()
+        except OSError:
+            log.warning("could not remove %s, the corrections of the removed %s", path, name)
 
     def _write_metadata(self, changes: dict[str, dict | None]) -> None:
         """Apply {file name: table or None (drop it)} to sources.toml, keeping every other line as it was."""

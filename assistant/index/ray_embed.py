@@ -11,8 +11,11 @@ vector in the cache and writes the same index a local ingest writes.
 Ray is an optional extra (`pip install -e ".[cluster]"`). `auto` starts a cluster on this machine
 for this ingest, bound to 127.0.0.1, with no dashboard, usage statistics off and a small object
 store. An ADDRESS (host:port of a cluster's head) joins that cluster, whose workers need this
-package installed (and, with token authentication, the cluster's token in RAY_AUTH_TOKEN_PATH). Left out: spreading the corpus reading and
-the index build itself (both take seconds next to embedding's hours at archive scale).
+package installed (and, with token authentication, the cluster's token in RAY_AUTH_TOKEN_PATH).
+Scans are read by OCR on this machine before the texts are listed (into the OCR cache, which the
+build then reads), so their text is embedded on the cluster too. Left out: spreading the corpus
+reading and the index build itself (seconds next to embedding's hours at archive scale), and OCR, which
+runs on this machine's cores only: a scan-heavy archive would gain from spreading it too.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from ..config import Settings
 from ..corpus import load_corpus
 from ..embedding import EmbeddingCache, Encoder, text_hash
 from ..errors import AssistantError
+from ..scan.reader import ScanReader
 from ..translations import sentence_spans, split_originals
 
 OBJECT_STORE_BYTES = 100 * 2**20  # texts and vectors only: a small store is plenty
@@ -54,7 +58,7 @@ class RayReport:
 
 def texts_to_embed(settings: Settings, encoder: Encoder) -> dict[str, list[str]]:
     """Every text a build of the corpus embeds, per model ("ingest", and "multilingual" when it is on)."""
-    documents, _ = load_corpus(settings.corpus_dir)
+    documents, _ = load_corpus(settings.corpus_dir, ScanReader(settings))  # scans too: OCR'd here, cached
     originals, translations, _ = split_originals(documents)
     chunks = chunk_corpus(originals, settings, encoder)
     texts = [embedded_text(c) for c in chunks] + [s.text for c in chunks for s in c.sentences]

@@ -27,7 +27,13 @@ DISPLAY_QUALITY = 80  # JPEG: 4-8 ms a page against 100-340 ms for WebP and 200-
 
 
 class PageError(ValueError):
-    """A page (or the whole file) that cannot be read: the message says why, for the ingest's report."""
+    """A page (or the whole file) that cannot be read: the message says why in English, for the ingest's report;
+    `code` (damaged, too_large, unreadable_pdf) and `values` let the console say it in the curator's language."""
+
+    def __init__(self, message: str, code: str, **values):
+        super().__init__(message)
+        self.code = code
+        self.values = values
 
 
 @dataclass
@@ -39,6 +45,7 @@ class SourcePage:
     dpi: int = 300
     text: str = ""  # a PDF page's text layer
     note: str = ""
+    pixels: int = 0  # set with the note of a page refused for its size
 
 
 def open_pages(data: bytes, suffix: str, texts: list[str] | None, dpi: int, max_pixels: int):
@@ -60,13 +67,15 @@ class ImagePages:
             self.count = int(getattr(self.image, "n_frames", 1) or 1)
         except Image.DecompressionBombError as exc:  # Pillow's own guard, from the header, past twice its limit
             found = re.search(r"\((\d+) pixels\)", str(exc))
-            size = f"{_millions(int(found.group(1)))} pixels" if found else "too many pixels"
+            pixels = int(found.group(1)) if found else 0
+            size = f"{_millions(pixels)} pixels" if found else "too many pixels"
             raise PageError(
-                f"too large ({size}, over the {_millions(max_pixels)} pixel limit of ocr_max_pixels)"
-            ) from None
+                f"too large ({size}, over the {_millions(max_pixels)} pixel limit of ocr_max_pixels)",
+                "too_large", pixels=pixels, limit=max_pixels,
+            ) from None  # fmt: skip
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
             why = "its header cannot be read" if "cannot identify" in str(exc) else _why(exc)
-            raise PageError(f"damaged image ({why})") from None
+            raise PageError(f"damaged image ({why})", "damaged", why=why) from None
 
     def __len__(self) -> int:
         return self.count
@@ -76,12 +85,12 @@ class ImagePages:
             self.image.seek(number - 1)
             width, height = self.image.size
             if width * height > self.max_pixels:
-                return SourcePage(number, note=_too_large(width, height, self.max_pixels))
+                return SourcePage(number, note=_too_large(width, height, self.max_pixels), pixels=width * height)
             dpi = _dpi(self.image.info.get("dpi"))
             return SourcePage(number, self.image.convert("L"), dpi)  # decodes this frame only
         except (OSError, SyntaxError, ValueError, EOFError, MemoryError) as exc:
             if self.count == 1:
-                raise PageError(f"damaged image ({_why(exc)})") from None
+                raise PageError(f"damaged image ({_why(exc)})", "damaged", why=_why(exc)) from None
             return SourcePage(number, note=f"unreadable ({_why(exc)})")
 
     def close(self) -> None:
@@ -98,7 +107,7 @@ class PdfPages:
         try:
             self.pdf = pdfium.PdfDocument(data)
         except pdfium.PdfiumError as exc:
-            raise PageError(f"unreadable PDF ({_why(exc)})") from None
+            raise PageError(f"unreadable PDF ({_why(exc)})", "unreadable_pdf", why=_why(exc)) from None
 
     def __len__(self) -> int:
         return len(self.pdf)
@@ -118,7 +127,7 @@ class PdfPages:
             scale = self.dpi / 72
             width, height = round(width_pt * scale), round(height_pt * scale)
             if width * height > self.max_pixels:
-                return SourcePage(number, note=_too_large(width, height, self.max_pixels))
+                return SourcePage(number, note=_too_large(width, height, self.max_pixels), pixels=width * height)
             image = page.render(scale=scale, grayscale=True).to_pil().convert("L")
         except (pdfium.PdfiumError, OSError, ValueError, MemoryError) as exc:
             return SourcePage(number, note=f"unreadable ({_why(exc)})")
