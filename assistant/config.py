@@ -62,6 +62,10 @@ class Settings:
     multilingual_min_answer_score: float = 0.50  # the same two thresholds for Russian and Kazakh questions, whose
     multilingual_off_topic_similarity: float = 0.80  # e5 cosines sit in a narrow band (tuned on the tune split)
     related_word_similarity: float = 0.88  # e5 cosine (query to query) at which a corpus word is a question word's relative
+    intent_similarity: float = 0.28  # small talk or an off-topic request by meaning (intents.py): MiniLM cosine with
+    intent_margin: float = 0.20  # its closest intent example, and how far above the closest topic question
+    multilingual_intent_similarity: float = 0.85  # the same for Russian and Kazakh (e5 cosines sit in a narrow band)
+    multilingual_intent_margin: float = 0.04
     related_verb_similarity: float = 0.92  # ... and, stricter, at which it stands for the verb a question asks about
     rules_off: str = ""  # comma-separated names from assistant/rules.py RULES to switch off (`assistant eval --ablate`)
     kiosk_draft_translations: bool = True  # on a kiosk, show translations no native speaker has reviewed yet

@@ -13,6 +13,7 @@ can be followed from `ask` to the `Answer` in one file.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -41,6 +42,7 @@ from .errors import AssistantError
 from .gather import MAX_GATHERED_CHARS, list_sentences, overview_sentences
 from .hooks import StageHook, no_hook
 from .index.read import IndexData, load_index
+from .intents import OFF_TOPIC, IntentSpace, recognised, spaces
 from .lang.related import MAX_NEW_WORDS, WordVectors
 from .language import is_cyrillic
 from .messages import message
@@ -91,6 +93,7 @@ class Assistant:
         encoder.encode_query("warm up")  # load the models now, not on the first visitor's question
         if assistant.multilingual_encoder:
             assistant.multilingual_encoder.encode_query("warm up")
+        len(assistant._intents)  # encode the intent examples now (read from the embedding cache after the first start)
         for sample in ("warm up", "Когда это было?", "Бұл қашан болды?"):  # the language identifiers and stemmers
             assistant.analyse(sample)
         return assistant
@@ -158,6 +161,11 @@ class Assistant:
         if q.shape == "multipart":
             return self._multipart(q, history)
         query_vector = self._encode(q)
+        if intent := self._intent(q, query_vector):  # small talk or an off-topic request in words on no list
+            off_topic = intent == OFF_TOPIC
+            key = "off_topic" if off_topic else f"smalltalk_{intent}"
+            kind = "refusal" if off_topic else "smalltalk"
+            return Answer(q.text, message(key, shown_in), off_topic, notice=q.notice, language=shown_in, kind=kind)
         hits = self._search(q, query_vector, self.settings.top_k)
         citer = Citer(self.index.documents, self._translations(), self._show_drafts(), self._uncertain)
         with self.hook("select"):
@@ -306,6 +314,23 @@ class Assistant:
             return [whole] * len(parts)
         with self.hook("encode"):
             return list(self.encoder.encode([self.vocabulary.respelt(p.query) for p in parts]))
+
+    @cached_property
+    def _intents(self) -> dict[bool, IntentSpace]:
+        return spaces(self.encoder, self.multilingual_encoder, self.settings.cache_dir / "embeddings.sqlite")
+
+    def _intent(self, q: Question, vector: np.ndarray) -> str:
+        """The kind of small talk, or "offtopic", that a question's own vector says it is ("" for a question).
+
+        Only a message read on its own: a follow-up's vector holds the earlier turns it leans on."""
+        if q.query != q.plain or not enabled(self.settings, "intents"):
+            return ""
+        s, multilingual = self.settings, self._multilingual(q)
+        if multilingual:
+            return recognised(
+                self._intents[True].closest(vector), s.multilingual_intent_similarity, s.multilingual_intent_margin
+            )
+        return recognised(self._intents[False].closest(vector), s.intent_similarity, s.intent_margin)
 
     def _related(self):
         """Corpus words related to a question word's forms, for this question (None when switched off or absent)."""

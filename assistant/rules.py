@@ -8,6 +8,8 @@ rules off. A rule that earns nothing on the seed test split or the unseen tune s
 from __future__ import annotations
 
 RULES: dict[str, str] = {
+    "intents": "small talk and off-topic requests the fixed phrases miss are recognised by the question's vector "
+    "(assistant/intents.py, thresholds intent_similarity / intent_margin and their multilingual pair)",
     "related_words": "a question word is held by a corpus word e5 places close to it (start/began, kill/shot; "
     "assistant/lang/related.py, threshold related_word_similarity)",
 }

@@ -1,0 +1,125 @@
+"""Small talk and off-topic requests recognised by meaning, in English, Russian and Kazakh.
+
+`smalltalk.py` catches the common wordings ("hello", "спасибо", "сау бол") before anything is encoded. A message it
+misses ("cheers, that was really useful", "а ты вообще что умеешь?", "посоветуй фильм на вечер") is read here by the
+vector the question is encoded into anyway (MiniLM for English, e5 for Russian and Kazakh: no model run of its own
+per question). That vector is compared with a few examples of each intent per language
+(`lang/data/intents/<language>.toml`: greeting, thanks, about, goodbye, offtopic, and `topic`, questions about the
+subject of the sources). A message is that intent when its closest example is of it, reaches `intent_similarity`
+(`multilingual_intent_similarity` for e5) and beats the closest `topic` example by `intent_margin`; never when the
+message names something the corpus names (a name it uses), which makes it a question about the sources.
+
+The examples are encoded once, when the assistant loads, through the embedding cache when it can be opened.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+DATA = Path(__file__).parent / "lang" / "data" / "intents"
+LANGUAGES = ("en", "ru", "kk")
+TOPIC = "topic"
+SMALLTALK = ("greeting", "thanks", "about", "goodbye")  # each answered by messages.py's smalltalk_<kind>
+OFF_TOPIC = "offtopic"  # answered by messages.py's off_topic, as a refusal with no further reading
+
+
+@cache
+def examples(language: str) -> dict[str, tuple[str, ...]]:
+    """One language's intent examples: intent -> phrases (its `fact` line left out)."""
+    with open(DATA / f"{language}.toml", "rb") as f:
+        table = tomllib.load(f)
+    return {k: tuple(v) for k, v in table.items() if k != "fact"}
+
+
+@dataclass(frozen=True)
+class Intent:
+    """The closest intent of a message, how close, and how much closer than the closest topic question."""
+
+    kind: str
+    similarity: float
+    margin: float
+
+
+@dataclass(frozen=True)
+class IntentSpace:
+    """The examples of the languages one encoder reads, as unit vectors in its space."""
+
+    kinds: tuple[str, ...]  # one per row of `vectors`
+    vectors: np.ndarray
+
+    def closest(self, vector: np.ndarray) -> Intent:
+        """The closest non-topic intent and its margin over the closest topic example."""
+        sims = self.vectors @ np.asarray(vector, dtype=np.float32)
+        topic = max((s for k, s in zip(self.kinds, sims, strict=True) if k == TOPIC), default=-1.0)
+        best = max((i for i, k in enumerate(self.kinds) if k != TOPIC), key=lambda i: sims[i])
+        return Intent(self.kinds[best], float(sims[best]), float(sims[best] - topic))
+
+
+def space(languages, encode, cache=None, key: str = "") -> IntentSpace:
+    """The examples of these languages encoded by `encode(list of texts) -> unit vectors`, read from the embedding
+    cache (under `key`) where it holds them."""
+    kinds, texts = [], []
+    for language in languages:
+        for kind, phrases in examples(language).items():
+            kinds += [kind] * len(phrases)
+            texts += list(phrases)
+    return IntentSpace(tuple(kinds), _encoded(texts, encode, cache, key))
+
+
+def spaces(encoder, multilingual, cache_path: Path | None = None) -> dict[bool, IntentSpace]:
+    """The intent examples in each encoder's space: {False: English (all three languages without e5), True: e5}."""
+    from .embedding import EmbeddingCache
+    from .errors import AssistantError
+
+    cache = None
+    if cache_path is not None and cache_path.is_file():  # made by ingest; never created here
+        try:
+            cache = EmbeddingCache(cache_path)
+        except AssistantError:
+            cache = None
+    try:
+        english = ("en",) if multilingual is not None else LANGUAGES
+        out = {False: space(english, encoder.encode, cache, f"{encoder.model_id}|{encoder.backend}")}
+        if multilingual is not None:
+            key = f"{multilingual.model_id}|{multilingual.backend}|query"  # e5 reads the examples as queries
+            out[True] = space(("ru", "kk"), lambda ts: [multilingual.encode_query(t) for t in ts], cache, key)
+        return out
+    finally:
+        if cache is not None:
+            cache.close()
+
+
+def _encoded(texts: list[str], encode, cache, key: str) -> np.ndarray:
+    from .embedding import text_hash
+    from .errors import AssistantError
+
+    hashes = [text_hash(t) for t in texts]
+    try:
+        known = cache.get_many(key, hashes) if cache else {}
+    except AssistantError:
+        cache, known = None, {}
+    missing = [(h, t) for h, t in zip(hashes, texts, strict=True) if h not in known]
+    if missing:
+        fresh = {
+            h: np.asarray(v, dtype=np.float32)
+            for (h, _), v in zip(missing, encode([t for _, t in missing]), strict=True)
+        }
+        known.update(fresh)
+        if cache:
+            try:
+                cache.put_many(key, fresh)
+            except AssistantError:
+                pass  # a read-only or full disk: the examples are encoded again at the next start
+    return np.stack([known[h] for h in hashes]).astype(np.float32)
+
+
+def recognised(intent: Intent | None, threshold: float, margin: float) -> str:
+    """The intent's kind when it is small talk or an off-topic request by these thresholds, else ""."""
+    if intent is None or intent.kind == TOPIC:
+        return ""
+    return intent.kind if intent.similarity >= threshold and intent.margin >= margin else ""
