@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -31,7 +31,16 @@ class Skipped:
     """A file left out of the ingest, and why."""
 
     path: str
-    reason: str
+    reason: str  # in English, for the ingest's report
+    code: str = field(default="", compare=False)  # a named reason (Unreadable.code, "no_text"): the console says it
+
+
+class Unreadable(ValueError):
+    """A file whose text cannot be read: an English message, and a `code` the console says in its own language."""
+
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.code = code
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:
@@ -91,9 +100,9 @@ def load_document(path: Path, corpus_dir: Path, meta: dict | None = None, scans=
             else:
                 headings = find_headings(text)
     except ValueError as exc:
-        return Skipped(rel, str(exc))
+        return Skipped(rel, str(exc), getattr(exc, "code", ""))
     if not text.strip():
-        return Skipped(rel, "no text in it")
+        return Skipped(rel, "no text in it", "no_text")
     meta = dict(meta or {})
     title = meta.get("title") or (headings[0][1] if headings else path.stem.replace("-", " "))
     doc_id = meta.get("id") or _slug(Path(rel).with_suffix("").as_posix())
@@ -129,14 +138,14 @@ def decode_text(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     if b"\x00" in data[:8192]:
-        raise ValueError("binary file (contains NUL bytes)")
+        raise Unreadable("binary file (contains NUL bytes)", "binary_file")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = _decode_legacy(data)
     controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\n\r\t\f")
     if controls > max(8, len(text[:8192]) // 100):
-        raise ValueError("binary file (too many control characters)")
+        raise Unreadable("binary file (too many control characters)", "binary_file")
     return text
 
 
@@ -154,7 +163,7 @@ def _decode_legacy(data: bytes) -> str:
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError:
-        raise ValueError("undecodable text (not UTF-8, cp1251 or cp1252)") from None
+        raise Unreadable("undecodable text (not UTF-8, cp1251 or cp1252)", "undecodable_text") from None
 
 
 def _is_cyrillic(ch: str) -> bool:
@@ -264,10 +273,10 @@ def _pdf_pages(data: bytes) -> list[str]:
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
-            raise ValueError("encrypted PDF: save a copy without a password and add that instead")
+            raise Unreadable("encrypted PDF: save a copy without a password and add that instead", "encrypted_pdf")
         pages = [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, OSError, KeyError, TypeError, AttributeError, IndexError, RecursionError, AssertionError) as exc:  # pypdf asserts on some damage
-        raise ValueError(f"unreadable PDF ({type(exc).__name__})") from None
+        raise Unreadable(f"unreadable PDF ({type(exc).__name__})", "damaged_pdf") from None
     return pages
 
 

@@ -4,6 +4,7 @@ upload while a rebuild runs, the same file from two browser tabs at once, and a 
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import re
@@ -18,6 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 from curator_kit import ConsoleServer, copy_seed, csrf, metadata, sign_in, version_of, wait_rebuilt
+from helpers import make_pdf
 
 from assistant.curator import store
 from assistant.feedback import read_feedback
@@ -54,6 +56,18 @@ def png_header(width: int, height: int) -> bytes:
     )
 
 
+def locked_pdf() -> bytes:
+    """A one-page PDF with a password."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    writer.add_page(PdfReader(io.BytesIO(make_pdf([["The reading room opened in 1993."]]))).pages[0])
+    writer.encrypt("secret")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 BAD_UPLOADS = [
     # (file name, content, metadata, status, English message, Russian message, Kazakh message)
     ("empty.txt", b"", {}, 400, "is empty", "пуст", "бос"),
@@ -61,7 +75,8 @@ BAD_UPLOADS = [
     ("drawing.svg", b"<svg/>", {}, 400, "only .txt, .md, .html and .pdf", "только файлы", "тек .txt"),
     ("photo.jpg", b"\xff\xd8\xff\xe0", {}, 400, "photo.jpg is a damaged image", "повреждённое изображение", "бүлінген сурет"),  # a scan's header: read, not OCR'd
     ("huge.png", png_header(20_000, 20_000), {}, 400, "400 million pixels on a page, over the limit of 60 million", "400 млн пикселей", "400 млн пиксель"),
-    ("binary.txt", b"\x00\x01\x02" * 50, {}, 400, "could not be read", "Не удалось прочитать", "оқу мүмкін болмады"),
+    ("binary.txt", b"\x00\x01\x02" * 50, {}, 400, "binary.txt is not a text file", "не текстовый файл", "мәтіндік файл емес"),
+    ("locked.pdf", locked_pdf(), {}, 400, "password-protected PDF", "защищённый паролем", "құпиясөзбен қорғалған"),
     ("../../etc/passwd.txt", NOTE, {}, 400, "without folders", "без папок", "қалтасыз"),
     ("..\\evil.txt", NOTE, {}, 400, "without folders", "без папок", "қалтасыз"),
     (".hidden.txt", NOTE, {}, 400, "must not start with a dot", "не должно начинаться", "нүктемен басталмауы"),
@@ -99,8 +114,8 @@ def test_bad_uploads_get_clear_messages_in_each_language_and_change_nothing(cons
     audit = read_feedback(settings.log_path("audit"))
     refusals = {a["outcome"] for a in audit if a["action"] == "upload" and a["outcome"] != "ok"}
     assert {"empty", "too_large", "wrong_type", "path_in_name", "markup", "duplicate_name", "duplicate_content",
-            "missing_original", "same_language", "unreadable", "bad_name", "required", "bad_language", "scan_damaged",
-            "scan_too_large"} <= refusals  # fmt: skip
+            "missing_original", "same_language", "binary_file", "encrypted_pdf", "bad_name", "required", "bad_language",
+            "scan_damaged", "scan_too_large"} <= refusals  # fmt: skip
     shown = clients["en"].get("").text
     assert 'x&quot; onmouseover=&quot;alert(1)' in shown and 'x" onmouseover' not in shown
 

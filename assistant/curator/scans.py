@@ -116,9 +116,9 @@ def check_upload(staged: Path, corpus_dir: Path, meta: dict, name: str = "", max
             source.close()
     except images.PageError as exc:
         log.info("upload %s refused: %s", name, exc)
-        if exc.code == "too_large":
+        if exc.code == "scan_too_large":
             raise _too_large(name, exc.values.get("pixels", 0), limit) from None
-        raise CuratorError(f"scan_{exc.code}", name=name) from None
+        raise CuratorError(exc.code, name=name) from None
     if first is not None and first.note:
         log.info("upload %s refused: page 1 %s", name, first.note)
         raise _too_large(name, first.pixels, limit) if first.pixels else CuratorError("scan_damaged", name=name)

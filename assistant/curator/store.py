@@ -159,10 +159,11 @@ class CorpusStore:
                 raise CuratorError("too_large", limit=_size(self.max_bytes))
             document = check_upload(staged, self.corpus_dir, meta, name, self.max_pixels)  # read outside the lock: a long PDF waits for no one; a scan: its header only
             if isinstance(document, Skipped):
-                reason = document.reason
-                raise CuratorError("empty", name=name) if reason == "empty file" else CuratorError(
-                    "unreadable", name=name, reason=reason
-                )
+                if document.reason == "empty file":
+                    raise CuratorError("empty", name=name)
+                if document.code:  # a reason the console says in its own language
+                    raise CuratorError(document.code, name=name)
+                raise CuratorError("unreadable", name=name, reason=document.reason)
             digest = sha256_file(staged)
             with self.lock():
                 entries = self.entries()

@@ -28,7 +28,7 @@ DISPLAY_QUALITY = 80  # JPEG: 4-8 ms a page against 100-340 ms for WebP and 200-
 
 class PageError(ValueError):
     """A page (or the whole file) that cannot be read: the message says why in English, for the ingest's report;
-    `code` (damaged, too_large, unreadable_pdf) and `values` let the console say it in the curator's language."""
+    `code` (scan_damaged, scan_too_large, damaged_pdf: the console's message keys) and `values` let the console say it in the curator's language."""
 
     def __init__(self, message: str, code: str, **values):
         super().__init__(message)
@@ -71,11 +71,11 @@ class ImagePages:
             size = f"{_millions(pixels)} pixels" if found else "too many pixels"
             raise PageError(
                 f"too large ({size}, over the {_millions(max_pixels)} pixel limit of ocr_max_pixels)",
-                "too_large", pixels=pixels, limit=max_pixels,
+                "scan_too_large", pixels=pixels, limit=max_pixels,
             ) from None  # fmt: skip
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
             why = "its header cannot be read" if "cannot identify" in str(exc) else _why(exc)
-            raise PageError(f"damaged image ({why})", "damaged", why=why) from None
+            raise PageError(f"damaged image ({why})", "scan_damaged", why=why) from None
 
     def __len__(self) -> int:
         return self.count
@@ -90,7 +90,7 @@ class ImagePages:
             return SourcePage(number, self.image.convert("L"), dpi)  # decodes this frame only
         except (OSError, SyntaxError, ValueError, EOFError, MemoryError) as exc:
             if self.count == 1:
-                raise PageError(f"damaged image ({_why(exc)})", "damaged", why=_why(exc)) from None
+                raise PageError(f"damaged image ({_why(exc)})", "scan_damaged", why=_why(exc)) from None
             return SourcePage(number, note=f"unreadable ({_why(exc)})")
 
     def close(self) -> None:
@@ -107,7 +107,7 @@ class PdfPages:
         try:
             self.pdf = pdfium.PdfDocument(data)
         except pdfium.PdfiumError as exc:
-            raise PageError(f"unreadable PDF ({_why(exc)})", "unreadable_pdf", why=_why(exc)) from None
+            raise PageError(f"unreadable PDF ({_why(exc)})", "damaged_pdf", why=_why(exc)) from None
 
     def __len__(self) -> int:
         return len(self.pdf)
