@@ -117,7 +117,16 @@ def test_the_reader_shows_the_page_with_the_quoted_words_boxed_and_axe_finds_not
         assert page.locator("#doc-view .ocr-note").inner_text() == t("ocr_note", "ru")
         assert image.get_attribute("alt") == t("scan_alt", "ru", page=1, title="Scan ru")
         assert page.locator("#doc-view #doc-quote").inner_text() == expected
-        frame = image.bounding_box()
+        # The page scrolls the reader into view smoothly: the frame and its boxes are measured in one script,
+        # at one moment, so a scroll between two measurements cannot shift one against the other.
+        measured = page.evaluate(
+            """() => {
+              const rect = (e) => { const r = e.getBoundingClientRect(); return {x: r.x, y: r.y, width: r.width, height: r.height}; };
+              const img = document.querySelector('#doc-view .scan-frame img');
+              return {frame: rect(img), boxes: [...document.querySelectorAll('#doc-view .ocr-box')].map(rect)};
+            }"""
+        )
+        frame = measured["frame"]
         natural = pages["ru"].image.size
         marked = [
             (
@@ -126,7 +135,7 @@ def test_the_reader_shows_the_page_with_the_quoted_words_boxed_and_axe_finds_not
                 (b["x"] + b["width"] - frame["x"]) / frame["width"] * natural[0],
                 (b["y"] + b["height"] - frame["y"]) / frame["height"] * natural[1],
             )
-            for b in (box.bounding_box() for box in page.locator("#doc-view .ocr-box").all())
+            for b in measured["boxes"]
         ]
         drawn = drawn_boxes(pages["ru"], expected)
         assert len(marked) == len(drawn)

@@ -202,6 +202,9 @@ def test_eval_unseen_and_sealed_end_to_end_on_a_real_index(seed_settings, tmp_pa
     """`assistant eval --unseen --sealed` in a fresh process: real temporary indexes (both encoders), every report
     field, the sealed set as aggregates only, and the real corpus left as it was."""
     unseen = _small_unseen(tmp_path)
+    seed = [json.loads(x) for x in (ROOT / "evals" / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
+    seed_gold = tmp_path / "seed.jsonl"  # --ablate's seed items: a few of the test split, named as a user would
+    seed_gold.write_text("".join(json.dumps(it) + "\n" for it in [it for it in seed if it["split"] == "test"][:20]))
     corpus_before = sorted(p.name for p in seed_settings.corpus_dir.iterdir())
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
     env |= {"HF_HUB_OFFLINE": "1", "ASSISTANT_CACHE_DIR": str(seed_settings.cache_dir)}
@@ -216,10 +219,14 @@ def test_eval_unseen_and_sealed_end_to_end_on_a_real_index(seed_settings, tmp_pa
         "--quiet",
         "--corpus",
         str(seed_settings.corpus_dir),
+        "--index",
+        str(seed_settings.index_dir),
         "--unseen-dir",
         str(unseen),
         "--goals",
         str(GOALS),
+        "--gold",
+        str(seed_gold),
         "--out",
         str(tmp_path / "reports"),
     ]
