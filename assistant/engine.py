@@ -12,6 +12,7 @@ can be followed from `ask` to the `Answer` in one file.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -51,6 +52,8 @@ from .retrieval import search
 from .rules import enabled
 from .types import Answer, Citation, Document, Hit
 from .vocabulary import Vocabulary
+
+MAX_INTENT_CHARS = 200  # a longer message is read as a question (or a pasted text), never as small talk
 
 
 class Assistant:
@@ -323,7 +326,7 @@ class Assistant:
         """The kind of small talk, or "offtopic", that a question's own vector says it is ("" for a question).
 
         Only a message read on its own: a follow-up's vector holds the earlier turns it leans on."""
-        if q.query != q.plain or not enabled(self.settings, "intents"):
+        if q.query != q.plain or not _readable_message(q.plain) or not enabled(self.settings, "intents"):
             return ""
         s, multilingual = self.settings, self._multilingual(q)
         if multilingual:
@@ -417,6 +420,11 @@ class _Sentence:  # a sentence's span, as `_shown_length` reads it
     start: int
     end: int
     text: str
+
+
+def _readable_message(text: str) -> bool:
+    """A message short enough to be small talk or a request, with at least one word of letters (not "0000...")."""
+    return len(text) <= MAX_INTENT_CHARS and bool(re.search(r"[^\W\d_]{2}", text))
 
 
 def _length(c) -> int:

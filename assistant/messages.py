@@ -66,9 +66,9 @@ MESSAGES = {
         "kk": "Сау болыңыз! Кеңестік саяси ақтау туралы жаңа сұрақтармен қайта келіңіз.",
     },
     "off_topic": {
-        "en": "I can only answer questions about Soviet political rehabilitation from the sources here, so I cannot help with that. Try: “When was Leon Trotsky rehabilitated?”",
-        "ru": "Я отвечаю только на вопросы о советской политической реабилитации по этим источникам, поэтому с этим помочь не могу. Попробуйте: «Когда был реабилитирован Лев Троцкий?»",
-        "kk": "Мен тек осы дереккөздер бойынша кеңестік саяси ақтау туралы сұрақтарға жауап беремін, сондықтан бұған көмектесе алмаймын. Мысалы: «Лев Троцкий қашан ақталды?»",
+        "en": "The sources here do not answer that question: I answer only questions about Soviet political rehabilitation, with quotes from them. Try: “When was Leon Trotsky rehabilitated?”",
+        "ru": "В этих источниках нет ответа на этот вопрос: я отвечаю только на вопросы о советской политической реабилитации, цитатами из них. Попробуйте: «Когда был реабилитирован Лев Троцкий?»",
+        "kk": "Бұл дереккөздерде бұл сұраққа жауап жоқ: мен тек кеңестік саяси ақтау туралы сұрақтарға солардан дәйексөз келтіріп жауап беремін. Мысалы: «Лев Троцкий қашан ақталды?»",
     },
     "part_unanswered": {
         "en": "The sources here do not say: “{part}”",
