@@ -44,7 +44,7 @@ from .gather import MAX_GATHERED_CHARS, list_sentences, overview_sentences
 from .hooks import StageHook, no_hook
 from .index.read import IndexData, load_index
 from .intents import OFF_TOPIC, IntentSpace, recognised, spaces
-from .lang.related import MAX_NEW_WORDS, WordVectors
+from .lang.related import NewWords, WordVectors
 from .language import is_cyrillic
 from .messages import message
 from .question import Question, analyse
@@ -144,7 +144,8 @@ class Assistant:
         originals or their human translations, its messages ours; `language` is the page's, for
         questions that do not show their own.
         """
-        q = self._within_model(self.analyse(question, history, language))
+        with self.hook("analyse"):
+            q = self._within_model(self.analyse(question, history, language))
         shown_in = q.language if q.language in ("en", "ru", "kk") else (language or "en")
         if not q.words:
             return Answer(q.text, message("empty", shown_in), True, notice=q.notice, language=shown_in, kind="refusal")
@@ -194,7 +195,8 @@ class Assistant:
         own = self._terms(q, q.terms)
         q_terms = set(own) or set(self._terms(q, q.query_terms))
         language = q.language if q.language in ("ru", "kk") else "en"
-        events = question_events(q, own or self._terms(q, q.query_terms), self.vocabulary, language, self._related())
+        with self.hook("words"):
+            events = question_events(q, own or self._terms(q, q.query_terms), self.vocabulary, language, self._related())
         passages = self._passages(q)
         why_followup = q.followup and q.asked.slot in ("reason", "manner") and bool(q.previous_answer)
         if why_followup:
@@ -339,12 +341,8 @@ class Assistant:
         """Corpus words related to a question word's forms, for this question (None when switched off or absent)."""
         if self.word_vectors is None or not enabled(self.settings, "related_words"):
             return None
-        loose, strict, budget = (
-            self.settings.related_word_similarity,
-            self.settings.related_verb_similarity,
-            [MAX_NEW_WORDS],
-        )
-        return lambda forms, verb=False: self.word_vectors.related(forms, strict if verb else loose, budget)
+        loose, strict, allowance = self.settings.related_word_similarity, self.settings.related_verb_similarity, NewWords()
+        return lambda forms, verb=False: self.word_vectors.related(forms, strict if verb else loose, allowance)
 
     def _passages(self, q: Question) -> Passages:
         """The index as this question reads it (its model's sentence vectors, its language's translations)."""

@@ -7,7 +7,8 @@ the benchmark and the fault scripts never need to patch a function of the produc
 Stages named by ingest (`build_index(..., hook=...)`): "embed" (every encoder call),
 "documents", "chunks", "sentences", "dense", "bm25", "multilingual" (only when the build holds
 e5 vectors), "manifest", "fsync", "pointer".
-Stages named while answering (`Assistant.with_hook(hook)`): "encode", "dense", "lexical", "select".
+Stages named while answering (`Assistant.with_hook(hook)`): "analyse" (the question read once), "encode", "dense",
+"lexical", "select", and inside "select" "words" (what the question is about: its words' forms and relatives).
 """
 
 from __future__ import annotations

@@ -185,7 +185,6 @@ KNOWN_FAILURES = {  # what the engine does today (from `assistant eval`'s failur
     "q255": "kk near-topic: the release verb is held by a loosely related word (e5 word similarity 0.88); missed refusal",
     "q257": "kk near-topic: 'соғыс' and 'жер аударылды' are held by loosely related words (e5 word similarity 0.88); missed refusal",
     "q269": "ru overview: the topic's words are held only in part without the RELATED table; refused",
-    "q275": "ru multi-part: one part is no longer answered (its verb stands in no sentence without the waivers)",
     "q276": "kk multi-part: one part is no longer answered (its verb stands in no sentence without the waivers)",
     "q280": "multi-part: one part is no longer answered under the general checks",
     "q282": "multi-part: one part is no longer answered under the general checks",

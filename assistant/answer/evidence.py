@@ -155,13 +155,16 @@ def question_events(q: Question, own_terms, vocabulary, language: str, related=N
     ]
     short = [f for f in short if f]
     own_terms, verbs_like = [*own_terms, *short], verbs_like | frozenset(short)
-    forms = word_forms(q.plain, language, v, related)
-    strict = word_forms(q.plain, language, v, related and (lambda f: related(f, True)))
     events = event_terms(
-        q, own_terms, language, v.is_name, lambda t: t in v.df, verb_terms[0] if verb_terms else "", verbs_like, forms
+        q, own_terms, language, v.is_name, lambda t: t in v.df, verb_terms[0] if verb_terms else "", verbs_like
     )
+    # Relatives only for the terms a sentence check reads (`held`: the event words; `verb_held`: the verb): a word
+    # the corpus never uses costs an e5 run to place.
+    verbs = {events.verb, events.soft_verb} - {""}
+    forms = word_forms(q.plain, language, v, related, verbs | set(events.actions))
+    strict = word_forms(q.plain, language, v, related and (lambda f: related(f, True)), verbs)
     person = {t: (v.latin(t) or t) if is_cyrillic(t) else t for t in events.names}
-    return replace(events, person=person, verb_forms=strict)
+    return replace(events, forms=forms, person=person, verb_forms=strict)
 
 
 def question_forms(q: Question, language: str, bridged=()) -> frozenset[str]:
@@ -184,9 +187,9 @@ def counted_forms(q: Question, language: str, known: Callable[[str], bool] = lam
     return forms if any(known(f) for f in forms) else frozenset()
 
 
-def word_forms(text: str, language: str, vocabulary=None, related=None) -> dict[str, frozenset[str]]:
+def word_forms(text: str, language: str, vocabulary=None, related=None, wanted=None) -> dict[str, frozenset[str]]:
     """Each (corrected) term of a text -> the dictionary forms of the words it comes from, and the corpus words
-    related to them (`related(forms)`, when given)."""
+    related to them (`related(forms)`, when given; for the `wanted` terms only, when given)."""
     out: dict[str, frozenset[str]] = {}
     for w in read_words(text, language):
         stem = terms_of([w.text.lower()], language)
@@ -194,7 +197,9 @@ def word_forms(text: str, language: str, vocabulary=None, related=None) -> dict[
             continue
         term = vocabulary.corrected(stem)[0] if vocabulary is not None else stem[0]
         name = vocabulary is not None and vocabulary.is_name(term)
-        extra = related(w.lemmas) if related is not None and not name else frozenset()
+        asked = related is not None and not name and (wanted is None or term in wanted)
+        # its dictionary forms, as the corpus's words are tabled (the word as written when it is one)
+        extra = related(w.lemmas - {w.text.lower()} or w.lemmas) if asked else frozenset()
         out[term] = out.get(term, frozenset()) | w.forms | extra
     return out
 

@@ -3,20 +3,24 @@ shot, murdered; "закрыть" -> закрыли), measured, not listed.
 
 At ingest every content word of the corpus (its dictionary forms) is embedded once, as e5 embeds a query, and
 kept in the index (`words.jsonl`, `words.npy`). A question word the corpus also uses is looked up there; one it
-does not use is embedded when asked (remembered, at most `MAX_NEW_WORDS` a question). Two words are related when
-their cosine reaches `related_word_similarity` (a setting, tuned on the unseen tune set: single words sit in a
-narrow, high band of e5 cosines, 0.85-0.96 on pairs we checked by hand).
+does not use is embedded when asked (at most `MAX_NEW_WORDS` distinct words a question, each an e5 run of a few
+milliseconds, so only for the words a sentence check reads: see `answer.evidence.question_events`). Two words
+are related when their cosine reaches `related_word_similarity` (a setting, tuned on the unseen tune set: single
+words sit in a narrow, high band of e5 cosines, 0.85-0.96 on pairs we checked by hand). What a word is close to
+is worked out once per word and threshold and remembered for the process's later questions.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import lru_cache
+from threading import Lock
 
 import numpy as np
 
 MIN_LETTERS = 3
 MAX_NEW_WORDS = 2  # question words the corpus never uses, embedded per question at most (each costs an e5 run)
+MEMORY = 8192  # words (with their thresholds) whose relatives a process remembers, and new words' vectors
 
 
 def embed_words(words: list[str], encoder, cache) -> np.ndarray:
@@ -48,28 +52,64 @@ def table_words(records: Iterable[dict]) -> list[str]:
     return sorted(found)
 
 
+class NewWords:
+    """The words one question may embed: at most `limit` distinct ones (the same word at two thresholds is one)."""
+
+    def __init__(self, limit: int = MAX_NEW_WORDS):
+        self.limit = limit
+        self.taken: set[str] = set()
+
+    def allow(self, word: str) -> bool:
+        if word not in self.taken and len(self.taken) < self.limit:
+            self.taken.add(word)
+        return word in self.taken
+
+
 class WordVectors:
-    """The corpus words' e5 vectors, and the corpus words related to a question's word forms."""
+    """The corpus words' e5 vectors, and the corpus words related to a question's word forms.
+
+    Each lookup is one matrix-vector product over the table, on the calling thread (a matrix-matrix product went
+    to OpenBLAS's own threads, which on a loaded 2-core machine waited milliseconds for a core), remembered per
+    word and threshold."""
 
     def __init__(self, words: list[str], vectors: np.ndarray, encode: Callable | None = None):
         self.words = words
-        self.vectors = np.asarray(vectors, dtype=np.float32)
+        self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         self.row = {w: i for i, w in enumerate(words)}
-        self._encode = lru_cache(maxsize=4096)(encode) if encode is not None else None
+        self._encode = encode
+        self._new: dict[str, np.ndarray] = {}  # vectors of words the table lacks, oldest first
+        self._lock = Lock()
+        self._close = lru_cache(maxsize=MEMORY)(self._close_to)  # (word, threshold) -> the corpus words close to it
 
-    def related(self, forms: Iterable[str], threshold: float, budget: list[int] | None = None) -> frozenset[str]:
+    def related(self, forms: Iterable[str], threshold: float, allowance: NewWords | None = None) -> frozenset[str]:
         """Corpus words whose cosine with one of these forms reaches the threshold (the forms themselves excluded).
 
-        A form the table lacks is embedded only while `budget` (a one-item list counting down) allows."""
-        forms = [f for f in forms if len(f) >= MIN_LETTERS and f.isalpha()]
-        rows = [self.row[f] for f in forms if f in self.row]
-        if rows:
-            vectors = self.vectors[rows]
-        elif forms and self._encode is not None and (budget is None or budget[0] > 0):
-            if budget is not None:
-                budget[0] -= 1
-            vectors = np.stack([self._encode(min(forms, key=len))])
-        else:
-            return frozenset()
-        close = np.nonzero((self.vectors @ vectors.T).max(axis=1) >= threshold)[0]
-        return frozenset(self.words[i] for i in close) - set(forms)
+        Forms the table holds are looked up there. When it holds none, the shortest form (the first alphabetically
+        among equals, so every process picks the same) is embedded, if `allowance` allows (None: always). Whether
+        a word gets its relatives depends on the question alone, never on what the process was asked before."""
+        forms = sorted({f for f in forms if len(f) >= MIN_LETTERS and f.isalpha()})
+        known = [f for f in forms if f in self.row]
+        if not known:
+            if not forms or self._encode is None:
+                return frozenset()
+            new = min(forms, key=len)
+            if allowance is not None and not allowance.allow(new):
+                return frozenset()
+            known = [new]
+        return frozenset().union(*(self._close(f, threshold) for f in known)) - set(forms)
+
+    def _close_to(self, word: str, threshold: float) -> frozenset[str]:
+        vector = self.vectors[self.row[word]] if word in self.row else self._vector(word)
+        return frozenset(self.words[i] for i in np.flatnonzero(self.vectors @ vector >= threshold))
+
+    def _vector(self, word: str) -> np.ndarray:
+        """A word the table lacks, embedded once (both thresholds' lookups share the run)."""
+        with self._lock:
+            vector = self._new.get(word)
+        if vector is None:
+            vector = np.asarray(self._encode(word), dtype=np.float32)
+            with self._lock:
+                self._new[word] = vector
+                while len(self._new) > MEMORY:
+                    del self._new[next(iter(self._new))]
+        return vector
