@@ -13,6 +13,7 @@ can be followed from `ask` to the `Answer` in one file.
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -45,6 +46,7 @@ from .hooks import StageHook, no_hook
 from .index.read import IndexData, load_index
 from .intents import OFF_TOPIC, IntentSpace, recognised, spaces
 from .lang.related import NewWords, WordVectors
+from .lang.words import read_words
 from .language import is_cyrillic
 from .messages import message
 from .question import Question, analyse
@@ -84,21 +86,23 @@ class Assistant:
         settings = settings or load_settings()
         if index_dir is not None:
             settings = settings.with_overrides(index_dir=Path(index_dir))
-        encoder = Encoder.for_queries(settings)
-        index = load_index(settings.index_dir, encoder.model_id, settings.hnsw_ef_search)
-        multilingual = Encoder.for_multilingual(settings)
+        # What the first answer needs is loaded now, not on the first visitor's question, and side by side: the
+        # language resources and the e5 model in threads of their own beside MiniLM and the index (onnxruntime,
+        # FAISS and lzma release the GIL while they load).
+        with ThreadPoolExecutor(2) as pool:
+            words = pool.submit(_warm_language_resources, settings)
+            e5 = pool.submit(_warm, Encoder.for_multilingual(settings))
+            encoder = _warm(Encoder.for_queries(settings))
+            index = load_index(settings.index_dir, encoder.model_id, settings.hnsw_ef_search)
+            multilingual = e5.result()
+            words.result()
         if index.multilingual and multilingual and multilingual.model_id != index.multilingual.model_id:
             raise AssistantError(
                 f"{settings.index_dir}/ holds {index.multilingual.model_id} vectors but settings ask for "
                 f"{multilingual.model_id}; run `assistant ingest` to rebuild it."
             )
         assistant = cls(index, encoder, settings, multilingual_encoder=multilingual)
-        encoder.encode_query("warm up")  # load the models now, not on the first visitor's question
-        if assistant.multilingual_encoder:
-            assistant.multilingual_encoder.encode_query("warm up")
         len(assistant._intents)  # encode the intent examples now (read from the embedding cache after the first start)
-        for sample in ("warm up", "Когда это было?", "Бұл қашан болды?"):  # the language identifiers and stemmers
-            assistant.analyse(sample)
         return assistant
 
     def with_settings(self, **overrides) -> Assistant:
@@ -423,6 +427,20 @@ class _Sentence:  # a sentence's span, as `_shown_length` reads it
 def _readable_message(text: str) -> bool:
     """A message short enough to be small talk or a request, with at least one word of letters (not "0000...")."""
     return len(text) <= MAX_INTENT_CHARS and bool(re.search(r"[^\W\d_]{2}", text))
+
+
+def _warm(encoder: Encoder | None) -> Encoder | None:
+    """The encoder with its model loaded (one question encoded)."""
+    if encoder is not None:
+        encoder.encode_query("warm up")
+    return encoder
+
+
+def _warm_language_resources(settings: Settings) -> None:
+    """The language identifiers, stemmers and dictionaries (lemminflect, pymorphy3) loaded, as a question loads them."""
+    for sample, language in (("warm up", "en"), ("Когда это было?", "ru"), ("Бұл қашан болды?", "kk")):
+        analyse(sample, None, settings.max_question_chars, settings.resolve_followups, "en")
+        read_words(sample, language)
 
 
 def _length(c) -> int:

@@ -179,6 +179,18 @@ def _letter_counts(text: str) -> tuple[int, int, int]:
     return cyrillic, latin, other
 
 
+@lru_cache(maxsize=1)
+def _langid_model() -> tuple:
+    """py3langid's model arrays, read once (decompressing it takes about a second; restricting an identifier to some
+    languages makes new arrays and leaves these as they are)."""
+    import numpy as np
+    from py3langid.langid import MODEL_DIR, MODEL_FILE
+    from py3langid.modelio import load_model
+
+    ptc, pc, classes, nextmove, row, output = load_model(MODEL_DIR / MODEL_FILE)
+    return np.asarray(ptc), np.asarray(pc), classes, nextmove, row, output
+
+
 def _is_latin(ch: str) -> bool:
     return ch < "\u0250" or "\u1e00" <= ch <= "\u1eff"
 
@@ -186,9 +198,10 @@ def _is_latin(ch: str) -> bool:
 @lru_cache(maxsize=2)
 def _identifier(languages: tuple[str, ...] = ()):
     """py3langid's model with normalised probabilities, restricted to `languages` if any."""
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    from py3langid.langid import LanguageIdentifier
 
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    ptc, pc, classes, nextmove, row, output = _langid_model()  # both identifiers share one read of the model
+    identifier = LanguageIdentifier(ptc, pc, classes, nextmove, output, norm_probs=True, tk_row=row)
     if languages:
         identifier.set_languages(list(languages))
     return identifier
