@@ -135,6 +135,17 @@ STRINGS: dict[str, dict[str, str]] = {
     "no_text": {"en": "{name} holds no text to quote.", "ru": "В файле {name} нет текста, который можно цитировать.", "kk": "{name} файлында дәйексөз алуға болатын мәтін жоқ."},
     "scan_too_large": {"en": "{name} is too large to read: {pixels} million pixels on a page, over the limit of {limit} million. Scan it at a lower resolution (300 dpi is enough) and add it again.", "ru": "{name} слишком велик для распознавания: {pixels} млн пикселей на странице, больше предела в {limit} млн. Отсканируйте его с меньшим разрешением (300 dpi достаточно) и добавьте снова.", "kk": "{name} оқу үшін тым үлкен: бетте {pixels} млн пиксель, бұл {limit} млн шегінен асады. Оны төменірек ажыратымдылықпен сканерлеңіз (300 dpi жеткілікті) және қайта қосыңыз."},
     "scan_no_pages": {"en": "{name} has no pages to read.", "ru": "В файле {name} нет страниц.", "kk": "{name} файлында бет жоқ."},
+    "left_out": {"en": "Left out of the index: {items}.", "ru": "Не вошли в индекс: {items}.", "kk": "Индекске кірмегендер: {items}."},
+    "why_scan_no_text": {"en": "no text found by OCR: a photograph or a blank page?", "ru": "распознавание не нашло текста: фотография или пустая страница?", "kk": "OCR мәтін таппады: фотосурет не бос бет пе?"},
+    "why_scan_damaged": {"en": "a damaged image", "ru": "повреждённое изображение", "kk": "бүлінген сурет"},
+    "why_scan_too_large": {"en": "a page too large to read (ocr_max_pixels)", "ru": "страница слишком велика для распознавания (ocr_max_pixels)", "kk": "бет оқу үшін тым үлкен (ocr_max_pixels)"},
+    "why_damaged_pdf": {"en": "a damaged PDF", "ru": "повреждённый PDF", "kk": "бүлінген PDF"},
+    "why_encrypted_pdf": {"en": "a password-protected PDF", "ru": "PDF защищён паролем", "kk": "PDF құпиясөзбен қорғалған"},
+    "why_binary_file": {"en": "not a text file", "ru": "не текстовый файл", "kk": "мәтіндік файл емес"},
+    "why_undecodable_text": {"en": "a text encoding it cannot read", "ru": "кодировка текста не читается", "kk": "мәтін кодтауы оқылмайды"},
+    "why_no_text": {"en": "no text in it", "ru": "в нём нет текста", "kk": "ішінде мәтін жоқ"},
+    "why_ocr_cancelled": {"en": "its OCR was stopped; the next rebuild goes on from there", "ru": "распознавание остановлено; следующая перестройка продолжит его", "kk": "OCR тоқтатылды; келесі қайта құру оны жалғастырады"},
+    "why_ocr_unfinished": {"en": "OCR not finished; the next rebuild reads the rest", "ru": "распознавание не закончено; следующая перестройка дочитает его", "kk": "OCR аяқталмады; келесі қайта құру қалғанын оқиды"},
     "not_a_scan": {"en": "{name} is not a scan, so it has no OCR text to correct.", "ru": "{name} — не скан, распознанного текста у него нет.", "kk": "{name} скан емес, сондықтан түзететін танылған мәтіні жоқ."},
 }
 

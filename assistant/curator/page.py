@@ -11,7 +11,7 @@ import json
 from html import escape
 from urllib.parse import quote
 
-from .i18n import LANGUAGE_NAMES, LANGUAGES, t
+from .i18n import LANGUAGE_NAMES, LANGUAGES, STRINGS, t
 from .scans import scan_names
 from .validation import CONTENT_LANGUAGES, size_label
 
@@ -133,10 +133,19 @@ def rebuild_text(language: str, rebuild: dict) -> str:
         text = t("rebuild_running", language, stage=rebuild.get("stage") or "…")
         return text + (" " + t("rebuild_queued", language) if rebuild.get("queued") else "")
     if state == "done":
-        return t("rebuild_done", language, build=rebuild.get("build", ""), documents=rebuild.get("documents", 0))
+        done = t("rebuild_done", language, build=rebuild.get("build", ""), documents=rebuild.get("documents", 0))
+        return done + left_out_text(language, rebuild.get("left_out") or ())
     if state == "failed":
         return t("rebuild_failed", language, reason=rebuild.get("reason", ""))
     return t("rebuild_idle", language)
+
+
+def left_out_text(language: str, left_out) -> str:
+    """' Left out of the index: photo.jpg (no text found by OCR); …' in the console's language ('' when none); a
+    reason without a message of its own is given as the ingest wrote it."""
+    items = [f"{name} ({t('why_' + code, language) if 'why_' + code in STRINGS else reason})"
+             for name, code, reason in left_out]  # fmt: skip
+    return " " + t("left_out", language, items="; ".join(items)) if items else ""
 
 
 def _rebuild(language: str, rebuild: dict, hidden: str) -> str:

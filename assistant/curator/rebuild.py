@@ -30,7 +30,8 @@ STAGES = ("start", "ocr", "embed", "documents", "chunks", "sentences", "dense", 
 
 @dataclass(frozen=True)
 class RebuildState:
-    """What the console shows: idle, running (stage, progress 0-1), done (build, documents) or failed (reason)."""
+    """What the console shows: idle, running (stage, progress 0-1), done (build, documents, files left out) or
+    failed (reason)."""
 
     state: str = "idle"
     stage: str = ""
@@ -38,6 +39,7 @@ class RebuildState:
     build: str = ""
     documents: int = 0
     reason: str = ""
+    left_out: tuple = ()  # files the last build left out: (name, code, English reason), from its report's skipped
     queued: bool = False
     started: float = 0.0
     finished: float = 0.0
@@ -116,7 +118,7 @@ class RebuildJob:
                 self._encoder = Encoder.for_ingest(self.settings)
             kwargs = {"encoder": self._encoder} if self._encoder is not None else {}
             if self._build is None:
-                self._state = replace(self._state, stage="ocr")
+                self._update(stage="ocr")
                 kwargs["scans"] = self.scans.read_all()  # the build then takes every page from the OCR cache
             with ExitStack() as held:
                 held.enter_context(self._reading())
@@ -137,12 +139,17 @@ class RebuildJob:
         except Exception as exc:
             log.exception("rebuild failed, the previous index keeps serving")
             return replace(self._state, state="failed", reason=f"{type(exc).__name__}: {exc}", finished=time.time())
+        left_out = tuple((s.path, s.code, s.reason) for s in report.skipped)
         return replace(self._state, state="done", stage="", progress=1.0, build=report.build,
-                       documents=report.documents, reason="", finished=time.time())  # fmt: skip
+                       documents=report.documents, reason="", left_out=left_out, finished=time.time())  # fmt: skip
+
+    def _update(self, **changes) -> None:
+        """Change the state under the lock, so a rebuild asked for meanwhile (`queued`) is never written over."""
+        with self._lock:
+            self._state = replace(self._state, **changes)
 
     @contextmanager
     def _hook(self, stage: str):
         if stage in STAGES:
-            progress = max(self._state.progress, STAGES.index(stage) / len(STAGES))
-            self._state = replace(self._state, stage=stage, progress=progress)
+            self._update(stage=stage, progress=max(self._state.progress, STAGES.index(stage) / len(STAGES)))
         yield

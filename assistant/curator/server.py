@@ -66,6 +66,8 @@ class Console:
     def _rebuilt(self, state) -> None:
         outcome = "ok" if state.state == "done" else "failed"
         detail = f"build {state.build}, {state.documents} documents" if outcome == "ok" else state.reason
+        if outcome == "ok" and state.left_out:
+            detail += "; left out: " + "; ".join(f"{name} ({reason})" for name, _, reason in state.left_out)
         self.audit.record(self._who_rebuilt, "rebuild", "", outcome, detail)
 
     def groups(self):

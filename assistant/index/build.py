@@ -114,7 +114,7 @@ def build_index(
             "chunker": chunker_settings(settings, encoder),
             "corpus_dir": str(settings.corpus_dir),
             "files": hashes,
-            "skipped": [{"path": s.path, "reason": s.reason} for s in skipped],
+            "skipped": [{"path": s.path, "reason": s.reason} | ({"code": s.code} if s.code else {}) for s in skipped],
             "counts": {"documents": len(documents), "chunks": len(chunks), "sentences": len(sentence_texts)},
         }
         if multilingual is not None:

@@ -27,6 +27,9 @@ class Status:
     changed: tuple[str, ...] = ()
 
 
+UNREAD = ("ocr_unfinished", "ocr_cancelled")  # Skipped codes of scans left out only until a rebuild reads them
+
+
 def corpus_hashes(corpus_dir: Path) -> dict[str, str]:
     """sha256 of every candidate file in the corpus, plus its metadata file: the unit of staleness."""
     files = corpus_files(corpus_dir)
@@ -81,4 +84,7 @@ def index_status(settings: Settings, encoder: Encoder | None = None) -> Status:
     changed = sorted(k for k in before.keys() | current.keys() if before.get(k) != current.get(k))
     if changed:
         return Status(True, True, f"{len(changed)} corpus file(s) added, changed or removed", manifest, tuple(changed))
+    unread = sorted(s["path"] for s in manifest["skipped"] if s.get("code") in UNREAD)
+    if unread:  # the console's build left a scan out while its OCR ran or after a cancel: the next one reads it
+        return Status(True, True, f"{len(unread)} scan(s) not read by OCR yet", manifest, tuple(unread))
     return Status(True, False, "up to date", manifest)

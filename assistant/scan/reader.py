@@ -93,7 +93,7 @@ class ScanReader:
         from ..corpus import Skipped, _slug, build_sections
 
         if rel in self.cancelled:
-            return Skipped(rel, self.cancelled[rel])
+            return Skipped(rel, self.cancelled[rel], "ocr_cancelled")
         self._cancel = False
         s = self.settings
         total = 0
@@ -110,18 +110,21 @@ class ScanReader:
                 f"OCR cancelled by the curator at page {exc.args[0]} of {total} "
                 "(the pages read so far are kept: the next rebuild goes on from there)"
             )
-            return Skipped(rel, self.cancelled[rel])
+            return Skipped(rel, self.cancelled[rel], "ocr_cancelled")
         except NotCached as exc:
             return Skipped(
-                rel, f"OCR not finished ({exc.args[0]} of {total} pages read): the next rebuild reads the rest"
+                rel, f"OCR not finished ({exc.args[0]} of {total} pages read): the next rebuild reads the rest",
+                "ocr_unfinished",
             )
-        except (OcrError, pages_of.PageError) as exc:
-            return Skipped(rel, str(exc))
+        except pages_of.PageError as exc:
+            return Skipped(rel, str(exc), exc.code)
+        except OcrError as exc:
+            return Skipped(rel, str(exc))  # Tesseract missing or failing: its English line names the fix
         except OSError as exc:
             return Skipped(rel, f"unreadable ({exc.strerror or exc})")
         notes = tuple(f"page {p.number}: {p.note}" for p in scan.pages if p.note)
         if not scan.text.strip():
-            return Skipped(rel, "no text found by OCR (" + ("; ".join(notes) or "no words") + ")")
+            return Skipped(rel, "no text found by OCR (" + ("; ".join(notes) or "no words") + ")", "scan_no_text")
         meta = dict(meta or {})
         meta.setdefault("language", _main_language(scan))
         title = meta.get("title") or path.stem.replace("-", " ")
