@@ -13,7 +13,7 @@ can be followed from `ask` to the `Answer` in one file.
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -79,6 +79,7 @@ class Assistant:
         self._titles_text = frozenset(self.titles.values())
         encode = self.multilingual_encoder.encode_query if self.multilingual_encoder else None
         self.word_vectors = WordVectors(index.words, index.word_vectors, encode) if index.words else None
+        self._beside = ThreadPoolExecutor(2, thread_name_prefix="question-words")  # threads start on first use
 
     @classmethod
     def load(cls, index_dir: Path | str | None = None, settings: Settings | None = None) -> Assistant:
@@ -168,6 +169,9 @@ class Assistant:
             )
         if q.shape == "multipart":
             return self._multipart(q, history)
+        # What the question is about is read beside its encoding: a word the corpus never uses takes an e5 run of
+        # its own to place (lang/related.py), which then runs on the other core instead of after the question's.
+        events = self._beside.submit(self._events, q) if q.shape != "overview" else None
         query_vector = self._encode(q)
         if intent := self._intent(q, query_vector):  # small talk or an off-topic request in words on no list
             off_topic = intent == OFF_TOPIC
@@ -179,7 +183,7 @@ class Assistant:
         with self.hook("select"):
             if q.shape == "overview":
                 return self._overview(q, hits, query_vector, citer)
-            found = self._find(q, hits, query_vector)
+            found = self._find(q, hits, query_vector, events)
             hits = found.hits
             if found.reason:
                 return refuse(q, hits, found.candidates, citer)
@@ -193,14 +197,15 @@ class Assistant:
                 answer = replace(answer, notice=_joined(answer.notice, message("sources_differ", q.language)))
             return answer
 
-    def _find(self, q: Question, hits: list[Hit], query_vector: np.ndarray) -> _Found:
-        """The scored sentences of the hits, why to refuse ("" if not), and the chosen ones."""
+    def _find(self, q: Question, hits: list[Hit], query_vector: np.ndarray, events: Future | None = None) -> _Found:
+        """The scored sentences of the hits, why to refuse ("" if not), and the chosen ones (`events`: what the
+        question is about, if already being read)."""
         # Term overlap favours the words of this turn; a bare "Where?" falls back to the resolved query.
         own = self._terms(q, q.terms)
         q_terms = set(own) or set(self._terms(q, q.query_terms))
         language = q.language if q.language in ("ru", "kk") else "en"
         with self.hook("words"):
-            events = question_events(q, own or self._terms(q, q.query_terms), self.vocabulary, language, self._related())
+            events = events.result() if events is not None else self._events(q)
         passages = self._passages(q)
         why_followup = q.followup and q.asked.slot in ("reason", "manner") and bool(q.previous_answer)
         if why_followup:
@@ -340,6 +345,12 @@ class Assistant:
                 self._intents[True].closest(vector), s.multilingual_intent_similarity, s.multilingual_intent_margin
             )
         return recognised(self._intents[False].closest(vector), s.intent_similarity, s.intent_margin)
+
+    def _events(self, q: Question):
+        """What a question is about: its names, event words and verb, each with the forms and relatives that hold it."""
+        own = self._terms(q, q.terms) or self._terms(q, q.query_terms)
+        language = q.language if q.language in ("ru", "kk") else "en"
+        return question_events(q, own, self.vocabulary, language, self._related())
 
     def _related(self):
         """Corpus words related to a question word's forms, for this question (None when switched off or absent)."""
