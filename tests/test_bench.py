@@ -281,6 +281,13 @@ def test_goals_come_from_the_goals_file(tmp_path):
     found = {g["goal"]: g for g in goals({"queries": results["queries"] | {"by_language": per_language}, "goals": targets})}
     assert found["ask() p95, seed corpus, en questions"]["met"] is True
     assert found["ask() p95, seed corpus, ru questions"]["met"] is False
+    per_language["ru"]["ask_cpu_ms"] = {"n": 9, "p50": 7.0, "p95": 9.5}  # the process's CPU time, beside wall time
+    found = {g["goal"]: g for g in goals({"queries": results["queries"] | {"by_language": per_language}, "goals": targets})}
+    assert "CPU time p50 7.0 ms / p95 9.5 ms" in found["ask() p95, seed corpus, ru questions"]["held_back"]
+    assert "CPU" not in found["ask() p95, seed corpus, en questions"]["held_back"]
+    cold = goals({"cold_start": {"total_s": {"p50": 3.1}, "cpu_s": {"p50": 1.85}}, "goals": targets})
+    [cold] = [g for g in cold if g["goal"].startswith("cold start")]
+    assert cold["measured"] == "3.10 s" and "CPU time to the first answer 1.85 s" in cold["held_back"]
     assert found["ask() p95, seed corpus, kk questions"]["measured"] == "not run"
     assert found["ask() p95, seed corpus, kk questions"]["met"] is None
     assert load_goals(tmp_path / "absent.json") is None

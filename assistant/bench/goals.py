@@ -108,7 +108,9 @@ def _goal_seed_p95_by_language(r, g):
             out.append(_goal(name, target, "not run", None))
             continue
         p50, p95 = row["ask_ms"]["p50"], row["ask_ms"]["p95"]
-        why = f"median {ms(p50)} over {row['ask_ms']['n']} asks; {row['encoder']}: " + stage_text(
+        cpu = row.get("ask_cpu_ms") or {}
+        cpu_text = f"CPU time p50 {ms(cpu['p50'])} / p95 {ms(cpu['p95'])}; " if cpu.get("n") else ""
+        why = f"median {ms(p50)} over {row['ask_ms']['n']} asks; {cpu_text}{row['encoder']}: " + stage_text(
             row.get("stages_ms"), row["ask_ms"]
         )
         e5 = get(r, "queries", "e5_threads_ms") or {}
@@ -142,7 +144,8 @@ def _goal_cold(r, g):
     total = get(c, "total_s", "p50")
     why = ""
     if total is not None:
-        why = (
+        cpu = get(c, "cpu_s", "p50")
+        why = (f"CPU time to the first answer {secs(cpu)} (all threads); " if cpu is not None else "") + (
             f"interpreter start + imports + index load + both encoders and the language identifier loaded "
             f"{secs(get(c, 'import_and_load_s', 'p50'))}, first ask {ms(get(c, 'first_ask_ms', 'p50'))} (medians; "
             f"first question in {', '.join(c.get('first_languages', [])) or 'en'})"

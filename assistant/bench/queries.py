@@ -54,12 +54,15 @@ def measure_queries(bench: Run) -> dict:
     timed = {lang: assistant.with_hook(_both(hook, h)) for lang, (h, _) in per_language.items()}
     ours_ms, base_ms, ours_results, base_rows = [], [], [], []
     language_ms: dict[str, list[float]] = {lang: [] for lang in LANGUAGES}
+    language_cpu_ms: dict[str, list[float]] = {lang: [] for lang in LANGUAGES}  # the process's CPU time per ask
     for rep in range(bench.plan.repeats):
         for i, item in enumerate(bench.items):
             language = item_language(item)
             for who in ("ours", "baseline") if (i + rep) % 2 == 0 else ("baseline", "ours"):
                 if who == "ours":
+                    cpu = time.process_time()
                     answer, hits, ms = ask_item(timed.get(language, timed["en"]), item)
+                    language_cpu_ms.setdefault(language, []).append((time.process_time() - cpu) * 1000)
                     ours_ms.append(ms)
                     language_ms.setdefault(language, []).append(ms)
                     if rep == 0:
@@ -78,6 +81,7 @@ def measure_queries(bench: Run) -> dict:
             if lang != "en" and assistant.multilingual_encoder
             else assistant.encoder.model_id,
             "ask_ms": stats(ms),
+            "ask_cpu_ms": stats(language_cpu_ms[lang]),
             "stages_ms": {k: stats(v) for k, v in per_language[lang][1].items()} if lang in per_language else {},
             "ours": {k: v.get(k) for k in KEEP}
             if (v := summarize([r for r in base(ours_results) if r.language == lang]))["n"]

@@ -232,6 +232,12 @@ def cold_start_section(r):
                 secs(c["total_s"]["max"]),
             ],
             [
+                "CPU time, process start to first answer (all threads)",
+                secs(get(c, "cpu_s", "p50")),
+                secs(get(c, "cpu_s", "p95")),
+                secs(get(c, "cpu_s", "max")),
+            ],
+            [
                 "imports + Assistant.load (inside the process)",
                 secs(c["import_and_load_s"]["p50"]),
                 secs(c["import_and_load_s"]["p95"]),
