@@ -1,7 +1,10 @@
 """`Document` -> `Chunk`s and `Sentence`s, with offsets into the document text, and the chunking policy.
 
-Chunks are cut by langchain-text-splitters inside one section at a time, measured in the
-embedding model's own tokens, preferring paragraph and sentence boundaries, with overlap.
+Chunks are whole sentences (assistant.sentences: initials, abbreviations, numbered articles and quotations known)
+packed by langchain-text-splitters inside one section at a time, with overlap, measured in the tokens of the model
+that embeds the document's language: MiniLM's word pieces for English, multilingual-e5's for Russian and Kazakh
+(MiniLM reads Cyrillic letter by letter, so its count made chunks of ~100 characters of a Russian text). A sentence
+longer than a chunk is cut by the recursive splitter at clause marks, then spaces.
 The policy (how big a chunk may be, and what the model reads for it: its section path, then
 its text) is recorded in the index manifest, so a change to it makes the index stale.
 """
@@ -14,6 +17,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from .sentences import split_sentences as sentence_spans
+from .sentences import trim as _trim
 from .types import Chunk, Document, Sentence
 
 if TYPE_CHECKING:
@@ -24,36 +29,12 @@ if TYPE_CHECKING:
 
 PREFIX_CHARS = 120  # in ASCII characters; any other character counts 3 (a Hangul syllable is 3 word pieces)
 
-# Split after ., ! or ? (and closing quotes/brackets) when whitespace and a likely sentence start follow.
-_SENTENCE_END = re.compile(r"""[.!?]+["'”’»)\]]*(?=\s+["'“‘«(\[]?[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ0-9])""")
-_NO_SPLIT_BEFORE = re.compile(
-    r"(?:\b(?:e\.g|i\.e|Mr|Mrs|Ms|Dr|St|Jr|Sr|vs|cf|No|Nos|pp|Vol|Gen|Col|Lt|Prof)|\b[A-Z])\.$"
-)
-_SEPARATORS = ["\n\n", "\n", r"(?<=[.!?])\s+", r"(?<=[;:,])\s+", r"\s+", ""]
+_SEPARATORS = ["\n\n", "\n", "\x00sentences", r"(?<=[;:,])\s+", r"\s+", ""]
 
 
-def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Sentence spans of text[start:end], trimmed of whitespace; line breaks always end one."""
-    end = len(text) if end is None else end
-    spans = []
-    for line in re.finditer(r"[^\n]+", text[start:end]):
-        line_start = start + line.start()
-        cut = line_start
-        for m in _SENTENCE_END.finditer(text, line_start, start + line.end()):
-            if _NO_SPLIT_BEFORE.search(text[max(line_start, m.end() - 6) : m.end()]):
-                continue
-            spans.append((cut, m.end()))
-            cut = m.end()
-        spans.append((cut, start + line.end()))
-    return [s for s in (_trim(text, a, b) for a, b in spans) if s[1] > s[0]]
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
+def split_sentences(text: str, start: int = 0, end: int | None = None, language: str = "en") -> list[tuple[int, int]]:
+    """Sentence spans of text[start:end] (see assistant.sentences), trimmed of whitespace; line breaks always end one."""
+    return sentence_spans(text, start, end, language)
 
 
 def chunk_id(doc_id: str, start: int, end: int, text: str) -> str:
@@ -61,11 +42,39 @@ def chunk_id(doc_id: str, start: int, end: int, text: str) -> str:
     return hashlib.sha1(f"{doc_id}\x00{start}\x00{end}\x00{text}".encode()).hexdigest()[:16]
 
 
-def make_splitter(count_tokens: Callable[[str], int], max_tokens: int, overlap: int) -> RecursiveCharacterTextSplitter:
-    """A recursive splitter measured in model tokens that keeps separators, so chunks stay verbatim."""
+SENTENCES = "\x00sentences"  # the separator level at which text is cut into whole sentences (assistant.sentences)
+
+
+def make_splitter(
+    count_tokens: Callable[[str], int], max_tokens: int, overlap: int, language: str = "en"
+) -> RecursiveCharacterTextSplitter:
+    """A recursive splitter measured in model tokens that keeps separators, so chunks stay verbatim: paragraphs,
+    then lines, then whole sentences of the language, then clauses, spaces and characters."""
     from langchain_text_splitters import RecursiveCharacterTextSplitter  # heavy; only ingest needs it
 
-    return RecursiveCharacterTextSplitter(
+    class SentenceSplitter(RecursiveCharacterTextSplitter):
+        def _split_text(self, text: str, separators: list[str]) -> list[str]:
+            rest = list(separators)
+            while rest and rest[0] not in (SENTENCES, "") and not re.search(rest[0], text):
+                rest.pop(0)
+            if rest and rest[0] == SENTENCES:
+                return self._by_sentence(text, rest[1:])
+            return super()._split_text(text, rest)  # it recurses into this method for the finer levels
+
+        def _by_sentence(self, text: str, finer: list[str]) -> list[str]:
+            """Whole sentences merged up to the limit; a longer one cut by the finer separators, never merged again."""
+            spans = sentence_spans(text, language=language, max_chars=len(text) + 1)
+            out, run = [], []
+            for piece in _sentence_pieces(text, 0, len(text), spans):
+                if self._length_function(piece) <= self._chunk_size:
+                    run.append(piece)
+                    continue
+                out += self._merge_splits(run, "") if run else []
+                out += self._split_text(piece, finer)
+                run = []
+            return out + (self._merge_splits(run, "") if run else [])
+
+    return SentenceSplitter(
         chunk_size=max_tokens,
         chunk_overlap=min(overlap, max_tokens // 2),
         length_function=count_tokens,
@@ -76,15 +85,16 @@ def make_splitter(count_tokens: Callable[[str], int], max_tokens: int, overlap: 
     )
 
 
-def chunk_document(doc: Document, count_tokens: Callable[[str], int], max_tokens: int, overlap: int) -> list[Chunk]:
-    """Cut each section of a document into token-bounded, overlapping chunks with their sentences."""
-    splitter = make_splitter(count_tokens, max_tokens, overlap)
+def chunk_document(
+    doc: Document, count_tokens: Callable[[str], int], max_tokens: int, overlap: int, language: str = "en"
+) -> list[Chunk]:
+    """Cut each section of a document into token-bounded, overlapping chunks of whole sentences."""
+    splitter = make_splitter(count_tokens, max_tokens, overlap, language)
     chunks = []
     for section in doc.sections:
-        sentences = split_sentences(doc.text, section.start, section.end)
-        for start, end in _locate(
-            doc.text, section.start, section.end, splitter.split_text(doc.text[section.start : section.end])
-        ):
+        sentences = split_sentences(doc.text, section.start, section.end, language)
+        pieces = splitter.split_text(doc.text[section.start : section.end])
+        for start, end in _locate(doc.text, section.start, section.end, pieces):
             if count_tokens(doc.text[start:end]) > max_tokens:
                 pieces = _hard_split(doc.text, start, end, count_tokens, max_tokens)
             else:
@@ -104,6 +114,12 @@ def chunk_document(doc: Document, count_tokens: Callable[[str], int], max_tokens
                     )
                 )
     return _dedupe(chunks)
+
+
+def _sentence_pieces(text: str, lo: int, hi: int, sentences: list[tuple[int, int]]) -> list[str]:
+    """The section's text cut at sentence starts: each sentence with the whitespace after it, nothing left out."""
+    starts = [lo] + [a for a, _ in sentences[1:]] + [hi]
+    return [text[a:b] for a, b in zip(starts, starts[1:], strict=False) if b > a]
 
 
 def _locate(text: str, lo: int, hi: int, pieces: Iterable[str]) -> list[tuple[int, int]]:
@@ -170,14 +186,19 @@ def _dedupe(chunks: list[Chunk]) -> list[Chunk]:
 # --- the policy: how big a chunk may be, and what the model reads for it ----------------------
 
 
-def chunker_settings(settings: Settings, encoder: Encoder) -> dict:
+def chunker_settings(settings: Settings, encoder: Encoder, multilingual: Encoder | None = None) -> dict:
     """The chunker settings a build records; a change to any of them makes the index stale."""
-    return {
-        "splitter": "langchain RecursiveCharacterTextSplitter, per section",
+    out = {
+        "splitter": "whole sentences (assistant.sentences) packed by langchain's splitter, per section",
         "chunk_tokens": chunk_limit(settings, encoder),
         "chunk_overlap": settings.chunk_overlap,
         "embedded_text": "section path, newline, chunk text",
+        "counted_in": {"en": encoder.model_id},
     }
+    if multilingual is not None:
+        out["chunk_tokens_multilingual"] = chunk_limit(settings, multilingual)
+        out["counted_in"] |= {"ru": multilingual.model_id, "kk": multilingual.model_id}
+    return out
 
 
 def chunk_limit(settings: Settings, encoder: Encoder) -> int:
@@ -200,12 +221,22 @@ def embedded_text(chunk: Chunk) -> str:
     return section_prefix(chunk.section) + "\n" + chunk.text
 
 
-def chunk_corpus(documents: list[Document], settings: Settings, encoder: Encoder) -> list[Chunk]:
-    """Every document's chunks, each section's sized so that its prefix and text fit the model together."""
-    limit, chunks = chunk_limit(settings, encoder), []
+def chunk_corpus(
+    documents: list[Document], settings: Settings, encoder: Encoder, multilingual: Encoder | None = None
+) -> list[Chunk]:
+    """Every document's chunks, sized in the tokens of the model that embeds its language (e5 for Russian and
+    Kazakh when `multilingual` is given), each section's so that its prefix and text fit the model together."""
+    from .language import document_language
+
+    chunks = []
     for doc in documents:
+        language = document_language(doc)
+        model = multilingual if multilingual is not None and language in ("ru", "kk") else encoder
+        limit = chunk_limit(settings, model)
         for section in doc.sections:
-            room = encoder.max_seq_length - 2 - encoder.count_tokens(section_prefix(section.path) + "\n")
+            room = model.max_seq_length - 2 - model.count_tokens(section_prefix(section.path) + "\n")
             one_section = replace(doc, sections=(section,))
-            chunks += chunk_document(one_section, encoder.count_tokens, min(limit, room), settings.chunk_overlap)
+            chunks += chunk_document(
+                one_section, model.count_tokens, min(limit, room), settings.chunk_overlap, language
+            )
     return chunks

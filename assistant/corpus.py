@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -123,6 +123,7 @@ def load_corpus(corpus_dir: Path, scans=None) -> tuple[list[Document], list[Skip
     for path in corpus_files(corpus_dir):
         rel = path.relative_to(corpus_dir).as_posix()
         result = load_document(path, corpus_dir, metadata.get(rel), scans)
+        result = result if isinstance(result, Skipped) else with_language(result)
         (skipped if isinstance(result, Skipped) else documents).append(result)
     seen: dict[str, str] = {}
     for doc in list(documents):
@@ -131,6 +132,24 @@ def load_corpus(corpus_dir: Path, scans=None) -> tuple[list[Document], list[Skip
             skipped.append(Skipped(doc.path, f"document id '{doc.id}' already used by {seen[doc.id]}"))
         seen.setdefault(doc.id, doc.path)
     return documents, skipped
+
+
+def with_language(doc: Document) -> Document | Skipped:
+    """The document with its language settled (sources.toml's, or the text's when it clearly says otherwise) in
+    meta "language" and where that came from in meta "language_from"; skipped when written in a language we do
+    not serve."""
+    from .language import SUPPORTED, detect_text, settle_language
+
+    found = detect_text(doc.text)
+    language, source = settle_language(str(doc.meta.get("language") or ""), found)
+    if language not in SUPPORTED:
+        return Skipped(
+            doc.path,
+            f"written in '{language}' ({source}), not English, Russian or Kazakh, which the assistant serves; "
+            "add it in (or with a translation into) one of those",
+        )
+    meta = doc.meta | {"language": language, "language_from": source, "mixed_script_words": found.mixed_words}
+    return replace(doc, meta=meta)
 
 
 def decode_text(data: bytes) -> str:

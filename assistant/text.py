@@ -37,11 +37,19 @@ def _stemmer(language: str = "en"):
 
 
 def words(text: str) -> list[str]:
-    """Lower-cased words, apostrophes folded (Stalin's -> stalin)."""
+    """Lower-cased words, apostrophes folded (Stalin's -> stalin), a Cyrillic word typed with Latin look-alike
+    letters ("бiрiншi" with a Latin i) read as the Cyrillic word it is."""
     out = []
     for w in _WORD.findall(text.lower()):
+        if not w.isascii() and _LATIN.search(w):
+            from .language import fold_mixed_script
+
+            w = fold_mixed_script(w)
         out.append(re.split(r"[’']", w)[0])
     return out
+
+
+_LATIN = re.compile(r"[a-z]")
 
 
 def terms(text: str, language: str = "en") -> list[str]:

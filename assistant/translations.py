@@ -57,7 +57,9 @@ def split_originals(documents: list[Document]) -> tuple[list[Document], list[Doc
 
 def sentence_spans(doc: Document) -> list[tuple[int, int]]:
     """The sentences of a whole document, as the chunker splits them."""
-    return split_sentences(doc.text)
+    from .language import document_language
+
+    return split_sentences(doc.text, language=document_language(doc))
 
 
 def align_translation(

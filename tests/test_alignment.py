@@ -129,9 +129,9 @@ def test_scores_are_margins_over_each_sides_neighbours():
 
 # --- the draft translations, with the real multilingual model -----------------------------
 
-def sentences(text: str) -> list[str]:
-    """The sentences of a whole document, as ingest splits them."""
-    return [text[a:b] for a, b in split_sentences(text)]
+def sentences(text: str, language: str = "en") -> list[str]:
+    """The sentences of a whole document, as ingest splits them (in its language)."""
+    return [text[a:b] for a, b in split_sentences(text, language=language)]
 
 
 GOOD = [
@@ -152,7 +152,8 @@ def vectors():
     files += [DRAFTS / f"{doc}.{lang}.txt" for doc, lang in GOOD] + [FIXTURE]
     out = {}
     for path in files:
-        texts = sentences(path.read_text(encoding="utf-8"))
+        language = path.name.split(".")[-2] if path.name.count(".") > 1 else "en"  # name.ru.txt is Russian
+        texts = sentences(path.read_text(encoding="utf-8"), language)
         out[path.name] = (texts, model.passages(texts))
     return out
 

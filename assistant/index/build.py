@@ -44,6 +44,7 @@ class IngestReport:
     build: str = ""
     warnings: list[str] = field(default_factory=list)  # translations that could not be used
     alignments: list[AlignmentSummary] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)  # one line per document: its language, where from, its chunks
     scans: list[ScanReport] = field(default_factory=list)  # each scanned document: pages, pages/minute, confidence
 
 
@@ -89,7 +90,11 @@ def build_index(
                 "add .txt, .md, .html or .pdf files and run `assistant ingest` again."
             )
         originals, translations, warnings = split_originals(documents)
-        chunks = chunk_corpus(originals, settings, encoder)
+        multilingual_encoder = Encoder.for_multilingual(settings, bulk=True)
+        if multilingual_encoder is not None:
+            multilingual_encoder.prepare()  # (re)make the e5 ONNX export if it is missing or damaged: chunking counts e5's tokens
+        chunks = chunk_corpus(originals, settings, encoder, multilingual_encoder)
+        languages = document_lines(documents, chunks)
         cache = EmbeddingCache(settings.cache_dir / "embeddings.sqlite")
         try:
             chunk_texts = [embedded_text(c) for c in chunks]
@@ -97,7 +102,8 @@ def build_index(
             sentence_texts = [s.text for c in chunks for s in c.sentences]
             sentence_vectors, reused_s = embed_with_cache(encoder, sentence_texts, cache, progress, hook)
             multilingual, reused_m, embedded_m = _multilingual(
-                settings, documents, chunks, chunk_texts, sentence_texts, translations, warnings, cache, progress, hook
+                multilingual_encoder, documents, chunks, chunk_texts, sentence_texts, translations, warnings, cache,
+                progress, hook,
             )
         finally:
             cache.close()
@@ -111,7 +117,7 @@ def build_index(
                 "max_seq_length": encoder.max_seq_length,
                 "ingest_encoder": encoder.backend,
             },
-            "chunker": chunker_settings(settings, encoder),
+            "chunker": chunker_settings(settings, encoder, multilingual_encoder),
             "corpus_dir": str(settings.corpus_dir),
             "files": hashes,
             "skipped": [{"path": s.path, "reason": s.reason} | ({"code": s.code} if s.code else {}) for s in skipped],
@@ -146,20 +152,19 @@ def build_index(
         warnings=warnings,
         alignments=multilingual.alignments if multilingual else [],
         scans=scans.reports,
+        languages=languages,
     )
 
 
-def _multilingual(settings, documents, chunks, chunk_texts, sentence_texts, translations, warnings, cache, progress, hook):
+def _multilingual(encoder, documents, chunks, chunk_texts, sentence_texts, translations, warnings, cache, progress, hook):
     """The e5 vectors of every chunk and sentence, translations aligned, and per-language lexical terms.
 
     Returns (Multilingual or None, vectors reused, vectors embedded).
     """
-    encoder = Encoder.for_multilingual(settings, bulk=True)
     if encoder is None:
         if translations:
             warnings.append(f"{len(translations)} translation(s) not used: aligning them needs multilingual_model set.")
         return None, 0, 0
-    encoder.prepare()  # (re)make the e5 ONNX export if it is missing or damaged
     m_chunks, reused_c = embed_with_cache(encoder, chunk_texts, cache, progress, hook)
     m_sentences, reused_s = embed_with_cache(encoder, sentence_texts, cache, progress, hook)
     reused, total = reused_c + reused_s, len(chunk_texts) + len(sentence_texts)
@@ -238,6 +243,7 @@ def format_report(report: IngestReport, settings: Settings) -> str:
         else []
     )
     lines += [r.line() for r in report.scans]
+    lines += report.languages
     for a in report.alignments:
         lines.append(
             f"translation {a.doc_id} ({a.language}) of {a.original_doc_id}: {a.aligned} of {a.translated_sentences} sentences aligned"
@@ -248,6 +254,40 @@ def format_report(report: IngestReport, settings: Settings) -> str:
         f"{report.seconds:.1f} s"
     )
     return "\n".join(lines)
+
+
+def document_lines(documents: list, chunks: list) -> list[str]:
+    """Per document: its language and where it came from, its chunks and sentences, and what in it needs a word."""
+    from ..language import LANGUAGE_NAMES, document_language
+    from ..sentences import MAX_SENTENCE_CHARS, long_sentences
+    from ..translations import translation_of
+
+    by_doc: dict[str, list] = {}
+    for c in chunks:
+        by_doc.setdefault(c.doc_id, []).append(c)
+    lines = []
+    for doc in documents:
+        language = document_language(doc)
+        own = by_doc.get(doc.id, [])
+        spans = sorted({(s.start, s.end) for c in own for s in c.sentences})
+        role = f"translation of {translation_of(doc)}" if translation_of(doc) else f"{len(own)} chunks, {len(spans)} sentences"
+        line = f"document {doc.path}: {LANGUAGE_NAMES[language]} ({doc.meta.get('language_from', 'sources.toml')}); {role}"
+        notes = []
+        if "sources.toml says" in str(doc.meta.get("language_from", "")):
+            notes.append(f"its text is {LANGUAGE_NAMES[language]}, not what sources.toml says: fix `language` there")
+        if doc.meta.get("mixed_script_words"):
+            notes.append(
+                f"{doc.meta['mixed_script_words']} words mix Latin letters into Cyrillic (a Latin 'i' for 'і'?): "
+                "matched as Cyrillic, quoted as written"
+            )
+        if len(doc.text.strip()) > 200 and not any(ch in doc.text for ch in ".!?…"):
+            notes.append("no sentence punctuation: its lines and numbered items are its sentences")
+        if long := long_sentences(spans):
+            notes.append(f"{long} sentence pieces of ~{MAX_SENTENCE_CHARS} characters: a run-on sentence cut at clause marks")
+        if doc.meta.get("language_from", "").startswith("assumed"):
+            notes.append("too little text to tell its language")
+        lines.append(line + "".join(f"\n  note: {n}" for n in notes))
+    return lines
 
 
 def skipped_warnings(report: IngestReport) -> list[str]:

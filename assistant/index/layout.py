@@ -32,7 +32,7 @@ from pathlib import Path
 from ..errors import IndexDamagedError, IndexMissingError
 from ..files import sha256_file
 
-FORMAT_VERSION = 2  # 2: facts.jsonl
+FORMAT_VERSION = 3  # 2: facts.jsonl; 3: whole-sentence chunks sized in the tokens of each language's model
 CURRENT = "CURRENT"
 LOCK = ".lock"
 TMP_PREFIX = ".tmp-"

@@ -72,7 +72,7 @@ def index_status(settings: Settings, encoder: Encoder | None = None) -> Status:
     wanted_ml = multilingual.model_id if multilingual else None
     if built_ml != wanted_ml:
         return Status(True, True, f"built with multilingual model {built_ml}, settings ask for {wanted_ml}", manifest)
-    if manifest["chunker"] != chunker_settings(settings, encoder):
+    if manifest["chunker"] != chunker_settings(settings, encoder, multilingual):
         return Status(True, True, "chunker settings changed", manifest)
     if manifest.get("facts") != facts_fingerprint():
         return Status(True, True, "the language data that reads sentences changed", manifest)
