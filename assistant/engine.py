@@ -39,6 +39,7 @@ from .answer import (
 )
 from .citations import Citer
 from .config import Settings, load_settings
+from .crosslang import CrossTerms, with_quoted_notice
 from .embedding import Encoder
 from .errors import AssistantError
 from .gather import MAX_GATHERED_CHARS, list_sentences, overview_sentences
@@ -80,6 +81,7 @@ class Assistant:
         encode = self.multilingual_encoder.encode_query if self.multilingual_encoder else None
         self.word_vectors = WordVectors(index.words, index.word_vectors, encode) if index.words else None
         self._beside = ThreadPoolExecutor(2, thread_name_prefix="question-words")  # threads start on first use
+        self.cross = CrossTerms(index.bm25.vocab_dict)  # names as originals in other scripts spell them (Карлаг, Karlag)
 
     @classmethod
     def load(cls, index_dir: Path | str | None = None, settings: Settings | None = None) -> Assistant:
@@ -147,8 +149,12 @@ class Assistant:
 
         The answer is in the question's language (Kazakh, Russian or English): its quotes are the
         originals or their human translations, its messages ours; `language` is the page's, for
-        questions that do not show their own.
+        questions that do not show their own. A quote in another language than the answer's (an original with no
+        human translation) is quoted as it is, and a notice says which language it is in.
         """
+        return with_quoted_notice(self._answer(question, history, language))
+
+    def _answer(self, question: str, history: list[dict] | None, language: str | None) -> Answer:
         with self.hook("analyse"):
             q = self._within_model(self.analyse(question, history, language))
         shown_in = q.language if q.language in ("en", "ru", "kk") else (language or "en")
@@ -361,7 +367,7 @@ class Assistant:
 
     def _passages(self, q: Question) -> Passages:
         """The index as this question reads it (its model's sentence vectors, its language's translations)."""
-        return Passages(self.index, q.language, self._multilingual(q))
+        return Passages(self.index, q.language, self._multilingual(q), self.cross)
 
     def _shown_length(self, q: Question):
         return self._passages(q).shown_length()
@@ -391,7 +397,9 @@ class Assistant:
     def _search(self, q: Question, vector: np.ndarray, k: int) -> list[Hit]:
         language = q.language if self._multilingual(q) else "en"
         query_terms = self._terms(q, q.query_terms)
-        return search(self.index, vector, query_terms, k, self.settings, self.hook, language, self._bridge(query_terms))
+        spelt = self.cross.bridged(query_terms)  # the same names as originals in other scripts write them
+        bridge = self._bridge(query_terms) + spelt
+        return search(self.index, vector, query_terms + spelt, k, self.settings, self.hook, language, bridge)
 
     def _terms(self, q: Question, stems) -> list[str]:
         """Query terms with typos corrected; a Russian or Kazakh question's also bridged to the originals' spelling."""

@@ -90,7 +90,25 @@ MESSAGES = {
         "ru": "Источники расходятся в этом; приведены оба.",
         "kk": "Дереккөздер бұл жөнінде әртүрлі айтады; екеуі де келтірілді.",
     },
+    "quoted_in": {
+        "en": "Quoted in {languages}, as the source is written; the sources hold no translation of it.",
+        "ru": "Цитата на {languages} языке, как в источнике; перевода в источниках нет.",
+        "kk": "Дәйексөз дереккөздегідей {languages} тілінде келтірілді; дереккөздерде аудармасы жоқ.",
+    },
 }
+
+# The three languages named in each language, as `quoted_in` needs them ("in Russian", "на русском", "орыс тілінде").
+LANGUAGE_NAMES_IN = {
+    "en": {"en": "English", "ru": "Russian", "kk": "Kazakh", "and": " and "},
+    "ru": {"en": "английском", "ru": "русском", "kk": "казахском", "and": " и "},
+    "kk": {"en": "ағылшын", "ru": "орыс", "kk": "қазақ", "and": " және "},
+}
+
+
+def quoted_in(languages: list[str], language: str) -> str:
+    """The notice that an answer quotes sources in other languages than its own, said in `language`."""
+    names = LANGUAGE_NAMES_IN.get(language, LANGUAGE_NAMES_IN["en"])
+    return message("quoted_in", language, languages=names["and"].join(names[code] for code in languages))
 
 
 def message(key: str, language: str, **values) -> str:

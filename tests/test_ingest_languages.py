@@ -146,6 +146,19 @@ def test_a_ten_line_document_is_ten_sentences(built, assistant):
     )
 
 
+def test_an_english_question_meets_a_russian_original_through_a_names_spelling(assistant):
+    """MiniLM reads no Cyrillic and the English word index holds no Russian word: "Karlag" reaches "Карлаг" (and
+    Kazakh "Қарлаг") through its spelling in the other alphabet (assistant/crosslang.py)."""
+    hits = assistant.retrieve("When was Karlag closed?")
+    found = next(h for h in hits if h.chunk.doc_id == "karlag-ru")
+    assert found.lexical_rank == 1, [(h.chunk.doc_id, h.dense_rank, h.lexical_rank) for h in hits]
+
+
+def test_a_russian_question_reaches_an_english_original(assistant):
+    hits = assistant.retrieve("Когда отмечают День памяти жертв политических репрессий?")
+    assert hits[0].chunk.doc_id == "remembrance"
+
+
 @pytest.mark.parametrize(
     ("question", "language"),
     [
@@ -168,3 +181,22 @@ def test_a_question_about_a_document_in_another_language_is_answered_or_refused(
     for c in answer.citations:
         document = assistant.index.documents[c.doc_id]
         assert document.text[c.start : c.end] == c.quote  # quoted as the document is
+    other = {c.language for c in answer.citations} - {language}
+    assert bool(other) == (
+        "quoted" in answer.notice.lower() or "дәйексөз" in answer.notice.lower() or "цитата" in answer.notice.lower()
+    )
+    if other:  # says in the answer's language which language the quote is in
+        names = {
+            "en": {"ru": "Russian", "kk": "Kazakh", "en": "English"},
+            "ru": {"kk": "казахском", "en": "английском"},
+            "kk": {"ru": "орыс", "en": "ағылшын"},
+        }[language]
+        assert all(names[o] in answer.notice for o in other)
+
+
+def test_the_quoted_in_notice_names_the_languages_in_the_answers_language():
+    from assistant.messages import quoted_in
+
+    assert quoted_in(["ru"], "en").startswith("Quoted in Russian, as the source is written")
+    assert quoted_in(["kk", "en"], "ru").startswith("Цитата на казахском и английском языке")
+    assert quoted_in(["ru"], "kk").startswith("Дәйексөз дереккөздегідей орыс тілінде")

@@ -27,6 +27,7 @@ class Passages:
     index: IndexData
     language: str = "en"
     multilingual: bool = False
+    cross: object = None  # crosslang.CrossTerms: a sentence's terms also as the originals' other scripts spell them
 
     @property
     def translations(self) -> dict:
@@ -56,6 +57,8 @@ class Passages:
         """The forms a question word may take to be held by a sentence: its own words' stems and dictionary forms,
         plus, for a Russian or Kazakh question, those of its human translation into that language."""
         own = self.facts(doc_id, s).keys | sentence_terms(s.text, self.document_language(doc_id))
+        if self.cross is not None:
+            own = self.cross.widened(own)
         if not self.multilingual:
             return own
         t = self.translation(doc_id, s.start, s.end)
@@ -77,7 +80,8 @@ class Passages:
     def context_terms(self, doc_id: str, start: int) -> frozenset[str]:
         """The terms and word forms of the text just before a passage (the sentence a "he" or "it" in it leans on)."""
         text = self.index.documents[doc_id].text[max(0, start - CONTEXT_CHARS) : start]
-        return context_keys(text, self.document_language(doc_id))
+        own = context_keys(text, self.document_language(doc_id))
+        return self.cross.widened(own) if self.cross is not None else own
 
     def title_terms(self, doc_id: str) -> frozenset[str]:
         """The terms of a document's title: what every sentence in it is about ("The camp was closed ..." in
