@@ -222,7 +222,9 @@ class Assistant:
             frozenset(q_terms),
             q.asked,
             events,
-            question_forms(q, language, self._bridge(list(q_terms))),
+            question_forms(q, language, self._bridge(list(q_terms)))
+            if enabled(self.settings, "own_words")
+            else frozenset(),
             counted_forms(q, language, lambda t: t in self.vocabulary.df),
             language,
         )
@@ -356,13 +358,17 @@ class Assistant:
         """What a question is about: its names, event words and verb, each with the forms and relatives that hold it."""
         own = self._terms(q, q.terms) or self._terms(q, q.query_terms)
         language = q.language if q.language in ("ru", "kk") else "en"
-        return question_events(q, own, self.vocabulary, language, self._related())
+        return self._switched(question_events(q, own, self.vocabulary, language, self._related(), self._spelt_right(q)))
 
     def _related(self):
         """Corpus words related to a question word's forms, for this question (None when switched off or absent)."""
         if self.word_vectors is None or not enabled(self.settings, "related_words"):
             return None
-        loose, strict, allowance = self.settings.related_word_similarity, self.settings.related_verb_similarity, NewWords()
+        loose, strict, allowance = (
+            self.settings.related_word_similarity,
+            self.settings.related_verb_similarity,
+            NewWords(),
+        )
         return lambda forms, verb=False: self.word_vectors.related(forms, strict if verb else loose, allowance)
 
     def _passages(self, q: Question) -> Passages:
@@ -403,8 +409,24 @@ class Assistant:
 
     def _terms(self, q: Question, stems) -> list[str]:
         """Query terms with typos corrected; a Russian or Kazakh question's also bridged to the originals' spelling."""
-        corrected = self.vocabulary.corrected(stems)
+        corrected = self.vocabulary.corrected(stems, self._spelt_right(q))
         return list(dict.fromkeys(corrected + self._bridge(corrected))) if self._multilingual(q) else corrected
+
+    def _switched(self, events):
+        """The question's events with the rules named in rules_off undone (for `assistant eval --ablate`)."""
+        if events.verb and not enabled(self.settings, "asked_verb"):  # the verb counts as any other event word
+            events = replace(events, verb="", actions=(*events.actions, events.verb), verb_forms={})
+        if events.soft_verb and not enabled(self.settings, "soft_verb"):
+            events = replace(events, soft_verb="")
+        if events.numbers and not enabled(self.settings, "question_figures"):
+            events = replace(events, numbers=())
+        return events
+
+    def _spelt_right(self, q: Question) -> frozenset[str]:
+        """The terms of the question's words that its language's dictionary knows: never corrected as typos."""
+        if not enabled(self.settings, "spelt_right"):
+            return frozenset()
+        return self.vocabulary.dictionary_terms(q.words, q.language if q.language in ("ru", "kk") else "en")
 
     def _bridge(self, stems: list[str]) -> list[str]:
         """The terms the originals' lexical index can match: numbers, Latin words, Cyrillic names in Latin spelling."""

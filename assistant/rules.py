@@ -8,6 +8,26 @@ rules off. A rule that earns nothing on the seed test split or the unseen tune s
 from __future__ import annotations
 
 RULES: dict[str, str] = {
+    "asked_verb": "a who/when/where/how-many question's main verb must stand in the answer (or a word e5 places very "
+    "close to it): 'Who murdered Trotsky?' is not answered by 'Trotsky was murdered' (answer/evidence.py)",
+    "soft_verb": "a Russian or Kazakh verb the corpus never uses must be there unless the rest of the question "
+    "plainly is (answer/evidence.py coverage)",
+    "question_figures": "a figure the question names ('in 1986') weighs in what the answer is about, as much as its "
+    "weightiest event word (answer/evidence.py)",
+    "title_context": "a document's title counts as context for its sentences ('The camp was closed ...' in 'Steppe "
+    "camp'; answer/select.py)",
+    "negation": "a negated question ('who was not covered') prefers a sentence stating a negation or exception "
+    "(answer/select.py)",
+    "refuse_unknown_name": "refuse when the question is about a name (or rare word) the sources never use "
+    "(answer/refusal.py rule 2)",
+    "refuse_off_topic": "refuse when most of the question's words are unknown to the sources and nothing is close in "
+    "meaning (answer/refusal.py rule 3)",
+    "refuse_slot_not_held": "refuse a who/when/where/how-many question when no sentence holds the asked slot about "
+    "its event (answer/refusal.py rule 4)",
+    "own_words": "the question's own words are not its answer: a person, place or figure the question itself names "
+    "does not fill the slot it asks for (answer/fillers.py)",
+    "spelt_right": "a question word its language's dictionary knows (pymorphy3 for Russian, the model's word list for "
+    "English) is never corrected to a corpus word that looks like it (сидело is not сделав, society not soviet)",
     "intents": "small talk and off-topic requests the fixed phrases miss are recognised by the question's vector "
     "(assistant/intents.py, thresholds intent_similarity / intent_margin and their multilingual pair)",
     "related_words": "a question word is held by a corpus word e5 places close to it (start/began, kill/shot; "

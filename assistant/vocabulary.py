@@ -17,9 +17,12 @@ from functools import cache
 import numpy as np
 
 from .lang import lexicon
+from .lang.words import known_word
 from .language import is_cyrillic, latin_variants
 from .text import stopwords, terms
 
+SAME_WORD_START = 5  # a spelt-right word meets a near spelling only when both begin alike for this many letters (or the
+# whole of the shorter one, of 4 letters at least: "умер" -> умерш)
 MEMO_SIZE = 50_000  # remembered term look-ups (typo correction runs difflib, about 0.1 ms each)
 
 
@@ -66,14 +69,59 @@ class Vocabulary:
         count = self.df.get(term, 0)
         return math.log(1 + (self.n_docs - count + 0.5) / (count + 0.5))
 
-    def corrected(self, query_terms: Iterable[str]) -> list[str]:
-        """Query terms with typos mapped to the nearest corpus term; unknown terms kept as they are."""
-        return [self.nearest(t) or t for t in query_terms]
+    def corrected(self, query_terms: Iterable[str], spelt_right: frozenset[str] = frozenset()) -> list[str]:
+        """Query terms with typos mapped to the nearest corpus term; unknown terms kept as they are.
 
-    def nearest(self, term: str) -> str | None:
-        """The corpus term a query term stands for: itself, a longer form ("kazakh"), a near spelling,
-        or for a Cyrillic name the Latin spelling the sources use (троцк -> trotski)."""
+        `spelt_right`: terms of words the language's dictionary knows (`dictionary_terms`), never taken for typos."""
+        return [self.nearest(t, t not in spelt_right) or t for t in query_terms]
+
+    def nearest(self, term: str, fuzzy: bool = True) -> str | None:
+        """The corpus term a query term stands for: itself, a longer form ("kazakh"), a near spelling (unless
+        `fuzzy` is False: the word is spelt right), or for a Cyrillic name the Latin spelling the sources use
+        (троцк -> trotski)."""
+        if not fuzzy:
+            return self._remembered("exact", term, self._longer_form)
         return self._remembered("nearest", term, self._nearest_any_script)
+
+    def dictionary_terms(self, words: Iterable[str], language: str) -> frozenset[str]:
+        """The terms of the words a dictionary of their language knows: a real word ("сидело", "society") is no
+        misspelling of a corpus word that looks like it ("сделав", "soviet"). English: the model's own word list;
+        Russian: pymorphy3's dictionary; Kazakh: none is used (every Kazakh word may still be a typo)."""
+        out = set()
+        for word in words:
+            stem = terms(word, language) if word[:1].isalpha() else []
+            if stem and stem[0] not in self.df and self._spelt_right(word, language):
+                out.add(stem[0])
+        return frozenset(out)
+
+    def _spelt_right(self, word: str, language: str) -> bool:
+        if language == "ru":
+            return is_cyrillic(word) and known_word(word, "ru")
+        if language == "en":
+            return not is_cyrillic(word) and self.model_knows(word)
+        return False
+
+    def _longer_form(self, term: str) -> str | None:
+        """A spelt-right word's corpus term: itself, a longer form, another form of the same word (a near spelling
+        sharing its first SAME_WORD_START letters: "располагалось" -> расположен), or a name's Latin spelling."""
+        if term in self.df:
+            return term
+        at = bisect.bisect_left(self._sorted, term)
+        if len(term) >= 5 and at < len(self._sorted) and self._sorted[at].startswith(term):
+            return self._sorted[at]
+        # another form of the same word: a near spelling that shares its whole start ("времен" -> врем,
+        # "располагалось" -> расположен), never one that only looks alike ("сидел" -> сдела, "город" -> год)
+        lo = bisect.bisect_left(self._sorted, term[:4])
+        hi = bisect.bisect_left(self._sorted, term[:4] + "\U0010ffff")
+        same = [
+            t
+            for t in self._sorted[lo:hi]
+            if abs(len(t) - len(term)) <= 2 and _shared_start(t, term) >= min(SAME_WORD_START, len(t), len(term))
+        ]
+        match = difflib.get_close_matches(term, same, n=1, cutoff=0.75)
+        if match:
+            return match[0]
+        return self.latin(term) if is_cyrillic(term) else None
 
     def _nearest_any_script(self, term: str) -> str | None:
         found = self._nearest(term)
@@ -209,3 +257,12 @@ def read_sources(documents) -> tuple[frozenset[str], dict[str, str]]:
                 found.add(stem)
                 surfaces.setdefault(stem, word)
     return frozenset(found - common), surfaces
+
+
+def _shared_start(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n

@@ -135,7 +135,9 @@ def _compound_verb(text: str, language: str) -> str:
     return ""
 
 
-def question_events(q: Question, own_terms, vocabulary, language: str, related=None) -> Events:
+def question_events(
+    q: Question, own_terms, vocabulary, language: str, related=None, spelt_right: frozenset[str] = frozenset()
+) -> Events:
     """What a question is about, read with the corpus's vocabulary: its names, its event terms and main verb, and
     for each term the other forms that hold it (its dictionary forms, and the corpus words e5 places close)."""
     v = vocabulary
@@ -145,7 +147,7 @@ def question_events(q: Question, own_terms, vocabulary, language: str, related=N
         # about, when the sources use it
         verb = do_verb(q.plain)
         verb = verb if verb and all(t in v.df for t in terms(verb)) else ""
-    verb_terms = v.corrected(terms(verb)) if verb else []
+    verb_terms = v.corrected(terms(verb), spelt_right) if verb else []
     verbs_like = frozenset(t for w in q.words if verb_like(w, language) for t in terms(w, language))
     # a verb whose stem is too short to be told apart ("убил" -> "уб") is asked about in its dictionary form
     short = [
@@ -161,8 +163,8 @@ def question_events(q: Question, own_terms, vocabulary, language: str, related=N
     # Relatives only for the terms a sentence check reads (`held`: the event words; `verb_held`: the verb): a word
     # the corpus never uses costs an e5 run to place.
     verbs = {events.verb, events.soft_verb} - {""}
-    forms = word_forms(q.plain, language, v, related, verbs | set(events.actions))
-    strict = word_forms(q.plain, language, v, related and (lambda f: related(f, True)), verbs)
+    forms = word_forms(q.plain, language, v, related, verbs | set(events.actions), spelt_right)
+    strict = word_forms(q.plain, language, v, related and (lambda f: related(f, True)), verbs, spelt_right)
     person = {t: (v.latin(t) or t) if is_cyrillic(t) else t for t in events.names}
     return replace(events, forms=forms, person=person, verb_forms=strict)
 
@@ -187,7 +189,9 @@ def counted_forms(q: Question, language: str, known: Callable[[str], bool] = lam
     return forms if any(known(f) for f in forms) else frozenset()
 
 
-def word_forms(text: str, language: str, vocabulary=None, related=None, wanted=None) -> dict[str, frozenset[str]]:
+def word_forms(
+    text: str, language: str, vocabulary=None, related=None, wanted=None, spelt_right: frozenset[str] = frozenset()
+) -> dict[str, frozenset[str]]:
     """Each (corrected) term of a text -> the dictionary forms of the words it comes from, and the corpus words
     related to them (`related(forms)`, when given; for the `wanted` terms only, when given)."""
     out: dict[str, frozenset[str]] = {}
@@ -195,7 +199,7 @@ def word_forms(text: str, language: str, vocabulary=None, related=None, wanted=N
         stem = terms_of([w.text.lower()], language)
         if not stem:
             continue
-        term = vocabulary.corrected(stem)[0] if vocabulary is not None else stem[0]
+        term = vocabulary.corrected(stem, spelt_right)[0] if vocabulary is not None else stem[0]
         name = vocabulary is not None and vocabulary.is_name(term)
         asked = related is not None and not name and (wanted is None or term in wanted)
         # its dictionary forms, as the corpus's words are tabled (the word as written when it is one)

@@ -13,6 +13,7 @@ from ..citations import Citer
 from ..config import Settings
 from ..messages import message
 from ..question import Question
+from ..rules import enabled
 from ..text import stopwords
 from ..types import Answer, Hit
 from ..vocabulary import Vocabulary
@@ -55,7 +56,7 @@ def refusal_reason(
     content = [w for w in question.words if w not in stop and len(w) >= 3]
     unknown = vocabulary.unknown_words(question.words, language)
     specific = [w for w in unknown if vocabulary.is_specific(w, question.plain, names_only=not english)]
-    if specific:
+    if specific and enabled(settings, "refuse_unknown_name"):
         # A name the sources never use refuses when it is what is asked about; a rare word only when the
         # best sentence does not hold the rest of the question ("characterise" is not the subject).
         known = [t for t in (*events.names, *events.actions) if vocabulary.df.get(t, 0)]
@@ -66,9 +67,18 @@ def refusal_reason(
             not named and candidates[0].coverage < 0.5
         ):
             return "unknown name"
-    if bool(content) and len(unknown) / len(content) > 0.5 and max(c.similarity for c in candidates) < off_topic:
+    if (
+        enabled(settings, "refuse_off_topic")
+        and bool(content)
+        and len(unknown) / len(content) > 0.5
+        and max(c.similarity for c in candidates) < off_topic
+    ):
         return "off topic"
-    if question.asked.slot in CHECKED_SLOTS and not any(c.fits and c.score >= min_score for c in candidates):
+    if (
+        question.asked.slot in CHECKED_SLOTS
+        and enabled(settings, "refuse_slot_not_held")
+        and not any(c.fits and c.score >= min_score for c in candidates)
+    ):
         return "slot not held"
     return ""
 

@@ -22,6 +22,7 @@ import numpy as np
 
 from ..config import Settings
 from ..lang import LANGUAGES, lexicon
+from ..rules import enabled
 from ..slots import Asked
 from ..types import Hit, Sentence
 from .evidence import NO_EVENTS, Events, coverage, digits_of, event_positions
@@ -105,11 +106,12 @@ def score_candidates(
     total_idf = sum(idf(t) for t in query.terms) or 1.0
     checked = asked.slot in CHECKED_SLOTS
     min_coverage = MIN_EVENT_COVERAGE.get(query.language, MIN_EVENT_COVERAGE["en"])
+    titles, negation = enabled(settings, "title_context"), enabled(settings, "negation")
     out, seen = [], set()
     for rank, (hit, vectors) in enumerate(zip(hits, sentence_vectors, strict=True)):
         doc_id = hit.chunk.doc_id
         before: frozenset[str] = passages.context_terms(doc_id, hit.chunk.start)
-        title = passages.title_terms(doc_id)
+        title = passages.title_terms(doc_id) if titles else frozenset()
         for sentence, vector in zip(hit.chunk.sentences, vectors, strict=True):
             context, before = before, passages.sentence_keys(doc_id, sentence)
             key = (doc_id, sentence.start, sentence.end)
@@ -135,7 +137,7 @@ def score_candidates(
                 settings.answer_similarity_weight * similarity
                 + settings.answer_overlap_weight * overlap
                 + (settings.answer_feature_bonus if has_feature else 0.0)
-                + (NEGATION_BONUS if asked.negated and facts.negation else 0.0)
+                + (NEGATION_BONUS if negation and asked.negated and facts.negation else 0.0)
                 - settings.answer_rank_penalty * rank
             )
             out.append(
@@ -174,7 +176,7 @@ def select_sentences(
     pool = [c for c in candidates if c.fits]
     if not pool:
         return []
-    if not isinstance(asked, str) and asked.negated:
+    if not isinstance(asked, str) and asked.negated and enabled(settings, "negation"):
         # "Who was not covered by the amnesty?": a sentence stating the exception, when one scores near the best
         negative = [c for c in pool if c.negation and c.score >= NEGATED_RATIO * pool[0].score]
         if negative:

@@ -71,6 +71,12 @@ def _russian(lower: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]
     return frozenset({lower, *forms}), frozenset(terms_of([lower], "ru")), frozenset(tags)
 
 
+@lru_cache(maxsize=65536)
+def known_word(word: str, language: str) -> bool:
+    """Whether the language's dictionary holds a word as written (Russian: pymorphy3; no other language has one here)."""
+    return language == "ru" and bool(_morph().word_is_known(word.lower()))
+
+
 _RU_TAGS = {"Name": "name", "Surn": "surname", "Patr": "patronymic", "Geox": "place", "Orgn": "org", "anim": "person"}
 
 
