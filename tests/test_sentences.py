@@ -119,3 +119,20 @@ def test_offsets_are_exact_and_trimmed():
     text = "  Первое предложение.   Второе, с А. Б. Ивановым.  \n Третье! "
     for a, b in split_sentences(text, language="ru"):
         assert text[a:b] == text[a:b].strip() and text[a:b]
+
+
+@pytest.mark.parametrize(
+    ("text", "quotable"),
+    [
+        ("2. Статьи 15 и 16 данного Закона ввести в действие с 1 декабря 1991 года.", True),  # an article, whole
+        ("1. Ввести в действие Закон с момента его опубликования, за исключением статей 15 и 16.", True),
+        ("- On the Rehabilitation of Repressed Peoples", False),  # a bullet line of a list of titles
+        ("3. Предложить Президенту дать поручение Совету Министров в течение двух месяцев:", False),  # leads a list
+    ],
+)
+def test_a_numbered_article_kept_whole_may_be_quoted_and_a_bullet_line_may_not(text, quotable):
+    from assistant.answer.select import citable
+    from assistant.types import Chunk, Sentence
+
+    chunk = Chunk("c", "d", ("Постановление",), 0, len(text), text)
+    assert citable(Sentence("c", 0, len(text), text), chunk) is quotable

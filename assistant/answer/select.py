@@ -37,6 +37,7 @@ OVER_BUDGET = 1.6  # ... up to this many times the budget (not for translated an
 SHOWN_CHARS = 800  # two kiosk screens: a translated answer's quotes and the originals beside them must fit
 
 
+_SENTENCE_END = re.compile(r"[.!?…][»\"”)]?\s*$")  # ends as a sentence does
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•·▪–—]|\d{1,3}[.)]|=+)\s")  # a bullet, a number or a wiki heading opens the line
 
 
@@ -67,8 +68,8 @@ class Candidate:
 def citable(sentence: Sentence, chunk) -> bool:
     """Whether a sentence may be quoted as an answer: not a list item, heading or "See also" line."""
     text = sentence.text.strip()
-    if len(text) < 12 or _LIST_ITEM.match(text):
-        return False
+    if len(text) < 12 or _LIST_ITEM.match(text) and not _SENTENCE_END.search(text):
+        return False  # a numbered item that is a whole sentence ("2. Статьи 15 и 16 ... с 1 декабря 1991 года.") is one
     section = chunk.section[-1].strip().casefold() if chunk.section else ""
     if section in _back_matter():
         return False
