@@ -108,6 +108,13 @@ class CrossTerms:
         return found
 
 
+def other_originals(index) -> bool:
+    """Whether some original of the index (not a translation) is written in another language than English."""
+    return any(
+        d.meta.get("language", "en") != "en" and not d.meta.get("translation_of") for d in index.documents.values()
+    )
+
+
 # --- quotes in another language than the answer's -----------------------------------------------------------
 
 

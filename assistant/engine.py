@@ -39,7 +39,7 @@ from .answer import (
 )
 from .citations import Citer
 from .config import Settings, load_settings
-from .crosslang import CrossTerms, with_quoted_notice
+from .crosslang import CrossTerms, other_originals, with_quoted_notice
 from .embedding import Encoder
 from .errors import AssistantError
 from .gather import MAX_GATHERED_CHARS, list_sentences, overview_sentences
@@ -405,7 +405,11 @@ class Assistant:
         query_terms = self._terms(q, q.query_terms)
         spelt = self.cross.bridged(query_terms)  # the same names as originals in other scripts write them
         bridge = self._bridge(query_terms) + spelt
-        return search(self.index, vector, query_terms + spelt, k, self.settings, self.hook, language, bridge)
+        across = None  # an English question's e5 vector too, when some original is not English: only e5 reads it
+        if language == "en" and self.multilingual_encoder is not None and other_originals(self.index):
+            with self.hook("encode"):
+                across = self.multilingual_encoder.encode_query(q.query)
+        return search(self.index, vector, query_terms + spelt, k, self.settings, self.hook, language, bridge, across)
 
     def _terms(self, q: Question, stems) -> list[str]:
         """Query terms with typos corrected; a Russian or Kazakh question's also bridged to the originals' spelling."""

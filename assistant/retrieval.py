@@ -76,7 +76,7 @@ def fuse_rankings(lists: list[Ranked], fusion_k: int) -> list[tuple[int, float, 
 
 def search(
     index: IndexData, query_vector: np.ndarray | None, query_terms: list[str], k: int, settings: Settings,
-    hook: StageHook = no_hook, language: str = "en", bridge_terms: list[str] = (),
+    hook: StageHook = no_hook, language: str = "en", bridge_terms: list[str] = (), e5_vector: np.ndarray | None = None,
 ) -> list[Hit]:
     """The top k chunks for a query, fused from the lists `settings.retrieval_mode` asks for, overlaps merged.
 
@@ -103,10 +103,49 @@ def search(
     if mode in ("hybrid", "dense"):
         with hook("dense"):
             dense = dense_search(index, query_vector, depth, lexical.rows, multilingual.dense if multilingual else None)
+            languages = _original_languages(index)
+            if len(languages) > 1:  # originals in several languages: each language's nearest chunks take turns
+                readers = [(dense, languages)]
+                if e5_vector is not None and index.multilingual is not None and not multilingual:
+                    # an English question: MiniLM reads the English chunks, e5 the others (MiniLM reads no Cyrillic)
+                    across = dense_search(index, e5_vector, depth, lexical.rows, index.multilingual.dense)
+                    readers = [(dense, ["en"]), (across, [x for x in languages if x != "en"])]
+                dense = _taking_turns(index, readers, language, depth)
     hits = []
     for row, score, (d_rank, l_rank) in fuse_rankings([dense, lexical], settings.fusion_k):
         hits.append(Hit(index.chunks[row], score, d_rank, l_rank, (row,)))
     return merge_overlapping(hits, index)[:k]
+
+
+def _original_languages(index: IndexData) -> list[str]:
+    """The languages the originals (not translations) are written in, English first."""
+    found = {d.meta.get("language", "en") for d in index.documents.values() if not d.meta.get("translation_of")}
+    return sorted(found, key=lambda x: (x != "en", x))
+
+
+def _taking_turns(index: IndexData, readers: list[tuple[Ranked, list[str]]], language: str, depth: int) -> Ranked:
+    """One dense ranking from each reader's ranking split by document language: the first chunk of each language,
+    then the second of each, and so on (the question's own language first in each turn). A model ranks chunks of the
+    question's language above equally relevant ones of another, so a Russian original that answers an English
+    question stood behind every English chunk on the topic; taking turns gives each language's best a place."""
+    row_language = index.__dict__.get("_row_language")
+    if row_language is None:
+        row_language = index.__dict__["_row_language"] = [
+            index.documents[c.doc_id].meta.get("language", "en") for c in index.chunks
+        ]
+    lists = []
+    for ranked, languages in readers:
+        for lang in sorted(languages, key=lambda x: x != language):
+            kept = [(r, sc) for r, sc in zip(ranked.rows, ranked.scores, strict=True) if row_language[r] == lang]
+            lists.append(kept)
+    rows, scores, seen = [], [], set()
+    for turn in range(max((len(k) for k in lists), default=0)):
+        for kept in lists:
+            if turn < len(kept) and kept[turn][0] not in seen:
+                seen.add(kept[turn][0])
+                rows.append(kept[turn][0])
+                scores.append(kept[turn][1])
+    return Ranked(rows[:depth], scores[:depth])
 
 
 def _has_original_in(index: IndexData, language: str) -> bool:

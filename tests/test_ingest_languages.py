@@ -154,6 +154,16 @@ def test_an_english_question_meets_a_russian_original_through_a_names_spelling(a
     assert found.lexical_rank == 1, [(h.chunk.doc_id, h.dense_rank, h.lexical_rank) for h in hits]
 
 
+def test_an_english_question_reaches_a_russian_original_through_e5(assistant):
+    """MiniLM reads the English chunks and e5 the others, and each language's nearest chunk takes a turn: the Russian
+    original that answers is in the first turn though the question shares no word with it (MiniLM alone ranked it
+    behind three English chunks on other topics)."""
+    hits = assistant.retrieve("On what state farm was the Karaganda camp founded?")
+    first_turn = {h.chunk.doc_id for h in hits if h.dense_rank is not None and h.dense_rank <= 3}
+    languages = {assistant.index.documents[d].meta["language"] for d in first_turn}
+    assert "karlag-ru" in first_turn and languages == {"en", "ru", "kk"}, [(h.chunk.doc_id, h.dense_rank) for h in hits]
+
+
 def test_a_russian_question_reaches_an_english_original(assistant):
     hits = assistant.retrieve("Когда отмечают День памяти жертв политических репрессий?")
     assert hits[0].chunk.doc_id == "remembrance"

@@ -12,7 +12,6 @@ from assistant.types import Chunk, Document, Hit, Sentence
 MODES = ("hybrid", "dense", "lexical")
 
 
-
 # --- fusion: exact scores on tiny inputs ---------------------------------------------
 
 
@@ -197,3 +196,23 @@ def test_every_mode_answers(assistant, mode):
     answer = assistant.with_settings(retrieval_mode=mode).ask("When did Russia rehabilitate Leon Trotsky?")
     assert not answer.abstained
     assert "16 June 2001" in answer.text
+
+
+def test_with_originals_in_several_languages_each_languages_nearest_chunks_take_turns():
+    """A model ranks chunks of the question's language above equally relevant ones in another language; with
+    originals in several languages the dense ranking gives each language's best chunk a place (issue 20)."""
+    from types import SimpleNamespace
+
+    from assistant.retrieval import _taking_turns
+
+    documents = {
+        "en1": SimpleNamespace(meta={"language": "en"}),
+        "ru1": SimpleNamespace(meta={"language": "ru"}),
+        "kk1": SimpleNamespace(meta={"language": "kk"}),
+    }
+    chunks = [SimpleNamespace(doc_id=d) for d in ("en1", "en1", "en1", "ru1", "kk1")]
+    index = SimpleNamespace(documents=documents, chunks=chunks)
+    e5 = Ranked([0, 1, 2, 3, 4], [0.9, 0.88, 0.87, 0.85, 0.84])
+    assert _taking_turns(index, [(e5, ["en", "ru", "kk"])], "ru", 10).rows == [3, 0, 4, 1, 2]
+    minilm = Ranked([2, 0, 3], [0.6, 0.5, 0.1])  # an English question: MiniLM for English chunks, e5 for the rest
+    assert _taking_turns(index, [(minilm, ["en"]), (e5, ["ru", "kk"])], "en", 3).rows == [2, 3, 4]
