@@ -69,7 +69,13 @@ def test_kazakh_in_latin_letters_is_read_in_cyrillic(typed, cyrillic):
 
 
 @pytest.mark.parametrize(
-    "question", ["Who was Kim Philby?", "How many people were rehabilitated in Kazakhstan?", "Where is Karaganda?"]
+    "question",
+    [
+        "Who was Kim Philby?",
+        "How many people were rehabilitated in Kazakhstan?",
+        "Where is Karaganda?",
+        "Adam Kim biography",  # English names that are also Kazakh words, and no English function word
+    ],
 )
 def test_english_with_kazakh_names_stays_english(question):
     assert detect(question).language == "en"
