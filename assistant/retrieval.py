@@ -110,7 +110,7 @@ def search(
                     # an English question: MiniLM reads the English chunks, e5 the others (MiniLM reads no Cyrillic)
                     across = dense_search(index, e5_vector, depth, lexical.rows, index.multilingual.dense)
                     readers = [(dense, ["en"]), (across, [x for x in languages if x != "en"])]
-                dense = _taking_turns(index, readers, language, depth)
+                dense = _taking_turns(index, readers, depth)
     hits = []
     for row, score, (d_rank, l_rank) in fuse_rankings([dense, lexical], settings.fusion_k):
         hits.append(Hit(index.chunks[row], score, d_rank, l_rank, (row,)))
@@ -123,28 +123,31 @@ def _original_languages(index: IndexData) -> list[str]:
     return sorted(found, key=lambda x: (x != "en", x))
 
 
-def _taking_turns(index: IndexData, readers: list[tuple[Ranked, list[str]]], language: str, depth: int) -> Ranked:
+def _taking_turns(index: IndexData, readers: list[tuple[Ranked, list[str]]], depth: int) -> Ranked:
     """One dense ranking from each reader's ranking split by document language: the first chunk of each language,
-    then the second of each, and so on (the question's own language first in each turn). A model ranks chunks of the
-    question's language above equally relevant ones of another, so a Russian original that answers an English
-    question stood behind every English chunk on the topic; taking turns gives each language's best a place."""
+    then the second of each, and so on; within a turn by the model's own score (the first reader's chunks before
+    the second's). A model ranks chunks of the question's language above equally relevant ones of another, so a
+    Russian original that answers an English question stood behind every English chunk on the topic; taking turns
+    gives each language's best a place."""
     row_language = index.__dict__.get("_row_language")
     if row_language is None:
         row_language = index.__dict__["_row_language"] = [
             index.documents[c.doc_id].meta.get("language", "en") for c in index.chunks
         ]
     lists = []
-    for ranked, languages in readers:
-        for lang in sorted(languages, key=lambda x: x != language):
+    for reader, (ranked, languages) in enumerate(readers):
+        for lang in languages:
             kept = [(r, sc) for r, sc in zip(ranked.rows, ranked.scores, strict=True) if row_language[r] == lang]
-            lists.append(kept)
+            lists.append((reader, kept))
     rows, scores, seen = [], [], set()
-    for turn in range(max((len(k) for k in lists), default=0)):
-        for kept in lists:
-            if turn < len(kept) and kept[turn][0] not in seen:
-                seen.add(kept[turn][0])
-                rows.append(kept[turn][0])
-                scores.append(kept[turn][1])
+    for turn in range(max((len(k) for _, k in lists), default=0)):
+        # within a turn, one model's chunks by its own score (comparable), another model's after them
+        in_turn = sorted((reader, -k[turn][1], k[turn][0], k[turn][1]) for reader, k in lists if turn < len(k))
+        for _, _, row, score in in_turn:
+            if row not in seen:
+                seen.add(row)
+                rows.append(row)
+                scores.append(score)
     return Ranked(rows[:depth], scores[:depth])
 
 
