@@ -349,7 +349,7 @@ def test_quick_bench_runs_end_to_end_and_writes_the_report(cli_env, tmp_path, mo
     out = tmp_path / "reports"
     code = main(
         ["bench", "--quick", "--scale", "300", "--gold", str(gold), "--out", str(out), "--corpus", str(SEED_CORPUS)]
-        + ["--goals", str(GOALS), "--soak-minutes", "0.25", "--page-loads", "1"]
+        + ["--goals", str(GOALS), "--soak-minutes", "0.25", "--page-loads", "0"]
     )
 
     assert code == 0
@@ -400,9 +400,10 @@ def test_quick_bench_runs_end_to_end_and_writes_the_report(cli_env, tmp_path, mo
     soak = figures["soak"]
     assert soak["load"]["answered"] > 0 and soak["load"]["wrong"] == soak["load"]["failed"] == 0
     assert soak["rss_mb_end"] > 0 and len(soak["samples"]) >= 3
-    pages = figures["pages"]["pages"]
-    assert set(pages) == {"student", "kiosk", "chatinterface"} and all(p["runs"] == 1 for p in pages.values())
-    assert pages["student"]["compression"] == pages["kiosk"]["compression"] == 1
+    # No Lighthouse here (3 pages take minutes): tests/test_lighthouse.py runs it on both pages as app.py serves them,
+    # and tests/test_bench_pages.py turns its reports into this section; here the part only says it was not run.
+    assert figures["pages"] == {"skipped": "page_loads is 0"}
+    assert "Not measured in this run (page_loads is 0)." in text
 
 
 def test_the_soak_slope_is_taken_over_the_last_half():
