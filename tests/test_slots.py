@@ -3,6 +3,7 @@ counted noun, main verb (slots.py); small talk (smalltalk.py); multi-part splitt
 
 from __future__ import annotations
 
+import sys
 from dataclasses import replace
 
 import pytest
@@ -306,3 +307,23 @@ def test_who_was_the_first_wants_a_sentence_naming_a_first_person(question, lang
         a, "In February 1954, Khrushchev ordered assessments, making the first steps towards rehabilitation."
     )
     assert not asked("Who was rehabilitated?", "en").ordinal
+
+
+@pytest.mark.parametrize(
+    "package, reader, language", [("lemminflect", "_lemminflect", "English"), ("pymorphy3", "_morph", "Russian")]
+)
+def test_a_missing_dictionary_package_is_one_line_naming_the_fix(monkeypatch, package, reader, language):
+    """A venv made before the dictionaries became dependencies: an AssistantError (one line on the CLI), no traceback."""
+    from assistant.errors import AssistantError
+    from assistant.lang import words
+
+    monkeypatch.setitem(sys.modules, package, None)  # `import package` now raises ImportError
+    load = getattr(words, reader)
+    load.cache_clear()
+    try:
+        with pytest.raises(
+            AssistantError, match=rf"Reading {language} words needs the package {package}.*make install"
+        ):
+            load()
+    finally:
+        load.cache_clear()

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from ..errors import ModelLoadError
 from ..text import stem_kazakh, stopwords, terms_of
 
 WORD = re.compile(r"[^\W_]+(?:[’'-][^\W_]+)*")
@@ -87,13 +88,24 @@ def _kazakh(lower: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]
 
 @cache
 def _lemminflect():
-    import lemminflect
-
+    try:
+        import lemminflect
+    except ImportError:
+        raise _missing("lemminflect", "English") from None
     return lemminflect
 
 
 @cache
 def _morph():
-    import pymorphy3
-
+    try:
+        import pymorphy3
+    except ImportError:
+        raise _missing("pymorphy3", "Russian") from None
     return pymorphy3.MorphAnalyzer()
+
+
+def _missing(package: str, language: str) -> ModelLoadError:
+    return ModelLoadError(
+        f"Reading {language} words needs the package {package}, which this environment lacks (installed before it "
+        "became a dependency?); run `make install` (or pip install -e .)."
+    )
