@@ -16,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 SUPPORTED = ("kk", "ru", "en")
 NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
@@ -183,14 +184,59 @@ def _letter_counts(text: str) -> tuple[int, int, int]:
 
 @lru_cache(maxsize=1)
 def _langid_model() -> tuple:
-    """py3langid's model arrays, read once (decompressing it takes about a second; restricting an identifier to some
-    languages makes new arrays and leaves these as they are)."""
+    """py3langid's model arrays, read once (restricting an identifier to some languages makes new arrays and leaves
+    these as they are). py3langid ships the model LZMA-compressed, and decompressing it was a fifth of a cold start's
+    CPU time: it is decompressed once per machine and installation into the cache beside the ONNX exports, and read
+    from there; a missing or damaged copy is made again, and py3langid's own reader is the fallback."""
     import numpy as np
     from py3langid.langid import MODEL_DIR, MODEL_FILE
     from py3langid.modelio import load_model
 
-    ptc, pc, classes, nextmove, row, output = load_model(MODEL_DIR / MODEL_FILE)
+    source, copy = MODEL_DIR / MODEL_FILE, None
+    try:
+        copy = _unpacked_langid(source)
+        ptc, pc, classes, nextmove, row, output = _read_unpacked(copy)
+    except Exception:  # noqa: BLE001 - any trouble with the copy: py3langid reads its own file as it always did
+        if copy is not None:
+            copy.unlink(missing_ok=True)  # damaged: the next start makes it again
+        ptc, pc, classes, nextmove, row, output = load_model(source)
     return np.asarray(ptc), np.asarray(pc), classes, nextmove, row, output
+
+
+def _unpacked_langid(source: Path) -> Path:
+    """The decompressed copy of py3langid's model (an .npz), made here if missing; named by the source's hash."""
+    import hashlib
+    import lzma
+    import os
+    import tempfile
+
+    from .config import default_onnx_dir
+
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+    target = default_onnx_dir().parent / "langid" / f"model-{digest}.npz"
+    if not target.is_file():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".part")
+        try:
+            with os.fdopen(fd, "wb") as out, lzma.open(source) as src:
+                while chunk := src.read(1 << 20):
+                    out.write(chunk)
+            os.replace(tmp, target)  # whole or absent: a concurrent start reads the old state or the new file
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+    return target
+
+
+def _read_unpacked(path: Path) -> tuple:
+    """The arrays py3langid's load_model returns, from the decompressed .npz."""
+    import numpy as np
+    from py3langid.modelio import _to_array
+
+    with np.load(path, allow_pickle=False) as data:
+        return (
+            data["ptc"], data["pc"], data["classes"].tolist(), _to_array(data["nextmove"]),
+            _to_array(data["nextmove_row"]), data["out_feat"].tolist(),
+        )  # fmt: skip
 
 
 def _is_latin(ch: str) -> bool:

@@ -204,3 +204,25 @@ def test_is_cyrillic():
 def test_names_of_the_supported_languages():
     assert SUPPORTED == ("kk", "ru", "en")
     assert NAMES == {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+
+
+def test_langids_model_is_decompressed_once_and_a_damaged_copy_is_made_again(monkeypatch, tmp_path):
+    """py3langid's LZMA model is unpacked into the machine's cache once; a damaged copy falls back and is remade."""
+    import numpy as np
+    from py3langid.langid import MODEL_DIR, MODEL_FILE
+    from py3langid.modelio import load_model
+
+    from assistant import language
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    reference = load_model(MODEL_DIR / MODEL_FILE)
+
+    def same(got) -> bool:
+        return all(np.array_equal(np.asarray(a), np.asarray(b)) for a, b in zip(got, reference, strict=True))
+
+    assert same(language._langid_model.__wrapped__())
+    [copy] = (tmp_path / "rehabilitation-assistant" / "langid").glob("model-*.npz")
+    copy.write_bytes(b"not an npz")
+    assert same(language._langid_model.__wrapped__())  # read from py3langid's own file, and the damaged copy gone
+    assert not copy.exists()
+    assert same(language._langid_model.__wrapped__()) and copy.is_file()  # made again
