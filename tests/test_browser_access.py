@@ -37,9 +37,11 @@ pytestmark = [
     pytest.mark.timeout(300),
     pytest.mark.filterwarnings("ignore:::gradio.queueing"),
 ]
-OFF_TOPIC = {
-    "kk": "Ертең Шымкентте ауа райы қандай болады?",
-    "ru": "Какая погода будет завтра в Астане?",
+# On the topic but not in the sources: refused with further reading (an everyday request such as tomorrow's weather
+# gets the off-topic message instead, with nothing to read further).
+REFUSALS = {
+    "kk": "Анастас Микоян қашан қайтыс болды?",
+    "ru": "Когда умер Анастас Микоян?",
     "en": REFUSED,
 }
 DESKTOP = {"width": 1280, "height": 860}
@@ -94,7 +96,7 @@ def test_no_axe_violations_in_any_state(browser, pages, tmp_path, name, language
         if not kiosk:
             save_screenshot(page, tmp_path, f"student-{language}-document.png")
         page.keyboard.press("Escape")
-        ask(page, OFF_TOPIC[language])
+        ask(page, REFUSALS[language])
         assert last_answer(page).locator("h3").inner_text() == t("refusal_heading", language)
         page.locator("#sources .source-card.further").first.wait_for()
         found["refusal"] = axe(page, tags)

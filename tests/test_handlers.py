@@ -421,7 +421,7 @@ def test_the_pages_language_words_prompts_refusals_and_notices(assistant, settin
     german = handlers.respond("Wann wurde Trotzki rehabilitiert?", [], [], {}, "ru", visitor("a"))
     assert "казахском, русском или английском" in german.chat[-1]["content"]
     assert t("sources_empty", "ru") in german.sources  # an answer in no language of ours: the page's labels
-    refused = handlers.respond("Ертең Шымкентте ауа райы қандай болады?", [], [], {}, "en", visitor("b"))
+    refused = handlers.respond("Анастас Микоян қашан қайтыс болды?", [], [], {}, "en", visitor("b"))  # on the topic
     assert refused.current.abstained and f"### {t('refusal_heading', 'kk')}" in refused.chat[-1]["content"]
     assert t("further_heading", "kk") in refused.sources
     assert handlers.api_ask("", None, "kk", visitor("c"))["text"].startswith("Кеңестік саяси ақтау туралы сұрақ")
