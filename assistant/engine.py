@@ -142,7 +142,7 @@ class Assistant:
     def retrieve(self, question: str, history: list[dict] | None = None, k: int | None = None) -> list[Hit]:
         """The passages a question (resolved against the history) retrieves, best first."""
         q = self.analyse(question, history)
-        return self._search(q, self._encode(q), k or self.settings.top_k)
+        return self._search(q, self._encode(q), k or self.settings.top_k, self._across(q))
 
     def ask(self, question: str, history: list[dict] | None = None, language: str | None = None) -> Answer:
         """Answer with verbatim cited sentences, or say plainly that the sources do not answer.
@@ -184,12 +184,13 @@ class Assistant:
             key = "off_topic" if off_topic else f"smalltalk_{intent}"
             kind = "refusal" if off_topic else "smalltalk"
             return Answer(q.text, message(key, shown_in), off_topic, notice=q.notice, language=shown_in, kind=kind)
-        hits = self._search(q, query_vector, self.settings.top_k)
+        across = self._across(q)  # an English question's e5 vector, when some original is not English
+        hits = self._search(q, query_vector, self.settings.top_k, across)
         citer = Citer(self.index.documents, self._translations(), self._show_drafts(), self._uncertain)
         with self.hook("select"):
             if q.shape == "overview":
                 return self._overview(q, hits, query_vector, citer)
-            found = self._find(q, hits, query_vector, events)
+            found = self._find(q, hits, query_vector, events, across)
             hits = found.hits
             if found.reason:
                 return refuse(q, hits, found.candidates, citer)
@@ -203,9 +204,17 @@ class Assistant:
                 answer = replace(answer, notice=_joined(answer.notice, message("sources_differ", q.language)))
             return answer
 
-    def _find(self, q: Question, hits: list[Hit], query_vector: np.ndarray, events: Future | None = None) -> _Found:
+    def _find(
+        self,
+        q: Question,
+        hits: list[Hit],
+        query_vector: np.ndarray,
+        events: Future | None = None,
+        across: np.ndarray | None = None,
+    ) -> _Found:
         """The scored sentences of the hits, why to refuse ("" if not), and the chosen ones (`events`: what the
-        question is about, if already being read)."""
+        question is about, if already being read; `across`: an English question's e5 vector, which scores the
+        sentences of originals in another language)."""
         # Term overlap favours the words of this turn; a bare "Where?" falls back to the resolved query.
         own = self._terms(q, q.terms)
         q_terms = set(own) or set(self._terms(q, q.query_terms))
@@ -227,10 +236,11 @@ class Assistant:
             else frozenset(),
             counted_forms(q, language, lambda t: t in self.vocabulary.df),
             language,
+            across,
         )
-        candidates = score_candidates(
-            hits, vectors, query, passages, self.vocabulary.idf, self.settings, self._titles_text
-        )
+        e5_vectors = [passages.sentence_vectors(h, across=True) for h in hits] if across is not None else None
+        idf, titles = self.vocabulary.idf, self._titles_text
+        candidates = score_candidates(hits, vectors, query, passages, idf, self.settings, titles, across_vectors=e5_vectors)
         if why_followup:
             candidates = past_previous_answer(passages, q, candidates)
         # A sentence OCR read with a word under the confidence floor is never an answer, only further reading.
@@ -285,7 +295,7 @@ class Assistant:
         shown, on_screen = self._shown_length(q), 0
         shown_parts = len(q.part_labels)
         for label, part, vector in zip(q.part_labels, parts, vectors, strict=True):
-            hits = self._search(part, vector, self.settings.top_k)
+            hits = self._search(part, vector, self.settings.top_k, self._across(part))
             with self.hook("select"):
                 found = self._find(part, hits, vector)
             hits = found.hits
@@ -400,15 +410,19 @@ class Assistant:
         with self.hook("encode"):
             return encoder.encode_query(query)
 
-    def _search(self, q: Question, vector: np.ndarray, k: int) -> list[Hit]:
+    def _across(self, q: Question) -> np.ndarray | None:
+        """An English question's e5 vector, when some original is not English: only e5 reads those (one run, for the
+        search and the scoring of their sentences); None otherwise."""
+        if self._multilingual(q) or self.multilingual_encoder is None or not other_originals(self.index):
+            return None
+        with self.hook("encode"):
+            return self.multilingual_encoder.encode_query(q.query)
+
+    def _search(self, q: Question, vector: np.ndarray, k: int, across: np.ndarray | None = None) -> list[Hit]:
         language = q.language if self._multilingual(q) else "en"
         query_terms = self._terms(q, q.query_terms)
         spelt = self.cross.bridged(query_terms)  # the same names as originals in other scripts write them
         bridge = self._bridge(query_terms) + spelt
-        across = None  # an English question's e5 vector too, when some original is not English: only e5 reads it
-        if language == "en" and self.multilingual_encoder is not None and other_originals(self.index):
-            with self.hook("encode"):
-                across = self.multilingual_encoder.encode_query(q.query)
         return search(self.index, vector, query_terms + spelt, k, self.settings, self.hook, language, bridge, across)
 
     def _terms(self, q: Question, stems) -> list[str]:

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from assistant.answer.select import Query, on_minilm_scale, score_candidates
+from assistant.config import Settings
 from assistant.crosslang import CrossTerms, script_key
+from assistant.lang.facts import read_facts
+from assistant.slots import Asked
 from assistant.text import terms
+from assistant.types import Chunk, Hit, Sentence
 
 
 def corpus_terms() -> list[str]:
@@ -59,3 +69,59 @@ def test_a_quote_in_another_language_gets_a_notice_in_the_answers_language():
     assert "ағылшын және орыс тілінде" in with_quoted_notice(kazakh).notice
     same = Answer("q", "x [1]", False, (_cited("ru"),), language="ru")
     assert with_quoted_notice(same) == same  # quoted in its own language (or a human translation): nothing to say
+
+
+# --- an English question scoring the sentences of a Russian original (answer/select.py) -------------------------
+
+
+def _unit(*xs: float) -> np.ndarray:
+    v = np.array(xs, dtype=np.float32)
+    return v / np.linalg.norm(v)
+
+
+class _TwoDocuments:
+    """The index as `score_candidates` reads it, for an English and a Russian original (pure logic: no model)."""
+
+    languages = {"en-doc": "en", "ru-doc": "ru"}
+
+    def context_terms(self, doc_id, start):
+        return frozenset()
+
+    def title_terms(self, doc_id):
+        return frozenset()
+
+    def sentence_keys(self, doc_id, s):
+        return frozenset()
+
+    def facts(self, doc_id, s):
+        return read_facts(s.text, self.languages[doc_id])
+
+    def original_in_other_language(self, doc_id, language):
+        return self.languages[doc_id] != language
+
+
+def _hit(doc_id: str, text: str) -> Hit:
+    sentence = Sentence(doc_id, 0, len(text), text)
+    return Hit(Chunk(doc_id, doc_id, (), 0, len(text), text, (sentence,)), 1.0)
+
+
+def test_an_english_questions_sentence_of_a_russian_original_is_scored_by_e5_on_minilms_scale():
+    english = _hit("en-doc", "The camp held prisoners from many regions of the country.")
+    russian = _hit("ru-doc", "Лагерь был закрыт в 1959 году по решению правительства.")
+    minilm_q, e5_q = _unit(1, 0, 0), _unit(0, 1, 0)
+    minilm = [np.array([_unit(0.3, 0.954, 0)]), np.array([_unit(0, 0, 1)])]  # MiniLM: 0.30, and 0 for Cyrillic
+    e5 = [np.array([_unit(0, 0.75, 0.661)]), np.array([_unit(0, 0.80, 0.6)])]  # e5: 0.75 and 0.80
+    query = Query(minilm_q, frozenset(), Asked("what", ""), language="en", across=e5_q)
+    settings = Settings()
+
+    hits, documents = [english, russian], _TwoDocuments()
+    scored = score_candidates(hits, minilm, query, documents, lambda t: 1.0, settings, across_vectors=e5)
+    by_doc = {c.doc_id: c for c in scored}
+    assert by_doc["en-doc"].similarity == pytest.approx(0.30, abs=0.01)  # an English sentence: MiniLM, as before
+    assert by_doc["ru-doc"].similarity == pytest.approx(on_minilm_scale(0.80), abs=0.01)
+    assert on_minilm_scale(0.80) == pytest.approx(0.58, abs=0.01) and on_minilm_scale(0.74) == pytest.approx(0.18)
+    assert scored[0].doc_id == "ru-doc"  # the Russian sentence that e5 places close now wins
+
+    without = score_candidates(hits, minilm, replace(query, across=None), documents, lambda t: 1.0, settings)
+    assert without[0].doc_id == "en-doc"  # MiniLM alone reads the Cyrillic sentence as unrelated
+    assert {c.doc_id: c for c in without}["ru-doc"].similarity == pytest.approx(0.0, abs=1e-6)

@@ -37,13 +37,15 @@ class Passages:
         """Every sentence vector of the model this question is encoded with, rows as `index.sentence_rows`."""
         return self.index.multilingual.sentence_vectors if self.multilingual else self.index.sentence_vectors
 
-    def sentence_vectors(self, hit: Hit) -> np.ndarray:
-        """The vectors of a hit's sentences, in their order (a merged hit spans several chunk rows)."""
+    def sentence_vectors(self, hit: Hit, across: bool = False) -> np.ndarray:
+        """The vectors of a hit's sentences, in their order (a merged hit spans several chunk rows); `across`: their e5
+        vectors whatever model the question is read with (an English question meeting a Russian or Kazakh original)."""
         rows = {}
         for row in hit.rows:
             for sentence, vrow in zip(self.index.chunks[row].sentences, self.index.sentence_rows(row), strict=True):
                 rows[(sentence.start, sentence.end)] = vrow
-        return self.vectors()[[rows[(s.start, s.end)] for s in hit.chunk.sentences]]
+        table = self.index.multilingual.sentence_vectors if across else self.vectors()
+        return table[[rows[(s.start, s.end)] for s in hit.chunk.sentences]]
 
     def facts(self, doc_id: str, s: Sentence) -> Facts:
         """What a sentence states, as the index read it at ingest (or read now, for an index without facts)."""
@@ -52,6 +54,11 @@ class Passages:
 
     def document_language(self, doc_id: str) -> str:
         return str(self.index.documents[doc_id].meta.get("language") or "en")
+
+    def original_in_other_language(self, doc_id: str, language: str) -> bool:
+        """Whether a document is an original (not a translation) written in another language than `language`."""
+        meta = self.index.documents[doc_id].meta
+        return not meta.get("translation_of") and self.document_language(doc_id) != language
 
     def sentence_keys(self, doc_id: str, s: Sentence) -> frozenset[str]:
         """The forms a question word may take to be held by a sentence: its own words' stems and dictionary forms,

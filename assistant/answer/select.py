@@ -34,6 +34,8 @@ NEGATION_BONUS = 0.1
 NEGATED_RATIO = 0.7  # a negated question's best negation-stating sentence wins when it scores this close to the best
 NEAR_TIE = 0.95  # a runner-up this close to the best is kept even past the length budget ...
 OVER_BUDGET = 1.6  # ... up to this many times the budget (not for translated answers: originals are shown beside them)
+MINILM_UNRELATED, MINILM_ANSWERING = 0.18, 0.58  # MiniLM cosines, English question to English sentence
+E5_ACROSS_UNRELATED, E5_ACROSS_ANSWERING = 0.74, 0.80  # e5 cosines, English question to Russian/Kazakh sentence
 SHOWN_CHARS = 800  # two kiosk screens: a translated answer's quotes and the originals beside them must fit
 
 
@@ -87,6 +89,21 @@ class Query:
     forms: frozenset[str] = frozenset()  # the dictionary forms of its own words: its subject is not its answer
     counted: frozenset[str] = frozenset()  # the forms of the noun a how-many question counts ("@person": any person)
     language: str = "en"
+    across: np.ndarray | None = None  # an English question's e5 vector, when some original is in another language
+
+
+def on_minilm_scale(e5_cosine: float) -> float:
+    """An e5 cosine between an English question and a sentence in another language, placed on MiniLM's scale.
+
+    MiniLM reads no Cyrillic, so an English question's sentences of Russian and Kazakh originals are compared by e5,
+    whose cosines sit in a narrow band: the same two points of each model's scale (an unrelated sentence, the
+    sentence that answers) are matched, linearly. Measured on the unseen tune set (evals/unseen/tune, 2026-12-06):
+    English questions' MiniLM cosine with 30 random sentences each 0.176, with their English evidence sentence
+    0.578 (41 items); English questions' e5 cosine with random Russian/Kazakh sentences 0.742, with their
+    Russian/Kazakh evidence sentence 0.803 (30 items). Figures of the two models, not of any item."""
+    return MINILM_UNRELATED + (e5_cosine - E5_ACROSS_UNRELATED) * (MINILM_ANSWERING - MINILM_UNRELATED) / (
+        E5_ACROSS_ANSWERING - E5_ACROSS_UNRELATED
+    )
 
 
 def score_candidates(
@@ -98,19 +115,27 @@ def score_candidates(
     settings: Settings,
     skip: frozenset[str] = frozenset(),
     avoid: frozenset[str] = frozenset(),
+    across_vectors: list[np.ndarray] | None = None,
 ) -> list[Candidate]:
     """Score every citable sentence of the retrieved passages (except `skip`, e.g. titles, and `avoid`); best first.
 
     `passages` reads the index for this question: each sentence's `facts` and match `keys`, and the terms of
-    the text before a passage (`context_terms`)."""
+    the text before a passage (`context_terms`). `across_vectors` (the hits' sentences' e5 vectors, with
+    `query.across`): a sentence of an original in another language than the question's is compared by e5, placed
+    on MiniLM's scale (`on_minilm_scale`); the slot checks stay as they are."""
     asked, events = query.asked, query.events
     total_idf = sum(idf(t) for t in query.terms) or 1.0
     checked = asked.slot in CHECKED_SLOTS
     min_coverage = MIN_EVENT_COVERAGE.get(query.language, MIN_EVENT_COVERAGE["en"])
     titles, negation = enabled(settings, "title_context"), enabled(settings, "negation")
     out, seen = [], set()
+    across = query.across is not None and across_vectors is not None
     for rank, (hit, vectors) in enumerate(zip(hits, sentence_vectors, strict=True)):
         doc_id = hit.chunk.doc_id
+        if across and passages.original_in_other_language(doc_id, query.language):
+            vectors, reference, scale = across_vectors[rank], query.across, on_minilm_scale
+        else:
+            reference, scale = query.vector, float
         before: frozenset[str] = passages.context_terms(doc_id, hit.chunk.start)
         title = passages.title_terms(doc_id) if titles else frozenset()
         for sentence, vector in zip(hit.chunk.sentences, vectors, strict=True):
@@ -120,7 +145,7 @@ def score_candidates(
                 continue
             seen.add(key)
             facts = passages.facts(doc_id, sentence)
-            similarity = float(np.dot(vector, query.vector))
+            similarity = scale(float(np.dot(vector, reference)))
             keys = before
             overlap = sum(idf(t) for t in query.terms & keys) / total_idf
             has_feature = asked.slot in (*CHECKED_SLOTS, "reason", "manner") and holds(
