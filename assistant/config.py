@@ -58,7 +58,9 @@ class Settings:
     answer_close_ratio: float = 0.85  # a runner-up scoring this close to the best sentence is added
     answer_feature_first_ratio: float = 0.6  # a sentence with the asked-for kind of fact wins if it scores this close
     min_answer_score: float = 0.30  # below this best sentence score, abstain (tuned on the tune split)
-    multilingual_min_answer_score: float = 0.50  # the same for Russian and Kazakh questions (e5 cosines sit in a narrow band)
+    off_topic_similarity: float = 0.45  # below this, a question mostly in words the corpus lacks is off topic
+    multilingual_min_answer_score: float = 0.50  # the same two thresholds for Russian and Kazakh questions, whose
+    multilingual_off_topic_similarity: float = 0.80  # e5 cosines sit in a narrow band (tuned on the tune split)
     related_word_similarity: float = 0.88  # e5 cosine (query to query) at which a corpus word is a question word's relative
     intent_similarity: float = 0.28  # small talk or an off-topic request by meaning (intents.py): MiniLM cosine with
     intent_margin: float = 0.20  # its closest intent example, and how far above the closest topic question

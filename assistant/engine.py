@@ -252,7 +252,7 @@ class Assistant:
     def _overview(self, q: Question, hits: list[Hit], query_vector: np.ndarray, citer: Citer) -> Answer:
         """2-5 central sentences of the best section, in reading order, each cited; a refusal when off topic."""
         found = self._find(replace(q, asked=replace(q.asked, slot="")), hits, query_vector)
-        if found.reason in ("low score", "unknown name"):
+        if found.reason in ("low score", "unknown name", "off topic"):
             return refuse(q, hits, found.candidates, citer)
         vectors = self._passages(q).vectors()
         if found.candidates:  # the section of the sentence that best matches the question, not only the best passage

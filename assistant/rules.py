@@ -20,8 +20,10 @@ RULES: dict[str, str] = {
     "(answer/select.py)",
     "refuse_unknown_name": "refuse when the question is about a name (or rare word) the sources never use "
     "(answer/refusal.py rule 2)",
+    "refuse_off_topic": "refuse when most of the question's words are unknown to the sources and nothing is close in "
+    "meaning (answer/refusal.py rule 3)",
     "refuse_slot_not_held": "refuse a who/when/where/how-many question when no sentence holds the asked slot about "
-    "its event (answer/refusal.py rule 3)",
+    "its event (answer/refusal.py rule 4)",
     "own_words": "the question's own words are not its answer: a person, place or figure the question itself names "
     "does not fill the slot it asks for (answer/fillers.py)",
     "spelt_right": "a question word its language's dictionary knows (pymorphy3 for Russian, the model's word list for "

@@ -1,6 +1,6 @@
 """The refusal decision (`refusal_reason`) and its wording (`refuse`), in one place.
 
-Thresholds are settings (`min_answer_score` and its multilingual pair), tuned on
+Thresholds are settings (`min_answer_score`, `off_topic_similarity` and their multilingual pair), tuned on
 the gold set's tune split. A refusal says so in the question's language and lists the closest passages as
 further reading, never as an answer.
 """
@@ -14,6 +14,7 @@ from ..config import Settings
 from ..messages import message
 from ..question import Question
 from ..rules import enabled
+from ..text import stopwords
 from ..types import Answer, Hit
 from ..vocabulary import Vocabulary
 from .evidence import NO_EVENTS, Events
@@ -37,10 +38,9 @@ def refusal_reason(
        "Bukharin", or a rare word the model does not know whole), and that word is what is asked
        about: the question has fewer than three known event terms, or its best sentence does not
        hold most of them;
-    3. it asks for a person, date, number or place and no retrieved sentence holds one about its event.
-    A rule that stood third went after `assistant eval --ablate` and a seed + unseen run without it: most words unknown
-    to the corpus and nothing close in meaning ("off topic") refused one answerable seed test item (q207) and no
-    unseen item; off-topic requests are recognised by meaning now (intents.py), other questions by rules 1-3.
+    3. most of its content words are unknown to the corpus and nothing is close in meaning
+       (best similarity under `off_topic_similarity`);
+    4. it asks for a person, date, number or place and no retrieved sentence holds one about its event.
     """
     english = question.language not in ("ru", "kk")
     min_score = settings.min_answer_score if english else settings.multilingual_min_answer_score
@@ -48,9 +48,12 @@ def refusal_reason(
         min_score *= (
             OVERVIEW_SCORE_RATIO  # "give an overview of ..." names a topic, not a fact: its sentences score lower
         )
+    off_topic = settings.off_topic_similarity if english else settings.multilingual_off_topic_similarity
     if not candidates or candidates[0].score < min_score:
         return "low score"
     language = "en" if english else question.language
+    stop = stopwords(language)
+    content = [w for w in question.words if w not in stop and len(w) >= 3]
     unknown = vocabulary.unknown_words(question.words, language)
     specific = [w for w in unknown if vocabulary.is_specific(w, question.plain, names_only=not english)]
     if specific and enabled(settings, "refuse_unknown_name"):
@@ -64,6 +67,13 @@ def refusal_reason(
             not named and candidates[0].coverage < 0.5
         ):
             return "unknown name"
+    if (
+        enabled(settings, "refuse_off_topic")
+        and bool(content)
+        and len(unknown) / len(content) > 0.5
+        and max(c.similarity for c in candidates) < off_topic
+    ):
+        return "off topic"
     if (
         question.asked.slot in CHECKED_SLOTS
         and enabled(settings, "refuse_slot_not_held")
