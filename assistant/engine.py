@@ -95,8 +95,11 @@ class Assistant:
         with ThreadPoolExecutor(2) as pool:
             words = pool.submit(_warm_language_resources, settings)
             e5 = pool.submit(_warm, Encoder.for_multilingual(settings))
-            encoder = _warm(Encoder.for_queries(settings))
+            encoder = Encoder.for_queries(settings)
+            # the index first: built with another model, it is refused by name (`assistant ingest --rebuild`) before
+            # anything tries to load that model
             index = load_index(settings.index_dir, encoder.model_id, settings.hnsw_ef_search)
+            _warm(encoder)
             multilingual = e5.result()
             words.result()
         if index.multilingual and multilingual and multilingual.model_id != index.multilingual.model_id:
