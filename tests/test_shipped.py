@@ -142,25 +142,14 @@ def test_assistant_eval_scores_the_gold_set_and_holds_the_gate(clone):
     assert reports and (clone.root / reports.group(2)).is_file() and reports.group(2).startswith("evals/reports/local/")
 
 
-@pytest.fixture(scope="class")
-def make_run(clone, tmp_path_factory):
-    """`make run` as the README writes it, once for the student page and the MCP door it serves; Ctrl-C at the end."""
-    require_free(7860)
-    log = tmp_path_factory.mktemp("make-run") / "run.log"
-    app = clone.start("make run", log)
-    try:
-        wait_http(PAGE, app, log)
-        wait_line(log, "Serving the student page at http://127.0.0.1:7860/ (Ctrl-C stops).")
-        yield app
-    finally:
-        interrupt(app)
-    require_free(7860)
-
-
 @pytest.mark.timeout(900)
-class TestMakeRun:
-    @pytest.mark.browser
-    def test_make_run_serves_the_page_and_it_answers(self, make_run, browser):
+@pytest.mark.browser
+def test_make_run_serves_the_page_and_it_answers(clone, browser, tmp_path):
+    require_free(7860)
+    app = clone.start("make run", tmp_path / "run.log")
+    try:
+        wait_http(PAGE, app, tmp_path / "run.log")
+        wait_line(tmp_path / "run.log", "Serving the student page at http://127.0.0.1:7860/ (Ctrl-C stops).")
         offline, page = open_page(browser, PAGE)
         try:
             assert page.evaluate("document.documentElement.lang") == "en"
@@ -170,26 +159,9 @@ class TestMakeRun:
             offline.check("the student page")
         finally:
             offline.context.close()
-
-    def test_an_mcp_client_configured_as_the_readme_shows_gets_cited_quotes(self, clone, make_run):
-        """The README's two client configurations, each driven by the mcp SDK's own client: stdio, then /mcp of
-        `make run`."""
-        from mcp import Client, StdioServerParameters
-
-        servers = documented_mcp_servers(clone)
-
-        async def ask_trotsky(target) -> dict:
-            async with Client(target) as client:
-                assert {tool.name for tool in (await client.list_tools()).tools} == {"ask", "document"}
-                result = await client.call_tool("ask", {"question": TROTSKY})
-                assert not result.is_error, result.content
-                return result.structured_content
-
-        stdio = servers["stdio"]
-        command = StdioServerParameters(command=stdio["command"], args=stdio["args"], env={"PYTHONPATH": str(clone.root)})
-        answer = run_coroutine(ask_trotsky(command))  # PYTHONPATH: the clone's code through the borrowed venv
-        assert "16 June 2001" in answer["text"] and answer["citations"][0]["doc_id"] == "rehabilitation-soviet"
-        assert run_coroutine(ask_trotsky(servers["url"]["url"])) == answer  # one answer, either door
+    finally:
+        interrupt(app)
+    require_free(7860)
 
 
 @pytest.mark.timeout(900)
@@ -340,3 +312,31 @@ def documented_mcp_servers(clone: Clone) -> dict[str, dict]:
             servers["url" if "url" in server else "stdio"] = server | {"name": name}
     assert set(servers) == {"stdio", "url"}, servers
     return servers
+
+
+@pytest.mark.timeout(900)
+def test_an_mcp_client_configured_as_the_readme_shows_gets_cited_quotes(clone, tmp_path):
+    """The README's two client configurations, each driven by the mcp SDK's own client: stdio, then /mcp of `make run`."""
+    from mcp import Client, StdioServerParameters
+
+    servers = documented_mcp_servers(clone)
+
+    async def ask_trotsky(target) -> dict:
+        async with Client(target) as client:
+            assert {tool.name for tool in (await client.list_tools()).tools} == {"ask", "document"}
+            result = await client.call_tool("ask", {"question": TROTSKY})
+            assert not result.is_error, result.content
+            return result.structured_content
+
+    stdio = servers["stdio"]
+    command = StdioServerParameters(command=stdio["command"], args=stdio["args"], env={"PYTHONPATH": str(clone.root)})
+    answer = run_coroutine(ask_trotsky(command))  # PYTHONPATH: the clone's code through the borrowed venv
+    assert "16 June 2001" in answer["text"] and answer["citations"][0]["doc_id"] == "rehabilitation-soviet"
+    require_free(7860)
+    app = clone.start("make run", tmp_path / "run.log")
+    try:
+        wait_http(PAGE, app, tmp_path / "run.log")
+        assert run_coroutine(ask_trotsky(servers["url"]["url"])) == answer  # one answer, either door
+    finally:
+        interrupt(app)
+    require_free(7860)
