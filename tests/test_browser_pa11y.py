@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from browser_kit import CHROMIUM, LANDSCAPE, LAUNCH_ARGS
 from conftest import require
-from test_app import serve
-from test_browser_access import DESKTOP, REFUSALS
+from test_app import REFUSED, serve
+from test_browser_access import DESKTOP
 
 from assistant.web.i18n import STARTERS
 from assistant.web.page import create_app
@@ -47,7 +47,7 @@ def steps(language: str) -> list[dict]:
         {"do": "click", "selector": "#sources .read-button", "visible": "#doc-view #doc-quote"},
         {"check": "document"},
         {"do": "key", "key": "Escape", "until": "!document.querySelector('#reader > button.label-wrap.open')"},
-        {"do": "ask", "question": REFUSALS[language], "visible": "#sources .source-card.further",
+        {"do": "ask", "question": REFUSED, "visible": "#sources .source-card.further",
          "until": f"{bots} === 2"},
         {"check": "refusal"},
         {"do": "click", "selector": "#sources .read-button", "visible": "#doc-view #doc-quote"},
