@@ -71,3 +71,13 @@ def terms_of(tokens, language: str = "en") -> list[str]:
 def plain_text(text: str) -> str:
     """Text safe for every later stage: lone surrogates (from broken JSON) replaced, spaces collapsed."""
     return " ".join(text.encode("utf-8", "replace").decode("utf-8").split())
+
+
+def shared_start(a: str, b: str) -> int:
+    """How many leading characters two words share (the spelling checks' measure of the same stem)."""
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n

@@ -19,7 +19,7 @@ import numpy as np
 from .lang import lexicon
 from .lang.words import known_word
 from .language import is_cyrillic, latin_variants
-from .text import stopwords, terms
+from .text import shared_start, stopwords, terms
 
 SAME_WORD_START = 5  # a spelt-right word meets a near spelling only when both begin alike for this many letters (or the
 # whole of the shorter one, of 4 letters at least: "умер" -> умерш)
@@ -116,7 +116,7 @@ class Vocabulary:
         same = [
             t
             for t in self._sorted[lo:hi]
-            if abs(len(t) - len(term)) <= 2 and _shared_start(t, term) >= min(SAME_WORD_START, len(t), len(term))
+            if abs(len(t) - len(term)) <= 2 and shared_start(t, term) >= min(SAME_WORD_START, len(t), len(term))
         ]
         match = difflib.get_close_matches(term, same, n=1, cutoff=0.75)
         if match:
@@ -258,11 +258,3 @@ def read_sources(documents) -> tuple[frozenset[str], dict[str, str]]:
                 surfaces.setdefault(stem, word)
     return frozenset(found - common), surfaces
 
-
-def _shared_start(a: str, b: str) -> int:
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n

@@ -22,7 +22,7 @@ from ..lang.words import read_words
 from ..language import is_cyrillic
 from ..question import Question
 from ..slots import do_verb, main_verb, verb_like
-from ..text import terms, terms_of
+from ..text import shared_start, terms, terms_of
 from .fillers import CHECKED_SLOTS
 
 CONTEXT_DISCOUNT = 0.8  # an event term found only in the sentence before counts this much
@@ -220,7 +220,7 @@ def term_in(term: str, sentence_terms: frozenset[str]) -> bool:
         folded = _fold(term)  # Kazakh typed on a Russian keyboard: "актальды" for "ақталды"
         head = folded[:3]  # a shared start of 3 or more begins with these: a cheap first test
         return any(
-            _shared_start(folded, f) >= max(3, 0.6 * min(len(folded), len(s)))
+            shared_start(folded, f) >= max(3, 0.6 * min(len(folded), len(s)))
             for s, f in _folded(sentence_terms)
             if f.startswith(head)
         )
@@ -239,14 +239,6 @@ _FOLD = str.maketrans("әғқңөұүһіё", "агкноууиие", "ьъ")
 def _fold(term: str) -> str:
     return term.translate(_FOLD)
 
-
-def _shared_start(a: str, b: str) -> int:
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
 
 
 def coverage(
