@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import itertools
 
-from assistant.answer.evidence import _fold, _shared_start, term_in
+from assistant.answer.evidence import _fold, term_in
+from assistant.text import shared_start
 
 WORDS = [
     "осуждён",
@@ -53,7 +54,7 @@ def _old_rule(term: str, sentence_terms: frozenset[str]) -> bool:
     """The Cyrillic branch as it read before the first test was added."""
     folded = _fold(term)
     return any(
-        _shared_start(folded, _fold(s)) >= max(3, 0.6 * min(len(folded), len(s))) for s in sentence_terms if len(s) >= 3
+        shared_start(folded, _fold(s)) >= max(3, 0.6 * min(len(folded), len(s))) for s in sentence_terms if len(s) >= 3
     )
 
 
