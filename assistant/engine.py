@@ -21,11 +21,12 @@ from pathlib import Path
 import numpy as np
 
 from .answer import (
+    Found,
     Passages,
     Query,
     compose,
+    compose_parts,
     counted_forms,
-    fitting_on_screen,
     hit_of,
     next_passages,
     past_previous_answer,
@@ -44,16 +45,16 @@ from .embedding import Encoder
 from .errors import AssistantError
 from .gather import MAX_GATHERED_CHARS, list_sentences, overview_sentences
 from .hooks import StageHook, no_hook
-from .index.read import IndexData, load_index
+from .index.read import IndexData
 from .intents import OFF_TOPIC, IntentSpace, recognised, spaces
 from .lang.related import NewWords, WordVectors
-from .lang.words import read_words
 from .language import is_cyrillic
+from .loading import load_parts
 from .messages import message
 from .question import Question, analyse
 from .retrieval import search
 from .rules import enabled
-from .types import Answer, Citation, Document, Hit
+from .types import Answer, Document, Hit
 from .vocabulary import Vocabulary
 
 MAX_INTENT_CHARS = 200  # a longer message is read as a question (or a pasted text), never as small talk
@@ -81,33 +82,18 @@ class Assistant:
         encode = self.multilingual_encoder.encode_query if self.multilingual_encoder else None
         self.word_vectors = WordVectors(index.words, index.word_vectors, encode) if index.words else None
         self._beside = ThreadPoolExecutor(2, thread_name_prefix="question-words")  # threads start on first use
-        self.cross = CrossTerms(index.bm25.vocab_dict)  # names as originals in other scripts spell them (Карлаг, Karlag)
+        self.cross = CrossTerms(
+            index.bm25.vocab_dict
+        )  # names as originals in other scripts spell them (Карлаг, Karlag)
 
     @classmethod
     def load(cls, index_dir: Path | str | None = None, settings: Settings | None = None) -> Assistant:
-        """Load and check the index and the model that built it; errors name the fix."""
+        """Load and check the index and the models that built it (loading.py); errors name the fix."""
         settings = settings or load_settings()
         if index_dir is not None:
             settings = settings.with_overrides(index_dir=Path(index_dir))
-        # What the first answer needs is loaded now, not on the first visitor's question, and side by side: the
-        # language resources and the e5 model in threads of their own beside MiniLM and the index (onnxruntime,
-        # FAISS and lzma release the GIL while they load).
-        with ThreadPoolExecutor(2) as pool:
-            words = pool.submit(_warm_language_resources, settings)
-            e5 = pool.submit(_warm, Encoder.for_multilingual(settings))
-            encoder = Encoder.for_queries(settings)
-            # the index first: built with another model, it is refused by name (`assistant ingest --rebuild`) before
-            # anything tries to load that model
-            index = load_index(settings.index_dir, encoder.model_id, settings.hnsw_ef_search)
-            _warm(encoder)
-            multilingual = e5.result()
-            words.result()
-        if index.multilingual and multilingual and multilingual.model_id != index.multilingual.model_id:
-            raise AssistantError(
-                f"{settings.index_dir}/ holds {index.multilingual.model_id} vectors but settings ask for "
-                f"{multilingual.model_id}; run `assistant ingest` to rebuild it."
-            )
-        assistant = cls(index, encoder, settings, multilingual_encoder=multilingual)
+        loaded = load_parts(settings)
+        assistant = cls(loaded.index, loaded.encoder, settings, multilingual_encoder=loaded.multilingual)
         len(assistant._intents)  # encode the intent examples now (read from the embedding cache after the first start)
         return assistant
 
@@ -214,7 +200,7 @@ class Assistant:
         query_vector: np.ndarray,
         events: Future | None = None,
         across: np.ndarray | None = None,
-    ) -> _Found:
+    ) -> Found:
         """The scored sentences of the hits, why to refuse ("" if not), and the chosen ones (`events`: what the
         question is about, if already being read; `across`: an English question's e5 vector, which scores the
         sentences of originals in another language)."""
@@ -243,14 +229,16 @@ class Assistant:
         )
         e5_vectors = [passages.sentence_vectors(h, across=True) for h in hits] if across is not None else None
         idf, titles = self.vocabulary.idf, self._titles_text
-        candidates = score_candidates(hits, vectors, query, passages, idf, self.settings, titles, across_vectors=e5_vectors)
+        candidates = score_candidates(
+            hits, vectors, query, passages, idf, self.settings, titles, across_vectors=e5_vectors
+        )
         if why_followup:
             candidates = past_previous_answer(passages, q, candidates)
         # A sentence OCR read with a word under the confidence floor is never an answer, only further reading.
         certain = [c for c in candidates if not self._uncertain(c.doc_id, c.start, c.end)]
         reason = refusal_reason(q, certain, self.vocabulary, self.settings, events)
         chosen = [] if reason else select_sentences(certain, q.asked, self.settings, self._shown_length(q))
-        return _Found(certain if chosen else candidates, reason or ("" if chosen else "nothing fits"), chosen, hits)
+        return Found(certain if chosen else candidates, reason or ("" if chosen else "nothing fits"), chosen, hits)
 
     def _overview(self, q: Question, hits: list[Hit], query_vector: np.ndarray, citer: Citer) -> Answer:
         """2-5 central sentences of the best section, in reading order, each cited; a refusal when off topic."""
@@ -292,55 +280,17 @@ class Assistant:
         parts = [replace(p, shape="answer", language=q.language, followup=False) for p in parts]
         vectors = self._encode_parts(q, parts)
         citer = Citer(self.index.documents, self._translations(), self._show_drafts(), self._uncertain)
-        citations: list[Citation] = []
-        segments, unanswered, first_refusal = [], [], None
-        quoted: dict[tuple[str, int, int], int] = {}
-        shown, on_screen = self._shown_length(q), 0
-        shown_parts = len(q.part_labels)
-        for label, part, vector in zip(q.part_labels, parts, vectors, strict=True):
+
+        def found(part: Question, vector: np.ndarray) -> Found:
             hits = self._search(part, vector, self.settings.top_k, self._across(part))
             with self.hook("select"):
-                found = self._find(part, hits, vector)
-            hits = found.hits
-            if found.reason:
-                unanswered.append(label)
-                segments.append(message("part_unanswered", q.language, part=label))
-                first_refusal = first_refusal or (part, hits, found.candidates)
-                continue
-            fitting = fitting_on_screen(found.chosen, found.candidates, on_screen, shown)
-            if not fitting:  # a translated answer already fills the screen: the rest is asked separately
-                shown_parts = len(segments)
-                break
-            pieces = []
-            for c in fitting:
-                key = (c.doc_id, c.start, c.end)
-                if key in quoted:
-                    continue
-                on_screen += shown(c) if shown else 0
-                cite = citer.cite(len(citations) + 1, c, hit_of(c, hits), q.language)
-                citations.append(cite)
-                quoted[key] = cite.n
-                pieces.append(f"{cite.quote} [{cite.n}]")
-            if pieces:
-                segments.append(" ".join(pieces))
-        capped = q.parts_capped or shown_parts < len(q.part_labels)
-        notice = _joined(q.notice, message("parts_capped", q.language, limit=shown_parts) if capped else "")
-        if not citations:
-            part, hits, candidates = first_refusal
-            refusal = refuse(replace(q, query=part.query), hits, candidates, citer)
-            return replace(refusal, notice=notice, unanswered=tuple(unanswered))
-        return Answer(
-            q.text,
-            " ".join(segments),
-            False,
-            tuple(citations),
-            (),
-            q.query,
-            notice,
-            q.language,
-            kind="multipart",
-            unanswered=tuple(unanswered),
+                return self._find(part, hits, vector)
+
+        found_parts = (  # read lazily: once a translated answer fills the screen, the rest are not searched
+            (label, part, found(part, vector))
+            for label, part, vector in zip(q.part_labels, parts, vectors, strict=True)
         )
+        return compose_parts(q, found_parts, citer, self._shown_length(q))
 
     def _encode_parts(self, q: Question, parts: list[Question]) -> list[np.ndarray]:
         """One vector per part: English parts in one batch; Russian and Kazakh parts share the whole question's e5 vector."""
@@ -471,14 +421,6 @@ class Assistant:
 
 
 @dataclass(frozen=True)
-class _Found:
-    candidates: list
-    reason: str  # why to refuse, "" to answer
-    chosen: list
-    hits: list  # the passages the candidates come from (a follow-up "why?" adds the ones after its answer)
-
-
-@dataclass(frozen=True)
 class _Sentence:  # a sentence's span, as `_shown_length` reads it
     doc_id: str
     start: int
@@ -489,20 +431,6 @@ class _Sentence:  # a sentence's span, as `_shown_length` reads it
 def _readable_message(text: str) -> bool:
     """A message short enough to be small talk or a request, with at least one word of letters (not "0000...")."""
     return len(text) <= MAX_INTENT_CHARS and bool(re.search(r"[^\W\d_]{2}", text))
-
-
-def _warm(encoder: Encoder | None) -> Encoder | None:
-    """The encoder with its model loaded (one question encoded)."""
-    if encoder is not None:
-        encoder.encode_query("warm up")
-    return encoder
-
-
-def _warm_language_resources(settings: Settings) -> None:
-    """The language identifiers, stemmers and dictionaries (lemminflect, pymorphy3) loaded, as a question loads them."""
-    for sample, language in (("warm up", "en"), ("Когда это было?", "ru"), ("Бұл қашан болды?", "kk")):
-        analyse(sample, None, settings.max_question_chars, settings.resolve_followups, "en")
-        read_words(sample, language)
 
 
 def _length(c) -> int:

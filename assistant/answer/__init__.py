@@ -8,6 +8,7 @@ in the sources. One idea per module:
   select     scoring the retrieved sentences, and choosing the best and the close runners-up that add to it
   refusal    why to refuse, and the honest refusal with the closest passages as further reading
   compose    the chosen sentences as an answer with its citations
+  parts      a multi-part question's answer, part by part
   passages   how one question reads the index (sentence vectors and terms, translations, the text before a passage)
   followup   a follow-up "why?" or "how?" looks next to what the previous answer quoted
 """
@@ -16,6 +17,7 @@ from .compose import compose, hit_of
 from .evidence import Events, counted_forms, coverage, event_terms, question_events, question_forms, term_in
 from .fillers import CHECKED_SLOTS, holds
 from .followup import next_passages, past_previous_answer, quoted
+from .parts import Found, compose_parts
 from .passages import Passages
 from .refusal import REFUSAL, refusal_reason, refuse, should_refuse
 from .select import (
@@ -30,6 +32,8 @@ from .select import (
 )
 
 __all__ = [
+    "Found",
+    "compose_parts",
     "CHECKED_SLOTS",
     "REFUSAL",
     "SHOWN_CHARS",
