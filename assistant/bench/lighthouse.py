@@ -75,12 +75,17 @@ def lighthouse_missing() -> str | None:
     return None
 
 
-def run_lighthouse(url: str, folder: Path, timeout: float = 300) -> dict:
-    """One Lighthouse run (performance and SEO categories) on `url`: its figures, and the report kept in `folder`."""
+def run_lighthouse(url: str, folder: Path, timeout: float = 300, max_wait_ms: int | None = None) -> dict:
+    """One Lighthouse run (performance and SEO categories) on `url`: its figures, and the report kept in `folder`.
+
+    Lighthouse waits for the network to fall quiet, which a Gradio page never does (its heartbeat request stays
+    open), so every run waits out `--max-wait-for-load` (45 s unless `max_wait_ms` says otherwise) after the load.
+    """
     out = Path(folder) / f"lighthouse-{time.time_ns()}.json"
     command = [
         str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={out}",
         "--only-categories=performance,seo", "--save-assets", f"--chrome-flags={' '.join(CHROME_FLAGS)}",
+        *([f"--max-wait-for-load={max_wait_ms}"] if max_wait_ms else []),
     ]  # fmt: skip
     env = os.environ | {"CHROME_PATH": str(CHROMIUM)}
     try:
