@@ -67,6 +67,9 @@ class Settings:
     multilingual_intent_similarity: float = 0.85  # the same for Russian and Kazakh (e5 cosines sit in a narrow band)
     multilingual_intent_margin: float = 0.04
     related_verb_similarity: float = 0.92  # ... and, stricter, at which it stands for the verb a question asks about
+    cross_word_similarity: float = 0.86  # e5 cosine at which a word in another alphabet may stand for a question word ...
+    cross_word_rank: int = 3  # ... when each is among the other's this many nearest of its alphabet (0: no such test;
+    # lang/related.py across; tuned on the unseen tune set, 2026-12-06: see the commit)
     rules_off: str = ""  # comma-separated names from assistant/rules.py RULES to switch off (`assistant eval --ablate`)
     kiosk_draft_translations: bool = True  # on a kiosk, show translations no native speaker has reviewed yet
     max_question_chars: int = 1000

@@ -41,6 +41,11 @@ def script_key(term: str) -> str:
     return re.sub(r"(.)\1+", r"\1", key)
 
 
+def alphabet(term: str) -> str:
+    """Which alphabet a term is written in: "latin", "kazakh" (Cyrillic with Kazakh's own letters) or "cyrillic"."""
+    return _kind(term)
+
+
 def _kind(term: str) -> str:
     """Which alphabet a term is written in, Kazakh's own letters told apart from Russian's."""
     if not is_cyrillic(term):

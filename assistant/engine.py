@@ -321,18 +321,37 @@ class Assistant:
         """What a question is about: its names, event words and verb, each with the forms and relatives that hold it."""
         own = self._terms(q, q.terms) or self._terms(q, q.query_terms)
         language = q.language if q.language in ("ru", "kk") else "en"
-        return self._switched(question_events(q, own, self.vocabulary, language, self._related(), self._spelt_right(q)))
+        allowance = NewWords()  # the words the question may embed, shared by both readings
+        events = question_events(
+            q,
+            own,
+            self.vocabulary,
+            language,
+            self._related(allowance),
+            self._spelt_right(q),
+            self._words_across(allowance),
+        )
+        switched = self._switched(events)
+        return replace(switched, across=self._switched(events.across)) if events.across is not None else switched
 
-    def _related(self):
+    def _related(self, allowance: NewWords | None = None):
         """Corpus words related to a question word's forms, for this question (None when switched off or absent)."""
         if self.word_vectors is None or not enabled(self.settings, "related_words"):
             return None
         loose, strict, allowance = (
             self.settings.related_word_similarity,
             self.settings.related_verb_similarity,
-            NewWords(),
+            allowance or NewWords(),
         )
         return lambda forms, verb=False: self.word_vectors.related(forms, strict if verb else loose, allowance)
+
+    def _words_across(self, allowance: NewWords):
+        """Corpus words in other alphabets that stand for a question word's forms (None when switched off or absent):
+        read against sentences in another language than the question's (answer.select)."""
+        if self.word_vectors is None or not enabled(self.settings, "cross_words"):
+            return None
+        s = self.settings
+        return lambda forms: self.word_vectors.across(forms, s.cross_word_similarity, s.cross_word_rank, allowance)
 
     def _passages(self, q: Question) -> Passages:
         """The index as this question reads it (its model's sentence vectors, its language's translations)."""

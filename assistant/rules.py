@@ -32,6 +32,9 @@ RULES: dict[str, str] = {
     "(assistant/intents.py, thresholds intent_similarity / intent_margin and their multilingual pair)",
     "related_words": "a question word is held by a corpus word e5 places close to it (start/began, kill/shot; "
     "assistant/lang/related.py, threshold related_word_similarity)",
+    "cross_words": "a question word is held by a word in another alphabet that e5 places among its nearest (and it "
+    "among that word's): die/қайтыс, war/война (assistant/lang/related.py across, cross_word_similarity, "
+    "cross_word_rank)",
 }
 
 

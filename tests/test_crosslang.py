@@ -125,3 +125,53 @@ def test_an_english_questions_sentence_of_a_russian_original_is_scored_by_e5_on_
     without = score_candidates(hits, minilm, replace(query, across=None), documents, lambda t: 1.0, settings)
     assert without[0].doc_id == "en-doc"  # MiniLM alone reads the Cyrillic sentence as unrelated
     assert {c.doc_id: c for c in without}["ru-doc"].similarity == pytest.approx(0.0, abs=1e-6)
+
+
+# --- a Russian question meeting an English original's sentence through the words across alphabets --------------
+
+
+class _Keyed(_TwoDocuments):
+    """As `_TwoDocuments`, with each sentence's real keys and no human translations."""
+
+    def sentence_keys(self, doc_id, s):
+        return read_facts(s.text, self.languages[doc_id]).keys | frozenset(terms(s.text, self.languages[doc_id]))
+
+    def translation(self, doc_id, start, end):
+        return None
+
+
+def test_a_sentence_in_another_language_is_read_with_the_words_across_alphabets():
+    from assistant.answer.evidence import Events
+
+    english = _hit("en-doc", "The camp was closed in 1959.")
+    russian = _hit("ru-doc", "Лагерь был закрыт в 1959 году.")
+    # "Когда закрыли лагерь?": its own reading knows Russian forms only; the reading across adds the English words
+    # e5 places among their nearest ("camp", "close"), as WordVectors.across would find them
+    own = Events(
+        actions=("лагер",),
+        verb="закр",
+        forms={"лагер": frozenset({"лагерь"})},
+        verb_forms={"закр": frozenset({"закрыть"})},
+    )
+    across = replace(
+        own, forms={"лагер": frozenset({"лагерь", "camp"})}, verb_forms={"закр": frozenset({"закрыть", "close"})}
+    )
+    vectors = [np.array([_unit(1, 0)]), np.array([_unit(1, 0)])]
+    query = Query(_unit(1, 0), frozenset(), Asked("when", "date"), replace(own, across=across), language="ru")
+    scored = score_candidates([english, russian], vectors, query, _Keyed(), lambda t: 1.0, Settings())
+    assert {c.doc_id: c.fits for c in scored} == {"en-doc": True, "ru-doc": True}
+
+    alone = replace(query, events=own)  # without the reading across, the English sentence is about nothing asked
+    scored = score_candidates([english, russian], vectors, alone, _Keyed(), lambda t: 1.0, Settings())
+    assert {c.doc_id: c.fits for c in scored} == {"en-doc": False, "ru-doc": True}
+
+
+def test_the_reading_across_is_not_used_for_a_sentence_in_the_questions_language():
+    from assistant.answer.evidence import Events
+
+    russian = _hit("ru-doc", "Лагерь был переименован в 1959 году.")
+    own = Events(actions=("лагер",), verb="закр", forms={"лагер": frozenset({"лагерь"})})
+    across = replace(own, verb_forms={"закр": frozenset({"переименовать", "переименован"})})  # a wrong relative
+    query = Query(_unit(1, 0), frozenset(), Asked("when", "date"), replace(own, across=across), language="ru")
+    scored = score_candidates([russian], [np.array([_unit(1, 0)])], query, _Keyed(), lambda t: 1.0, Settings())
+    assert not scored[0].fits  # the Russian sentence is read with the question's own words only

@@ -144,3 +144,14 @@ def test_russian_and_kazakh_answers_with_their_originals_fit_two_kiosk_screens(a
             answered += 1
             assert sum(len(c.quote) + len(c.original_quote) for c in answer.citations) <= 800, answer.text
     assert answered >= len(items) // 2
+
+
+def test_a_question_word_reaches_its_words_in_other_alphabets_for_sentences_in_other_languages(assistant):
+    # e5's mutual nearest words across alphabets (lang/related.py `across`), in the real word table of the seed index:
+    # the reading across is kept apart, for sentences in another language with no translation into the question's
+    events = assistant._events(assistant.analyse("Когда умер Сталин?"))
+    assert events.across is not None
+    verb = events.soft_verb or events.verb
+    across = events.across.verb_forms[verb] - events.verb_forms.get(verb, frozenset())
+    assert {"die", "death"} <= across
+    assert "die" not in events.verb_forms.get(verb, frozenset())  # its own reading stays in its own words

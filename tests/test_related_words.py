@@ -64,3 +64,36 @@ def test_a_question_embeds_at_most_its_allowance_of_distinct_words():
     assert sorted(calls) == ["kill", "start"]
     # the next question has its own allowance, and gets the same relatives whatever was asked before
     assert table.related({"murder"}, 0.9, NewWords(limit=2)) == {"shoot", "execute"}
+
+
+# Across alphabets (WordVectors.across): "die" in English, "смерть" 'death' and "дело" 'case' in Russian, "кісі" a
+# Kazakh word. "дело" is a hub: as close to "die" as "смерть" is, but closer still to "case", so "die" is not among its
+# nearest Latin words and it is no translation of "die".
+ACROSS = {
+    "die": _unit(1, 0, 0, 0),
+    "case": _unit(0.75, 0.66, 0, 0),
+    "смерть": _unit(0.95, 0, 0.31, 0),
+    "дело": _unit(0.9, 0.44, 0, 0),
+    "кісі": _unit(0, 0, 0, 1),
+}
+
+
+def _across() -> WordVectors:
+    return WordVectors(list(ACROSS), np.stack(list(ACROSS.values())))
+
+
+def test_across_reaches_words_of_other_alphabets_only():
+    table = _across()
+    # a threshold alone: every word of another alphabet that reaches it, none of the form's own alphabet
+    assert table.across({"die"}, 0.85, rank=0) == {"смерть", "дело"}
+    assert table.across({"die"}, 0.99, rank=0) == frozenset()
+    assert "case" not in table.across({"die"}, 0.5, rank=0)
+
+
+def test_across_keeps_mutual_neighbours_and_drops_hubs():
+    table = _across()
+    # rank 1: "смерть" is die's nearest Cyrillic word and die its nearest Latin one; "дело" is nearer "case"
+    assert table.across({"die"}, 0.85, rank=1) == {"смерть"}
+    assert table.across({"дело"}, 0.85, rank=1) == {"case"}
+    assert table.across({"смерть"}, 0.85, rank=1) == {"die"}
+    assert table.across({"die"}, 0.97, rank=1) == frozenset()  # under the threshold, however near

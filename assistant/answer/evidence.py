@@ -44,6 +44,9 @@ class Events:
     verb_forms: dict = field(
         default_factory=dict, compare=False
     )  # as `forms`, with relatives at the stricter threshold
+    across: Events | None = field(default=None, compare=False)  # the same, read against a sentence in another
+    # language than the question's with no translation into it: forms and verb forms also hold the words e5 places
+    # close across alphabets (`lang.related.WordVectors.across`)
 
     def __bool__(self) -> bool:
         return bool(self.names or self.actions or self.verb)
@@ -136,10 +139,17 @@ def _compound_verb(text: str, language: str) -> str:
 
 
 def question_events(
-    q: Question, own_terms, vocabulary, language: str, related=None, spelt_right: frozenset[str] = frozenset()
+    q: Question,
+    own_terms,
+    vocabulary,
+    language: str,
+    related=None,
+    spelt_right: frozenset[str] = frozenset(),
+    across=None,
 ) -> Events:
     """What a question is about, read with the corpus's vocabulary: its names, its event terms and main verb, and
-    for each term the other forms that hold it (its dictionary forms, and the corpus words e5 places close)."""
+    for each term the other forms that hold it (its dictionary forms, and the corpus words e5 places close; with
+    `across`, a second reading for sentences in another language, whose forms add its words across alphabets)."""
     v = vocabulary
     verb = main_verb(q.plain) if language == "en" else ""
     if not verb and language == "en" and q.asked.slot in CHECKED_SLOTS:
@@ -166,7 +176,15 @@ def question_events(
     forms = word_forms(q.plain, language, v, related, verbs | set(events.actions), spelt_right)
     strict = word_forms(q.plain, language, v, related and (lambda f: related(f, True)), verbs, spelt_right)
     person = {t: (v.latin(t) or t) if is_cyrillic(t) else t for t in events.names}
-    return replace(events, forms=forms, person=person, verb_forms=strict)
+    events = replace(events, forms=forms, person=person, verb_forms=strict)
+    if across is None:
+        return events
+    other = word_forms(q.plain, language, v, across, verbs | set(events.actions), spelt_right)
+    return replace(events, across=replace(events, forms=_merged(forms, other), verb_forms=_merged(strict, other)))
+
+
+def _merged(a: dict, b: dict) -> dict:
+    return {t: a.get(t, frozenset()) | b.get(t, frozenset()) for t in {*a, *b}}
 
 
 def question_forms(q: Question, language: str, bridged=()) -> frozenset[str]:

@@ -138,8 +138,16 @@ def score_candidates(
             reference, scale = query.vector, float
         before: frozenset[str] = passages.context_terms(doc_id, hit.chunk.start)
         title = passages.title_terms(doc_id) if titles else frozenset()
+        other_language = events.across is not None and passages.original_in_other_language(doc_id, query.language)
         for sentence, vector in zip(hit.chunk.sentences, vectors, strict=True):
             context, before = before, passages.sentence_keys(doc_id, sentence)
+            # a sentence in another language than the question's, with no translation into it: its words are met
+            # across alphabets too
+            ev = (
+                events.across
+                if other_language and passages.translation(doc_id, sentence.start, sentence.end) is None
+                else events
+            )
             key = (doc_id, sentence.start, sentence.end)
             if key in seen or sentence.text in skip or sentence.text in avoid or not citable(sentence, hit.chunk):
                 continue
@@ -153,11 +161,11 @@ def score_candidates(
                 facts,
                 sentence.text,
                 query.forms,
-                (lambda f: event_positions(events, f)) if events else None,
+                (lambda f, ev=ev: event_positions(ev, f)) if events else None,
                 query.counted,
             )
             digits = frozenset(digits_of(m) for m in re.findall(r"\d[\d,.]*\d|\d", sentence.text))
-            covered = coverage(events, keys, idf, context | title, asked.negated, digits, facts.words)
+            covered = coverage(ev, keys, idf, context | title, asked.negated, digits, facts.words)
             fits = not checked or (has_feature and covered >= min_coverage)
             score = (
                 settings.answer_similarity_weight * similarity

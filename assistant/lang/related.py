@@ -20,6 +20,7 @@ import numpy as np
 
 MIN_LETTERS = 3
 MAX_NEW_WORDS = 2  # question words the corpus never uses, embedded per question at most (each costs an e5 run)
+SIMILARITIES = 64  # words whose cosines with the whole table are kept (a question's words, while it is read)
 MEMORY = 8192  # words (with their thresholds) whose relatives a process remembers, and new words' vectors
 
 
@@ -80,6 +81,13 @@ class WordVectors:
         self._new: dict[str, np.ndarray] = {}  # vectors of words the table lacks, oldest first
         self._lock = Lock()
         self._close = lru_cache(maxsize=MEMORY)(self._close_to)  # (word, threshold) -> the corpus words close to it
+        self._across = lru_cache(maxsize=MEMORY)(
+            self._across_to
+        )  # (word, threshold, rank) -> its words across languages
+        self._by_alphabet: dict[str, np.ndarray] | None = None
+        self._vectors_by_alphabet: dict[str, np.ndarray] = {}
+        self._similarity = lru_cache(maxsize=SIMILARITIES)(self._similarity_of)  # word -> its cosines with the table
+        self._nearest_bound = lru_cache(maxsize=MEMORY)(self._nearest_bound_of)  # (row, alphabet, rank) -> cosine
 
     def related(self, forms: Iterable[str], threshold: float, allowance: NewWords | None = None) -> frozenset[str]:
         """Corpus words whose cosine with one of these forms reaches the threshold (the forms themselves excluded).
@@ -98,9 +106,77 @@ class WordVectors:
             known = [new]
         return frozenset().union(*(self._close(f, threshold) for f in known)) - set(forms)
 
+    def across(
+        self, forms: Iterable[str], threshold: float, rank: int, allowance: NewWords | None = None
+    ) -> frozenset[str]:
+        """Corpus words in another alphabet than a form's (Latin, Russian Cyrillic, Kazakh Cyrillic) that e5 places
+        close to it across languages ("die" -> смерть, қайтыс; "war" -> война, соғыс): within its `rank` nearest
+        words of that alphabet at a cosine of at least `threshold`, and the form within theirs (mutual neighbours:
+        a word e5 places near everything, such as "белгілі" 'known', is nobody's translation). Forms are chosen
+        as `related` chooses them."""
+        forms = sorted({f for f in forms if len(f) >= MIN_LETTERS and f.isalpha()})
+        known = [f for f in forms if f in self.row]
+        if not known:
+            if not forms or self._encode is None:
+                return frozenset()
+            new = min(forms, key=len)
+            if allowance is not None and not allowance.allow(new):
+                return frozenset()
+            known = [new]
+        return frozenset().union(*(self._across(f, threshold, rank) for f in known)) - set(forms)
+
+    def _across_to(self, word: str, threshold: float, rank: int) -> frozenset[str]:
+        from ..crosslang import alphabet
+
+        similarity = self._similarity(word)
+        alphabets = self._alphabets()
+        own = alphabet(word)
+        found = set()
+        for kind, rows in alphabets.items():
+            if kind == own:
+                continue
+            close = rows[similarity[rows] >= threshold]
+            if rank > 0 and len(close) > rank:  # its `rank` nearest of that alphabet, of those at the threshold
+                close = close[np.argpartition(-similarity[close], rank - 1)[:rank]]
+            for i in close:
+                # mutual: the form is among the word's `rank` nearest of the form's alphabet
+                if rank <= 0 or similarity[i] + 1e-6 >= self._nearest_bound(int(i), own, rank):
+                    found.add(self.words[i])
+        return frozenset(found)
+
+    def _nearest_bound_of(self, row: int, kind: str, rank: int) -> float:
+        """The cosine of a table word with its `rank`-th nearest word of an alphabet (remembered: the same common
+        words come back across questions)."""
+        rows = self._alphabets().get(kind)
+        if rows is None or not len(rows):
+            return -1.0
+        similarity = self._alphabet_vectors(kind) @ self.vectors[row]
+        k = min(rank, len(similarity))
+        return float(np.partition(similarity, len(similarity) - k)[len(similarity) - k])
+
+    def _alphabet_vectors(self, kind: str) -> np.ndarray:
+        if kind not in self._vectors_by_alphabet:
+            self._vectors_by_alphabet[kind] = np.ascontiguousarray(self.vectors[self._alphabets()[kind]])
+        return self._vectors_by_alphabet[kind]
+
+    def _alphabets(self) -> dict[str, np.ndarray]:
+        """The table's rows by alphabet, worked out once."""
+        if self._by_alphabet is None:
+            from ..crosslang import alphabet
+
+            kinds: dict[str, list[int]] = {}
+            for i, w in enumerate(self.words):
+                kinds.setdefault(alphabet(w), []).append(i)
+            self._by_alphabet = {k: np.asarray(v, dtype=np.int64) for k, v in kinds.items()}
+        return self._by_alphabet
+
     def _close_to(self, word: str, threshold: float) -> frozenset[str]:
+        return frozenset(self.words[i] for i in np.flatnonzero(self._similarity(word) >= threshold))
+
+    def _similarity_of(self, word: str) -> np.ndarray:
+        """A word's cosine with every word of the table (one product, shared by both thresholds and `across`)."""
         vector = self.vectors[self.row[word]] if word in self.row else self._vector(word)
-        return frozenset(self.words[i] for i in np.flatnonzero(self.vectors @ vector >= threshold))
+        return self.vectors @ vector
 
     def _vector(self, word: str) -> np.ndarray:
         """A word the table lacks, embedded once (both thresholds' lookups share the run)."""
