@@ -183,13 +183,15 @@ def test_encoding_with_an_existing_export_never_imports_torch(export_dir, torch_
 
 @pytest.mark.slow
 def test_answering_with_default_settings_loads_no_torch_and_no_splitter(seed_settings):
-    """The default query path (ONNX int8) answers without torch, transformers or the ingest-only text splitter."""
+    """The default query path (ONNX int8) answers without torch, transformers or the ingest-only text splitter, nor
+    the numba and scipy that bm25s would import for backends it does not use (assistant/index/lexical.py)."""
     code = (
         "import json, sys; from assistant import Assistant; from assistant.config import Settings; "
         "a = Assistant.load(sys.argv[1], Settings(index_dir=sys.argv[1])); "
         "ans = a.ask('When did Russia rehabilitate Leon Trotsky?', []); "
         "print(json.dumps({'text': ans.text, 'encoder': a.encoder.backend, 'imported': [m for m in "
-        "('torch', 'sentence_transformers', 'transformers', 'langchain_text_splitters') if m in sys.modules]}))"
+        "('torch', 'sentence_transformers', 'transformers', 'langchain_text_splitters', 'numba', 'scipy') "
+        "if m in sys.modules]}))"
     )
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(REPO)}
     env = {k: v for k, v in env.items() if not k.startswith("ASSISTANT_")}

@@ -35,6 +35,7 @@ from .layout import (
     read_manifest,
     verify_build,
 )  # fmt: skip
+from .lexical import import_bm25s
 
 
 @dataclass
@@ -115,7 +116,7 @@ def load_index(index_dir: Path, model_id: str | None = None, ef_search: int | No
 
     ef_search (HNSW only) is a search-time knob: it overrides the value recorded at build, with no rebuild.
     """
-    import bm25s
+    bm25s = import_bm25s()
     import faiss
 
     build, manifest = read_manifest(index_dir)
@@ -172,7 +173,7 @@ def _load_facts(path: Path) -> dict:
 
 
 def _load_multilingual(build: Path, manifest: dict) -> Multilingual:
-    import bm25s
+    bm25s = import_bm25s()
     import faiss
 
     translations: dict = {}

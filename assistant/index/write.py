@@ -47,6 +47,7 @@ from .layout import (
     bm25_folder,
     checksums,
 )  # fmt: skip
+from .lexical import import_bm25s
 
 
 @dataclass
@@ -170,7 +171,7 @@ def _write_dense(path: Path, vectors: np.ndarray, settings: Settings) -> str:
 
 
 def _write_bm25(folder: Path, chunk_terms: list[list[str]]) -> None:
-    import bm25s
+    bm25s = import_bm25s()
 
     retriever = bm25s.BM25()
     retriever.index([t or ["\u2205"] for t in chunk_terms], show_progress=False)
