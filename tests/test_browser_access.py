@@ -164,6 +164,19 @@ def test_the_whole_page_works_by_keyboard_with_a_visible_focus_ring(browser, pag
         page.keyboard.press("Escape")
         page.wait_for_function("document.querySelector('#reader > button').getAttribute('aria-expanded') === 'false'")
         page.wait_for_function("document.activeElement && document.activeElement.classList.contains('read-button')")
+        # ... unless the visitor has already moved on: Escape and straight to the question box keeps focus there
+        button.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function("document.activeElement && document.activeElement.classList.contains('doc-text')")
+        page.evaluate(
+            "() => { document.activeElement.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true}));"
+            " document.querySelector('#question textarea').focus(); }"
+        )
+        page.wait_for_function("document.querySelector('#reader > button').getAttribute('aria-expanded') === 'false'")
+        page.wait_for_timeout(400)  # past the moment focus would go back to the read button (60 ms)
+        assert page.evaluate("document.activeElement.matches('#question textarea')"), page.evaluate(
+            "document.activeElement.outerHTML.slice(0, 120)"
+        )
     finally:
         offline.context.close()
 

@@ -216,7 +216,12 @@
     if (!header) return false;
     header.click();
     const back = window.__readOpener;
-    setTimeout(() => (back && back.isConnected ? back : header).focus(), 60);
+    // ... unless the visitor has already moved on (typing the next question): focus is never taken from them.
+    setTimeout(() => {
+      const now = document.activeElement;
+      if (now && now !== document.body && !now.closest('#reader')) return;
+      (back && back.isConnected ? back : header).focus();
+    }, 60);
     return true;
   };
   document.addEventListener('click', (e) => {

@@ -34,6 +34,23 @@ async function ask(page, question) {
   await page.waitForFunction("document.querySelector('#question textarea').value === ''", { timeout: WAIT });
 }
 
+// What a visitor saw when a step failed: the last answer, the notice and the sources panel (for the error message).
+async function shown(page) {
+  return page.evaluate(() => {
+    const text = (selector) => [...document.querySelectorAll(selector)].map((e) => e.innerText.trim()).filter(Boolean);
+    return JSON.stringify({
+      lang: document.documentElement.lang,
+      answers: text('#chat [data-testid="bot"]').map((t) => t.slice(0, 200)),
+      notice: text('#notice').join(' | ').slice(0, 300),
+      sources: text('#sources .source-card').map((t) => t.slice(0, 120)),
+      sourceClasses: [...document.querySelectorAll('#sources .source-card')].map((e) => e.className),
+      readerOpen: Boolean(document.querySelector('#reader > button.label-wrap.open')),
+      sourcesDisplay: getComputedStyle(document.querySelector('#sources')).display,
+      question: document.querySelector('#question textarea').value,
+    });
+  }).catch((error) => `(could not read the page: ${error.message})`);
+}
+
 async function step(page, s) {
   if (s.do === 'click') await page.click(s.selector);
   else if (s.do === 'ask') await ask(page, s.question);
@@ -53,7 +70,9 @@ try {
     await page.waitForFunction('window.__pageLanguage !== undefined', { timeout: WAIT });
     for (const s of target.steps) {
       if (!s.check) {
-        await step(page, s).catch((error) => { throw new Error(`${target.name}: ${JSON.stringify(s)}: ${error.message}`); });
+        await step(page, s).catch(async (error) => {
+          throw new Error(`${target.name}: ${JSON.stringify(s)}: ${error.message}\nthe page then showed: ${await shown(page)}`);
+        });
         continue;
       }
       await new Promise((done) => setTimeout(done, 350));  // transitions settle: colours are read as drawn
