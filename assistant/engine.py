@@ -48,6 +48,7 @@ from .hooks import StageHook, no_hook
 from .index.read import IndexData
 from .intents import OFF_TOPIC, IntentSpace, recognised, spaces
 from .lang.related import NewWords, WordVectors
+from .lang.served import has_served_word
 from .language import is_cyrillic
 from .loading import load_parts
 from .messages import message
@@ -309,6 +310,8 @@ class Assistant:
 
         Only a message read on its own: a follow-up's vector holds the earlier turns it leans on."""
         if q.query != q.plain or not _readable_message(q.plain) or not enabled(self.settings, "intents"):
+            return ""
+        if not has_served_word(q.plain):  # noise ("Р𝔗") may sit near "hello" in a vector, but is no greeting
             return ""
         s, multilingual = self.settings, self._multilingual(q)
         if multilingual:

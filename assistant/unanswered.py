@@ -2,12 +2,8 @@
 
 A schema fuzzer sent the JSON API 805 generated requests and left about 20 rows of junk there ("×",
 mojibake, single characters). So a refused question is logged only when:
-- it reads as one of our languages: `language.detect` places it in Kazakh, Russian or English, and it
-  holds a word of that language that says something: three letters or more of its alphabet, with a
-  vowel, not one letter repeated, not a common word (`text.stopwords`) and not a program's placeholder
-  ("null", "NIL", "undefined"); or else two common words ("Кто это?"). A word is a whitespace-separated
-  token of letters only, once the punctuation around it is gone, so mojibake such as "Ã©tÃ©" or
-  "Ð¿Ñ€Ð¸Ð²ÐµÑ‚" (symbols inside), "COM1", a random "xQ", "aaaa" or a lone "if" is not logged;
+- it holds a word in a language the assistant serves (`lang/served.py`: "Ã©tÃ©", "COM1", "xQ", "aaaa" or a
+  lone "if" do not);
 - the visitor has not used up `needs_per_address_per_day` (an address on the page and the API, a visit
   on a kiosk, whose visitors all share the screen's address). The count is kept in this process's
   memory only, so no address is ever written down; it starts afresh each day (UTC), at a restart, and
@@ -22,60 +18,18 @@ showing; nothing is deleted before the retention purge, and the console's audit 
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from .feedback import _LOCK, _lock_of, _rewrite, _time_of, read_feedback, record_unanswered
 from .files import file_lock
-from .language import SUPPORTED, detect
-from .text import stopwords
+from .lang.served import has_served_word
 from .types import Answer
 
 log = logging.getLogger("assistant.feedback")
 SOURCES = ("page", "kiosk", "api")
 MAX_VISITORS = 100_000  # addresses counted per day; beyond, further new ones are not logged that day
-
-# Each language's alphabet and vowels (language knowledge: a word of ours is written in them and holds a vowel).
-_RU = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
-ALPHABETS = {"en": frozenset("abcdefghijklmnopqrstuvwxyz"), "ru": frozenset(_RU), "kk": frozenset(_RU + "әғқңөұүһі")}
-VOWELS = {"en": frozenset("aeiouy"), "ru": frozenset("аеёиоуыэюя"), "kk": frozenset("аеёиоуыэюяәөұүі")}
-_EDGES = re.compile(r"^[^\w]+|[^\w]+$")  # punctuation and symbols around a word: "«Карлаг»?" -> карлаг
-# What programs send for an empty or missing value (JSON, JavaScript, Python, Lisp, SQL literals): a question made
-# of these alone is a client's bug or a fuzzer's probe, not a visitor's need.
-PLACEHOLDERS = frozenset("null nil nul none undefined true false nan infinity inf".split())
-
-
-def has_served_word(question: str) -> bool:
-    """Whether a question holds a word in a language the assistant serves (see the module's docstring)."""
-    if not isinstance(question, str) or not question.strip():
-        return False
-    found = detect(question)
-    if found.language not in SUPPORTED:
-        return False
-    alphabet, vowels, common = ALPHABETS[found.language], VOWELS[found.language], stopwords(found.language)
-    content, function = 0, 0
-    for word in words_of(found.text):  # for Russian typed in Latin letters: its Cyrillic form
-        letters = set(word) - set("-'")
-        if not letters <= alphabet:
-            continue
-        if word in common:
-            function += len(word) >= 2
-        elif len(word) >= 3 and letters & vowels and len(letters) > 1 and word not in PLACEHOLDERS:
-            content += 1
-    return content > 0 or function >= 2
-
-
-def words_of(text: str) -> list[str]:
-    """The text's words, lower-cased: whitespace-separated tokens made of letters only once the punctuation around
-    them is stripped (a hyphen or apostrophe inside is kept). "COM1", "Ð¿Ñ€Ð¸" and "a©b" are no words."""
-    out = []
-    for token in text.lower().split():
-        core = _EDGES.sub("", token)
-        if core and all(part.isalpha() for part in re.split(r"[-']", core.replace("’", "'"))):
-            out.append(core.replace("’", "'"))
-    return out
 
 
 class NeedsLog:
@@ -108,7 +62,9 @@ class NeedsLog:
             used = self._counts.get(visitor, 0)
             if used >= self.per_day or (used == 0 and len(self._counts) >= MAX_VISITORS):
                 if used == self.per_day:
-                    log.warning("a visitor reached %d refused questions today; more are not logged until tomorrow", used)
+                    log.warning(
+                        "a visitor reached %d refused questions today; more are not logged until tomorrow", used
+                    )
                     self._counts[visitor] = used + 1  # warn once
                 return False
             self._counts[visitor] = used + 1

@@ -100,7 +100,9 @@ def check_answer(assistant, answer) -> None:
     assert isinstance(answer, Answer)
     assert isinstance(answer.text, str) and answer.text.strip()
     assert isinstance(answer.abstained, bool) and isinstance(answer.notice, str)
-    if not answer.abstained:
+    if answer.kind == "smalltalk":  # a greeting or thanks in kind: our words, nothing quoted
+        assert not answer.citations, answer
+    elif not answer.abstained:
         assert answer.citations
     for c in answer.citations + answer.further_reading:
         document = assistant.document(c.doc_id)
@@ -117,6 +119,15 @@ def check_answer(assistant, answer) -> None:
 @given(question=hostile_questions(), history=history_messages)
 def test_ask_survives_hostile_questions_and_histories(assistant, question, history):
     check_answer(assistant, assistant.ask(question, history=history))
+
+
+@pytest.mark.parametrize("noise", ["Р𝔗", "𝔗𝔥𝔞𝔫𝔨𝔰", "xQ", "ÐŸÑ€Ð¸Ð²ÐµÑ‚"])
+def test_noise_is_never_taken_for_small_talk(assistant, noise):
+    """Hypothesis found "Р𝔗" answered with a greeting: its MiniLM vector sits near "hello". Noise holds no word of
+    ours (lang/served.py), so it is never small talk by meaning."""
+    answer = assistant.ask(noise)
+    check_answer(assistant, answer)
+    assert answer.kind != "smalltalk", answer
 
 
 @pytest.mark.parametrize("char", ["\ud800", "\udfff", "\udc80"], ids=["high", "low", "escaped-byte"])

@@ -20,8 +20,9 @@ from assistant.bench.serving import free_port
 from assistant.config import Settings
 from assistant.curator.needs import collect
 from assistant.feedback import answer_key, read_feedback, record_feedback
+from assistant.lang.served import has_served_word
 from assistant.types import Answer
-from assistant.unanswered import NeedsLog, dismiss, has_served_word, needs_log
+from assistant.unanswered import NeedsLog, dismiss, needs_log
 from assistant.web.handlers import PageHandlers
 from assistant.web.page import create_app
 from assistant.web.serve import launch_options
