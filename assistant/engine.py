@@ -12,7 +12,6 @@ can be followed from `ask` to the `Answer` in one file.
 
 from __future__ import annotations
 
-import re
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -46,7 +45,7 @@ from .errors import AssistantError
 from .gather import MAX_GATHERED_CHARS, list_sentences, overview_sentences
 from .hooks import StageHook, no_hook
 from .index.read import IndexData
-from .intents import OFF_TOPIC, IntentSpace, recognised, spaces
+from .intents import OFF_TOPIC, IntentSpace, readable_message, recognised, spaces
 from .lang.related import NewWords, WordVectors
 from .lang.served import has_served_word
 from .language import is_cyrillic
@@ -54,11 +53,9 @@ from .loading import load_parts
 from .messages import message
 from .question import Question, analyse
 from .retrieval import search
-from .rules import enabled
+from .rules import enabled, with_rules_undone
 from .types import Answer, Document, Hit
 from .vocabulary import Vocabulary
-
-MAX_INTENT_CHARS = 200  # a longer message is read as a question (or a pasted text), never as small talk
 
 
 class Assistant:
@@ -309,16 +306,17 @@ class Assistant:
         """The kind of small talk, or "offtopic", that a question's own vector says it is ("" for a question).
 
         Only a message read on its own: a follow-up's vector holds the earlier turns it leans on."""
-        if q.query != q.plain or not _readable_message(q.plain) or not enabled(self.settings, "intents"):
-            return ""
-        if not has_served_word(q.plain):  # noise ("Р𝔗") may sit near "hello" in a vector, but is no greeting
+        if q.query != q.plain or not readable_message(q.plain) or not enabled(self.settings, "intents"):
             return ""
         s, multilingual = self.settings, self._multilingual(q)
         if multilingual:
-            return recognised(
+            intent = recognised(
                 self._intents[True].closest(vector), s.multilingual_intent_similarity, s.multilingual_intent_margin
             )
-        return recognised(self._intents[False].closest(vector), s.intent_similarity, s.intent_margin)
+        else:
+            intent = recognised(self._intents[False].closest(vector), s.intent_similarity, s.intent_margin)
+        # noise ("Р𝔗") may sit near "hello" in a vector, but is no greeting (checked only when an intent is found)
+        return intent if intent and has_served_word(q.plain) else ""
 
     def _events(self, q: Question):
         """What a question is about: its names, event words and verb, each with the forms and relatives that hold it."""
@@ -334,8 +332,12 @@ class Assistant:
             self._spelt_right(q),
             self._words_across(allowance),
         )
-        switched = self._switched(events)
-        return replace(switched, across=self._switched(events.across)) if events.across is not None else switched
+        switched = with_rules_undone(self.settings, events)
+        return (
+            replace(switched, across=with_rules_undone(self.settings, events.across))
+            if events.across is not None
+            else switched
+        )
 
     def _related(self, allowance: NewWords | None = None):
         """Corpus words related to a question word's forms, for this question (None when switched off or absent)."""
@@ -405,16 +407,6 @@ class Assistant:
         corrected = self.vocabulary.corrected(stems, self._spelt_right(q))
         return list(dict.fromkeys(corrected + self._bridge(corrected))) if self._multilingual(q) else corrected
 
-    def _switched(self, events):
-        """The question's events with the rules named in rules_off undone (for `assistant eval --ablate`)."""
-        if events.verb and not enabled(self.settings, "asked_verb"):  # the verb counts as any other event word
-            events = replace(events, verb="", actions=(*events.actions, events.verb), verb_forms={})
-        if events.soft_verb and not enabled(self.settings, "soft_verb"):
-            events = replace(events, soft_verb="")
-        if events.numbers and not enabled(self.settings, "question_figures"):
-            events = replace(events, numbers=())
-        return events
-
     def _spelt_right(self, q: Question) -> frozenset[str]:
         """The terms of the question's words that its language's dictionary knows: never corrected as typos."""
         if not enabled(self.settings, "spelt_right"):
@@ -448,11 +440,6 @@ class _Sentence:  # a sentence's span, as `_shown_length` reads it
     start: int
     end: int
     text: str
-
-
-def _readable_message(text: str) -> bool:
-    """A message short enough to be small talk or a request, with at least one word of letters (not "0000...")."""
-    return len(text) <= MAX_INTENT_CHARS and bool(re.search(r"[^\W\d_]{2}", text))
 
 
 def _length(c) -> int:

@@ -14,6 +14,7 @@ The examples are encoded once, when the assistant loads, through the embedding c
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -26,6 +27,8 @@ LANGUAGES = ("en", "ru", "kk")
 TOPIC = "topic"
 SMALLTALK = ("greeting", "thanks", "about", "goodbye")  # each answered by messages.py's smalltalk_<kind>
 OFF_TOPIC = "offtopic"  # answered by messages.py's off_topic, as a refusal with no further reading
+
+MAX_INTENT_CHARS = 200  # a longer message is read as a question (or a pasted text), never as small talk
 
 
 @cache
@@ -116,6 +119,11 @@ def _encoded(texts: list[str], encode, cache, key: str) -> np.ndarray:
             except AssistantError:
                 pass  # a read-only or full disk: the examples are encoded again at the next start
     return np.stack([known[h] for h in hashes]).astype(np.float32)
+
+
+def readable_message(text: str) -> bool:
+    """A message short enough to be small talk or a request, with at least one word of letters (not "0000...")."""
+    return len(text) <= MAX_INTENT_CHARS and bool(re.search(r"[^\W\d_]{2}", text))
 
 
 def recognised(intent: Intent | None, threshold: float, margin: float) -> str:

@@ -7,6 +7,8 @@ rules off. A rule that earns nothing on the seed test split or the unseen tune s
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 RULES: dict[str, str] = {
     "asked_verb": "a who/when/where/how-many question's main verb must stand in the answer (or a word e5 places very "
     "close to it): 'Who murdered Trotsky?' is not answered by 'Trotsky was murdered' (answer/evidence.py)",
@@ -46,3 +48,14 @@ def switched_off(settings) -> frozenset[str]:
 def enabled(settings, name: str) -> bool:
     """Whether the rule `name` applies under these settings (every rule does unless named in rules_off)."""
     return name not in switched_off(settings)
+
+
+def with_rules_undone(settings, events):
+    """A question's events with the event rules named in rules_off undone (for `assistant eval --ablate`)."""
+    if events.verb and not enabled(settings, "asked_verb"):  # the verb counts as any other event word
+        events = replace(events, verb="", actions=(*events.actions, events.verb), verb_forms={})
+    if events.soft_verb and not enabled(settings, "soft_verb"):
+        events = replace(events, soft_verb="")
+    if events.numbers and not enabled(settings, "question_figures"):
+        events = replace(events, numbers=())
+    return events

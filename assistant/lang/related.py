@@ -95,15 +95,7 @@ class WordVectors:
         Forms the table holds are looked up there. When it holds none, the shortest form (the first alphabetically
         among equals, so every process picks the same) is embedded, if `allowance` allows (None: always). Whether
         a word gets its relatives depends on the question alone, never on what the process was asked before."""
-        forms = sorted({f for f in forms if len(f) >= MIN_LETTERS and f.isalpha()})
-        known = [f for f in forms if f in self.row]
-        if not known:
-            if not forms or self._encode is None:
-                return frozenset()
-            new = min(forms, key=len)
-            if allowance is not None and not allowance.allow(new):
-                return frozenset()
-            known = [new]
+        forms, known = self._looked_up(forms, allowance)
         return frozenset().union(*(self._close(f, threshold) for f in known)) - set(forms)
 
     def across(
@@ -114,16 +106,18 @@ class WordVectors:
         words of that alphabet at a cosine of at least `threshold`, and the form within theirs (mutual neighbours:
         a word e5 places near everything, such as "белгілі" 'known', is nobody's translation). Forms are chosen
         as `related` chooses them."""
+        forms, known = self._looked_up(forms, allowance)
+        return frozenset().union(*(self._across(f, threshold, rank) for f in known)) - set(forms)
+
+    def _looked_up(self, forms: Iterable[str], allowance: NewWords | None) -> tuple[list[str], list[str]]:
+        """(the forms worth reading, the ones to look up): those the table holds, else the shortest form to embed
+        (the first alphabetically among equals), if `allowance` allows (None: always); none without an encoder."""
         forms = sorted({f for f in forms if len(f) >= MIN_LETTERS and f.isalpha()})
         known = [f for f in forms if f in self.row]
-        if not known:
-            if not forms or self._encode is None:
-                return frozenset()
-            new = min(forms, key=len)
-            if allowance is not None and not allowance.allow(new):
-                return frozenset()
-            known = [new]
-        return frozenset().union(*(self._across(f, threshold, rank) for f in known)) - set(forms)
+        if known or not forms or self._encode is None:
+            return forms, known
+        new = min(forms, key=len)
+        return forms, [new] if allowance is None or allowance.allow(new) else []
 
     def _across_to(self, word: str, threshold: float, rank: int) -> frozenset[str]:
         from ..crosslang import alphabet
