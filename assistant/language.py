@@ -125,9 +125,19 @@ def _detect_latin(plain: str, text: str) -> Detected:
     if top not in SUPPORTED:
         if _FOREIGN_WORDS.intersection(words):
             return Detected("other", max(probability, WORD_RULE_CONFIDENCE), text)
-        if probability >= OTHER_FLOOR and len(words) > 1:
+        if probability >= OTHER_FLOOR and len(words) > 1 and not _english_grammar(words):
             return Detected("other", probability, text)
     return Detected("en", dict(ranked)["en"], text)
+
+
+def _english_grammar(words: list[str]) -> bool:
+    """Whether English function words carry the text (two or more, a third of its words or more): langid reads a
+    short English question full of names and figures ("Where did Putin go on 30 October 2007?") as an
+    English-based creole (Nigerian Pidgin), which is no reason to turn the visitor away."""
+    from .lang import lexicon
+
+    english = sum(1 for w in words if w in lexicon("en").words("stopwords"))
+    return english >= 2 and 3 * english >= len(words)
 
 
 def _to_cyrillic(text: str) -> str:
