@@ -20,6 +20,8 @@ from .language import is_cyrillic
 
 MIN_KEY = 5  # letters a key needs before it may reach another script (short keys meet by chance)
 MAX_ENDING = 3  # letters one key may run past the other (the endings stemmers leave: караганд / karaganda)
+MIN_NAME_KEY = 3  # a name's shorter key reaches its spelling in another script only whole (Цой / Tsoi, Лю / Liu),
+# or 4 letters with an ending (елен / elena); a short key that is no name meets too much by chance
 
 
 @lru_cache(maxsize=1)
@@ -59,9 +61,13 @@ class CrossTerms:
     Built on first use (not at load), and only holds anything when the terms are written in more than one script.
     """
 
-    def __init__(self, terms: Iterable[str]):
+    def __init__(self, terms: Iterable[str], names: frozenset[str] = frozenset(), surfaces: dict | None = None):
         self._terms = terms
+        self._names = names  # terms the sources write as names: these meet with shorter keys
+        self._surfaces = surfaces or {}  # a term -> a word the sources write for it: a stemmer cuts short names
+        # (Цой -> цо, Зоя -> зо), and the whole word is what another alphabet spells
         self._by_prefix: dict[str, list[tuple[str, str]]] | None = None
+        self._short: dict[str, list[tuple[str, str]]] = {}  # names' keys of MIN_NAME_KEY letters or more, by their start
         self._widened: dict[frozenset[str], frozenset[str]] = {}  # a sentence's terms -> with their other spellings
 
     def _index(self) -> dict[str, list[tuple[str, str]]]:
@@ -75,7 +81,13 @@ class CrossTerms:
                 key = script_key(term)
                 if len(key) >= MIN_KEY:
                     by_prefix.setdefault(key[:MIN_KEY], []).append((key, term))
+                if term in self._names:
+                    for whole in dict.fromkeys((key, script_key(self._surfaces.get(term, term)))):
+                        if len(whole) >= MIN_NAME_KEY:
+                            self._short.setdefault(whole[:MIN_NAME_KEY], []).append((whole, term))
             self._by_prefix = by_prefix if len(kinds) > 1 else {}
+            if not self._by_prefix:
+                self._short = {}
         return self._by_prefix
 
     def spellings(self, term: str) -> list[str]:
@@ -84,16 +96,22 @@ class CrossTerms:
         if not index:
             return []
         key = script_key(term)
-        if len(key) < MIN_KEY:
-            return []
         kind = _kind(term)
         out = []
-        for other_key, other in index.get(key[:MIN_KEY], ()):
-            if _kind(other) == kind:
-                continue  # the same script: typo correction and stemming already meet there
-            short, long = sorted((key, other_key), key=len)
-            if long.startswith(short) and len(long) - len(short) <= MAX_ENDING:
-                out.append(other)
+        if len(key) >= MIN_KEY:
+            for other_key, other in index.get(key[:MIN_KEY], ()):
+                if _kind(other) == kind:
+                    continue  # the same script: typo correction and stemming already meet there
+                short, long = sorted((key, other_key), key=len)
+                if long.startswith(short) and len(long) - len(short) <= MAX_ENDING:
+                    out.append(other)
+        if len(key) >= MIN_NAME_KEY:
+            for other_key, other in self._short.get(key[:MIN_NAME_KEY], ()):
+                if _kind(other) == kind or other in out or min(len(key), len(other_key)) >= MIN_KEY:
+                    continue
+                short, long = sorted((key, other_key), key=len)
+                if long == short or (len(short) > MIN_NAME_KEY and long.startswith(short) and len(long) - len(short) <= MAX_ENDING):
+                    out.append(other)
         return out
 
     def bridged(self, terms: Iterable[str]) -> list[str]:

@@ -80,9 +80,9 @@ class Assistant:
         encode = self.multilingual_encoder.encode_query if self.multilingual_encoder else None
         self.word_vectors = WordVectors(index.words, index.word_vectors, encode) if index.words else None
         self._beside = ThreadPoolExecutor(2, thread_name_prefix="question-words")  # threads start on first use
-        self.cross = CrossTerms(
-            index.bm25.vocab_dict
-        )  # names as originals in other scripts spell them (Карлаг, Karlag)
+        self.cross = CrossTerms(  # names as originals in other scripts spell them (Карлаг, Karlag; Цой, Tsoi)
+            index.bm25.vocab_dict, self.vocabulary.names, self.vocabulary.surfaces
+        )
 
     @classmethod
     def load(cls, index_dir: Path | str | None = None, settings: Settings | None = None) -> Assistant:

@@ -16,8 +16,9 @@ from functools import cache
 
 import numpy as np
 
+from .crosslang import MAX_ENDING, CrossTerms, script_key
 from .lang import lexicon
-from .lang.words import known_word
+from .lang.words import known_word, read_words
 from .language import is_cyrillic, latin_variants
 from .text import shared_start, stopwords, terms
 
@@ -46,6 +47,8 @@ class Vocabulary:
         self.model_knows = model_knows
         self._sorted = sorted(df)
         self._memo: dict[tuple[str, str], str | None] = {}  # (kind, term) -> answer; the vocabulary never changes
+        self._across = CrossTerms(self._sorted, names, self.surfaces)  # terms by script-free key: a name in
+        # another alphabet
 
     @classmethod
     def from_index(cls, index, model_knows: Callable[[str], bool]) -> Vocabulary:
@@ -63,6 +66,17 @@ class Vocabulary:
     def is_name(self, term: str) -> bool:
         """Whether a (corrected) term is one the sources write as a name."""
         return term in self.names
+
+    def spellings(self, term: str) -> list[str]:
+        """The corpus terms spelling a term in another alphabet (tsoi -> цой, антонин -> antonina), names first."""
+        found = self._across.spellings(term)
+        return sorted(found, key=lambda t: t not in self.names)
+
+    def _named(self, term: str) -> str | None:
+        """The name a word not in the corpus stands for: itself in another alphabet (chimkent -> чимкент,
+        поливанов -> polivanov), or failing a name, the corpus word it spells there."""
+        across = self.spellings(term)
+        return across[0] if across else None
 
     def idf(self, term: str) -> float:
         """BM25's IDF: log(1 + (N - df + 0.5) / (df + 0.5)); an unknown term gets the highest."""
@@ -106,11 +120,16 @@ class Vocabulary:
         sharing its first SAME_WORD_START letters: "располагалось" -> расположен), or a name's Latin spelling."""
         if term in self.df:
             return term
-        at = bisect.bisect_left(self._sorted, term)
-        if len(term) >= 5 and at < len(self._sorted) and self._sorted[at].startswith(term):
-            return self._sorted[at]
-        # another form of the same word: a near spelling that shares its whole start ("времен" -> врем,
-        # "располагалось" -> расположен), never one that only looks alike ("сидел" -> сдела, "город" -> год)
+        if (found := self._longer(term) or self._another_form(term)) is not None:
+            return found
+        named = self._named(term)
+        if named is not None:
+            return named
+        return self.latin(term) if is_cyrillic(term) else None
+
+    def _another_form(self, term: str) -> str | None:
+        """Another form of the same word: a near spelling that shares its whole start ("времен" -> врем,
+        "располагалось" -> расположен), never one that only looks alike ("сидел" -> сдела, "город" -> год)."""
         lo = bisect.bisect_left(self._sorted, term[:4])
         hi = bisect.bisect_left(self._sorted, term[:4] + "\U0010ffff")
         same = [
@@ -119,24 +138,38 @@ class Vocabulary:
             if abs(len(t) - len(term)) <= 2 and shared_start(t, term) >= min(SAME_WORD_START, len(t), len(term))
         ]
         match = difflib.get_close_matches(term, same, n=1, cutoff=0.75)
-        if match:
-            return match[0]
-        return self.latin(term) if is_cyrillic(term) else None
+        return match[0] if match else None
 
     def _nearest_any_script(self, term: str) -> str | None:
+        # A name written in another alphabet is that name, never a near spelling of another word ("поливановтың" is
+        # Polivanov, not "пролива"; "tsoi" is Цой)
+        if term in self.df or self._longer(term):
+            return self._nearest(term)
+        if (another := self._another_form(term)) is not None and len(term) >= 4:
+            return another
         found = self._nearest(term)
+        if found is not None and script_key(found) == script_key(term):
+            return found  # a misspelling that sounds the same ("stallin" -> stalin)
+        if (named := self._named(term)) is not None:
+            return named
         if found is None and is_cyrillic(term):
             found = next((t for v in latin_variants(term) if (t := self._nearest(v)) is not None), None)
         return found
+
+    def _longer(self, term: str) -> str | None:
+        """A corpus term that is a longer form of this one ("kazakh" -> kazakhstan), for 5 letters or more."""
+        at = bisect.bisect_left(self._sorted, term)
+        if len(term) >= 5 and at < len(self._sorted) and self._sorted[at].startswith(term):
+            return self._sorted[at]
+        return None
 
     def _nearest(self, term: str) -> str | None:
         if term in self.df:
             return term
         if len(term) < 4:
             return None
-        at = bisect.bisect_left(self._sorted, term)
-        if len(term) >= 5 and at < len(self._sorted) and self._sorted[at].startswith(term):
-            return self._sorted[at]
+        if longer := self._longer(term):
+            return longer
         if not is_cyrillic(term) and self.model_knows(term):
             return None  # a word the model knows whole is not a typo: "held" is not "heal", nor "pass" "past"
         lo = bisect.bisect_left(self._sorted, term[0])
@@ -164,6 +197,7 @@ class Vocabulary:
                 if (
                     found
                     and found != stem[0]
+                    and is_cyrillic(found) == is_cyrillic(stem[0])  # a name in another alphabet is not respelt
                     and found in self.surfaces
                     and not self.surfaces[found].lower().startswith(token.lower())
                 ):
@@ -178,9 +212,15 @@ class Vocabulary:
         return self._remembered("latin", term, self._latin)
 
     def _latin(self, term: str) -> str | None:
+        spelt = [t for t in self.spellings(term) if not is_cyrillic(t)]
+        if spelt:
+            return spelt[0]
         for variant in latin_variants(term):
             found = self._nearest(variant)
-            if found is not None and not is_cyrillic(found):
+            # a whole word, not the start of a longer one ("больш" is not "bolshevik")
+            if found is not None and not is_cyrillic(found) and not (
+                found.startswith(variant) and len(found) - len(variant) > MAX_ENDING
+            ):
                 return found
         return None
 
@@ -214,6 +254,8 @@ class Vocabulary:
             # Государственной комиссии"). In English the first word is the question word.
             first_counts = names_only and not others_capitalised and not _imperative().search(word)
             if (m.start() > 0 or first_counts) and question[m.start()].isupper():
+                if in_title_phrase(question, m.start(), m.end()) and common_word(word, "en" if not names_only else ""):
+                    continue  # "the Second World War": a dictionary word capitalised as part of a named period
                 return True
         if names_only:
             return False
@@ -252,9 +294,37 @@ def read_sources(documents) -> tuple[frozenset[str], dict[str, str]]:
             if stem:
                 common.add(stem[0])
                 surfaces.setdefault(stem[0], word)
-        for word in sorted({re.sub(r"[’'](?:s)?$", "", m.group()) for m in _INNER_CAPITAL.finditer(text)}):
+        named = {
+            re.sub(r"[’'](?:s)?$", "", m.group())
+            for m in _INNER_CAPITAL.finditer(text)
+            if not (in_title_phrase(text, m.start(), m.end()) and common_word(m.group(), language))
+        }
+        for word in sorted(named):
             for stem in terms(word, language):
                 found.add(stem)
                 surfaces.setdefault(stem, word)
     return frozenset(found - common), surfaces
+
+
+_CAPITAL_BEFORE = re.compile(r"[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w’'-]*[ \t]+$")
+_CAPITAL_AFTER = re.compile(r"[ \t]+[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]")
+
+
+def in_title_phrase(text: str, start: int, end: int) -> bool:
+    """Whether a capitalised word stands beside another capitalised word on its line ("the Great Terror", "World
+    War", "Верховного Совета"): a run of capitals names one thing, whose dictionary words are no names alone."""
+    return bool(_CAPITAL_BEFORE.search(text, max(0, start - 40), start) or _CAPITAL_AFTER.match(text, end))
+
+
+@cache
+def common_word(word: str, language: str) -> bool:
+    """Whether the language's dictionary holds a word as a common word: English, lemminflect knows it ("great",
+    "war", "court"; not "Mikoyan"); Russian, pymorphy3 knows it and tags it as no name, surname, patronymic, place
+    or organisation ("Большого", not "Цой"). Kazakh has no dictionary here: never."""
+    if language == "en":
+        return bool(read_words(word.lower(), "en")[0].tags)
+    if language == "ru":
+        tags = read_words(word.lower(), "ru")[0].tags
+        return known_word(word, "ru") and not tags & {"name", "surname", "patronymic", "place", "org"}
+    return False
 

@@ -1,0 +1,71 @@
+"""Names across alphabets and word forms (assistant/vocabulary.py, assistant/crosslang.py): pure logic, no index."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from assistant.crosslang import CrossTerms, script_key
+from assistant.text import terms
+from assistant.vocabulary import Vocabulary, read_sources
+
+
+def _vocabulary(words: dict[str, str], names: set[str]) -> Vocabulary:
+    """A vocabulary of these words (language per word), the named ones written as names."""
+    df, surfaces = {}, {}
+    for word, language in words.items():
+        stem = terms(word, language)[0]
+        df[stem] = 1
+        surfaces.setdefault(stem, word)
+    named = frozenset(terms(w, words[w])[0] for w in names)
+    return Vocabulary(df, 10, lambda word: word in df, names=named, surfaces=surfaces)  # the model knows the corpus words
+
+
+def test_kh_x_and_kazakh_q_fold_to_one_key():
+    assert script_key("kazakhstan") == script_key("қазақстан") == script_key("казахстан")
+    assert script_key("Tsoi") == script_key("Цой") == script_key("Tsoy")
+
+
+def test_a_short_name_meets_its_whole_spelling_in_another_alphabet_through_the_word_the_sources_write():
+    # The Russian stemmer cuts "Цой" to "цо": the key of the word as written is what "Tsoi" spells.
+    cross = CrossTerms(["цо", "лю", "ок", "лаг", "stalin"], frozenset({"цо", "лю"}), {"цо": "Цой", "лю": "Лю"})
+    assert cross.spellings("tsoi") == ["цо"]
+    assert cross.spellings("liu") == ["лю"]
+    assert cross.spellings("lag") == []  # a short key that is no name meets nobody
+
+
+def test_a_latin_name_is_known_in_its_cyrillic_spelling():
+    v = _vocabulary({"Антонина": "ru", "Цой": "ru", "Чимкент": "ru", "camp": "en"}, {"Антонина", "Цой", "Чимкент"})
+    assert v.nearest("antonina") == "антонин"
+    assert v.nearest("chimkent") == "чимкент"
+    assert v.unknown_words(["antonina", "tsoi", "chimkent"], "en") == []
+
+
+def test_a_name_in_another_alphabet_is_not_corrected_into_a_near_word():
+    v = _vocabulary({"Polivanov": "en", "Stalin": "en", "Сталин": "ru"}, {"Polivanov", "Stalin"})
+    v = Vocabulary({**v.df, "пролива": 1}, 10, v.model_knows, v.names, v.surfaces)  # a stem of "пролив" 'strait'
+    assert terms("Поливановтың", "kk") == ["поливанов"]
+    assert v.nearest("поливанов") == "polivanov"  # not "пролива"
+    assert v.nearest("stallin") == "stalin"  # a misspelling that sounds the same stays in its own alphabet
+
+
+def test_a_cyrillic_term_meets_a_whole_latin_word_not_the_start_of_a_longer_one():
+    v = _vocabulary({"Bolshevik": "en", "террор": "ru"}, {"Bolshevik"})
+    assert v.latin("больш") is None
+
+
+def test_a_dictionary_word_capitalised_inside_a_named_period_is_no_name():
+    text = "Many were shot in the Great Terror of 1937. The speech of Anastas Mikoyan, and later Mikoyan alone, came after."
+    names, _ = read_sources([SimpleNamespace(text=text, meta={"language": "en"})])
+    assert "great" not in names and "terror" not in names
+    assert "mikoyan" in names
+    ru = "Дело пересмотрела Военная Коллегия Верховного Суда, сказал Поливанов."
+    names, _ = read_sources([SimpleNamespace(text=ru, meta={"language": "ru"})])
+    assert "верховн" not in names and "суд" not in names
+    assert "поливан" in names
+
+
+def test_a_capitalised_dictionary_word_of_a_named_period_is_not_an_unknown_name():
+    v = Vocabulary({"karlag": 1}, 10, lambda word: word != "bukharin", names=frozenset({"karlag"}))  # MiniLM's words
+    question = "Who arrived in Karlag after the Second World War?"
+    assert not v.is_specific("second", question)
+    assert v.is_specific("bukharin", "When was Bukharin rehabilitated?")
