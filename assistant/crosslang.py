@@ -61,13 +61,20 @@ class CrossTerms:
     Built on first use (not at load), and only holds anything when the terms are written in more than one script.
     """
 
-    def __init__(self, terms: Iterable[str], names: frozenset[str] = frozenset(), surfaces: dict | None = None):
+    def __init__(
+        self,
+        terms: Iterable[str],
+        names: frozenset[str] = frozenset(),
+        surfaces: dict | None = None,
+        name_words: dict[str, str] | None = None,
+    ):
         self._terms = terms
         self._names = names  # terms the sources write as names: these meet with shorter keys
         self._surfaces = surfaces or {}  # a term -> a word the sources write for it: a stemmer cuts short names
         # (Цой -> цо, Зоя -> зо), and the whole word is what another alphabet spells
+        self._name_words = name_words or {}  # words the sources write only as names -> their terms ("елена" -> ел)
         self._by_prefix: dict[str, list[tuple[str, str]]] | None = None
-        self._short: dict[str, list[tuple[str, str]]] = {}  # names' keys of MIN_NAME_KEY letters or more, by their start
+        self._short: dict[str, list[tuple[str, str, bool]]] = {}  # names' keys (3+ letters) by their start
         self._widened: dict[frozenset[str], frozenset[str]] = {}  # a sentence's terms -> with their other spellings
 
     def _index(self) -> dict[str, list[tuple[str, str]]]:
@@ -84,7 +91,11 @@ class CrossTerms:
                 if term in self._names:
                     for whole in dict.fromkeys((key, script_key(self._surfaces.get(term, term)))):
                         if len(whole) >= MIN_NAME_KEY:
-                            self._short.setdefault(whole[:MIN_NAME_KEY], []).append((whole, term))
+                            self._short.setdefault(whole[:MIN_NAME_KEY], []).append((whole, term, False))
+            for word, term in self._name_words.items():
+                key = script_key(word)
+                if len(key) >= MIN_NAME_KEY:
+                    self._short.setdefault(key[:MIN_NAME_KEY], []).append((key, term, True))
             self._by_prefix = by_prefix if len(kinds) > 1 else {}
             if not self._by_prefix:
                 self._short = {}
@@ -106,9 +117,9 @@ class CrossTerms:
                 if long.startswith(short) and len(long) - len(short) <= MAX_ENDING:
                     out.append(other)
         if len(key) >= MIN_NAME_KEY:
-            for other_key, other in self._short.get(key[:MIN_NAME_KEY], ()):
-                if _kind(other) == kind or other in out or min(len(key), len(other_key)) >= MIN_KEY:
-                    continue
+            for other_key, other, whole_word in self._short.get(key[:MIN_NAME_KEY], ()):
+                if _kind(other) == kind or other in out or (min(len(key), len(other_key)) >= MIN_KEY and not whole_word):
+                    continue  # long keys of terms meet in the index above; a name's whole word meets here
                 short, long = sorted((key, other_key), key=len)
                 if long == short or (len(short) > MIN_NAME_KEY and long.startswith(short) and len(long) - len(short) <= MAX_ENDING):
                     out.append(other)

@@ -37,6 +37,7 @@ class Vocabulary:
         model_knows: Callable[[str], bool] = lambda word: True,
         names: frozenset[str] = frozenset(),
         surfaces: dict[str, str] | None = None,
+        name_words: dict[str, str] | None = None,
     ):
         self.df = df
         self.names = names  # stemmed terms the sources write capitalised inside a sentence (people, places, bodies)
@@ -47,8 +48,8 @@ class Vocabulary:
         self.model_knows = model_knows
         self._sorted = sorted(df)
         self._memo: dict[tuple[str, str], str | None] = {}  # (kind, term) -> answer; the vocabulary never changes
-        self._across = CrossTerms(self._sorted, names, self.surfaces)  # terms by script-free key: a name in
-        # another alphabet
+        # terms by script-free key: a name in another alphabet, also by the words written as names ("Елена")
+        self._across = CrossTerms(self._sorted, names, self.surfaces, name_words or {})
 
     @classmethod
     def from_index(cls, index, model_knows: Callable[[str], bool]) -> Vocabulary:
@@ -60,8 +61,8 @@ class Vocabulary:
             for term, i in bm25.vocab_dict.items():
                 if i < len(counts) and term != "\u2205":
                     df[term] = max(df.get(term, 0), int(counts[i]))  # a number in a translation is not a second use
-        names, surfaces = read_sources(index.documents.values())
-        return cls(df, len(index.chunks), model_knows, names, surfaces)
+        names, surfaces, name_words = read_sources(index.documents.values())
+        return cls(df, len(index.chunks), model_knows, names, surfaces, name_words)
 
     def is_name(self, term: str) -> bool:
         """Whether a (corrected) term is one the sources write as a name."""
@@ -274,12 +275,15 @@ _INNER_CAPITAL = re.compile(r"(?<=[\w,;:(–—-]\s)[A-ZА-ЯЁӘҒҚҢӨҰҮҺ�
 MAX_NAME_SCAN_CHARS = 2_000_000  # names are read from this much source text at most (a huge corpus stays quick to load)
 
 
-def read_sources(documents) -> tuple[frozenset[str], dict[str, str]]:
+def read_sources(documents) -> tuple[frozenset[str], dict[str, str], dict[str, str]]:
     """From the documents' text: the stemmed terms written capitalised inside sentences (not after a
-    full stop) and never in lower case (names), and a word the sources write for each stemmed term."""
+    full stop) and never in lower case (names), a word the sources write for each stemmed term, and the words
+    written so (lower-cased) with their stems, whatever else shares the stem ("Елена" -> "ел", as Kazakh "ел")."""
     found: set[str] = set()
     common: set[str] = set()
     surfaces: dict[str, str] = {}
+    words: dict[str, str] = {}
+    lower_words: set[str] = set()
     budget = MAX_NAME_SCAN_CHARS
     for doc in documents:
         if budget <= 0:
@@ -289,21 +293,27 @@ def read_sources(documents) -> tuple[frozenset[str], dict[str, str]]:
         language = str(doc.meta.get("language") or "en")
         language = language if language in ("ru", "kk") else "en"
         lower = sorted({w for w in re.findall(r"[\w’'-]+", text) if w.islower()})
+        lower_words.update(lower)
         for word in lower:
             stem = terms(word, language)
             if stem:
                 common.add(stem[0])
                 surfaces.setdefault(stem[0], word)
-        named = {
-            re.sub(r"[’'](?:s)?$", "", m.group())
-            for m in _INNER_CAPITAL.finditer(text)
-            if not (in_title_phrase(text, m.start(), m.end()) and common_word(m.group(), language))
-        }
-        for word in sorted(named):
-            for stem in terms(word, language):
+        capitalised: dict[str, bool] = {}  # a word written capitalised inside a sentence -> whether once as a name
+        for m in _INNER_CAPITAL.finditer(text):
+            word = re.sub(r"[’'](?:s)?$", "", m.group())
+            named = not (in_title_phrase(text, m.start(), m.end()) and common_word(m.group(), language))
+            capitalised[word] = capitalised.get(word, False) or named
+        for word, named in sorted(capitalised.items()):
+            stems = terms(word, language)
+            if len(stems) == 1:
+                words.setdefault(word.lower(), stems[0])
+            if not named:
+                continue
+            for stem in stems:
                 found.add(stem)
                 surfaces.setdefault(stem, word)
-    return frozenset(found - common), surfaces
+    return frozenset(found - common), surfaces, {w: t for w, t in words.items() if w not in lower_words}
 
 
 _CAPITAL_BEFORE = re.compile(r"[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w’'-]*[ \t]+$")

@@ -55,11 +55,11 @@ def test_a_cyrillic_term_meets_a_whole_latin_word_not_the_start_of_a_longer_one(
 
 def test_a_dictionary_word_capitalised_inside_a_named_period_is_no_name():
     text = "Many were shot in the Great Terror of 1937. The speech of Anastas Mikoyan, and later Mikoyan alone, came after."
-    names, _ = read_sources([SimpleNamespace(text=text, meta={"language": "en"})])
+    names, _, _ = read_sources([SimpleNamespace(text=text, meta={"language": "en"})])
     assert "great" not in names and "terror" not in names
     assert "mikoyan" in names
     ru = "Дело пересмотрела Военная Коллегия Верховного Суда, сказал Поливанов."
-    names, _ = read_sources([SimpleNamespace(text=ru, meta={"language": "ru"})])
+    names, _, _ = read_sources([SimpleNamespace(text=ru, meta={"language": "ru"})])
     assert "верховн" not in names and "суд" not in names
     assert "поливан" in names
 
@@ -69,3 +69,22 @@ def test_a_capitalised_dictionary_word_of_a_named_period_is_not_an_unknown_name(
     question = "Who arrived in Karlag after the Second World War?"
     assert not v.is_specific("second", question)
     assert v.is_specific("bukharin", "When was Bukharin rehabilitated?")
+
+
+def test_a_name_the_stemmer_cut_short_meets_through_the_word_the_sources_write_as_a_name():
+    # "Елена" stems to "ел", which Kazakh writes in lower case ('country'): the word itself is still written only as
+    # a name, and that word is what "Elena" spells.
+    text = "Лю Елена Ивановна, кореянка. Ел тарихы."
+    names, surfaces, name_words = read_sources([SimpleNamespace(text=text, meta={"language": "ru"})])
+    assert name_words.get("елена") == "ел"
+    cross = CrossTerms(["ел", "ивановн", "кореянк", "history"], names, surfaces, name_words)
+    assert cross.spellings("elena") == ["ел"]
+
+
+def test_a_two_letter_name_stays_the_subject_of_a_question():
+    from assistant.answer.evidence import event_terms
+    from assistant.question import analyse
+
+    q = analyse("Where did Tsoi Chai Ok die?", None, 500)
+    events = event_terms(q, ["цо", "die"], "en", is_name=lambda t: t == "цо")
+    assert events.names == ("цо",)

@@ -94,7 +94,7 @@ def event_terms(
         for t in dict.fromkeys(own_terms)
         if t not in light
         and not (counted and t.startswith(counted))
-        and len(t) > 2
+        and (len(t) > 2 or is_name(t))  # a short stem says little, unless it is a name ("лю", "цо" of Цой)
         and not any(ch.isdigit() for ch in t)
     ]
     names = tuple(t for t in kept if is_name(t))
