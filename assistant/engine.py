@@ -47,6 +47,7 @@ from .hooks import StageHook, no_hook
 from .index.read import IndexData
 from .intents import OFF_TOPIC, IntentSpace, readable_message, recognised, spaces
 from .lang.related import NewWords, WordVectors
+from .lang.thesaurus import thesaurus
 from .lang.served import has_served_word
 from .language import is_cyrillic
 from .loading import load_parts
@@ -331,6 +332,7 @@ class Assistant:
             self._related(allowance),
             self._spelt_right(q),
             self._words_across(allowance),
+            self._thesaurus() if language == "en" else None,
         )
         switched = with_rules_undone(self.settings, events)
         return (
@@ -357,6 +359,10 @@ class Assistant:
             return None
         s = self.settings
         return lambda forms: self.word_vectors.across(forms, s.cross_word_similarity, s.cross_word_rank, allowance)
+
+    def _thesaurus(self):
+        """WordNet's English verbs (None when switched off or not installed)."""
+        return thesaurus(self.settings.wordnet_dir) if enabled(self.settings, "thesaurus") else None
 
     def _passages(self, q: Question) -> Passages:
         """The index as this question reads it (its model's sentence vectors, its language's translations)."""

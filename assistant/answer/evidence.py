@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from ..lang import lexicon
 from ..lang.facts import PERSON, TIME, is_person_noun
+from ..lang.thesaurus import PARTICLES
 from ..lang.words import read_words
 from ..language import is_cyrillic
 from ..question import Question
@@ -146,10 +147,12 @@ def question_events(
     related=None,
     spelt_right: frozenset[str] = frozenset(),
     across=None,
+    thesaurus=None,
 ) -> Events:
     """What a question is about, read with the corpus's vocabulary: its names, its event terms and main verb, and
     for each term the other forms that hold it (its dictionary forms, and the corpus words e5 places close; with
-    `across`, a second reading for sentences in another language, whose forms add its words across alphabets)."""
+    `across`, a second reading for sentences in another language, whose forms add its words across alphabets; with
+    `thesaurus` (`lang.thesaurus.Thesaurus`), an English verb's synonyms and nearest hypernyms and hyponyms)."""
     v = vocabulary
     verb = main_verb(q.plain) if language == "en" else ""
     if not verb and language == "en" and q.asked.slot in CHECKED_SLOTS:
@@ -175,12 +178,34 @@ def question_events(
     verbs = {events.verb, events.soft_verb} - {""}
     forms = word_forms(q.plain, language, v, related, verbs | set(events.actions), spelt_right)
     strict = word_forms(q.plain, language, v, related and (lambda f: related(f, True)), verbs, spelt_right)
+    if language == "en" and verbs and thesaurus is not None and (events.names or events.actions):
+        # "pick" meets "chosen", "turn down" "rejected"; only when a name or another word anchors the event: a bare
+        # "who murdered him?" is not answered by any sentence that says "executed"
+        same = verb_relatives(q.plain, verbs, thesaurus)
+        forms, strict = _merged(forms, same), _merged(strict, same)
     person = {t: (v.latin(t) or t) if is_cyrillic(t) else t for t in events.names}
     events = replace(events, forms=forms, person=person, verb_forms=strict)
     if across is None:
         return events
     other = word_forms(q.plain, language, v, across, verbs | set(events.actions), spelt_right)
     return replace(events, across=replace(events, forms=_merged(forms, other), verb_forms=_merged(strict, other)))
+
+
+def verb_relatives(text: str, verbs: set[str], thesaurus) -> dict[str, frozenset[str]]:
+    """Each asked-about verb term of an English question -> the verbs WordNet says can stand for it (a phrasal verb
+    read with its particle: "turn down" -> reject), less light verbs ("be", "have"), which say no event."""
+    light = lexicon("en").words("light") | lexicon("en").words("auxiliaries")
+    found = read_words(text, "en")
+    out: dict[str, frozenset[str]] = {}
+    for i, w in enumerate(found):
+        stem = terms_of([w.text.lower()], "en")
+        if not stem or stem[0] not in verbs:
+            continue
+        after = found[i + 1].text.lower() if i + 1 < len(found) else ""
+        particle = after if after in PARTICLES else ""
+        near = frozenset().union(*(thesaurus.relatives(lemma, particle) for lemma in w.lemmas or {w.text.lower()}))
+        out[stem[0]] = out.get(stem[0], frozenset()) | (near - light)
+    return out
 
 
 def _merged(a: dict, b: dict) -> dict:

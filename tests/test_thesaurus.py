@@ -1,0 +1,37 @@
+"""English verb relatives from Debian's WordNet (assistant/lang/thesaurus.py): the real wordnet-base files, which
+`make test` installs; a missing package is reported, never a crash."""
+
+import logging
+
+from assistant.answer.evidence import verb_relatives
+from assistant.lang.thesaurus import read_wordnet, thesaurus
+
+
+def test_a_verb_meets_its_synonyms_and_more_specific_verbs():
+    t = thesaurus()
+    assert t is not None, "Debian's wordnet-base is not installed: apt-get install wordnet-base (make test does)"
+    assert {"execute", "assassinate"} <= t.relatives("kill")  # hyponyms: ways to kill
+    assert "execute" in t.relatives("murder")
+    assert {"convey", "fetch"} <= t.relatives("brought")  # an irregular form is read as its lemma
+    assert "reject" in t.relatives("turn", "down")  # a phrasal verb with its particle
+    assert "reject" not in t.relatives("turn")
+
+
+def test_more_general_verbs_and_rarer_senses_are_not_relatives():
+    t = thesaurus()
+    assert "continue" not in t.relatives("head")  # "head" (go forward) is a way to continue, not the other way
+    assert "follow" not in t.relatives("succeed")  # a rarer sense of succeed
+    assert t.relatives("blorptangle") == frozenset()
+
+
+def test_a_question_verb_gets_its_relatives_less_light_verbs():
+    found = verb_relatives("When did the Supreme Court turn down the petition?", {"turn"}, thesaurus())
+    assert "reject" in found["turn"]
+    brought = verb_relatives("From where were the prisoners brought?", {"brought"}, thesaurus())
+    assert "convey" in brought["brought"] and "take" not in brought["brought"]  # "take" says no event
+
+
+def test_without_wordnet_the_engine_reads_on_and_says_why(tmp_path, caplog):
+    with caplog.at_level(logging.WARNING):
+        assert read_wordnet(tmp_path) is None
+    assert "apt-get install wordnet-base" in caplog.text
