@@ -4,6 +4,7 @@ described in their language, on a real server (the student page and the kiosk) a
 from __future__ import annotations
 
 import gzip
+import html
 import http.client
 import json
 import re
@@ -153,6 +154,42 @@ def test_the_page_carries_its_description_and_follows_a_language_switch(pages, b
     switch_language(page, "English", "en")
     assert page.evaluate(description) == t("meta_description", "en")
     offline.check("description")
+    offline.context.close()
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("name", ["student", "kiosk"])
+def test_the_page_itself_carries_its_header_before_any_script(pages, name):
+    """assistant/web/shell.py: the header, in the language the page opens in, is in the HTML Gradio sends, inside
+    its <gradio-app>, whether the page travels compressed or not."""
+    title = t("title_kiosk", "kk") if name == "kiosk" else t("title_student", "en")
+    for headers in (GZIP, {"Accept-Encoding": "identity"}):
+        status, got, body = fetch(pages[name], "/", headers)
+        page = (gzip.decompress(body) if got.get("content-encoding") == "gzip" else body).decode()
+        assert status == 200 and int(got["content-length"]) == len(body)
+        app = page[page.index("<gradio-app") : page.index("</gradio-app>")]
+        assert 'id="page-shell"' in app and f"<h1>{html.escape(title)}</h1>" in app
+
+
+@pytest.mark.server
+@pytest.mark.browser
+def test_the_header_shows_with_no_script_and_steps_aside_for_gradios(pages, browser):
+    """Before Gradio's scripts have run (here: none run at all), the visitor reads the page's title; once Gradio has
+    built the page, the shell is gone and the title shows once, in Gradio's header."""
+    from browser_kit import Offline, open_page
+
+    title = t("title_student", "en")
+    still = Offline.open(browser, java_script_enabled=False)
+    bare = still.new_page()
+    bare.goto(pages["student"])
+    assert bare.locator("#page-shell h1").inner_text() == title and bare.locator("#page-shell h1").is_visible()
+    assert bare.locator("#header").count() == 0  # nothing of Gradio's is built without its scripts
+    still.check("no script")
+    still.context.close()
+    offline, page = open_page(browser, pages["student"])
+    page.wait_for_function("!document.getElementById('page-shell')")
+    assert page.locator("h1", has_text=title).count() == 1 and page.locator("#header h1").is_visible()
+    offline.check("shell")
     offline.context.close()
 
 

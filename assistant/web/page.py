@@ -22,6 +22,7 @@ from . import render
 from .handlers import PageHandlers, PageState
 from .i18n import LANGUAGES, gradio_labels, t
 from .scans import with_page_images
+from .shell import shell_html
 
 # The sources panel's "read" buttons are plain HTML: a click on one becomes the panel's click event, and the
 # reader, once open, takes focus and view (page.js).
@@ -264,6 +265,12 @@ def page_head(settings: Settings) -> str:
     if settings.kiosk:
         head += f"<script>{resources.files(__package__).joinpath('screen.js').read_text(encoding='utf-8')}</script>"
     return head
+
+
+def page_shell(settings: Settings) -> str:
+    """What the page shows before Gradio's scripts have built it (assistant.web.shell): its header."""
+    header = render.header_html(opening_language(settings), settings.kiosk, settings.kiosk_idle_seconds)
+    return shell_html(header, settings.kiosk)
 
 
 def page_css(settings: Settings) -> str:

@@ -6,7 +6,8 @@ from ..config import Settings
 from .api import Api, api_enabled, app_kwargs
 from .delivery import delivery_middleware
 from .guard import GradioGuard
-from .page import page_css, page_head, theme
+from .page import page_css, page_head, page_shell, theme
+from .shell import shell_middleware
 
 
 def launch_options(settings: Settings, assistant=None, **overrides) -> dict:
@@ -36,7 +37,8 @@ def launch_options(settings: Settings, assistant=None, **overrides) -> dict:
         "favicon_path": None,
     }
     kwargs = server_kwargs(settings, assistant)
-    options["app_kwargs"] = kwargs | {"middleware": [*delivery_middleware(), *kwargs["middleware"]]}
+    shell = shell_middleware(page_shell(settings))  # inside the compression, which then compresses the page with it
+    options["app_kwargs"] = kwargs | {"middleware": [*delivery_middleware(), shell, *kwargs["middleware"]]}
     options.update(overrides)
     return options
 
