@@ -132,13 +132,14 @@ def score_candidates(
     across = query.across is not None and across_vectors is not None
     for rank, (hit, vectors) in enumerate(zip(hits, sentence_vectors, strict=True)):
         doc_id = hit.chunk.doc_id
-        if across and passages.original_in_other_language(doc_id, query.language):
+        foreign = passages.original_in_other_language(doc_id, query.language)
+        if across and foreign:
             vectors, reference, scale = across_vectors[rank], query.across, on_minilm_scale
         else:
             reference, scale = query.vector, float
         before: frozenset[str] = passages.context_terms(doc_id, hit.chunk.start)
         title = passages.title_terms(doc_id) if titles else frozenset()
-        other_language = events.across is not None and passages.original_in_other_language(doc_id, query.language)
+        other_language = events.across is not None and foreign
         for sentence, vector in zip(hit.chunk.sentences, vectors, strict=True):
             context, before = before, passages.sentence_keys(doc_id, sentence)
             # a sentence in another language than the question's, with no translation into it: its words are met
