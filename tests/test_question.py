@@ -57,7 +57,8 @@ def test_cleaning_caps_length_and_says_so():
 @pytest.mark.parametrize(
     ("question", "kind"),
     [("How many were freed?", "how_many"), ("In what year did he die?", "when"), ("Where was he sent?", "where"),
-     ("Whose speech was it?", "who"), ("Why was it secret?", "why"), ("What was the Thaw?", "what")],
+     ("Whose speech was it?", "who"), ("Why was it secret?", "why"), ("What was the Thaw?", "what"),
+     ("what years was the camp running", "when"), ("In which decades did the waves come?", "when")],
 )
 def test_question_type(question, kind):
     assert question_type(question) == kind

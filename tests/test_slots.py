@@ -174,6 +174,11 @@ def test_a_person_named_by_apposition_or_a_role():
         verb="wrote",
     )
     assert held(WHO, "The report was written by a historian from Almaty.", question=question, verb="written")
+    accused = "Who accused the archive of hiding names?"
+    # after an apposition, a verb in -ed with an object is the subject's own, not a reduced passive clause
+    assert held(WHO, "Ivan Petrov, a historian, accused the archive of hiding names.", question=accused, verb="accused")
+    assert held(WHO, "Ivan Petrov, a historian, accused Memorial of hiding names.", question=accused, verb="accused")
+    assert not held(WHO, "The archive, accused of hiding names, was closed.", question=accused, verb="accused")
     assert held(asked("Кто написал статью?", "ru"), "Статью написала Мария Трапезникова.", "ru", "Кто написал статью?")
     assert held(
         asked("Мақаланы кім жазды?", "kk"), "Мақаланы тарихшы Ахмет Байтұрсынов жазды.", "kk", "Мақаланы кім жазды?"

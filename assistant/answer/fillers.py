@@ -106,7 +106,15 @@ def _passive_at(facts: Facts, text: str, event: int) -> bool:
     before = text[max(0, event - 30) : event]
     words = re.findall(r"[\w’']+", before.lower())[-3:]
     be = lexicon("en").words("be_auxiliaries")
-    return any(w in be for w in words) or bool(re.search(r"[,(]\s*$", before))
+    if any(w in be for w in words):
+        return True
+    if not re.search(r"[,(]\s*$", before):
+        return False
+    # after a comma: "Trotsky, murdered in 1940, ..." is passive; "Samodurov, a former head of the museum, accused
+    # Memorial of ..." is the subject's own verb after an apposition, as its object (a name, a determiner) shows
+    after = re.match(r"\s*([\w’']+)", text[word.end :])
+    following = after.group(1) if after else ""
+    return not (following[:1].isupper() or following.lower() in lexicon("en").words("determiners"))
 
 
 def _clause_word_between(text: str, lo: int, hi: int, language: str) -> bool:
