@@ -130,7 +130,10 @@ class Vocabulary:
 
     def _another_form(self, term: str) -> str | None:
         """Another form of the same word: a near spelling that shares its whole start ("времен" -> врем,
-        "располагалось" -> расположен), never one that only looks alike ("сидел" -> сдела, "город" -> год)."""
+        "располагалось" -> расположен), never one that only looks alike ("сидел" -> сдела, "город" -> год), nor a
+        longer word for a word of three letters ("set" is not "settl", nor "met" "meter")."""
+        if len(term) < 4:
+            return None
         lo = bisect.bisect_left(self._sorted, term[:4])
         hi = bisect.bisect_left(self._sorted, term[:4] + "\U0010ffff")
         same = [

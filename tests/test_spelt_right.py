@@ -9,9 +9,9 @@ from assistant.text import terms
 from assistant.vocabulary import Vocabulary
 
 VOCABULARY = Vocabulary(
-    {"сдела": 2, "врем": 3, "soviet": 4, "stalin": 3, "реабилитац": 5, "год": 4},
+    {"сдела": 2, "врем": 3, "soviet": 4, "stalin": 3, "реабилитац": 5, "год": 4, "settl": 2, "meter": 1},
     10,
-    model_knows=lambda word: word in {"society", "role"},  # the English model's word list, as a stand-in
+    model_knows=lambda word: word in {"society", "role", "set", "met"},  # the English model's word list, as a stand-in
 )
 
 
@@ -44,6 +44,11 @@ def test_a_word_the_dictionary_knows_is_not_taken_for_a_typo(word, language, kep
 )
 def test_typos_and_other_forms_of_a_word_still_meet_the_corpus_term(word, language, meant):
     assert corrected(word, language) == meant
+
+
+@pytest.mark.parametrize("word", ["set", "met"])
+def test_a_three_letter_word_is_no_other_form_of_a_longer_one(word):
+    assert corrected(word, "en") == word  # "set" is not "settled", "met" not "meters"
 
 
 def test_every_registered_rule_is_asked_about_by_the_engine():
