@@ -259,18 +259,22 @@ def opening_language(settings: Settings) -> str:
 
 def page_head(settings: Settings) -> str:
     """What Gradio adds to the page's <head> before it builds the page: its description, in the language it opens
-    in (page.js follows a switch), and on a kiosk screen.js, which picks the layout for the screen."""
+    in (page.js follows a switch)."""
     description = html.escape(t("meta_description", opening_language(settings)))
-    head = f'<meta name="description" content="{description}">'
-    if settings.kiosk:
-        head += f"<script>{resources.files(__package__).joinpath('screen.js').read_text(encoding='utf-8')}</script>"
-    return head
+    return f'<meta name="description" content="{description}">'
 
 
 def page_shell(settings: Settings) -> str:
-    """What the page shows before Gradio's scripts have built it (assistant.web.shell): its header."""
+    """What the page's own HTML holds, before Gradio's scripts have built it (assistant.web.shell): its header, and on
+    a kiosk screen.js, which picks the layout for the screen as the HTML is read (from Gradio's <head>, added by
+    Gradio's scripts, it forced a style pass over Gradio's freshly loaded CSS inside its longest start-up task)."""
     header = render.header_html(opening_language(settings), settings.kiosk, settings.kiosk_idle_seconds)
-    return shell_html(header, settings.kiosk)
+    shell = shell_html(header, settings.kiosk)
+    if settings.kiosk:
+        shell = (
+            f"<script>{resources.files(__package__).joinpath('screen.js').read_text(encoding='utf-8')}</script>{shell}"
+        )
+    return shell
 
 
 def page_css(settings: Settings) -> str:
