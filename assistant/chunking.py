@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from .register import is_entry
 from .sentences import split_sentences as sentence_spans
 from .sentences import trim as _trim
 from .types import Chunk, Document, Sentence
@@ -189,7 +190,8 @@ def _dedupe(chunks: list[Chunk]) -> list[Chunk]:
 def chunker_settings(settings: Settings, encoder: Encoder, multilingual: Encoder | None = None) -> dict:
     """The chunker settings a build records; a change to any of them makes the index stale."""
     out = {
-        "splitter": "whole sentences (assistant.sentences) packed by langchain's splitter, per section",
+        "splitter": "whole sentences (assistant.sentences) packed by langchain's splitter, per section; "
+        "a register's entry whole when the model reads it so (assistant.register)",
         "chunk_tokens": chunk_limit(settings, encoder),
         "chunk_overlap": settings.chunk_overlap,
         "embedded_text": "section path, newline, chunk text",
@@ -236,7 +238,7 @@ def chunk_corpus(
         for section in doc.sections:
             room = model.max_seq_length - 2 - model.count_tokens(section_prefix(section.path) + "\n")
             one_section = replace(doc, sections=(section,))
-            chunks += chunk_document(
-                one_section, model.count_tokens, min(limit, room), settings.chunk_overlap, language
-            )
+            # a register's entry is one chunk when the model can read it whole: its title line and its lines together
+            size = room if is_entry(doc, section) else min(limit, room)
+            chunks += chunk_document(one_section, model.count_tokens, size, settings.chunk_overlap, language)
     return chunks

@@ -3,7 +3,7 @@
 The document text is the file's decoded text (for HTML and PDF: the visible text; for a scan, or a
 PDF with pages that have no text layer: the text OCR read, see assistant.scan), and every
 offset elsewhere points into it. Headings are found, not removed: wiki style `== Section ==`,
-Markdown `#`, HTML `h1`-`h3`.
+Markdown `#`, HTML `h1`-`h3`; a plain register with none has one section per entry (assistant.register).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from .errors import CorpusError
+from .register import entry_headings, entry_sections
 from .scan.images import IMAGE_SUFFIXES
 from .types import Document, Section
 
@@ -111,7 +112,7 @@ def load_document(path: Path, corpus_dir: Path, meta: dict | None = None, scans=
         title=title,
         text=text,
         path=rel,
-        sections=build_sections(text, headings, title),
+        sections=document_sections(text, headings, title),
         meta=meta,
     )
 
@@ -194,6 +195,12 @@ def find_headings(text: str) -> list[tuple[int, str, int, int]]:
     found = [(len(m.group(1)), m.group(2).strip(), m.start(), m.end()) for m in _WIKI_HEADING.finditer(text)]
     found += [(len(m.group(1)), m.group(2).strip(), m.start(), m.end()) for m in _MD_HEADING.finditer(text)]
     return sorted((h for h in found if h[1]), key=lambda h: h[2])  # in document order
+
+
+def document_sections(text: str, headings: list[tuple[int, str, int, int]], title: str) -> tuple[Section, ...]:
+    """A text's sections: at its headings, or for a register with none, one per entry (assistant.register)."""
+    entries = [] if headings else entry_headings(text)
+    return entry_sections(text, entries, title) if entries else build_sections(text, headings, title)
 
 
 def build_sections(text: str, headings: list[tuple[int, str, int, int]], title: str) -> tuple[Section, ...]:

@@ -53,8 +53,10 @@ from .language import is_cyrillic
 from .loading import load_parts
 from .messages import message
 from .question import Question, analyse
+from .register import full_names
 from .retrieval import search
 from .rules import enabled, with_rules_undone
+from .text import terms
 from .types import Answer, Document, Hit
 from .vocabulary import Vocabulary
 
@@ -225,6 +227,7 @@ class Assistant:
             counted_forms(q, language, lambda t: t in self.vocabulary.df),
             language,
             across,
+            full_names(q.query, lambda w: any(self.vocabulary.is_name(t) for t in terms(w, language))),
         )
         e5_vectors = [passages.sentence_vectors(h, across=True) for h in hits] if across is not None else None
         idf, titles = self.vocabulary.idf, self._titles_text

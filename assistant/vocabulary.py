@@ -20,6 +20,7 @@ from .crosslang import MAX_ENDING, CrossTerms, script_key
 from .lang import lexicon
 from .lang.words import known_word, read_words
 from .language import is_cyrillic, latin_variants
+from .register import entry_names
 from .text import shared_start, stopwords, terms
 
 SAME_WORD_START = 5  # a spelt-right word meets a near spelling only when both begin alike for this many letters (or the
@@ -307,6 +308,8 @@ def read_sources(documents) -> tuple[frozenset[str], dict[str, str], dict[str, s
             word = re.sub(r"[’'](?:s)?$", "", m.group())
             named = not (in_title_phrase(text, m.start(), m.end()) and common_word(m.group(), language))
             capitalised[word] = capitalised.get(word, False) or named
+        for word in entry_names(doc):  # a register entry's title line names its person (or place): at a line start
+            capitalised[word] = True
         for word, named in sorted(capitalised.items()):
             stems = terms(word, language)
             if len(stems) == 1:

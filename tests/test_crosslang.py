@@ -87,8 +87,11 @@ class _TwoDocuments:
     def context_terms(self, doc_id, start):
         return frozenset()
 
-    def title_terms(self, doc_id):
+    def title_terms(self, doc_id, section=()):
         return frozenset()
+
+    def entry_title(self, doc_id, section):
+        return ""  # no register here
 
     def sentence_keys(self, doc_id, s):
         return frozenset()

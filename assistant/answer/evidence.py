@@ -170,8 +170,16 @@ def question_events(
     ]
     short = [f for f in short if f]
     own_terms, verbs_like = [*own_terms, *short], verbs_like | frozenset(short)
+    # a name's spelling in the other alphabet (bridged to the originals: тен -> "ten") is that name, no event word
+    spelt_names = {v.latin(t) for t in own_terms if is_cyrillic(t) and v.is_name(t)} - {None}
     events = event_terms(
-        q, own_terms, language, v.is_name, lambda t: t in v.df, verb_terms[0] if verb_terms else "", verbs_like
+        q,
+        own_terms,
+        language,
+        lambda t: v.is_name(t) or t in spelt_names,
+        lambda t: t in v.df,
+        verb_terms[0] if verb_terms else "",
+        verbs_like,
     )
     # Relatives only for the terms a sentence check reads (`held`: the event words; `verb_held`: the verb): a word
     # the corpus never uses costs an e5 run to place.

@@ -13,6 +13,7 @@ import numpy as np
 from ..index.read import IndexData
 from ..lang.facts import Facts, read_facts
 from ..lang.words import read_words
+from ..register import entry_title
 from ..text import terms
 from ..types import Hit, Sentence
 
@@ -90,10 +91,17 @@ class Passages:
         own = context_keys(text, self.document_language(doc_id))
         return self.cross.widened(own) if self.cross is not None else own
 
-    def title_terms(self, doc_id: str) -> frozenset[str]:
+    def title_terms(self, doc_id: str, section: tuple[str, ...] = ()) -> frozenset[str]:
         """The terms of a document's title: what every sentence in it is about ("The camp was closed ..." in
-        "Steppe camp")."""
-        return context_keys(self.index.documents[doc_id].title, self.document_language(doc_id))
+        "Steppe camp"); in a register, also those of the entry's title line ("Расстреляна 18.11.1937." under
+        "Залога-Тен Валентина Александровна  32 года", assistant.register)."""
+        doc, language = self.index.documents[doc_id], self.document_language(doc_id)
+        entry = self.entry_title(doc_id, section)
+        return context_keys(doc.title, language) | (context_keys(entry, language) if entry else frozenset())
+
+    def entry_title(self, doc_id: str, section: tuple[str, ...]) -> str:
+        """The title line of the register entry a passage belongs to, or "" (assistant.register)."""
+        return entry_title(self.index.documents[doc_id], section)
 
     def shown_length(self):
         """For a translated answer, how much of the screen a sentence takes: its translation and the original

@@ -22,6 +22,7 @@ import numpy as np
 
 from ..config import Settings
 from ..lang import LANGUAGES, lexicon
+from ..register import names_someone_else
 from ..rules import enabled
 from ..slots import Asked
 from ..types import Hit, Sentence
@@ -67,14 +68,18 @@ class Candidate:
     negation: bool = False  # the sentence states a negation or an exception
 
 
-def citable(sentence: Sentence, chunk) -> bool:
-    """Whether a sentence may be quoted as an answer: not a list item, heading or "See also" line."""
+def citable(sentence: Sentence, chunk, entry: bool = False) -> bool:
+    """Whether a sentence may be quoted as an answer: not a list item, heading or "See also" line. In a register's
+    entry (`entry`, assistant.register) every line under its title is one of its facts, ending or not
+    ("Расстреляна 18.11.1937, г. Ленинград")."""
     text = sentence.text.strip()
     if len(text) < 12 or _LIST_ITEM.match(text) and not _SENTENCE_END.search(text):
         return False  # a numbered item that is a whole sentence ("2. Статьи 15 и 16 ... с 1 декабря 1991 года.") is one
     section = chunk.section[-1].strip().casefold() if chunk.section else ""
     if section in _back_matter():
         return False
+    if entry:
+        return text.casefold() != section
     return bool(re.search(r"[.!?…»\"”)]\s*$", text)) or len(text) > 80  # a short line without an ending is a heading
 
 
@@ -90,6 +95,7 @@ class Query:
     counted: frozenset[str] = frozenset()  # the forms of the noun a how-many question counts ("@person": any person)
     language: str = "en"
     across: np.ndarray | None = None  # an English question's e5 vector, when some original is in another language
+    full_names: tuple[tuple[str, ...], ...] = ()  # the names it gives in full ("Ли Марию"): assistant.register
 
 
 def on_minilm_scale(e5_cosine: float) -> float:
@@ -138,7 +144,10 @@ def score_candidates(
         else:
             reference, scale = query.vector, float
         before: frozenset[str] = passages.context_terms(doc_id, hit.chunk.start)
-        title = passages.title_terms(doc_id) if titles else frozenset()
+        title = passages.title_terms(doc_id, hit.chunk.section) if titles else frozenset()
+        entry = passages.entry_title(doc_id, hit.chunk.section)
+        if entry and names_someone_else(query.full_names, entry):
+            continue  # a register's entry about another person than the one the question names
         other_language = events.across is not None and foreign
         for sentence, vector in zip(hit.chunk.sentences, vectors, strict=True):
             context, before = before, passages.sentence_keys(doc_id, sentence)
@@ -150,7 +159,7 @@ def score_candidates(
                 else events
             )
             key = (doc_id, sentence.start, sentence.end)
-            if key in seen or sentence.text in skip or sentence.text in avoid or not citable(sentence, hit.chunk):
+            if key in seen or sentence.text in skip or sentence.text in avoid or not citable(sentence, hit.chunk, bool(entry)):
                 continue
             seen.add(key)
             facts = passages.facts(doc_id, sentence)

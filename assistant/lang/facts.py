@@ -19,6 +19,8 @@ from . import DATA, lexicon
 from .words import Word, read_words
 
 YEAR = re.compile(r"(?<![\d.,])(?:1[0-9]{3}|20[0-9]{2})(?:s|-е|-х|-ж\w*)?(?![\d.,]\d)")
+# a date written in figures, day (or month) first, as registers and records write it: "18.11.1937", "04.1958"
+NUMERIC_DATE = re.compile(r"(?<![\w.,/])(?:(\d{1,2})[./])?\d{1,2}[./](?:1[0-9]{3}|20[0-9]{2})(?![\w/]|[.,]\d)")
 DIGITS = re.compile(r"(?<![\w.,])\d[\d,. \u00a0]*\d(?!\w)(?![.,]\d)|(?<![\w.,])\d(?![\w,.]\d)(?!\w)")
 PERSON = "@person"  # among the forms a quantity counts: it counts people of some kind ("victims", "человек")
 TIME = "@time"  # among the forms a how-many question counts: units of time ("how many years"), which a duration answers
@@ -148,6 +150,7 @@ def corpus_names(documents) -> frozenset[str]:
 def _dates(text: str, words: tuple[Word, ...], lex) -> tuple[Span, ...]:
     months, units = lex.words("months"), lex.words("time_units")
     out = [Span(m.start(), m.end(), "decade" if m.group()[4:] else "year") for m in YEAR.finditer(text)]
+    out += [Span(m.start(), m.end(), "month" if m.group(1) is None else "day") for m in NUMERIC_DATE.finditer(text)]
     for i, w in enumerate(words):
         if w.lemmas & months:
             days = [

@@ -1,0 +1,124 @@
+"""Registers (books of memory, martyrologies): entries found by their shape, kept whole, their title the subject of
+their lines, and a person named in full told from another entry's person. Pure logic, no index."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from assistant.answer.select import citable
+from assistant.chunking import chunk_corpus
+from assistant.config import Settings
+from assistant.corpus import document_sections
+from assistant.lang.facts import read_facts
+from assistant.register import entry_headings, entry_title, full_names, is_entry, names_someone_else
+from assistant.types import Chunk, Document, Sentence
+from assistant.vocabulary import read_sources
+
+REGISTER = """СПИСОК РАССТРЕЛЯННЫХ
+
+Составлен по книгам памяти.
+
+Петрова Анна Ивановна  32 года
+1905 г.р., домохозяйка, арестована 01.10.1937
+Приговор: 12.11.1937 — ВМН. Расстреляна 18.11.1937, г. Ленинград
+
+Ким Мария  34 года
+1903 г.р., из крестьян. Дата реабилитации: 27 декабря 1989 г.
+
+Ли Мария  52 года
+1886 г.р., портниха. Расстреляна 02.03.1938
+"""
+
+PROSE = """Memorial
+
+The society was founded in 1989. It keeps lists of victims.
+Its archive holds letters.
+"""
+
+
+def _document(text: str) -> Document:
+    return Document("reg", "Список", text, "reg.txt", document_sections(text, [], "Список"), {"language": "ru"})
+
+
+def test_a_register_is_told_by_its_entries_and_prose_is_not():
+    titles = [h[1] for h in entry_headings(REGISTER)]
+    assert titles == ["Петрова Анна Ивановна  32 года", "Ким Мария  34 года", "Ли Мария  52 года"]
+    assert entry_headings(PROSE) == []  # one short first line is a title, not a register
+    table = "Год | 1937 | 1938\nЧисло | 14 | 27\n\n" * 3
+    assert entry_headings(table) == []  # table rows are no entries
+
+
+def test_each_entry_is_a_section_from_its_title_line_on():
+    doc = _document(REGISTER)
+    entries = [s for s in doc.sections if is_entry(doc, s)]
+    assert len(entries) == 3
+    first = entries[0]
+    assert doc.text[first.start :].startswith("Петрова Анна Ивановна  32 года\n1905")
+    assert doc.text[first.start : first.end].rstrip().endswith("г. Ленинград")
+    assert entry_title(doc, first.path) == "Петрова Анна Ивановна  32 года"
+    assert entry_title(doc, doc.sections[0].path) == ""  # the part before the entries is none
+
+
+class _WordCounter:
+    """Counts words as tokens: enough to see where chunks are cut (pure logic, no model)."""
+
+    model_id, max_seq_length = "words", 64
+
+    def count_tokens(self, text: str) -> int:
+        return len(text.split())
+
+
+def test_an_entry_is_one_chunk_with_its_title_when_the_model_reads_it_whole():
+    doc = _document(REGISTER)
+    settings = Settings().with_overrides(chunk_tokens=8, chunk_overlap=2)
+    chunks = chunk_corpus([doc], settings, _WordCounter())
+    by_section = {}
+    for c in chunks:
+        by_section.setdefault(c.section, []).append(c)
+    for section in doc.sections[1:]:
+        (chunk,) = by_section[section.path]  # 8-token chunks would have cut each entry apart
+        assert chunk.text.startswith(section.path[-1])
+
+
+def test_an_entry_line_without_a_full_stop_is_citable_and_its_title_is_not():
+    line = Sentence("c", 0, 36, "Расстреляна 18.11.1937, г. Ленинград")
+    title = Sentence("c", 0, 30, "Петрова Анна Ивановна  32 года")
+    chunk = Chunk("c", "reg", ("Список", "Петрова Анна Ивановна  32 года"), 0, 100, "")
+    assert not citable(line, chunk)  # elsewhere a short line with no ending is a heading
+    assert citable(line, chunk, entry=True)
+    assert not citable(title, chunk, entry=True)
+
+
+def test_a_name_at_the_start_of_an_entry_title_is_a_name():
+    doc = _document(REGISTER)
+    names, _, _ = read_sources([doc])
+    assert {"петров", "ким"} <= names  # each stands at a line start, where any word is capitalised
+    assert "ким" not in read_sources([SimpleNamespace(text=REGISTER, meta={"language": "ru"})])[0]
+
+
+def test_a_person_named_in_full_is_not_another_entry_s_person():
+    is_name = lambda w: w.lower() not in ("great", "terror")  # noqa: E731
+    names = full_names("Когда реабилитировали Ли Марию?", is_name)
+    assert names == (("Ли", "Марию"),)
+    assert names_someone_else(names, "Ким Мария  34 года")
+    assert not names_someone_else(names, "Ли Мария  52 года")
+    followup = full_names("Кто такая Цой Хай Лан? а когда её расстреляли?", is_name)
+    assert names_someone_else(followup, "Ким Ксения  46 лет")
+    assert not names_someone_else(
+        full_names("Когда растреляли Залогу-Тен Валентину?", is_name), "Залога-Тен Валентина Александровна  32 года"
+    )
+    # a place written beside the name does not make her someone else; the variant in brackets is no part of a name
+    kazakh = full_names("Ким-Хан-Сук Вера Ивановна Серпуховта қандай жұмыс істеді?", is_name)
+    assert not names_someone_else(kazakh, "Ким-Хан-Сук Вера Ивановна  25 лет")
+    assert names_someone_else(kazakh, "Ким Вера Александровна  42 года")
+    assert full_names("Which women of the Great Terror are buried there?", is_name) == ()
+    assert not names_someone_else(full_names("Where did Tsoi Chai Ok die?", is_name), "Цой Чай Ок  30 лет")
+
+
+def test_a_date_written_in_figures_is_a_date():
+    facts = read_facts("Расстреляна 18.11.1937, г. Ленинград", "ru")
+    assert [(s.kind, "Расстреляна 18.11.1937, г. Ленинград"[s.start : s.end]) for s in facts.dates] == [
+        ("day", "18.11.1937")
+    ]
+    assert [s.kind for s in read_facts("Реабилитация: 04.1958.", "ru").dates] == ["month"]
+    assert read_facts("It cost 3.5 million.", "en").dates == ()
