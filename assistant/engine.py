@@ -47,8 +47,8 @@ from .hooks import StageHook, no_hook
 from .index.read import IndexData
 from .intents import OFF_TOPIC, IntentSpace, readable_message, recognised, spaces
 from .lang.related import NewWords, WordVectors
-from .lang.thesaurus import thesaurus
 from .lang.served import has_served_word
+from .lang.thesaurus import thesaurus
 from .language import is_cyrillic
 from .loading import load_parts
 from .messages import message

@@ -1,4 +1,4 @@
-"""Which language a question is in (Kazakh, Russian, English or another), and names across scripts.
+"""Which language a question or a document is in (Kazakh, Russian, English or another), and names across scripts.
 
 `detect` decides by rules first and asks py3langid only when the rules cannot tell: the script most
 letters are in picks the rules; Kazakh's own letters mean Kazakh (Ukrainian's and Serbian's mean
@@ -6,7 +6,8 @@ neither Kazakh nor Russian); Kazakh typed with Russian look-alike letters (қ ->
 Russian typed in Latin letters by its commonest words, other languages in Latin letters by their
 question words or by py3langid being sure enough. Short Latin text without such evidence is English,
 so names and greetings are never turned away. `to_latin` and `latin_variants` spell a Cyrillic word
-in Latin letters (Троцкий -> trotskiy, trotsky) for matching against the English sources.
+in Latin letters (Троцкий -> trotskiy, trotsky) for matching against the English sources. Kazakh typed in
+Latin letters and words typed in two scripts are read by `lang/scripts.py`.
 The langid model is loaded on first use, not at import.
 """
 
@@ -17,6 +18,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from .lang.scripts import MIXED_WORD, kazakh_to_cyrillic, looks_kazakh_latin
 
 SUPPORTED = ("kk", "ru", "en")
 NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
@@ -284,7 +287,7 @@ def detect_text(text: str) -> TextLanguage:
     """The language a document is written in, from its letters (Kazakh's own letters, Ukrainian's) and py3langid."""
     sample = unicodedata.normalize("NFC", text[:20_000])
     cyrillic, latin, other = _letter_counts(sample)
-    mixed = len(_MIXED_WORD.findall(sample))
+    mixed = len(MIXED_WORD.findall(sample))
     if cyrillic + latin + other < MIN_DETECT_LETTERS:
         return TextLanguage("", 0.0, mixed)
     if other > max(cyrillic, latin):
@@ -304,7 +307,6 @@ def detect_text(text: str) -> TextLanguage:
     return TextLanguage(top, p, mixed)
 
 
-_MIXED_WORD = re.compile(r"\b(?=\w*[а-яёәғқңөұүһі])(?=\w*[a-z])[^\W\d_]+\b", re.I)
 LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "kk": "Kazakh"}
 
 
@@ -328,102 +330,3 @@ def settle_language(declared: str, found: TextLanguage) -> tuple[str, str]:
     if found.language:
         return found.language, "detected"
     return declared or "en", "sources.toml" if declared else "assumed (too little text to tell)"
-
-
-# --- letters across scripts: mixed-keyboard words, Kazakh typed in Latin letters -----------------------------
-
-
-def _scripts() -> dict:
-    from .lang.tables import table
-
-    return table("scripts")
-
-
-@lru_cache(maxsize=1)
-def _lookalikes() -> dict[int, str]:
-    t = _scripts()["lookalikes"]
-    return str.maketrans(t["latin"], t["cyrillic"])
-
-
-def fold_mixed_script(text: str) -> str:
-    """Cyrillic words holding Latin look-alike letters ("бiрiншi" with a Latin i) written all in Cyrillic.
-
-    One letter for one letter, so every offset into the text still holds.
-    """
-    if not _MIXED_WORD.search(text):
-        return text
-    return _MIXED_WORD.sub(lambda m: m.group().translate(_lookalikes()), text)
-
-
-_KAZAKH_2021_ONLY = frozenset("äğñöūüış")
-_PLAIN_LATIN = str.maketrans({"ş": "sh", "ç": "ch", "ğ": "gh", "ñ": "ng", "ä": "a", "ö": "o", "ü": "u", "ū": "u", "ı": "y"})
-_BACK, _FRONT = frozenset("аоұы"), frozenset("әөүіе")
-_HARMONY = {"back": {"і": "ы", "г": "ғ", "к": "қ", "у": "ұ"}, "front": {"ы": "і", "ғ": "г", "қ": "к", "у": "ү"}}
-
-
-def looks_kazakh_latin(text: str) -> bool:
-    """Whether Latin-letter text is Kazakh: a Kazakh word typed in Latin letters ("qansha"), or the 2021 alphabet's
-    letters with no English function word beside them."""
-    words = [w.translate(_PLAIN_LATIN) for w in _WORD.findall(text.lower())]
-    if not words:
-        return False
-    known = _kazakh_latin_words()
-    hits = sum(1 for w in words if w in known)
-    from .lang import lexicon
-
-    english = sum(1 for w in words if w in lexicon("en").words("stopwords"))
-    special = any(ch in _KAZAKH_2021_ONLY for ch in text.lower()) or any("q" in w and "qu" not in w for w in words)
-    return (hits >= 2 or (hits and special)) and english <= hits // 2 or (special and hits and not english)
-
-
-@lru_cache(maxsize=1)
-def _kazakh_latin_words() -> frozenset[str]:
-    return frozenset(_scripts()["kazakh_latin_words"]["words"].split())
-
-
-def kazakh_to_cyrillic(text: str) -> str:
-    """Kazakh typed in Latin letters (the 2021 alphabet or informal spellings) in Cyrillic, for analysis."""
-    t = _scripts()
-    formal = t["kazakh_latin_2021"]["letters"]
-    informal = t["kazakh_latin_informal"]
-    vowels = informal["vowels"]
-    uses_2021 = any(ch in _KAZAKH_2021_ONLY for ch in text.lower())
-
-    def word(m: re.Match) -> str:
-        w, out, i = m.group(), [], 0
-        low = w.lower()
-        while i < len(low):
-            pair = low[i : i + 2]
-            if pair in informal["digraphs"]:
-                out.append(informal["digraphs"][pair])
-                i += 2
-                continue
-            ch = low[i]
-            if not uses_2021 and ch in informal["after_vowel"] and i and low[i - 1] in vowels:
-                out.append(informal["after_vowel"][ch])
-            elif not uses_2021 and ch in informal["letters"]:
-                out.append(informal["letters"][ch])
-            else:
-                out.append(formal.get(ch, ch))
-            i += 1
-        cyrillic = _harmonised("".join(out), "ыі" if uses_2021 else "ыігғкқу")
-        return cyrillic.capitalize() if w[0].isupper() else cyrillic
-
-    return re.sub(r"[^\W\d_]+", word, text)
-
-
-def _harmonised(word: str, letters: str) -> str:
-    """Kazakh vowel harmony applied to letters plain Latin typing cannot tell apart: і/ы, г/ғ, к/қ, and у between
-    consonants as ұ/ү, each after the word's nearest vowel (back а о ұ ы, front ә ө ү і е)."""
-    out = list(word)
-    for i, ch in enumerate(out):
-        if ch not in letters:
-            continue
-        if ch == "у" and (i + 1 == len(out) or out[i - 1] in "аоұыәөүіеэиу" or out[i + 1] in "аоұыәөүіеэиу"):
-            continue  # у beside a vowel or ending a word (алу) is a glide, not ұ or ү
-        near = [c for c in reversed(out[:i]) if c in _BACK or c in _FRONT] or [
-            c for c in out[i + 1 :] if c in _BACK or c in _FRONT
-        ]
-        if near:
-            out[i] = _HARMONY["back" if near[0] in _BACK else "front"].get(ch, ch)
-    return "".join(out)

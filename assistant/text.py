@@ -42,7 +42,7 @@ def words(text: str) -> list[str]:
     out = []
     for w in _WORD.findall(text.lower()):
         if not w.isascii() and _LATIN.search(w):
-            from .language import fold_mixed_script
+            from .lang.scripts import fold_mixed_script
 
             w = fold_mixed_script(w)
         out.append(re.split(r"[’']", w)[0])

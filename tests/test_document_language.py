@@ -5,13 +5,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.corpus import Skipped, with_language
-from assistant.language import (
-    detect,
-    detect_text,
-    fold_mixed_script,
-    kazakh_to_cyrillic,
-    settle_language,
-)
+from assistant.lang.scripts import fold_mixed_script, kazakh_to_cyrillic
+from assistant.language import detect, detect_text, settle_language
 from assistant.types import Document
 
 RU = "Карлаг действовал до 27 июля 1959 года, после чего был реорганизован в Управление мест заключения."
