@@ -53,7 +53,7 @@ from .language import is_cyrillic
 from .loading import load_parts
 from .messages import message
 from .question import Question, analyse
-from .register import full_names
+from .register import full_names, with_entry_titles
 from .retrieval import search
 from .rules import enabled, with_rules_undone
 from .text import terms
@@ -187,9 +187,9 @@ class Assistant:
             if q.shape == "list":
                 chosen, cut = list_sentences(found.candidates, MAX_GATHERED_CHARS, self._shown_length(q) or _length)
                 if len(chosen) > 1:
-                    answer = compose(q, chosen, hits, citer, kind="list")
+                    answer = compose(q, with_entry_titles(chosen, self.index.documents, hits), hits, citer, kind="list")
                     return replace(answer, notice=_joined(q.notice, message("list_capped", q.language) if cut else ""))
-            answer = compose(q, found.chosen, hits, citer)
+            answer = compose(q, with_entry_titles(found.chosen, self.index.documents, hits), hits, citer)
             if sources_differ(found.chosen):  # two documents state the fact differently: both are quoted, and we say so
                 answer = replace(answer, notice=_joined(answer.notice, message("sources_differ", q.language)))
             return answer

@@ -15,7 +15,9 @@ is the subject of every line under it (`entry_title`).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable
+from dataclasses import replace
 from functools import lru_cache
 
 from .text import shared_start
@@ -146,3 +148,31 @@ def _same_word(a: str, b: str) -> bool:
 
 def is_cyrillic_word(word: str) -> bool:
     return any("\u0400" <= ch <= "\u04ff" for ch in word)
+
+
+def entry_at(doc: Document, offset: int) -> Section | None:
+    """The register entry whose text holds an offset, or None."""
+    entries = _entries(doc)
+    i = bisect_right([s.start for s in entries], offset) - 1
+    return entries[i] if i >= 0 and offset < entries[i].end else None
+
+
+@lru_cache(maxsize=256)
+def _entries(doc: Document) -> tuple[Section, ...]:
+    return tuple(sorted((s for s in doc.sections if is_entry(doc, s)), key=lambda s: s.start))
+
+
+def with_entry_titles(chosen: list, documents: dict, hits) -> list:
+    """The chosen sentences, each from a register's entry preceded by that entry's title line, quoted as it stands
+    (once per entry, and only where a retrieved passage holds it): "Расстреляна 18.11.1937, г. Ленинград" says
+    whom it is about only under "Залога-Тен Валентина Александровна  32 года". Each is a `select.Candidate`."""
+    out, quoted = [], {(c.doc_id, c.start) for c in chosen}
+    for c in chosen:
+        entry = entry_at(documents[c.doc_id], c.start)
+        if entry is not None and (c.doc_id, entry.start) not in quoted:
+            end = entry.start + len(entry.path[-1])
+            if any(h.chunk.doc_id == c.doc_id and h.chunk.start <= entry.start and end <= h.chunk.end for h in hits):
+                out.append(replace(c, start=entry.start, end=end, text=entry.path[-1]))
+                quoted.add((c.doc_id, entry.start))
+        out.append(c)
+    return out

@@ -122,3 +122,27 @@ def test_a_date_written_in_figures_is_a_date():
     ]
     assert [s.kind for s in read_facts("Реабилитация: 04.1958.", "ru").dates] == ["month"]
     assert read_facts("It cost 3.5 million.", "en").dates == ()
+
+
+def test_an_answer_from_an_entry_quotes_its_title_line_first_once():
+    from assistant.answer.select import Candidate
+    from assistant.register import entry_at, with_entry_titles
+    from assistant.types import Hit
+
+    doc = _document(REGISTER)
+    start = REGISTER.index("Расстреляна 18.11.1937")
+    end = REGISTER.index("\n", start)
+    fact = Candidate("reg", start, end, REGISTER[start:end], 0, 0.9, 0.8, 0.2, True)
+    arrest = REGISTER.index("1905 г.р.")
+    other = Candidate("reg", arrest, REGISTER.index("\n", arrest), "1905 ...", 0, 0.8, 0.8, 0.2, True)
+    entry = entry_at(doc, start)
+    assert entry is not None and entry.path[-1] == "Петрова Анна Ивановна  32 года"
+    assert entry_at(doc, REGISTER.index("Составлен")) is None  # before the first entry
+    whole = Hit(Chunk("c", "reg", entry.path, entry.start, entry.end, REGISTER[entry.start : entry.end]), 1.0)
+    quoted = with_entry_titles([other, fact], {"reg": doc}, [whole])
+    assert [c.text for c in quoted][:2] == ["Петрова Анна Ивановна  32 года", "1905 ..."]
+    assert len(quoted) == 3  # the title once, however many of the entry's lines are quoted
+    title = quoted[0]
+    assert REGISTER[title.start : title.end] == title.text  # verbatim, with its offsets
+    cut = Hit(Chunk("c2", "reg", entry.path, arrest, entry.end, REGISTER[arrest : entry.end]), 1.0)
+    assert with_entry_titles([fact], {"reg": doc}, [cut]) == [fact]  # no retrieved passage holds the title

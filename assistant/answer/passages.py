@@ -99,6 +99,11 @@ class Passages:
         entry = self.entry_title(doc_id, section)
         return context_keys(doc.title, language) | (context_keys(entry, language) if entry else frozenset())
 
+    def entry_terms(self, doc_id: str, section: tuple[str, ...]) -> frozenset[str]:
+        """The terms of a register entry's title line (its person's name): what each of its lines is about."""
+        entry = self.entry_title(doc_id, section)
+        return sentence_terms(entry, self.document_language(doc_id)) if entry else frozenset()
+
     def entry_title(self, doc_id: str, section: tuple[str, ...]) -> str:
         """The title line of the register entry a passage belongs to, or "" (assistant.register)."""
         return entry_title(self.index.documents[doc_id], section)

@@ -148,6 +148,7 @@ def score_candidates(
         entry = passages.entry_title(doc_id, hit.chunk.section)
         if entry and names_someone_else(query.full_names, entry):
             continue  # a register's entry about another person than the one the question names
+        named = passages.entry_terms(doc_id, hit.chunk.section) if entry else frozenset()  # its title's words
         other_language = events.across is not None and foreign
         for sentence, vector in zip(hit.chunk.sentences, vectors, strict=True):
             context, before = before, passages.sentence_keys(doc_id, sentence)
@@ -165,7 +166,7 @@ def score_candidates(
             facts = passages.facts(doc_id, sentence)
             similarity = scale(float(np.dot(vector, reference)))
             keys = before
-            overlap = sum(idf(t) for t in query.terms & keys) / total_idf
+            overlap = sum(idf(t) for t in query.terms & (keys | named)) / total_idf
             has_feature = asked.slot in (*CHECKED_SLOTS, "reason", "manner") and holds(
                 asked,
                 facts,
@@ -173,7 +174,7 @@ def score_candidates(
                 query.forms,
                 (lambda f, ev=ev: event_positions(ev, f)) if events else None,
                 query.counted,
-            )
+            ) or (bool(entry) and asked.slot == "person" and not query.full_names)  # the entry's title names her
             digits = frozenset(digits_of(m) for m in re.findall(r"\d[\d,.]*\d|\d", sentence.text))
             covered = coverage(ev, keys, idf, context | title, asked.negated, digits, facts.words)
             fits = not checked or (has_feature and covered >= min_coverage)
