@@ -146,3 +146,13 @@ def test_an_answer_from_an_entry_quotes_its_title_line_first_once():
     assert REGISTER[title.start : title.end] == title.text  # verbatim, with its offsets
     cut = Hit(Chunk("c2", "reg", entry.path, arrest, entry.end, REGISTER[arrest : entry.end]), 1.0)
     assert with_entry_titles([fact], {"reg": doc}, [cut]) == [fact]  # no retrieved passage holds the title
+
+
+def test_the_grounds_and_the_charge_a_record_gives_answer_why():
+    from assistant.slots import asked
+
+    assert asked("На каком основании реабилитировали Ким Веру?", "ru").slot == "reason"
+    assert asked("On what grounds was she rehabilitated?", "en").slot == "reason"
+    assert read_facts("Военный трибунал ТурКВО. за отсутствием состава преступления", "ru").reason
+    assert read_facts("Обвинение: в нелегальном переходе границы в 1933 г.", "ru").reason
+    assert not read_facts("Расстреляна 18.11.1937, г. Ленинград", "ru").reason
