@@ -1,7 +1,7 @@
 """`Assistant`: the one entry point the UI, the CLI and the evaluation all go through.
 
 Orchestration only: analyse the question once, retrieve, score sentences, then answer or refuse.
-Each step lives in its own module (question, conversation, retrieval, vocabulary, answer).
+Each step lives in its own module (question, conversation, retrieval, reading, vocabulary, answer).
 
 Each kind of question is routed here, and each route needs the loaded index, encoders and settings:
 small talk (smalltalk), multi-part (parts), lists and overviews (gather), follow-up "why?"
@@ -29,7 +29,6 @@ from .answer import (
     hit_of,
     next_passages,
     past_previous_answer,
-    question_events,
     question_forms,
     refusal_reason,
     refuse,
@@ -46,16 +45,15 @@ from .gather import MAX_GATHERED_CHARS, list_sentences, overview_sentences
 from .hooks import StageHook, no_hook
 from .index.read import IndexData
 from .intents import OFF_TOPIC, IntentSpace, readable_message, recognised, spaces
-from .lang.related import NewWords, WordVectors
+from .lang.related import WordVectors
 from .lang.served import has_served_word
-from .lang.thesaurus import thesaurus
-from .language import is_cyrillic
 from .loading import load_parts
 from .messages import message
 from .question import Question, analyse
+from .reading import QuestionReader
 from .register import full_names, with_entry_titles
 from .retrieval import search
-from .rules import enabled, with_rules_undone
+from .rules import enabled
 from .text import terms
 from .types import Answer, Document, Hit
 from .vocabulary import Vocabulary
@@ -167,7 +165,7 @@ class Assistant:
             return self._multipart(q, history)
         # What the question is about is read beside its encoding: a word the corpus never uses takes an e5 run of
         # its own to place (lang/related.py), which then runs on the other core instead of after the question's.
-        events = self._beside.submit(self._events, q) if q.shape != "overview" else None
+        events = self._beside.submit(self.words.events, q, self._multilingual(q)) if q.shape != "overview" else None
         query_vector = self._encode(q)
         if intent := self._intent(q, query_vector):  # small talk or an off-topic request in words on no list
             off_topic = intent == OFF_TOPIC
@@ -206,11 +204,12 @@ class Assistant:
         question is about, if already being read; `across`: an English question's e5 vector, which scores the
         sentences of originals in another language)."""
         # Term overlap favours the words of this turn; a bare "Where?" falls back to the resolved query.
-        own = self._terms(q, q.terms)
-        q_terms = set(own) or set(self._terms(q, q.query_terms))
+        words, multilingual = self.words, self._multilingual(q)
+        own = words.terms(q, q.terms, multilingual)
+        q_terms = set(own) or set(words.terms(q, q.query_terms, multilingual))
         language = q.language if q.language in ("ru", "kk") else "en"
         with self.hook("words"):
-            events = events.result() if events is not None else self._events(q)
+            events = events.result() if events is not None else words.events(q, multilingual)
         passages = self._passages(q)
         why_followup = q.followup and q.asked.slot in ("reason", "manner") and bool(q.previous_answer)
         if why_followup:
@@ -221,7 +220,7 @@ class Assistant:
             frozenset(q_terms),
             q.asked,
             events,
-            question_forms(q, language, self._bridge(list(q_terms)))
+            question_forms(q, language, words.bridge(list(q_terms)))
             if enabled(self.settings, "own_words")
             else frozenset(),
             counted_forms(q, language, lambda t: t in self.vocabulary.df),
@@ -322,50 +321,10 @@ class Assistant:
         # noise ("Р𝔗") may sit near "hello" in a vector, but is no greeting (checked only when an intent is found)
         return intent if intent and has_served_word(q.plain) else ""
 
-    def _events(self, q: Question):
-        """What a question is about: its names, event words and verb, each with the forms and relatives that hold it."""
-        own = self._terms(q, q.terms) or self._terms(q, q.query_terms)
-        language = q.language if q.language in ("ru", "kk") else "en"
-        allowance = NewWords()  # the words the question may embed, shared by both readings
-        events = question_events(
-            q,
-            own,
-            self.vocabulary,
-            language,
-            self._related(allowance),
-            self._spelt_right(q),
-            self._words_across(allowance),
-            self._thesaurus() if language == "en" else None,
-        )
-        switched = with_rules_undone(self.settings, events)
-        return (
-            replace(switched, across=with_rules_undone(self.settings, events.across))
-            if events.across is not None
-            else switched
-        )
-
-    def _related(self, allowance: NewWords | None = None):
-        """Corpus words related to a question word's forms, for this question (None when switched off or absent)."""
-        if self.word_vectors is None or not enabled(self.settings, "related_words"):
-            return None
-        loose, strict, allowance = (
-            self.settings.related_word_similarity,
-            self.settings.related_verb_similarity,
-            allowance or NewWords(),
-        )
-        return lambda forms, verb=False: self.word_vectors.related(forms, strict if verb else loose, allowance)
-
-    def _words_across(self, allowance: NewWords):
-        """Corpus words in other alphabets that stand for a question word's forms (None when switched off or absent):
-        read against sentences in another language than the question's (answer.select)."""
-        if self.word_vectors is None or not enabled(self.settings, "cross_words"):
-            return None
-        s = self.settings
-        return lambda forms: self.word_vectors.across(forms, s.cross_word_similarity, s.cross_word_rank, allowance)
-
-    def _thesaurus(self):
-        """WordNet's English verbs (None when switched off or not installed)."""
-        return thesaurus(self.settings.wordnet_dir) if enabled(self.settings, "thesaurus") else None
+    @property
+    def words(self) -> QuestionReader:
+        """The question's words read against this index's vocabulary and word vectors, under these settings."""
+        return QuestionReader(self.vocabulary, self.word_vectors, self.settings)
 
     def _passages(self, q: Question) -> Passages:
         """The index as this question reads it (its model's sentence vectors, its language's translations)."""
@@ -406,31 +365,11 @@ class Assistant:
 
     def _search(self, q: Question, vector: np.ndarray, k: int, across: np.ndarray | None = None) -> list[Hit]:
         language = q.language if self._multilingual(q) else "en"
-        query_terms = self._terms(q, q.query_terms)
+        words = self.words
+        query_terms = words.terms(q, q.query_terms, self._multilingual(q))
         spelt = self.cross.bridged(query_terms)  # the same names as originals in other scripts write them
-        bridge = self._bridge(query_terms) + spelt
+        bridge = words.bridge(query_terms) + spelt
         return search(self.index, vector, query_terms + spelt, k, self.settings, self.hook, language, bridge, across)
-
-    def _terms(self, q: Question, stems) -> list[str]:
-        """Query terms with typos corrected; a Russian or Kazakh question's also bridged to the originals' spelling."""
-        corrected = self.vocabulary.corrected(stems, self._spelt_right(q))
-        return list(dict.fromkeys(corrected + self._bridge(corrected))) if self._multilingual(q) else corrected
-
-    def _spelt_right(self, q: Question) -> frozenset[str]:
-        """The terms of the question's words that its language's dictionary knows: never corrected as typos."""
-        if not enabled(self.settings, "spelt_right"):
-            return frozenset()
-        return self.vocabulary.dictionary_terms(q.words, q.language if q.language in ("ru", "kk") else "en")
-
-    def _bridge(self, stems: list[str]) -> list[str]:
-        """The terms the originals' lexical index can match: numbers, Latin words, Cyrillic names in Latin spelling."""
-        out = []
-        for t in stems:
-            if not is_cyrillic(t):
-                out.append(t)
-            elif (latin := self.vocabulary.latin(t)) is not None:
-                out.append(latin)
-        return out
 
     def _uncertain(self, doc_id: str, start: int, end: int) -> bool:
         """Whether OCR read a word of this span under the confidence floor (never for a typed document)."""

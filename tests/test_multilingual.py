@@ -149,7 +149,7 @@ def test_russian_and_kazakh_answers_with_their_originals_fit_two_kiosk_screens(a
 def test_a_question_word_reaches_its_words_in_other_alphabets_for_sentences_in_other_languages(assistant):
     # e5's mutual nearest words across alphabets (lang/related.py `across`), in the real word table of the seed index:
     # the reading across is kept apart, for sentences in another language with no translation into the question's
-    events = assistant._events(assistant.analyse("Когда умер Сталин?"))
+    events = assistant.words.events(assistant.analyse("Когда умер Сталин?"), multilingual=True)
     assert events.across is not None
     verb = events.soft_verb or events.verb
     across = events.across.verb_forms[verb] - events.verb_forms.get(verb, frozenset())

@@ -1,0 +1,94 @@
+"""A question's words read against the corpus: typos corrected (never a word the language's dictionary knows),
+Cyrillic terms bridged to the Latin spellings the originals use, and what the question is about (its names, event
+words and verb) with every form and relative that holds each word: dictionary forms, e5 relatives in its own and
+the other alphabets, and for an English verb its WordNet synonyms. The engine's one way to these readings; each
+resource is a named rule (`rules.py`) that `assistant eval --ablate` can switch off.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from .answer import Events, question_events
+from .config import Settings
+from .lang.related import NewWords, WordVectors
+from .lang.thesaurus import thesaurus
+from .language import is_cyrillic
+from .question import Question
+from .rules import enabled, with_rules_undone
+from .vocabulary import Vocabulary
+
+
+@dataclass(frozen=True)
+class QuestionReader:
+    """Reads a question's words with the corpus's vocabulary and word vectors, under one set of settings."""
+
+    vocabulary: Vocabulary
+    word_vectors: WordVectors | None
+    settings: Settings
+
+    def terms(self, q: Question, stems, multilingual: bool) -> list[str]:
+        """Query terms with typos corrected; a Russian or Kazakh question's also bridged to the originals' spelling."""
+        corrected = self.vocabulary.corrected(stems, self.spelt_right(q))
+        return list(dict.fromkeys(corrected + self.bridge(corrected))) if multilingual else corrected
+
+    def spelt_right(self, q: Question) -> frozenset[str]:
+        """The terms of the question's words that its language's dictionary knows: never corrected as typos."""
+        if not enabled(self.settings, "spelt_right"):
+            return frozenset()
+        return self.vocabulary.dictionary_terms(q.words, q.language if q.language in ("ru", "kk") else "en")
+
+    def bridge(self, stems: list[str]) -> list[str]:
+        """The terms the originals' lexical index can match: numbers, Latin words, Cyrillic names in Latin spelling."""
+        out = []
+        for t in stems:
+            if not is_cyrillic(t):
+                out.append(t)
+            elif (latin := self.vocabulary.latin(t)) is not None:
+                out.append(latin)
+        return out
+
+    def events(self, q: Question, multilingual: bool) -> Events:
+        """What a question is about: its names, event words and verb, each with the forms and relatives that hold it."""
+        own = self.terms(q, q.terms, multilingual) or self.terms(q, q.query_terms, multilingual)
+        language = q.language if q.language in ("ru", "kk") else "en"
+        allowance = NewWords()  # the words the question may embed, shared by both readings
+        events = question_events(
+            q,
+            own,
+            self.vocabulary,
+            language,
+            self._related(allowance),
+            self.spelt_right(q),
+            self._words_across(allowance),
+            self._thesaurus() if language == "en" else None,
+        )
+        switched = with_rules_undone(self.settings, events)
+        return (
+            replace(switched, across=with_rules_undone(self.settings, events.across))
+            if events.across is not None
+            else switched
+        )
+
+    def _related(self, allowance: NewWords | None = None):
+        """Corpus words related to a question word's forms, for this question (None when switched off or absent)."""
+        if self.word_vectors is None or not enabled(self.settings, "related_words"):
+            return None
+        loose, strict, allowance = (
+            self.settings.related_word_similarity,
+            self.settings.related_verb_similarity,
+            allowance or NewWords(),
+        )
+        return lambda forms, verb=False: self.word_vectors.related(forms, strict if verb else loose, allowance)
+
+    def _words_across(self, allowance: NewWords):
+        """Corpus words in other alphabets that stand for a question word's forms (None when switched off or absent):
+        read against sentences in another language than the question's (answer.select)."""
+        if self.word_vectors is None or not enabled(self.settings, "cross_words"):
+            return None
+        s = self.settings
+        return lambda forms: self.word_vectors.across(forms, s.cross_word_similarity, s.cross_word_rank, allowance)
+
+    def _thesaurus(self):
+        """WordNet's English verbs (None when switched off or not installed)."""
+        return thesaurus(self.settings.wordnet_dir) if enabled(self.settings, "thesaurus") else None
