@@ -193,6 +193,25 @@ def test_the_header_shows_with_no_script_and_steps_aside_for_gradios(pages, brow
     offline.context.close()
 
 
+@pytest.mark.server
+@pytest.mark.browser
+def test_the_header_never_hides_a_page_gradio_cannot_build(pages, browser):
+    """With Gradio's scripts refused, the shell gives way after its 15 s (on the page's faked clock), leaving what
+    Gradio's page shows without them."""
+    from browser_kit import Offline
+
+    offline = Offline.open(browser)
+    offline.context.route("**/assets/index-*.js", lambda route: route.abort())
+    page = offline.new_page()
+    page.clock.install()
+    page.goto(pages["kiosk"])
+    page.clock.run_for(5_000)
+    assert page.locator("#page-shell").is_visible()
+    page.clock.run_for(11_000)
+    assert page.locator("#page-shell").count() == 0
+    offline.context.close()
+
+
 @pytest.mark.nginx
 @pytest.mark.server
 @pytest.mark.slow

@@ -17,12 +17,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 # Gradio's own page opens with this tag (gradio/templates/frontend/index.html); the shell goes right inside it.
 APP_TAG = b"<gradio-app"
 # Until Gradio shows its header (student.css keeps the page hidden until every kind of component is there), the
-# shell covers the page (its look follows student.css / kiosk.css); it goes in the frame the real header shows in.
+# shell covers the page (its look follows student.css / kiosk.css); it goes in the frame the real header shows in,
+# or after 15 s whatever happened, so that it never hides what Gradio shows when the page cannot be built.
 STEP_ASIDE_JS = (
     "(() => { const s = document.getElementById('page-shell'); if (!s) return;"
     " const shown = () => { const p = document.querySelector('#header .app-header p');"
     " return p && p.checkVisibility({visibilityProperty: true}); };"
-    " const step = () => { if (shown()) s.remove(); else requestAnimationFrame(step); };"
+    " const began = performance.now();"
+    " const step = () => { if (shown() || performance.now() - began > 15000) s.remove();"
+    " else requestAnimationFrame(step); };"
     " requestAnimationFrame(step); })();"
 )
 
