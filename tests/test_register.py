@@ -156,3 +156,63 @@ def test_the_grounds_and_the_charge_a_record_gives_answer_why():
     assert read_facts("Военный трибунал ТурКВО. за отсутствием состава преступления", "ru").reason
     assert read_facts("Обвинение: в нелегальном переходе границы в 1933 г.", "ru").reason
     assert not read_facts("Расстреляна 18.11.1937, г. Ленинград", "ru").reason
+
+
+class _Entry:
+    """The index as `score_candidates` reads it, for one register entry (pure logic: no model, no index)."""
+
+    def __init__(self, title: str):
+        self.title = title
+
+    def context_terms(self, doc_id, start):
+        return frozenset()
+
+    def title_terms(self, doc_id, section=()):
+        return self.entry_terms(doc_id, section)
+
+    def entry_title(self, doc_id, section):
+        return self.title
+
+    def entry_terms(self, doc_id, section):
+        from assistant.text import terms
+
+        return frozenset(terms(self.title, "ru"))
+
+    def sentence_keys(self, doc_id, s):
+        from assistant.text import terms
+
+        return read_facts(s.text, "ru").keys | frozenset(terms(s.text, "ru"))
+
+    def facts(self, doc_id, s):
+        return read_facts(s.text, "ru")
+
+    def original_in_other_language(self, doc_id, language):
+        return False
+
+    def translation(self, doc_id, start, end):
+        return None
+
+
+def test_an_entry_line_holding_the_event_is_about_the_person_its_other_lines_describe():
+    import numpy as np
+
+    from assistant.answer.evidence import Events
+    from assistant.answer.select import Query, score_candidates
+    from assistant.slots import Asked
+    from assistant.types import Hit
+
+    title = "Цой Антонина Алексеевна  36 лет"
+    lines = [title, "Родилась в 1902 г.; директор, педагогическое училище.", "Реабилитирована 29 декабря 1956 г."]
+    text = "\n".join(lines)
+    at = [text.index(line) for line in lines]
+    sentences = tuple(Sentence("c", a, a + len(line), line) for a, line in zip(at, lines, strict=True))
+    hit = Hit(Chunk("c", "reg", ("Список", title), 0, len(text), text, sentences), 1.0)
+    vectors = [np.ones((3, 2), dtype=np.float32) / np.sqrt(2)]
+    # "When was Tsoi Antonina, the director of the college, rehabilitated?": the verb in one line, her in others
+    events = Events(("антонин",), ("директор", "училищ"), "реабилитирова")
+    query = Query(np.ones(2, dtype=np.float32) / np.sqrt(2), frozenset(), Asked("when", "date"), events, language="ru")
+    scored = {c.text: c for c in score_candidates([hit], vectors, query, _Entry(title), lambda t: 1.0, Settings())}
+    assert scored["Реабилитирована 29 декабря 1956 г."].fits
+    # not in a register: the line holds none of the describing words, and nothing says whom it is about
+    plain = score_candidates([hit], vectors, query, _Entry(""), lambda t: 1.0, Settings())
+    assert not any(c.fits for c in plain)

@@ -26,7 +26,7 @@ from ..register import names_someone_else
 from ..rules import enabled
 from ..slots import Asked
 from ..types import Hit, Sentence
-from .evidence import NO_EVENTS, Events, coverage, digits_of, event_positions
+from .evidence import CONTEXT_DISCOUNT, NO_EVENTS, Events, coverage, digits_of, event_positions
 from .fillers import CHECKED_SLOTS, holds
 
 MIN_EVENT_COVERAGE = {"en": 0.5, "ru": 0.4, "kk": 0.4}  # share of the question's event-term IDF mass a slot-holding
@@ -149,6 +149,11 @@ def score_candidates(
         if entry and names_someone_else(query.full_names, entry):
             continue  # a register's entry about another person than the one the question names
         named = passages.entry_terms(doc_id, hit.chunk.section) if entry else frozenset()  # its title's words
+        entry_keys = (
+            frozenset().union(*(passages.sentence_keys(doc_id, s) for s in hit.chunk.sentences))
+            if entry
+            else frozenset()
+        )
         other_language = events.across is not None and foreign
         for sentence, vector in zip(hit.chunk.sentences, vectors, strict=True):
             context, before = before, passages.sentence_keys(doc_id, sentence)
@@ -160,23 +165,38 @@ def score_candidates(
                 else events
             )
             key = (doc_id, sentence.start, sentence.end)
-            if key in seen or sentence.text in skip or sentence.text in avoid or not citable(sentence, hit.chunk, bool(entry)):
+            if (
+                key in seen
+                or sentence.text in skip
+                or sentence.text in avoid
+                or not citable(sentence, hit.chunk, bool(entry))
+            ):
                 continue
             seen.add(key)
             facts = passages.facts(doc_id, sentence)
             similarity = scale(float(np.dot(vector, reference)))
             keys = before
             overlap = sum(idf(t) for t in query.terms & (keys | named)) / total_idf
-            has_feature = asked.slot in (*CHECKED_SLOTS, "reason", "manner") and holds(
-                asked,
-                facts,
-                sentence.text,
-                query.forms,
-                (lambda f, ev=ev: event_positions(ev, f)) if events else None,
-                query.counted,
-            ) or (bool(entry) and asked.slot == "person" and not query.full_names)  # the entry's title names her
+            has_feature = (
+                asked.slot in (*CHECKED_SLOTS, "reason", "manner")
+                and holds(
+                    asked,
+                    facts,
+                    sentence.text,
+                    query.forms,
+                    (lambda f, ev=ev: event_positions(ev, f)) if events else None,
+                    query.counted,
+                )
+                # a who-question naming nobody in full: a register entry's line is about the person its title names
+                or (bool(entry) and asked.slot == "person" and not query.full_names)
+            )
             digits = frozenset(digits_of(m) for m in re.findall(r"\d[\d,.]*\d|\d", sentence.text))
             covered = coverage(ev, keys, idf, context | title, asked.negated, digits, facts.words)
+            if entry and (0 < covered < min_coverage or ev.verb and ev.verb_held(ev.verb, keys)):
+                # a register's entry is one record: with the event in this line, the words that describe its person
+                # ("the director of the Chimkent college") may stand on its other lines
+                whole = coverage(ev, keys | entry_keys, idf, context | title, asked.negated, digits, facts.words)
+                covered = max(covered, CONTEXT_DISCOUNT * whole)
             fits = not checked or (has_feature and covered >= min_coverage)
             score = (
                 settings.answer_similarity_weight * similarity
