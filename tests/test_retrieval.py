@@ -217,3 +217,20 @@ def test_with_originals_in_several_languages_each_languages_nearest_chunks_take_
     assert _taking_turns(index, [(e5, ["en", "ru", "kk"])], 10).rows == [0, 3, 4, 1, 2]
     minilm = Ranked([2, 0, 3], [0.6, 0.5, 0.1])  # an English question: MiniLM for English chunks, e5 for the rest
     assert _taking_turns(index, [(minilm, ["en"]), (e5, ["ru", "kk"])], 3).rows == [2, 3, 4]
+
+
+def test_an_english_questions_fused_ranking_also_gives_each_language_a_turn():
+    """Fusion adds the lexical list, which an English question's words fill with English chunks only: after it,
+    each document language's best fused chunk still gets a place (the others follow in turns)."""
+    from types import SimpleNamespace
+
+    from assistant.retrieval import _fused_in_turns
+
+    documents = {"en1": SimpleNamespace(meta={"language": "en"}), "ru1": SimpleNamespace(meta={"language": "ru"})}
+    chunks = [SimpleNamespace(doc_id=d) for d in ("en1", "en1", "en1", "ru1")]
+    index = SimpleNamespace(documents=documents, chunks=chunks)
+    dense = Ranked([0, 3, 1, 2], [0.9, 0.8, 0.7, 0.6])
+    lexical = Ranked([0, 1, 2], [9.0, 8.0, 7.0])  # English words: English chunks only
+    fused = fuse_rankings([dense, lexical], 60)
+    assert [row for row, _, _ in fused] == [0, 1, 2, 3]  # the Russian chunk, second by meaning, comes last
+    assert [row for row, _, _ in _fused_in_turns(index, fused)] == [0, 3, 1, 2]
