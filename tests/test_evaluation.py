@@ -517,6 +517,21 @@ def test_update_expected_refuses_figures_below_the_floors(cli_env, seed_settings
     assert json.loads(goals.read_text(encoding="utf-8")) == {"floors": {"test": {"hit@5": 0.0}}}  # floors stay put
 
 
+def test_eval_on_a_stale_index_says_so_and_names_the_fix(cli_env, seed_settings, gold, capsys):
+    import shutil
+
+    from assistant.cli import main
+
+    corpus = cli_env / "corpus"
+    shutil.copytree(seed_settings.corpus_dir, corpus)
+    (corpus / "added.txt").write_text("A document the index has not read yet.\n", encoding="utf-8")
+    small = _small_gold(cli_env, gold)
+    args = ["eval", "--index", str(seed_settings.index_dir), "--corpus", str(corpus), "--quiet", "--gold", str(small)]
+    main([*args, "--configs", "dense", "--out", str(cli_env / "reports")])
+    err = capsys.readouterr().err
+    assert "is stale (1 corpus file(s) added, changed or removed)" in err and "run `assistant ingest` first" in err
+
+
 def test_sweep_reports_metrics_per_value(assistant, gold):
     items = [it for it in gold if it["id"] in {"q001", "q004", "q113", "q117"}]  # two answerable, two not
     found = sweep(assistant, items, "min_answer_score", [0.0, 1000.0], split="all")

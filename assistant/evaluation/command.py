@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from ..errors import AssistantError
 from .arguments import report_folder
 from .configs import CONFIGS, DEFAULT_CONFIG
@@ -28,6 +30,7 @@ def run(args, settings) -> int:
         from .unseen_command import run_unseen
 
         return run_unseen(args, settings)
+    _say_if_stale(settings)
     language = getattr(args, "language", "all")
     items = load_gold(args.gold, args.split, language)
     if not items:
@@ -98,3 +101,17 @@ def parse_configs(text: str) -> dict[str, dict]:
             f"Unknown configuration(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(CONFIGS)}."
         )
     return {n: CONFIGS[n] for n in names}
+
+
+def _say_if_stale(settings) -> None:
+    """A warning on stderr when the index no longer matches the corpus or the rules that read it: its figures would
+    be an older engine's (a change to the language data leaves the stored facts of every sentence behind)."""
+    from ..index.status import index_status
+
+    status = index_status(settings)
+    if status.exists and status.stale:
+        print(
+            f"warning: the index in {settings.index_dir} is stale ({status.reason}): these figures are not the current"
+            " engine's; run `assistant ingest` first",
+            file=sys.stderr,
+        )
