@@ -58,11 +58,7 @@ def test_a_slot_the_sources_do_not_fill_is_refused_with_further_reading(assistan
     ("question", "fact"),
     [
         ("When did Russia rehabilitate Leon Trotsky?", "2001"),
-        pytest.param(
-            "Who was not covered by the 1953 amnesty?",
-            "political prisoners",
-            marks=pytest.mark.xfail(strict=True, reason="issue 20: 'excluded' was a seed-specific reason cue"),
-        ),
+        ("Who was not covered by the 1953 amnesty?", "political prisoners"),
         ("when did stallin die?", "1953"),
         pytest.param(
             "Which country rehabilitated Leon Trotsky?",
@@ -74,7 +70,7 @@ def test_a_slot_the_sources_do_not_fill_is_refused_with_further_reading(assistan
         pytest.param(
             "Кого не коснулась амнистия 1953 года?",
             "political prisoners",
-            marks=pytest.mark.xfail(strict=True, reason="issue 20: as the English question"),
+            marks=pytest.mark.xfail(strict=True, reason="issue 20: the exception sentence ('excluded ...') does not win in Russian"),
         ),
         pytest.param(
             "Хрущёв Сталинді және оның қылмыстарын қай күні әшкереледі?",
