@@ -96,6 +96,7 @@ def search(
         lexical_lists.append((None, query_terms))
     if multilingual and language in multilingual.lexical:
         lexical_lists.append((multilingual.lexical[language], query_terms))
+    languages = _original_languages(index)
     lexical = dense = Ranked([], [])
     if mode in ("hybrid", "lexical"):
         with hook("lexical"):
@@ -103,7 +104,6 @@ def search(
     if mode in ("hybrid", "dense"):
         with hook("dense"):
             dense = dense_search(index, query_vector, depth, lexical.rows, multilingual.dense if multilingual else None)
-            languages = _original_languages(index)
             if len(languages) > 1:  # originals in several languages: each language's nearest chunks take turns
                 readers = [(dense, languages)]
                 if e5_vector is not None and index.multilingual is not None and not multilingual:
@@ -112,7 +112,7 @@ def search(
                     readers = [(dense, ["en"]), (across, [x for x in languages if x != "en"])]
                 dense = _taking_turns(index, readers, depth)
     fused = fuse_rankings([dense, lexical], settings.fusion_k)
-    if mode == "hybrid" and not multilingual and len(_original_languages(index)) > 1:
+    if mode == "hybrid" and not multilingual and len(languages) > 1:
         # An English question's words meet only English originals, so fusion ranks every English chunk both lists
         # found above a Russian or Kazakh original that only e5 found: after fusion too, each language takes turns
         # (unseen tune set: en>ru 0.250 -> 0.350, nothing else moved; the seed set has English originals only)

@@ -34,8 +34,8 @@ RULES: dict[str, str] = {
     "(assistant/intents.py, thresholds intent_similarity / intent_margin and their multilingual pair)",
     "related_words": "a question word is held by a corpus word e5 places close to it (start/began, kill/shot; "
     "assistant/lang/related.py, threshold related_word_similarity)",
-    "thesaurus": "an English verb is held by its WordNet synonyms and nearest hypernyms and hyponyms (pick/chosen, "
-    "turn down/rejected, kill/shot; Debian's wordnet-base, assistant/lang/thesaurus.py)",
+    "thesaurus": "an English verb is held by the synonyms and direct hyponyms of its first WordNet sense (turn "
+    "down/rejected, kill/executed; Debian's wordnet-base, assistant/lang/thesaurus.py)",
     "cross_words": "a question word is held by a word in another alphabet that e5 places among its nearest (and it "
     "among that word's): die/қайтыс, war/война (assistant/lang/related.py across, cross_word_similarity, "
     "cross_word_rank)",

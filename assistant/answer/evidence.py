@@ -152,7 +152,7 @@ def question_events(
     """What a question is about, read with the corpus's vocabulary: its names, its event terms and main verb, and
     for each term the other forms that hold it (its dictionary forms, and the corpus words e5 places close; with
     `across`, a second reading for sentences in another language, whose forms add its words across alphabets; with
-    `thesaurus` (`lang.thesaurus.Thesaurus`), an English verb's synonyms and nearest hypernyms and hyponyms)."""
+    `thesaurus` (`lang.thesaurus.Thesaurus`), an English verb's synonyms and more specific verbs)."""
     v = vocabulary
     verb = main_verb(q.plain) if language == "en" else ""
     if not verb and language == "en" and q.asked.slot in CHECKED_SLOTS:

@@ -6,8 +6,8 @@
 the verb's first synset (WordNet orders a word's senses by frequency) and of that synset's direct hyponyms, the
 more specific verbs ("shoot" and "execute" are ways to kill or murder). Not its hypernyms, the more general verbs:
 "headed" is not answered by "continued", nor "succeeded" by "following" (both regressed near-topic refusals on the
-seed test split when allowed, as did the rarer senses). Read from `/usr/share/wordnet` (index.verb, data.verb,
-verb.exc) once, on first use (about 0.25 s); without the package English verbs are matched by their forms and e5
+seed test split when allowed, as did the rarer senses). Read from `/usr/share/wordnet` (index.verb and verb.exc on
+first use, each synset's line of data.verb when asked); without the package English verbs are matched by their forms and e5
 relatives alone (`make run` installs it).
 """
 
@@ -24,18 +24,14 @@ PARTICLES = frozenset("down up off out away over back in on".split())  # a phras
 
 
 class Thesaurus:
-    """WordNet's verb synsets: each lemma's synsets, and each synset's words and direct hypernyms (read the other
-    way round, as each synset's hyponyms)."""
+    """WordNet's verbs: each lemma's synsets (from index.verb), each synset's words and direct hyponyms read from
+    data.verb when asked (a synset's offset is where its line starts in that file), remembered per synset."""
 
-    def __init__(self, senses: dict[str, tuple[str, ...]], synsets: dict[str, tuple[tuple[str, ...], tuple[str, ...]]],
-                 exceptions: dict[str, str]):
-        self.senses = senses  # lemma -> synset offsets
-        self.synsets = synsets  # offset -> (words, hypernym offsets)
+    def __init__(self, folder: Path, senses: dict[str, tuple[str, ...]], exceptions: dict[str, str]):
+        self.data = folder / "data.verb"
+        self.senses = senses  # lemma -> synset offsets, most frequent sense first
         self.exceptions = exceptions  # irregular form -> lemma ("brought" -> "bring")
-        self.hyponyms: dict[str, list[str]] = {}
-        for offset, (_, hypernyms) in synsets.items():
-            for h in hypernyms:
-                self.hyponyms.setdefault(h, []).append(offset)
+        self._synset = lru_cache(maxsize=4096)(self._read_synset)
 
     def relatives(self, verb: str, particle: str = "") -> frozenset[str]:
         """The single-word verbs that can stand for `verb` (a lemma or an irregular form; with `particle`, the
@@ -44,11 +40,24 @@ class Thesaurus:
         lemma = self.exceptions.get(verb, verb)
         offsets = self.senses.get(f"{lemma}_{particle}", ()) if particle else ()
         offsets = (offsets or self.senses.get(lemma, ()))[:1]  # its most frequent sense
-        near = set(offsets)
+        words: set[str] = set()
         for o in offsets:
-            near.update(self.hyponyms.get(o, ()))
-        words = {w for o in near for w in self.synsets[o][0] if "_" not in w}
-        return frozenset(words - {lemma})
+            own, hyponyms = self._synset(o)
+            words.update(own)
+            for h in hyponyms:
+                words.update(self._synset(h)[0])
+        return frozenset(w for w in words if "_" not in w) - {lemma}
+
+    def _read_synset(self, offset: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(its words, its direct hyponyms' offsets) from the synset's line of data.verb."""
+        with self.data.open("rb") as f:
+            f.seek(int(offset))
+            fields = f.readline().decode("utf-8").split(" | ", 1)[0].split()
+        count = int(fields[3], 16)
+        words = tuple(fields[4 + 2 * i].lower() for i in range(count))
+        at = 4 + 2 * count
+        pointers = [fields[at + 1 + 4 * k : at + 5 + 4 * k] for k in range(int(fields[at]))]
+        return words, tuple(target for symbol, target, pos, _ in pointers if symbol == "~" and pos == "v")
 
 
 def read_wordnet(folder: Path = WORDNET_DIR) -> Thesaurus | None:
@@ -61,35 +70,23 @@ def read_wordnet(folder: Path = WORDNET_DIR) -> Thesaurus | None:
 
 
 def _read(folder: Path) -> Thesaurus:
+    if not (folder / "data.verb").is_file():
+        raise FileNotFoundError(folder / "data.verb")
     senses: dict[str, tuple[str, ...]] = {}
     for line in (folder / "index.verb").read_text(encoding="utf-8").splitlines():
         if line.startswith(" ") or not line:
             continue  # the licence header
         f = line.split()
-        count = int(f[2])
-        senses[f[0]] = tuple(f[-count:])
-    synsets: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
-    for line in (folder / "data.verb").read_text(encoding="utf-8").splitlines():
-        if line.startswith(" ") or not line:
-            continue
-        f = line.split(" | ", 1)[0].split()
-        count = int(f[3], 16)
-        words = tuple(f[4 + 2 * i].lower() for i in range(count))
-        at = 4 + 2 * count
-        pointers = int(f[at])
-        hypernyms = tuple(
-            f[at + 2 + 4 * k] for k in range(pointers) if f[at + 1 + 4 * k] == "@" and f[at + 3 + 4 * k] == "v"
-        )
-        synsets[f[0]] = (words, hypernyms)
+        senses[f[0]] = tuple(f[-int(f[2]) :])
     exceptions = {}
     for line in (folder / "verb.exc").read_text(encoding="utf-8").splitlines():
         parts = line.split()
         if len(parts) >= 2:
             exceptions[parts[0]] = parts[1]
-    return Thesaurus(senses, synsets, exceptions)
+    return Thesaurus(folder, senses, exceptions)
 
 
 @lru_cache(maxsize=4)
 def thesaurus(folder: Path = WORDNET_DIR) -> Thesaurus | None:
-    """The process's WordNet, read on first use (about 0.25 s)."""
+    """The process's WordNet, its index read on first use (a few hundredths of a second)."""
     return read_wordnet(folder)
