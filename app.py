@@ -63,7 +63,12 @@ def ensure_index(settings: Settings) -> None:
     status = index_status(settings)
     if status.stale:
         print(f"Index {settings.index_dir}/ needs building: {status.reason}.", flush=True)
-        report = build_index(settings, rebuild=True, progress=True)
+        # rebuild=False: checked again under the folder's lock, so a server started beside another one on the same
+        # stale index waits for that one's build and serves it, rather than failing or building it twice
+        report = build_index(settings, progress=True, wait=True)
+        if report.up_to_date:
+            print(f"Index {settings.index_dir}/ was built by another process meanwhile.", flush=True)
+            return
         for line in skipped_warnings(report):
             print(line, file=sys.stderr)
         print(format_report(report, settings), flush=True)

@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 import sys
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -168,10 +169,13 @@ def test_hnsw_index_is_built_and_searched(tmp_path, base, encoder):
     assert data.manifest["index"]["dense"] == "hnsw" and data.dense.hnsw.efSearch == 32
     assert dense_top(data, encoder)[0] == dense_top(load_index(base[0].index_dir), encoder)[0]
     assert load_index(settings.index_dir, ef_search=300).dense.hnsw.efSearch == 300  # a search-time setting
-    assert Assistant.load(settings.index_dir, settings.with_overrides(hnsw_ef_search=77)).index.dense.hnsw.efSearch == 77
+    assert (
+        Assistant.load(settings.index_dir, settings.with_overrides(hnsw_ef_search=77)).index.dense.hnsw.efSearch == 77
+    )
 
 
 # --- stage hooks and the query path's imports -------------------------------------------
+
 
 def test_a_timing_hook_sees_every_stage_of_a_build_in_order(tmp_path, base, encoder):
     settings = settings_for(tmp_path, base[0].corpus_dir)  # an empty cache, so the encoder runs
@@ -396,6 +400,40 @@ def test_second_ingest_is_refused_while_one_runs(tmp_path, base, encoder):
             with ingest_lock(settings.index_dir):
                 pass
     assert build_index(settings, rebuild=True, encoder=encoder).embedded == 0  # released
+
+
+def test_an_ingest_that_waits_finds_the_build_it_waited_for(tmp_path, base, encoder, capsys):
+    """Two servers started together on one stale index (`python app.py` waits): the second waits for the first's
+    build and builds nothing itself."""
+    settings = clone(base[0], tmp_path)
+    (settings.corpus_dir / "new.txt").write_text("A new source on the Karlag camp.", encoding="utf-8")
+    writing, go = threading.Event(), threading.Event()
+
+    @contextmanager
+    def held_at_pointer(stage: str):
+        if stage == "pointer":  # the first build holds the folder's lock until the test lets it finish
+            writing.set()
+            go.wait(60)
+        yield
+
+    reports: dict[str, object] = {}
+    first = threading.Thread(
+        target=lambda: reports.update(first=build_index(settings, encoder=encoder, hook=held_at_pointer))
+    )
+    first.start()
+    assert writing.wait(60)
+    second = threading.Thread(
+        target=lambda: reports.update(second=build_index(settings, encoder=encoder, wait=True, progress=True))
+    )
+    second.start()
+    second.join(0.5)
+    assert second.is_alive() and "second" not in reports  # waiting its turn, not refused
+    go.set()
+    first.join(60)
+    second.join(60)
+    assert not reports["first"].up_to_date and reports["second"].up_to_date  # built once
+    assert "waiting for it to finish" in capsys.readouterr().out
+    assert not index_status(settings, encoder).stale
 
 
 def test_bad_files_are_skipped_and_recorded(tmp_path, encoder):

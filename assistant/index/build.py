@@ -1,6 +1,7 @@
 """Ingest: corpus -> chunks -> vectors (reusing cached ones) -> a new build, under the folder's lock.
 
-One ingest at a time writes an index folder; a second is refused, not interleaved. The encoder
+One ingest at a time writes an index folder; a second is refused, not interleaved (or, when it asks to
+`wait`, it waits its turn and then finds the index the first one built). The encoder
 calls run inside `hook("embed")` and the write's steps inside the stages `write_index` names.
 """
 
@@ -49,15 +50,20 @@ class IngestReport:
 
 
 @contextmanager
-def ingest_lock(index_dir: Path) -> Iterator[None]:
-    """Hold an exclusive lock on the index folder; a second ingest is refused, not interleaved."""
+def ingest_lock(index_dir: Path, wait: bool = False, progress: bool = False) -> Iterator[None]:
+    """Hold an exclusive lock on the index folder; a second ingest is refused, not interleaved, unless it asks to
+    `wait` for its turn (two servers started together on one stale index: the second serves what the first built)."""
     with ExitStack() as stack:
         try:
             stack.enter_context(file_lock(index_dir / LOCK, blocking=False))
         except BlockingIOError:
-            raise IndexLockedError(
-                f"Another ingest is writing {index_dir}/ right now; wait for it to finish, then run this again."
-            ) from None
+            if not wait:
+                raise IndexLockedError(
+                    f"Another ingest is writing {index_dir}/ right now; wait for it to finish, then run this again."
+                ) from None
+            if progress:
+                print(f"Another process is building {index_dir}/; waiting for it to finish.", flush=True)
+            stack.enter_context(file_lock(index_dir / LOCK, blocking=True))
         yield
 
 
@@ -68,16 +74,18 @@ def build_index(
     encoder: Encoder | None = None,
     hook: StageHook = no_hook,
     scans: ScanReader | None = None,
+    wait: bool = False,
 ) -> IngestReport:
     """Ingest the corpus into the index folder, reusing cached embeddings; atomic and locked.
 
     Scans are read by `scans` (by default a plain `ScanReader`; the curator's console passes one that reports
-    each page and can be cancelled), their pages taken from the OCR cache when read before.
+    each page and can be cancelled), their pages taken from the OCR cache when read before. With `wait`, an
+    ingest already writing the folder is waited for, and the index it leaves is not built again when it is fresh.
     """
     started = time.perf_counter()
     scans = scans or ScanReader(settings)
     encoder = encoder or Encoder.for_ingest(settings)
-    with ingest_lock(settings.index_dir):
+    with ingest_lock(settings.index_dir, wait, progress):
         remove_leftovers(settings.index_dir)
         status = index_status(settings, encoder)
         if not rebuild and not status.stale:
@@ -102,8 +110,16 @@ def build_index(
             sentence_texts = [s.text for c in chunks for s in c.sentences]
             sentence_vectors, reused_s = embed_with_cache(encoder, sentence_texts, cache, progress, hook)
             multilingual, reused_m, embedded_m = _multilingual(
-                multilingual_encoder, documents, chunks, chunk_texts, sentence_texts, translations, warnings, cache,
-                progress, hook,
+                multilingual_encoder,
+                documents,
+                chunks,
+                chunk_texts,
+                sentence_texts,
+                translations,
+                warnings,
+                cache,
+                progress,
+                hook,
             )
         finally:
             cache.close()
@@ -137,8 +153,17 @@ def build_index(
         facts = sentence_facts(documents, chunks, multilingual.translations if multilingual else [])
         words = _word_vectors(settings, facts, hook)
         build = write_index(
-            settings, manifest, documents, chunks, chunk_vectors, sentence_vectors, hook, multilingual, scans,
-            facts=facts, words=words,
+            settings,
+            manifest,
+            documents,
+            chunks,
+            chunk_vectors,
+            sentence_vectors,
+            hook,
+            multilingual,
+            scans,
+            facts=facts,
+            words=words,
         )
     return IngestReport(
         documents=len(documents),
@@ -156,7 +181,9 @@ def build_index(
     )
 
 
-def _multilingual(encoder, documents, chunks, chunk_texts, sentence_texts, translations, warnings, cache, progress, hook):
+def _multilingual(
+    encoder, documents, chunks, chunk_texts, sentence_texts, translations, warnings, cache, progress, hook
+):
     """The e5 vectors of every chunk and sentence, translations aligned, and per-language lexical terms.
 
     Returns (Multilingual or None, vectors reused, vectors embedded).
@@ -184,7 +211,9 @@ def _multilingual(encoder, documents, chunks, chunk_texts, sentence_texts, trans
         if summary.flagged:
             warnings.append(
                 f"{translation.path}: {summary.aligned} of {summary.translated_sentences} sentences aligned with "
-                f"'{original.id}'; not used: " + "; ".join(summary.flagged[:5]) + ("; …" if len(summary.flagged) > 5 else "")
+                f"'{original.id}'; not used: "
+                + "; ".join(summary.flagged[:5])
+                + ("; …" if len(summary.flagged) > 5 else "")
             )
     languages = sorted({s.language for s in aligned if s.language})
     lexical = {lang: translated_chunk_terms(chunks, aligned, by_id, lang, terms) for lang in languages}
@@ -270,8 +299,14 @@ def document_lines(documents: list, chunks: list) -> list[str]:
         language = document_language(doc)
         own = by_doc.get(doc.id, [])
         spans = sorted({(s.start, s.end) for c in own for s in c.sentences})
-        role = f"translation of {translation_of(doc)}" if translation_of(doc) else f"{len(own)} chunks, {len(spans)} sentences"
-        line = f"document {doc.path}: {LANGUAGE_NAMES[language]} ({doc.meta.get('language_from', 'sources.toml')}); {role}"
+        role = (
+            f"translation of {translation_of(doc)}"
+            if translation_of(doc)
+            else f"{len(own)} chunks, {len(spans)} sentences"
+        )
+        line = (
+            f"document {doc.path}: {LANGUAGE_NAMES[language]} ({doc.meta.get('language_from', 'sources.toml')}); {role}"
+        )
         notes = []
         if "sources.toml says" in str(doc.meta.get("language_from", "")):
             notes.append(f"its text is {LANGUAGE_NAMES[language]}, not what sources.toml says: fix `language` there")
@@ -283,7 +318,9 @@ def document_lines(documents: list, chunks: list) -> list[str]:
         if len(doc.text.strip()) > 200 and not any(ch in doc.text for ch in ".!?…"):
             notes.append("no sentence punctuation: its lines and numbered items are its sentences")
         if long := long_sentences(spans):
-            notes.append(f"{long} sentence pieces of ~{MAX_SENTENCE_CHARS} characters: a run-on sentence cut at clause marks")
+            notes.append(
+                f"{long} sentence pieces of ~{MAX_SENTENCE_CHARS} characters: a run-on sentence cut at clause marks"
+            )
         if doc.meta.get("language_from", "").startswith("assumed"):
             notes.append("too little text to tell its language")
         lines.append(line + "".join(f"\n  note: {n}" for n in notes))
