@@ -137,9 +137,9 @@ def _english_grammar(words: list[str]) -> bool:
     """Whether English function words carry the text (two or more, a third of its words or more): langid reads a
     short English question full of names and figures ("Where did Putin go on 30 October 2007?") as an
     English-based creole (Nigerian Pidgin), which is no reason to turn the visitor away."""
-    from .lang import lexicon
+    from .lang.scripts import english_function_words
 
-    english = sum(1 for w in words if w in lexicon("en").words("stopwords"))
+    english = english_function_words(words)
     return english >= 2 and 3 * english >= len(words)
 
 

@@ -48,11 +48,17 @@ def looks_kazakh_latin(text: str) -> bool:
         return False
     known = _kazakh_latin_words()
     hits = sum(1 for w in words if w in known)
-    from . import lexicon
-
-    english = sum(1 for w in words if w in lexicon("en").words("stopwords"))
+    english = english_function_words(words)
     special = any(ch in _KAZAKH_2021_ONLY for ch in text.lower()) or any("q" in w and "qu" not in w for w in words)
     return (hits >= 2 or (hits and special)) and english <= hits // 2 or (special and hits and not english)
+
+
+def english_function_words(words: list[str]) -> int:
+    """How many of these (lower-case) words are English function words ("the", "did", "on")."""
+    from . import lexicon
+
+    stop = lexicon("en").words("stopwords")
+    return sum(1 for w in words if w in stop)
 
 
 @lru_cache(maxsize=1)
