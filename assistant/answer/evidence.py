@@ -24,6 +24,7 @@ from ..language import is_cyrillic
 from ..question import Question
 from ..slots import do_verb, main_verb, verb_like
 from ..text import shared_start, terms, terms_of
+from ..vocabulary import common_word
 from .fillers import CHECKED_SLOTS
 
 CONTEXT_DISCOUNT = 0.8  # an event term found only in the sentence before counts this much
@@ -171,12 +172,14 @@ def question_events(
     short = [f for f in short if f]
     own_terms, verbs_like = [*own_terms, *short], verbs_like | frozenset(short)
     # a name's spelling in the other alphabet (bridged to the originals: тен -> "ten") is that name, no event word
-    spelt_names = {v.latin(t) for t in own_terms if is_cyrillic(t) and v.is_name(t)} - {None}
+    common = lowercase_common_terms(q.plain, language)
+    common |= {v.latin(t) for t in common} - {None}
+    spelt_names = {v.latin(t) for t in own_terms if is_cyrillic(t) and v.is_name(t) and t not in common} - {None}
     events = event_terms(
         q,
         own_terms,
         language,
-        lambda t: v.is_name(t) or t in spelt_names,
+        lambda t: (v.is_name(t) or t in spelt_names) and t not in common,
         lambda t: t in v.df,
         verb_terms[0] if verb_terms else "",
         verbs_like,
@@ -197,6 +200,17 @@ def question_events(
         return events
     other = word_forms(q.plain, language, v, across, verbs | set(events.actions), spelt_right)
     return replace(events, across=replace(events, forms=_merged(forms, other), verb_forms=_merged(strict, other)))
+
+
+def lowercase_common_terms(text: str, language: str) -> frozenset[str]:
+    """The terms of a question's words written in lower case that the language's dictionary holds as common words
+    ("управление", "больше", "казахстанских"): the asker wrote no name, and the dictionary knows none, whatever the
+    sources capitalise ("Управление мест заключения", "Большого террора"). A lower-case name stays one: pymorphy3
+    tags "путин" a surname, and a word it does not know ("карлаг") is left to the sources."""
+    if language != "ru":
+        return frozenset()
+    lower = {w for w in re.findall(r"[^\W\d_]+", text) if w.islower() and common_word(w, language)}
+    return frozenset(t for w in lower for t in terms(w, language))
 
 
 def verb_relatives(text: str, verbs: set[str], thesaurus) -> dict[str, frozenset[str]]:
