@@ -36,6 +36,7 @@ from .answer import (
     select_sentences,
     sources_differ,
 )
+from .answer.lead_in import with_lead_ins
 from .citations import Citer
 from .config import Settings, load_settings
 from .crosslang import CrossTerms, other_originals, with_quoted_notice
@@ -239,6 +240,7 @@ class Assistant:
         certain = [c for c in candidates if not self._uncertain(c.doc_id, c.start, c.end)]
         reason = refusal_reason(q, certain, self.vocabulary, self.settings, events)
         chosen = [] if reason else select_sentences(certain, q.asked, self.settings, self._shown_length(q))
+        chosen = with_lead_ins(chosen, self.index.documents, hits)  # a list item under the line announcing it
         return Found(certain if chosen else candidates, reason or ("" if chosen else "nothing fits"), chosen, hits)
 
     def _overview(self, q: Question, hits: list[Hit], query_vector: np.ndarray, citer: Citer) -> Answer:

@@ -18,3 +18,42 @@ def test_a_lower_case_dictionary_word_is_no_name_whatever_the_sources_capitalise
     # a name typed in lower case stays one: the dictionary tags it a surname
     q = analyse("в каком году путин ездил на полигон", None, 1000)
     assert question_events(q, q.terms, v, "ru").names == ("путин",)
+
+
+DECREE = """Верховный Совет РСФСР постановляет:
+
+1. Ввести в действие Закон с момента его опубликования.
+
+3. Предложить Президенту РСФСР дать поручение Совету Министров РСФСР в течение двух месяцев:
+
+а) разработать порядок выплаты компенсации;
+
+б) утвердить образец свидетельства.
+
+Председатель Верховного Совета РСФСР"""
+
+
+def test_a_list_item_is_quoted_under_the_line_that_announces_it():
+    from assistant.answer.lead_in import lead_in, with_lead_ins
+    from assistant.answer.select import Candidate
+    from assistant.types import Chunk, Hit
+
+    def span(part):
+        a = DECREE.index(part)
+        return a, a + len(part)
+
+    announce = span("3. Предложить Президенту РСФСР дать поручение Совету Министров РСФСР в течение двух месяцев:")
+    assert lead_in(DECREE, DECREE.index("а) разработать")) == announce
+    assert lead_in(DECREE, DECREE.index("б) утвердить")) == announce  # past the other items of its list
+    assert lead_in(DECREE, DECREE.index("3. Предложить")) == span("Верховный Совет РСФСР постановляет:")
+    assert lead_in(DECREE, DECREE.index("Председатель")) is None  # no list item
+    a, b = span("б) утвердить образец свидетельства.")
+    item = Candidate("d", a, b, DECREE[a:b], 0, 1.0, 0.8, 0.5, True)
+
+    class Doc:
+        text = DECREE
+
+    whole = Hit(Chunk("c", "d", (), 0, len(DECREE), DECREE), 1.0, 0, 0)
+    quoted = with_lead_ins([item], {"d": Doc()}, [whole])
+    assert [c.text for c in quoted] == [DECREE[slice(*announce)], item.text]
+    assert with_lead_ins([item], {"d": Doc()}, []) == [item]  # not in a retrieved passage: it cannot be cited

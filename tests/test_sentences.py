@@ -127,7 +127,10 @@ def test_offsets_are_exact_and_trimmed():
         ("2. Статьи 15 и 16 данного Закона ввести в действие с 1 декабря 1991 года.", True),  # an article, whole
         ("1. Ввести в действие Закон с момента его опубликования, за исключением статей 15 и 16.", True),
         ("- On the Rehabilitation of Repressed Peoples", False),  # a bullet line of a list of titles
-        ("3. Предложить Президенту дать поручение Совету Министров в течение двух месяцев:", False),  # leads a list
+        # leads a list: a clause of its own (who is to act, by when), quoted over its items (answer.lead_in)
+        ("3. Предложить Президенту дать поручение Совету Министров в течение двух месяцев:", True),
+        ("Источники данных:", False),  # a short label ending in a colon is a heading
+        ("Из них: расстреляны: – 43; умерли в заключении – 3;", True),  # a member of an enumeration, no heading
     ],
 )
 def test_a_numbered_article_kept_whole_may_be_quoted_and_a_bullet_line_may_not(text, quotable):

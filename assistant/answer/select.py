@@ -41,6 +41,7 @@ SHOWN_CHARS = 800  # two kiosk screens: a translated answer's quotes and the ori
 
 
 _SENTENCE_END = re.compile(r"[.!?…][»\"”)]?\s*$")  # ends as a sentence does
+_CONTINUED = re.compile(r"\S.{38,}[;:]\s*$")  # a line of 40 characters or more ending in ";" or ":"
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•·▪–—]|\d{1,3}[.)]|=+)\s")  # a bullet, a number or a wiki heading opens the line
 
 
@@ -73,14 +74,16 @@ def citable(sentence: Sentence, chunk, entry: bool = False) -> bool:
     entry (`entry`, assistant.register) every line under its title is one of its facts, ending or not
     ("Расстреляна 18.11.1937, г. Ленинград")."""
     text = sentence.text.strip()
-    if len(text) < 12 or _LIST_ITEM.match(text) and not _SENTENCE_END.search(text):
+    if len(text) < 12 or _LIST_ITEM.match(text) and not (_SENTENCE_END.search(text) or _CONTINUED.search(text)):
         return False  # a numbered item that is a whole sentence ("2. Статьи 15 и 16 ... с 1 декабря 1991 года.") is one
     section = chunk.section[-1].strip().casefold() if chunk.section else ""
     if section in _back_matter():
         return False
     if entry:
         return text.casefold() != section
-    return bool(re.search(r"[.!?…»\"”)]\s*$", text)) or len(text) > 80  # a short line without an ending is a heading
+    # a short line without an ending is a heading; one ending in ";" or ":" continues into what follows (an
+    # enumeration's member, a clause announcing its items), which no heading does, unless it is a short label
+    return bool(re.search(r"[.!?…»\"”)]\s*$", text)) or len(text) > 80 or bool(_CONTINUED.search(text))
 
 
 @dataclass(frozen=True)
