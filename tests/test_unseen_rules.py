@@ -34,6 +34,7 @@ def mini(tmp_path_factory, encoder):
         ("How many people passed through the camps of the region?", "two million"),  # a number in words
         ("How long was the last commandant's term?", "ten-year term"),  # a duration in words
         ("Who closed the Steppe camp?", "Supreme Soviet"),  # the doer after "by"
+        ("Who forced the villagers of Ozerki to leave?", "NKVD forces"),  # a body, though "from NKVD prisons" makes NKVD a place
         ("Когда был основан лагерь «Озёрный»?", "3 марта 1938"),
         ("Сколько человек прошло через лагерь «Озёрный»?", "трёх тысяч"),
         ("Когда закрыли лагерь «Озёрный»?", "1954"),  # закрыть / закрыли: one dictionary form
@@ -58,3 +59,13 @@ def test_a_fresh_document_answers_what_it_states(mini, question, fact):
 def test_a_near_topic_question_is_refused(mini, question):
     answer = mini.ask(question)
     assert answer.abstained, answer.text
+
+
+def test_a_follow_up_verb_meets_its_synonym(mini):
+    """"Who set up this day?" leans on the earlier turn for its event, and its own noun anchors the verb's WordNet
+    relatives ("set up" -> "established")."""
+    first = "When was the camp's day of remembrance established?"
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": mini.ask(first).text}]
+    answer = mini.ask("Who set up this day of remembrance?", history)
+    assert not answer.abstained, answer.text
+    assert "regional council" in " ".join(c.quote for c in answer.citations), answer.text

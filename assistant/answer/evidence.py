@@ -189,7 +189,7 @@ def question_events(
     verbs = {events.verb, events.soft_verb} - {""}
     forms = word_forms(q.plain, language, v, related, verbs | set(events.actions), spelt_right)
     strict = word_forms(q.plain, language, v, related and (lambda f: related(f, True)), verbs, spelt_right)
-    if language == "en" and verbs and thesaurus is not None and (events.names or events.actions):
+    if language == "en" and verbs and thesaurus is not None and _anchored(q, events, own_terms, v):
         # "pick" meets "chosen", "turn down" "rejected"; only when a name or another word anchors the event: a bare
         # "who murdered him?" is not answered by any sentence that says "executed"
         same = verb_relatives(q.plain, verbs, thesaurus)
@@ -211,6 +211,17 @@ def lowercase_common_terms(text: str, language: str) -> frozenset[str]:
         return frozenset()
     lower = {w for w in re.findall(r"[^\W\d_]+", text) if w.islower() and common_word(w, language)}
     return frozenset(t for w in lower for t in terms(w, language))
+
+
+def _anchored(q: Question, events: Events, own_terms, vocabulary) -> bool:
+    """Whether something besides the verb pins the event down: a name or an event word, or, in a follow-up (whose
+    event words are the earlier turn's), a content word of its own the sources use ("Who set up this remembrance
+    day?"); a bare "who murdered him?" has none."""
+    if events.names or events.actions:
+        return True
+    light = lexicon("en").words("light")
+    verbs = {events.verb, events.soft_verb}
+    return q.followup and any(t not in light and t not in verbs and t in vocabulary.df for t in own_terms)
 
 
 def verb_relatives(text: str, verbs: set[str], thesaurus) -> dict[str, frozenset[str]]:

@@ -42,6 +42,9 @@ def people_and_places(text, words, lex, names, known_places, taken) -> tuple[tup
         ):
             continue
         head = words[last]
+        if _acronym_body(text, words, last, people_nouns):
+            persons.append(Span(a, words[last + 1].end))  # "NKVD forces", "KGB agents": a body, wherever it acts
+            continue
         place = (
             head.lemmas & place_nouns
             or any("place" in w.tags for w in words[first : last + 1])
@@ -108,11 +111,27 @@ def _name_start(words: tuple[Word, ...], i: int, lex, names: frozenset[str]) -> 
     if lex.language == "ru" and w.tags & {"name", "surname", "patronymic", "org", "place"}:
         return True
     nxt = words[i + 1] if i + 1 < len(words) else None
-    if nxt is not None and not nxt.capitalised and _noun_only(nxt) and lex.language == "en":
+    acronym = w.text.isupper() and len(w.text) >= 2  # "NKVD forces": an acronym names a body, it is no adjective
+    if nxt is not None and not nxt.capitalised and _noun_only(nxt) and lex.language == "en" and not acronym:
         return False
     if w.start == 0:
         return w.text.lower() in names or (nxt is not None and nxt.capitalised and nxt.start - w.end <= 1)
     return True
+
+
+def _acronym_body(text: str, words: tuple[Word, ...], last: int, people_nouns: frozenset[str]) -> bool:
+    """Whether a name ending in an acronym stands right before a lower-case noun for people or a body ("NKVD
+    forces", "OGPU troops"): the phrase names that body, even where the acronym alone is written as a place."""
+    w = words[last]
+    nxt = words[last + 1] if last + 1 < len(words) else None
+    return (
+        w.text.isupper()
+        and len(w.text) >= 2
+        and nxt is not None
+        and not nxt.capitalised
+        and bool(nxt.lemmas & people_nouns)
+        and _joined(text, words, last, last + 1)
+    )
 
 
 def _noun_only(w: Word) -> bool:
