@@ -224,7 +224,7 @@ class Assistant:
             question_forms(q, language, words.bridge(list(q_terms)))
             if enabled(self.settings, "own_words")
             else frozenset(),
-            counted_forms(q, language, lambda t: t in self.vocabulary.df),
+            counted_forms(q, language, lambda t: t in self.vocabulary.df, words.nouns()),
             language,
             across,
             full_names(q.query, lambda w: any(self.vocabulary.is_name(t) for t in terms(w, language))),

@@ -89,6 +89,10 @@ class QuestionReader:
         s = self.settings
         return lambda forms: self.word_vectors.across(forms, s.cross_word_similarity, s.cross_word_rank, allowance)
 
+    def nouns(self):
+        """WordNet's English nouns, for the noun a how-many question counts (None when switched off or absent)."""
+        return thesaurus(self.settings.wordnet_dir, "noun") if enabled(self.settings, "counted_nouns") else None
+
     def _thesaurus(self):
         """WordNet's English verbs (None when switched off or not installed)."""
         return thesaurus(self.settings.wordnet_dir) if enabled(self.settings, "thesaurus") else None

@@ -31,6 +31,14 @@ def test_a_question_verb_gets_its_relatives_less_light_verbs():
     assert "convey" in brought["brought"] and "take" not in brought["brought"]  # "take" says no event
 
 
+def test_a_counted_noun_meets_the_more_specific_nouns_of_its_senses():
+    nouns = thesaurus(pos="noun")
+    assert "publication" in nouns.relatives("work", senses=99)  # work (a product) -> publication
+    assert "publication" not in nouns.relatives("work")  # not a hyponym of its first sense (an activity)
+    assert {"novel", "volume"} <= nouns.relatives("book", senses=99)
+    assert "book" not in nouns.relatives("victim", senses=99)
+
+
 def test_without_wordnet_the_engine_reads_on_and_says_why(tmp_path, caplog):
     with caplog.at_level(logging.WARNING):
         assert read_wordnet(tmp_path) is None

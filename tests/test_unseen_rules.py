@@ -34,6 +34,7 @@ def mini(tmp_path_factory, encoder):
         ("How many people passed through the camps of the region?", "two million"),  # a number in words
         ("How long was the last commandant's term?", "ten-year term"),  # a duration in words
         ("Who closed the Steppe camp?", "Supreme Soviet"),  # the doer after "by"
+        ("How many books did Ivan Petrov write?", "12 novels"),  # a more specific noun (WordNet) is counted
         ("Who forced the villagers of Ozerki to leave?", "NKVD forces"),  # a body, though "from NKVD prisons" makes NKVD a place
         ("Когда был основан лагерь «Озёрный»?", "3 марта 1938"),
         ("Сколько человек прошло через лагерь «Озёрный»?", "трёх тысяч"),

@@ -28,6 +28,7 @@ from ..vocabulary import common_word
 from .fillers import CHECKED_SLOTS
 
 CONTEXT_DISCOUNT = 0.8  # an event term found only in the sentence before counts this much
+COUNTED_SENSES = 99  # a counted noun's WordNet senses whose synonyms and hyponyms it may be counted as
 NUMBER_WEIGHT = 1.0  # a figure the question names ("in 1986") weighs as much as its weightiest event word
 
 
@@ -251,13 +252,19 @@ def question_forms(q: Question, language: str, bridged=()) -> frozenset[str]:
     return frozenset(q.words) | frozenset(bridged) | frozenset(forms)
 
 
-def counted_forms(q: Question, language: str, known: Callable[[str], bool] = lambda t: True) -> frozenset[str]:
+def counted_forms(
+    q: Question, language: str, known: Callable[[str], bool] = lambda t: True, nouns=None
+) -> frozenset[str]:
     """The forms of the noun a how-many question counts, and "@person" when it counts people of any kind; none
-    (any quantity will do) when the corpus never uses the noun, as it is then no check of the answer."""
+    (any quantity will do) when the corpus never uses the noun, as it is then no check of the answer. With `nouns`
+    (WordNet's English nouns, `lang.thesaurus`), also the nouns that can stand for it: the synonyms and more
+    specific nouns of each of its senses ("works" is counted as "publications", "books")."""
     if not q.asked.counted:
         return frozenset()
     words = read_words(q.asked.counted, language)
     forms = frozenset(f for w in words for f in w.forms) | {"@" + language}
+    if nouns is not None and language == "en":
+        forms |= frozenset().union(*(nouns.relatives(lemma, senses=COUNTED_SENSES) for w in words for lemma in w.lemmas))
     if any(w.lemmas & lexicon(language).words("time_units") for w in words):
         forms |= {TIME}
     if any(is_person_noun(w, language) for w in words):

@@ -6,9 +6,11 @@
 the verb's first synset (WordNet orders a word's senses by frequency) and of that synset's direct hyponyms, the
 more specific verbs ("shoot" and "execute" are ways to kill or murder). Not its hypernyms, the more general verbs:
 "headed" is not answered by "continued", nor "succeeded" by "following" (both regressed near-topic refusals on the
-seed test split when allowed, as did the rarer senses). Read from `/usr/share/wordnet` (index.verb and verb.exc on
-first use, each synset's line of data.verb when asked); without the package English verbs are matched by their forms and e5
-relatives alone (`make run` installs it).
+seed test split when allowed, as did the rarer senses). Nouns too, for the noun a how-many question counts: "how
+many works" is answered by "140 publications", a more specific noun of one of its senses. Read from
+`/usr/share/wordnet` (index.verb and verb.exc on first use, a lemma's line of the index and each synset's line of
+data.verb when asked); without the package English verbs are matched by their forms and e5 relatives alone (`make
+run` installs it).
 """
 
 from __future__ import annotations
@@ -24,22 +26,26 @@ PARTICLES = frozenset("down up off out away over back in on".split())  # a phras
 
 
 class Thesaurus:
-    """WordNet's verbs: each lemma's synsets (from index.verb), each synset's words and direct hyponyms read from
-    data.verb when asked (a synset's offset is where its line starts in that file), remembered per synset."""
+    """WordNet's verbs (or nouns, `pos` "noun"): each lemma's synsets (from index.verb), each synset's words and
+    direct hyponyms read from data.verb when asked (a synset's offset is where its line starts in that file),
+    remembered per synset."""
 
-    def __init__(self, folder: Path, senses: dict[str, tuple[str, ...]], exceptions: dict[str, str]):
-        self.data = folder / "data.verb"
+    def __init__(
+        self, folder: Path, senses: _Index | dict[str, tuple[str, ...]], exceptions: dict[str, str], pos: str = "verb"
+    ):
+        self.data = folder / f"data.{pos}"
+        self.pointer_pos = pos[0]  # "v", "n": a hyponym pointer's part of speech
         self.senses = senses  # lemma -> synset offsets, most frequent sense first
         self.exceptions = exceptions  # irregular form -> lemma ("brought" -> "bring")
         self._synset = lru_cache(maxsize=4096)(self._read_synset)
 
-    def relatives(self, verb: str, particle: str = "") -> frozenset[str]:
-        """The single-word verbs that can stand for `verb` (a lemma or an irregular form; with `particle`, the
-        phrasal verb when WordNet has it): the words of its most frequent sense and of that sense's direct
-        hyponyms."""
+    def relatives(self, verb: str, particle: str = "", senses: int = 1) -> frozenset[str]:
+        """The single words that can stand for `verb` (a lemma or an irregular form; with `particle`, the
+        phrasal verb when WordNet has it): the words of its most frequent sense (of its first `senses` senses)
+        and of that sense's direct hyponyms."""
         lemma = self.exceptions.get(verb, verb)
         offsets = self.senses.get(f"{lemma}_{particle}", ()) if particle else ()
-        offsets = (offsets or self.senses.get(lemma, ()))[:1]  # its most frequent sense
+        offsets = (offsets or self.senses.get(lemma, ()))[:senses]  # its most frequent senses
         words: set[str] = set()
         for o in offsets:
             own, hyponyms = self._synset(o)
@@ -57,36 +63,48 @@ class Thesaurus:
         words = tuple(fields[4 + 2 * i].lower() for i in range(count))
         at = 4 + 2 * count
         pointers = [fields[at + 1 + 4 * k : at + 5 + 4 * k] for k in range(int(fields[at]))]
-        return words, tuple(target for symbol, target, pos, _ in pointers if symbol == "~" and pos == "v")
+        return words, tuple(t for symbol, t, pos, _ in pointers if symbol == "~" and pos == self.pointer_pos)
 
 
-def read_wordnet(folder: Path = WORDNET_DIR) -> Thesaurus | None:
-    """WordNet's verbs from Debian's files, or None (logged once) when they are not installed."""
+def read_wordnet(folder: Path = WORDNET_DIR, pos: str = "verb") -> Thesaurus | None:
+    """WordNet's verbs (or nouns) from Debian's files, or None (logged once) when they are not installed."""
     try:
-        return _read(folder)
+        return _read(folder, pos)
     except OSError as e:
         log.warning("WordNet not found in %s (%s): English verbs are matched without it; apt-get install wordnet-base", folder, e)
         return None
 
 
-def _read(folder: Path) -> Thesaurus:
-    if not (folder / "data.verb").is_file():
-        raise FileNotFoundError(folder / "data.verb")
-    senses: dict[str, tuple[str, ...]] = {}
-    for line in (folder / "index.verb").read_text(encoding="utf-8").splitlines():
-        if line.startswith(" ") or not line:
-            continue  # the licence header
-        f = line.split()
-        senses[f[0]] = tuple(f[-int(f[2]) :])
+def _read(folder: Path, pos: str = "verb") -> Thesaurus:
+    if not (folder / f"data.{pos}").is_file():
+        raise FileNotFoundError(folder / f"data.{pos}")
+    senses = _Index((folder / f"index.{pos}").read_bytes())
     exceptions = {}
-    for line in (folder / "verb.exc").read_text(encoding="utf-8").splitlines():
+    for line in (folder / f"{pos}.exc").read_text(encoding="utf-8").splitlines():
         parts = line.split()
         if len(parts) >= 2:
             exceptions[parts[0]] = parts[1]
-    return Thesaurus(folder, senses, exceptions)
+    return Thesaurus(folder, senses, exceptions, pos)
+
+
+class _Index:
+    """index.verb (or index.noun) as read from disk: a lemma's synset offsets, most frequent sense first, found
+    when asked (its line starts with the lemma and a space) rather than parsing all 117,000 nouns up front."""
+
+    def __init__(self, text: bytes):
+        self.text = text
+        self.get = lru_cache(maxsize=4096)(self._get)
+
+    def _get(self, lemma: str, default: tuple[str, ...] = ()) -> tuple[str, ...]:
+        key = b"\n" + lemma.encode("utf-8") + b" "
+        at = self.text.find(key)
+        if at < 0:
+            return default
+        fields = self.text[at + 1 : self.text.index(b"\n", at + 1)].decode("utf-8").split()
+        return tuple(fields[-int(fields[2]) :])
 
 
 @lru_cache(maxsize=4)
-def thesaurus(folder: Path = WORDNET_DIR) -> Thesaurus | None:
-    """The process's WordNet, its index read on first use (a few hundredths of a second)."""
-    return read_wordnet(folder)
+def thesaurus(folder: Path = WORDNET_DIR, pos: str = "verb") -> Thesaurus | None:
+    """The process's WordNet verbs (or nouns), its index read on first use (a few hundredths of a second)."""
+    return read_wordnet(folder, pos)
