@@ -35,7 +35,8 @@ def mini(tmp_path_factory, encoder):
         ("How long was the last commandant's term?", "ten-year term"),  # a duration in words
         ("Who closed the Steppe camp?", "Supreme Soviet"),  # the doer after "by"
         ("How many books did Ivan Petrov write?", "12 novels"),  # a more specific noun (WordNet) is counted
-        ("Who forced the villagers of Ozerki to leave?", "NKVD forces"),  # a body, though "from NKVD prisons" makes NKVD a place
+        # a body, though "from NKVD prisons" makes NKVD a place
+        ("Who forced the villagers of Ozerki to leave?", "NKVD forces"),
         ("Когда был основан лагерь «Озёрный»?", "3 марта 1938"),
         ("Сколько человек прошло через лагерь «Озёрный»?", "трёх тысяч"),
         ("Когда закрыли лагерь «Озёрный»?", "1954"),  # закрыть / закрыли: one dictionary form
@@ -63,7 +64,7 @@ def test_a_near_topic_question_is_refused(mini, question):
 
 
 def test_a_follow_up_verb_meets_its_synonym(mini):
-    """"Who set up this day?" leans on the earlier turn for its event, and its own noun anchors the verb's WordNet
+    """A follow-up such as "Who set up this day?" leans on the earlier turn for its event, and its own noun anchors the verb's WordNet
     relatives ("set up" -> "established")."""
     first = "When was the camp's day of remembrance established?"
     history = [{"role": "user", "content": first}, {"role": "assistant", "content": mini.ask(first).text}]

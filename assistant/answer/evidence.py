@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from ..lang import lexicon
 from ..lang.facts import PERSON, TIME, is_person_noun
-from ..lang.thesaurus import PARTICLES
+from ..lang.thesaurus import verb_relatives
 from ..lang.words import read_words
 from ..language import is_cyrillic
 from ..question import Question
@@ -225,23 +225,6 @@ def _anchored(q: Question, events: Events, own_terms, vocabulary) -> bool:
     return q.followup and any(t not in light and t not in verbs and t in vocabulary.df for t in own_terms)
 
 
-def verb_relatives(text: str, verbs: set[str], thesaurus) -> dict[str, frozenset[str]]:
-    """Each asked-about verb term of an English question -> the verbs WordNet says can stand for it (a phrasal verb
-    read with its particle: "turn down" -> reject), less light verbs ("be", "have"), which say no event."""
-    light = lexicon("en").words("light") | lexicon("en").words("auxiliaries")
-    found = read_words(text, "en")
-    out: dict[str, frozenset[str]] = {}
-    for i, w in enumerate(found):
-        stem = terms_of([w.text.lower()], "en")
-        if not stem or stem[0] not in verbs:
-            continue
-        after = found[i + 1].text.lower() if i + 1 < len(found) else ""
-        particle = after if after in PARTICLES else ""
-        near = frozenset().union(*(thesaurus.relatives(lemma, particle) for lemma in w.lemmas or {w.text.lower()}))
-        out[stem[0]] = out.get(stem[0], frozenset()) | (near - light)
-    return out
-
-
 def _merged(a: dict, b: dict) -> dict:
     return {t: a.get(t, frozenset()) | b.get(t, frozenset()) for t in {*a, *b}}
 
@@ -264,7 +247,9 @@ def counted_forms(
     words = read_words(q.asked.counted, language)
     forms = frozenset(f for w in words for f in w.forms) | {"@" + language}
     if nouns is not None and language == "en":
-        forms |= frozenset().union(*(nouns.relatives(lemma, senses=COUNTED_SENSES) for w in words for lemma in w.lemmas))
+        forms |= frozenset().union(
+            *(nouns.relatives(lemma, senses=COUNTED_SENSES) for w in words for lemma in w.lemmas)
+        )
     if any(w.lemmas & lexicon(language).words("time_units") for w in words):
         forms |= {TIME}
     if any(is_person_noun(w, language) for w in words):
@@ -321,7 +306,6 @@ _FOLD = str.maketrans("әғқңөұүһіё", "агкноууиие", "ьъ")
 
 def _fold(term: str) -> str:
     return term.translate(_FOLD)
-
 
 
 def coverage(

@@ -26,7 +26,6 @@ def corpus_names(documents) -> frozenset[str]:
     return frozenset(capitalised - lower)
 
 
-
 # --- people, bodies and places -------------------------------------------------------------------------------
 
 

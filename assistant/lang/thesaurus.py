@@ -19,6 +19,10 @@ import logging
 from functools import lru_cache
 from pathlib import Path
 
+from ..text import terms_of
+from . import lexicon
+from .words import read_words
+
 log = logging.getLogger(__name__)
 
 WORDNET_DIR = Path("/usr/share/wordnet")  # Debian's wordnet-base
@@ -71,7 +75,11 @@ def read_wordnet(folder: Path = WORDNET_DIR, pos: str = "verb") -> Thesaurus | N
     try:
         return _read(folder, pos)
     except OSError as e:
-        log.warning("WordNet not found in %s (%s): English verbs are matched without it; apt-get install wordnet-base", folder, e)
+        log.warning(
+            "WordNet not found in %s (%s): English verbs are matched without it; apt-get install wordnet-base",
+            folder,
+            e,
+        )
         return None
 
 
@@ -108,3 +116,20 @@ class _Index:
 def thesaurus(folder: Path = WORDNET_DIR, pos: str = "verb") -> Thesaurus | None:
     """The process's WordNet verbs (or nouns), its index read on first use (a few hundredths of a second)."""
     return read_wordnet(folder, pos)
+
+
+def verb_relatives(text: str, verbs: set[str], thesaurus) -> dict[str, frozenset[str]]:
+    """Each asked-about verb term of an English question -> the verbs WordNet says can stand for it (a phrasal verb
+    read with its particle: "turn down" -> reject), less light verbs ("be", "have"), which say no event."""
+    light = lexicon("en").words("light") | lexicon("en").words("auxiliaries")
+    found = read_words(text, "en")
+    out: dict[str, frozenset[str]] = {}
+    for i, w in enumerate(found):
+        stem = terms_of([w.text.lower()], "en")
+        if not stem or stem[0] not in verbs:
+            continue
+        after = found[i + 1].text.lower() if i + 1 < len(found) else ""
+        particle = after if after in PARTICLES else ""
+        near = frozenset().union(*(thesaurus.relatives(lemma, particle) for lemma in w.lemmas or {w.text.lower()}))
+        out[stem[0]] = out.get(stem[0], frozenset()) | (near - light)
+    return out
