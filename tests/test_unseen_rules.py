@@ -71,3 +71,11 @@ def test_a_follow_up_verb_meets_its_synonym(mini):
     answer = mini.ask("Who set up this day of remembrance?", history)
     assert not answer.abstained, answer.text
     assert "regional council" in " ".join(c.quote for c in answer.citations), answer.text
+
+
+def test_other_languages_turns_add_places_to_an_english_questions_hits(mini):
+    """With originals in three languages, an English question's ranking gives each language a turn; the other two
+    languages' turns add places, so the English chunks keep the k places they had."""
+    hits = mini.retrieve("When was the Steppe labour camp founded?", k=1)
+    assert [h.chunk.doc_id for h in hits][:1] == ["steppe-camp"]
+    assert len(hits) == 3 and {h.chunk.doc_id for h in hits} == {"steppe-camp", "ozyorny", "akkol"}
