@@ -240,7 +240,7 @@ class Assistant:
         certain = [c for c in candidates if not self._uncertain(c.doc_id, c.start, c.end)]
         reason = refusal_reason(q, certain, self.vocabulary, self.settings, events)
         chosen = [] if reason else select_sentences(certain, q.asked, self.settings, self._shown_length(q))
-        chosen = with_lead_ins(chosen, self.index.documents, hits)  # a list item under the line announcing it
+        chosen = with_lead_ins(chosen, self.index.documents, hits, self.settings.max_answer_chars)
         return Found(certain if chosen else candidates, reason or ("" if chosen else "nothing fits"), chosen, hits)
 
     def _overview(self, q: Question, hits: list[Hit], query_vector: np.ndarray, citer: Citer) -> Answer:

@@ -57,3 +57,25 @@ def test_a_list_item_is_quoted_under_the_line_that_announces_it():
     quoted = with_lead_ins([item], {"d": Doc()}, [whole])
     assert [c.text for c in quoted] == [DECREE[slice(*announce)], item.text]
     assert with_lead_ins([item], {"d": Doc()}, []) == [item]  # not in a retrieved passage: it cannot be cited
+
+
+def test_a_chosen_line_that_announces_items_is_followed_by_its_first_items():
+    from assistant.answer.lead_in import items_after, with_lead_ins
+    from assistant.answer.select import Candidate
+    from assistant.types import Chunk, Hit
+
+    line = "Верховный Совет РСФСР постановляет:"
+    a = DECREE.index(line)
+    announce = Candidate("d", a, a + len(line), line, 0, 1.0, 0.8, 0.5, True)
+    first = DECREE.index("1. Ввести")
+    assert items_after(DECREE, announce.end)[0] == (first, DECREE.index("\n", first))
+    assert items_after(DECREE, DECREE.index("а) разработать") + 5) == []  # not at a line's colon
+
+    class Doc:
+        text = DECREE
+
+    whole = Hit(Chunk("c", "d", (), 0, len(DECREE), DECREE), 1.0, 0, 0)
+    quoted = [c.text for c in with_lead_ins([announce], {"d": Doc()}, [whole], 350)]
+    assert quoted[:3] == [line, "1. Ввести в действие Закон с момента его опубликования.", DECREE.split("\n\n")[2]]
+    assert "Председатель Верховного Совета РСФСР" not in quoted  # the list ends where a line is no item
+    assert [c.text for c in with_lead_ins([announce], {"d": Doc()}, [whole], 40)] == [line]  # no room: none follow
