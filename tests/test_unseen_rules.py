@@ -35,6 +35,7 @@ def mini(tmp_path_factory, encoder):
         ("How long was the last commandant's term?", "ten-year term"),  # a duration in words
         ("Who closed the Steppe camp?", "Supreme Soviet"),  # the doer after "by"
         ("How many books did Ivan Petrov write?", "12 novels"),  # a more specific noun (WordNet) is counted
+        ("How many names are on the memorial stone of the camp?", "312"),  # "one of the 312": names are counted
         # a body, though "from NKVD prisons" makes NKVD a place
         ("Who forced the villagers of Ozerki to leave?", "NKVD forces"),
         ("Когда был основан лагерь «Озёрный»?", "3 марта 1938"),

@@ -223,11 +223,21 @@ def _numbers(text: str, words: tuple[Word, ...], lex, taken: list[tuple[int, int
         after = [w for w in words if w.start >= b and "stop" not in w.tags and not w.lemmas & modifiers][:2]
         if lex.language == "kk" and re.match(r"-\w", text[b : b + 3]):
             continue  # "58-бап": an identifier
-        counted = {f for w in after[:2] for f in w.forms}
+        counted = {f for w in after[:2] for f in w.forms} | _partitive_head(text, words, a, lex)
         if any(is_person_noun(w, lex.language) for w in after[:1]):
             counted.add(PERSON)
         out.append(Span(a, b, "|".join(sorted(counted))))
     return tuple(out)
+
+
+def _partitive_head(text: str, words: tuple[Word, ...], at: int, lex) -> set[str]:
+    """ "Her name is one of the 6,609 listed": after "one of the", a number counts what the one is, named by the
+    clause's subject before it; the forms of that clause's nouns ("the name of the last commandant": name,
+    commandant), none without the construction."""
+    if lex.language != "en" or not (m := lex.compiled("partitive").search(text[:at])):
+        return set()
+    opens = max((b.end() for b in re.finditer(r"[,;:()—–]", text[: m.start()])), default=0)
+    return {f for w in words if opens <= w.start and w.end <= m.start() and "NOUN" in w.tags for f in w.forms}
 
 
 def counted_languages(counted: frozenset[str]) -> frozenset[str]:
