@@ -44,8 +44,8 @@ def _ordinal_person_asked(question: str, words) -> bool:
     from .lang.words import read_words
 
     m = words.compiled("ordinal").search(question)
-    if not m:
-        return False
+    if not m or (words.language == "en" and adverbial_ordinal(question)):
+        return False  # "Who first chose the date?": when it was done, not which one did it
     after = [w for w in read_words(question[m.end() :], words.language) if "stop" not in w.tags][:2]
     people = words.words("person_nouns")
     if any(w.lemmas & people or "person" in w.tags for w in after):
@@ -137,6 +137,8 @@ def main_verb(question: str) -> str:
     if not m:
         return ""
     rest = [w for w in re.findall(r"[A-Za-z’'-]+", question[m.end() :]) if not _adverb(w)]
+    if m.group().lower() in ("who", "whom") and adverbial_ordinal(question):
+        rest = rest[1:]  # "who first chose": the verb follows the adverb
     if m.group().lower() in ("who", "whom") and rest and rest[0].lower() not in aux and rest[0][0].islower():
         return rest[0].lower()  # "who murdered", "who advised"
     if m.group().lower() == "whose" and len(rest) > 1 and rest[1].lower() not in aux:
@@ -145,6 +147,16 @@ def main_verb(question: str) -> str:
         return ""
     participles = [w.lower() for w in rest if (w.lower().endswith("ed") and len(w) > 4) or w.lower() in irregular]
     return participles[-1] if participles else ""
+
+
+def adverbial_ordinal(question: str) -> str:
+    """ "first" in "Who first chose the date?", "last" in "who last saw him": an English ordinal right after "who" and
+    before a lower-case verb says when the deed was done (as "originally" would), not which one did it; the
+    ordinal, or ""."""
+    m = re.search(r"\bwho\s+([a-z]+)\s+([a-z][\w’'-]*)", question, re.I)
+    if not m or not lexicon("en").compiled("ordinal").fullmatch(m.group(1)):
+        return ""
+    return m.group(1).lower() if m.group(2).lower() not in lexicon("en").words("auxiliaries") else ""
 
 
 def _adverb(word: str) -> bool:

@@ -92,6 +92,8 @@ def test_how_many_keeps_the_noun_it_counts_and_a_date_question_its_precision():
         ("Whose death marked the beginning of rehabilitation?", "marked"),
         ("When did Khrushchev deliver his speech?", ""),
         ("What is the Thaw", ""),
+        ("When was the day established and who first chose the date?", "established"),
+        ("Who last saw him alive?", "saw"),  # an ordinal right after "who" is an adverb of time
     ],
 )
 def test_main_verb(question, verb):
@@ -312,6 +314,7 @@ def test_who_was_the_first_wants_a_sentence_naming_a_first_person(question, lang
         a, "In February 1954, Khrushchev ordered assessments, making the first steps towards rehabilitation."
     )
     assert not asked("Who was rehabilitated?", "en").ordinal
+    assert not asked("Who first chose the date?", "en").ordinal  # when it was chosen, not the first chooser
 
 
 @pytest.mark.parametrize(

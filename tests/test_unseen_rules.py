@@ -36,6 +36,7 @@ def mini(tmp_path_factory, encoder):
         ("Who closed the Steppe camp?", "Supreme Soviet"),  # the doer after "by"
         ("How many books did Ivan Petrov write?", "12 novels"),  # a more specific noun (WordNet) is counted
         ("How many names are on the memorial stone of the camp?", "312"),  # "one of the 312": names are counted
+        ("Who first chose the date of the day of remembrance?", "former prisoners"),  # "first": when, not which one
         # a body, though "from NKVD prisons" makes NKVD a place
         ("Who forced the villagers of Ozerki to leave?", "NKVD forces"),
         ("Когда был основан лагерь «Озёрный»?", "3 марта 1938"),

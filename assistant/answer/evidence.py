@@ -22,7 +22,7 @@ from ..lang.thesaurus import verb_relatives
 from ..lang.words import read_words
 from ..language import is_cyrillic
 from ..question import Question
-from ..slots import do_verb, main_verb, verb_like
+from ..slots import adverbial_ordinal, do_verb, main_verb, verb_like
 from ..text import shared_start, terms, terms_of
 from ..vocabulary import common_word
 from .fillers import CHECKED_SLOTS
@@ -157,6 +157,8 @@ def question_events(
     `thesaurus` (`lang.thesaurus.Thesaurus`), an English verb's synonyms and more specific verbs)."""
     v = vocabulary
     verb = main_verb(q.plain) if language == "en" else ""
+    if language == "en" and (adverb := adverbial_ordinal(q.plain)):
+        own_terms = [t for t in own_terms if t not in terms(adverb)]  # "who first chose": no event word
     if not verb and language == "en" and q.asked.slot in CHECKED_SLOTS:
         # "Which leaders did Mikoyan help?", "When did Mikoyan die?": the verb after the subject is the event asked
         # about, when the sources use it
