@@ -42,7 +42,7 @@ def test_every_path_is_absolute_once_settings_are_read(here):
 
 def test_each_layer_overrides_the_one_before(here):
     (here / "assistant.toml").write_text(
-        'top_k = 7\nretrieval_mode = "dense"\nchunk_overlap = 10\ncorpus_dir = "texts"\n'
+        'top_k = 6\nretrieval_mode = "dense"\nchunk_overlap = 10\ncorpus_dir = "texts"\n'
     )
     env = {"ASSISTANT_TOP_K": "9", "ASSISTANT_CHUNK_OVERLAP": "12", "ASSISTANT_KIOSK": "true"}
     settings = load_settings(environ=env, chunk_overlap=16, index_dir=None)
@@ -50,7 +50,7 @@ def test_each_layer_overrides_the_one_before(here):
     assert settings.top_k == 9 and settings.kiosk is True  # environment over file
     assert settings.chunk_overlap == 16  # flag over environment
     assert settings.index_dir == here.resolve() / "index"  # a None flag changes nothing
-    assert load_settings(environ={}).top_k == 7
+    assert load_settings(environ={}).top_k == 6
 
 
 def test_config_path_from_argument_and_environment(here):
