@@ -335,3 +335,10 @@ def test_a_missing_dictionary_package_is_one_line_naming_the_fix(monkeypatch, pa
             load()
     finally:
         load.cache_clear()
+
+
+def test_a_sentence_opening_with_as_and_a_clause_gives_a_reason():
+    why = asked("Why do activists object?")
+    assert held(why, "As numbers of political prisoners grow, they say, the line is being blurred.")
+    assert not held(why, "As many as 5,000 people died in the camp.")  # a quantity, no clause of cause
+    assert not held(why, "The camp was as large as a country.")
