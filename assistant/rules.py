@@ -26,6 +26,8 @@ RULES: dict[str, str] = {
     "meaning (answer/refusal.py rule 3)",
     "refuse_slot_not_held": "refuse a who/when/where/how-many question when no sentence holds the asked slot about "
     "its event (answer/refusal.py rule 4)",
+    "refuse_unknown_attribute": "refuse a Russian or Kazakh what-question whose asked attribute ('какое отчество', "
+    "'какой урожай') is a word the sources never use (answer/refusal.py rule 5)",
     "own_words": "the question's own words are not its answer: a person, place or figure the question itself names "
     "does not fill the slot it asks for (answer/fillers.py)",
     "spelt_right": "a question word its language's dictionary knows (pymorphy3 for Russian, the model's word list for "

@@ -79,3 +79,30 @@ def test_a_chosen_line_that_announces_items_is_followed_by_its_first_items():
     assert quoted[:3] == [line, "1. Ввести в действие Закон с момента его опубликования.", DECREE.split("\n\n")[2]]
     assert "Председатель Верховного Совета РСФСР" not in quoted  # the list ends where a line is no item
     assert [c.text for c in with_lead_ins([announce], {"d": Doc()}, [whole], 40)] == [line]  # no room: none follow
+
+
+def test_a_what_question_asking_only_for_an_attribute_the_sources_never_name_is_refused():
+    from assistant.answer.evidence import Events
+    from assistant.answer.refusal import asked_attribute, refusal_reason
+    from assistant.answer.select import Candidate
+    from assistant.config import Settings
+
+    ask = lambda text: analyse(text, None, 1000)  # noqa: E731
+    assert asked_attribute(ask("Какое отчество было у Поливанова?")) == "отчество"
+    assert asked_attribute(ask("Постановлением какого года был открыт Карлаг?")) == ""  # a light word
+    assert asked_attribute(ask("Когда закрыли лагерь?")) == ""  # no what-question
+    best = [Candidate("d", 0, 40, "Поливанов родился в Смоленске в 1891 году.", 0, 0.9, 0.85, 0.5, False)]
+    q = ask("Какое отчество было у Поливанова?")
+    names = Events(("поливанов",))
+    known = Vocabulary({"поливанов": 2, "родил": 3}, 10, names=frozenset({"поливанов"}))
+    assert refusal_reason(q, best, known, Settings(), names) == "attribute not held"
+    named = Vocabulary({"поливанов": 2, "отчеств": 1}, 10, names=frozenset({"поливанов"}))
+    assert refusal_reason(q, best, named, Settings(), names) == ""
+    # two other event words: the attribute may be a category the answer names by an instance ("a platform")
+    q = ask("Какую возможность Комиссия даёт пострадавшим людям?")
+    v = Vocabulary({"комисс": 2, "пострадавш": 2, "люд": 3, "даёт": 1}, 10)
+    assert refusal_reason(q, best, v, Settings(), Events((), ("пострадавш",))) == "attribute not held"
+    assert refusal_reason(q, best, v, Settings(), Events((), ("комисс", "пострадавш"))) == ""
+    # informal Latin Kazakh loses its letters: "kun" is the corpus's "күні"
+    q = ask("31 mamyr qandai kun?")
+    assert refusal_reason(q, best, Vocabulary({"күні": 2, "мамыр": 2}, 10), Settings(), Events((), ("мамыр",))) == ""

@@ -287,7 +287,7 @@ def term_in(term: str, sentence_terms: frozenset[str]) -> bool:
         stem = term[: max(4, len(term) - 2)]
         return any(s.startswith(stem) for s in sentence_terms if len(s) >= 4)
     if len(term) >= 4 and is_cyrillic(term):  # Russian and Kazakh stems alternate (осужд- / осуд-): a long shared start
-        folded = _fold(term)  # Kazakh typed on a Russian keyboard: "актальды" for "ақталды"
+        folded = fold(term)  # Kazakh typed on a Russian keyboard: "актальды" for "ақталды"
         head = folded[:3]  # a shared start of 3 or more begins with these: a cheap first test
         return any(
             shared_start(folded, f) >= max(3, 0.6 * min(len(folded), len(s)))
@@ -300,13 +300,14 @@ def term_in(term: str, sentence_terms: frozenset[str]) -> bool:
 @lru_cache(maxsize=16384)
 def _folded(sentence_terms: frozenset[str]) -> tuple[tuple[str, str], ...]:
     """A sentence's terms of 3 letters or more beside their folded forms, folded once per sentence, not per term."""
-    return tuple((s, _fold(s)) for s in sentence_terms if len(s) >= 3)
+    return tuple((s, fold(s)) for s in sentence_terms if len(s) >= 3)
 
 
 _FOLD = str.maketrans("әғқңөұүһіё", "агкноууиие", "ьъ")
 
 
-def _fold(term: str) -> str:
+def fold(term: str) -> str:
+    """A Kazakh or Russian term as typed on a Russian keyboard, without soft and hard signs: қ -> к, ү -> у, ё -> е."""
     return term.translate(_FOLD)
 
 

@@ -11,13 +11,15 @@ import re
 
 from ..citations import Citer
 from ..config import Settings
+from ..lang import lexicon
+from ..language import is_cyrillic
 from ..messages import message
 from ..question import Question
 from ..rules import enabled
-from ..text import stopwords
+from ..text import stopwords, terms
 from ..types import Answer, Hit
 from ..vocabulary import Vocabulary
-from .evidence import NO_EVENTS, Events
+from .evidence import NO_EVENTS, Events, fold
 from .fillers import CHECKED_SLOTS
 from .select import Candidate
 
@@ -40,7 +42,8 @@ def refusal_reason(
        hold most of them;
     3. most of its content words are unknown to the corpus and nothing is close in meaning
        (best similarity under `off_topic_similarity`);
-    4. it asks for a person, date, number or place and no retrieved sentence holds one about its event.
+    4. it asks for a person, date, number or place and no retrieved sentence holds one about its event;
+    5. a Russian or Kazakh what-question asks little but an attribute ("Какое отчество ...?") the sources never name.
     """
     english = question.language not in ("ru", "kk")
     min_score = settings.min_answer_score if english else settings.multilingual_min_answer_score
@@ -80,7 +83,41 @@ def refusal_reason(
         and not any(c.fits and c.score >= min_score for c in candidates)
     ):
         return "slot not held"
+    # "Какое отчество было у Поливанова?": the attribute is all it asks of its subject, and the sources never name it.
+    # With two or more other event words ("Какую возможность Комиссия даёт пострадавшим людям и общинам?") the
+    # attribute may be a category the answer names by its instance (a "platform"): those words decide.
+    attribute = asked_attribute(question)
+    if (
+        attribute
+        and enabled(settings, "refuse_unknown_attribute")
+        and len([t for t in events.actions if is_cyrillic(t)]) < 2
+        and vocabulary.unknown_words([attribute], language)
+        and not _typed_plain(attribute, language, vocabulary)
+    ):
+        return "attribute not held"
     return ""
+
+
+def _typed_plain(word: str, language: str, vocabulary: Vocabulary) -> bool:
+    """Whether a word is a corpus term typed without its Kazakh letters ("кун" for "күн", as informal Latin gives), or
+    with an ending of two letters or fewer besides ("күні")."""
+    stem = terms(word, language)
+    key = fold(stem[0]) if stem else ""
+    return bool(key) and any(
+        len(t) <= len(key) + 2 and fold(t).startswith(key) for t in vocabulary.df if fold(t[:1]) == key[:1]
+    )
+
+
+def asked_attribute(question: Question) -> str:
+    """The attribute a Russian or Kazakh what-question asks for ("отчество" in "Какое отчество было у ...?"), lower
+    case, or "" (another kind of question, another language, or a light word such as "год")."""
+    if question.asked.kind != "what" or question.language not in ("ru", "kk"):
+        return ""
+    lex = lexicon(question.language)
+    m = lex.compiled("asked_attribute").search(question.plain)
+    word = m.group(1).lower() if m else ""
+    stem = terms(word, question.language) if word else []
+    return word if stem and stem[0] not in lex.words("light") and word not in stopwords(question.language) else ""
 
 
 def _capitalised(word: str, text: str) -> bool:
