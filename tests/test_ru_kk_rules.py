@@ -106,3 +106,14 @@ def test_a_what_question_asking_only_for_an_attribute_the_sources_never_name_is_
     # informal Latin Kazakh loses its letters: "kun" is the corpus's "күні"
     q = ask("31 mamyr qandai kun?")
     assert refusal_reason(q, best, Vocabulary({"күні": 2, "мамыр": 2}, 10), Settings(), Events((), ("мамыр",))) == ""
+
+
+def test_a_russian_who_question_asks_for_the_doer_of_its_known_verb():
+    from assistant.text import terms
+
+    lead, karlag = terms("руководил", "ru")[0], terms("Карлагом", "ru")[0]
+    v = Vocabulary({lead: 2, karlag: 3, "выплат": 2, "полож": 1}, 10, names=frozenset({karlag}))
+    q = analyse("Кто руководил Карлагом в 1930-е годы?", None, 1000)
+    assert question_events(q, q.terms, v, "ru").verb == lead  # a sentence must say it (or a close relative)
+    q = analyse("Кому положены выплаты?", None, 1000)  # to whom: not the doer of "положены"
+    assert question_events(q, q.terms, v, "ru").verb == ""

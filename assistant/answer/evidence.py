@@ -117,6 +117,11 @@ def event_terms(
         compound = _compound_verb(q.plain, language)  # "қайтыс болды": the noun of a compound verb is its event
         if not verb and compound and compound in actions and q.asked.slot in CHECKED_SLOTS:
             verb, actions = compound, [t for t in actions if t != compound]
+        known_verbs = [t for t in actions if t in verbs_like]
+        doer = q.asked.slot == "person" and lexicon(language).compiled("doer_asked").search(q.plain)
+        if not verb and not soft_verb and doer and len(known_verbs) == 1:
+            # "Кто руководил Карлагом?": who did it is answered only by a sentence that says it
+            verb, actions = known_verbs[0], [t for t in actions if t != known_verbs[0]]
     elif len(known_actions) >= 2 or verb:  # with the main verb to check, unknown side words are not the event
         actions = known_actions
     if q.followup:  # "how many people does it cover?": what it is about is in the earlier turn; only a verb
@@ -166,6 +171,7 @@ def question_events(
         verb = verb if verb and all(t in v.df for t in terms(verb)) else ""
     verb_terms = v.corrected(terms(verb), spelt_right) if verb else []
     verbs_like = frozenset(t for w in q.words if verb_like(w, language) for t in terms(w, language))
+    verbs_like |= frozenset(v.corrected(sorted(verbs_like), spelt_right))  # as the question's terms are read
     # a verb whose stem is too short to be told apart ("убил" -> "уб") is asked about in its dictionary form
     short = [
         _dictionary_form(w, language)
