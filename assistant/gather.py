@@ -123,13 +123,15 @@ def overview_sentences(
 
 
 def _section_rows(best: Hit, index) -> list[int]:
-    """The best hit's chunk rows and their neighbours in the same document and section."""
+    """The best hit's chunk rows and their neighbours in the same document and section; when the best hit is in the
+    document's lead (its title's own section), the neighbours in the sections after it too: a question the lead
+    answers best is about the whole document, whose points stand in its sections."""
     doc, section = best.chunk.doc_id, best.chunk.section
     rows = set(best.rows)
     for row in best.rows:
         for other in range(max(0, row - NEIGHBOURS), min(len(index.chunks), row + NEIGHBOURS + 1)):
             chunk = index.chunks[other]
-            if chunk.doc_id == doc and chunk.section == section:
+            if chunk.doc_id == doc and (chunk.section == section or len(section) <= 1):
                 rows.add(other)
     return sorted(rows)
 
