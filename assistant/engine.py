@@ -238,7 +238,8 @@ class Assistant:
             candidates = past_previous_answer(passages, q, candidates)
         # A sentence OCR read with a word under the confidence floor is never an answer, only further reading.
         certain = [c for c in candidates if not self._uncertain(c.doc_id, c.start, c.end)]
-        reason = refusal_reason(q, certain, self.vocabulary, self.settings, events)
+        elsewhere = not self._multilingual(q) and other_originals(self.index)
+        reason = refusal_reason(q, certain, self.vocabulary, self.settings, events, elsewhere)
         chosen = [] if reason else select_sentences(certain, q.asked, self.settings, self._shown_length(q))
         chosen = with_lead_ins(chosen, self.index.documents, hits, self.settings.max_answer_chars)
         return Found(certain if chosen else candidates, reason or ("" if chosen else "nothing fits"), chosen, hits)

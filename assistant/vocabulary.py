@@ -250,8 +250,11 @@ class Vocabulary:
                 unknown.append(word)
         return unknown
 
-    def is_specific(self, word: str, question: str, names_only: bool = False) -> bool:
-        """A name or rare word: capitalised in the question, or (unless names_only) long and not a word the model knows."""
+    def is_specific(
+        self, word: str, question: str, names_only: bool = False, dictionary: Callable[[str], bool] | None = None
+    ) -> bool:
+        """A name or rare word: capitalised in the question, or (unless names_only) long and not a word the model
+        knows, nor one `dictionary` holds (when given)."""
         others_capitalised = bool(re.search(r"(?<=\s)[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]", question))
         for m in re.finditer(rf"\b{re.escape(word)}\b", question, re.I):
             # In Russian and Kazakh a name often opens the question ("Бухарин қашан ақталды?"); an unknown
@@ -265,7 +268,7 @@ class Vocabulary:
         if names_only:
             return False
         known = self.model_knows(word) or (word.endswith("s") and self.model_knows(word[:-1]))
-        return len(word) >= 6 and not known
+        return len(word) >= 6 and not known and not (dictionary is not None and dictionary(word))
 
 
 @cache

@@ -2,6 +2,7 @@
 `make test` installs; a missing package is reported, never a crash."""
 
 import logging
+from pathlib import Path
 
 from assistant.answer.evidence import verb_relatives
 from assistant.lang.thesaurus import read_wordnet, thesaurus
@@ -43,3 +44,25 @@ def test_without_wordnet_the_engine_reads_on_and_says_why(tmp_path, caplog):
     with caplog.at_level(logging.WARNING):
         assert read_wordnet(tmp_path) is None
     assert "apt-get install wordnet-base" in caplog.text
+
+
+def test_a_word_of_the_language_is_told_from_a_string_of_keys():
+    from assistant.lang.thesaurus import english_word
+
+    assert all(english_word(w) for w in ("hairdressers", "reorganised", "hayfields", "characterise", "worked"))
+    assert not any(english_word(w) for w in ("asdfgh", "qwerty", "blorptangle"))
+    assert english_word("hairdresser", Path("/nonexistent")) is None  # WordNet not installed
+
+
+def test_with_russian_originals_an_english_dictionary_word_the_sources_lack_is_not_what_refuses(seed_settings):
+    """An English question about a Russian original: 'hairdresser' stands there translated (парикмахер), so its
+    absence from the English sources is no reason to refuse; a string of keys still is."""
+    from assistant import Assistant
+    from assistant.answer.refusal import _english_dictionary
+
+    vocabulary = Assistant.load(seed_settings.index_dir, seed_settings).vocabulary
+    question = "Which woman worked as a hairdresser in Bratsk?"
+    assert vocabulary.is_specific("hairdresser", question)  # English originals only: a rare word the corpus lacks
+    dictionary = _english_dictionary(seed_settings)
+    assert not vocabulary.is_specific("hairdresser", question, dictionary=dictionary)
+    assert vocabulary.is_specific("asdfghjk", "what is asdfghjk", dictionary=dictionary)

@@ -33,13 +33,16 @@ def refusal_reason(
     vocabulary: Vocabulary,
     settings: Settings,
     events: Events = NO_EVENTS,
+    originals_elsewhere: bool = False,
 ) -> str:
     """Why to refuse ("" to answer). Rules, in order (thresholds tuned on the gold set's tune split):
     1. no candidate sentence, or the best scores under `min_answer_score`;
     2. the question names something specific the corpus never uses (a capitalised name such as
        "Bukharin", or a rare word the model does not know whole), and that word is what is asked
        about: the question has fewer than three known event terms, or its best sentence does not
-       hold most of them;
+       hold most of them (with `originals_elsewhere`, originals in another language than the question's, a
+       rare English word counts only when no dictionary holds it: its absence from the English sources says
+       nothing of a Russian one);
     3. most of its content words are unknown to the corpus and nothing is close in meaning
        (best similarity under `off_topic_similarity`);
     4. it asks for a person, date, number or place and no retrieved sentence holds one about its event;
@@ -58,7 +61,10 @@ def refusal_reason(
     stop = stopwords(language)
     content = [w for w in question.words if w not in stop and len(w) >= 3]
     unknown = vocabulary.unknown_words(question.words, language)
-    specific = [w for w in unknown if vocabulary.is_specific(w, question.plain, names_only=not english)]
+    # With originals in another language, an English word the English sources lack may stand in them translated:
+    # only a word no dictionary holds ("asdfgh") is specific then
+    dictionary = _english_dictionary(settings) if english and originals_elsewhere else None
+    specific = [w for w in unknown if vocabulary.is_specific(w, question.plain, not english, dictionary)]
     if specific and enabled(settings, "refuse_unknown_name"):
         # A name the sources never use refuses when it is what is asked about; a rare word only when the
         # best sentence does not hold the rest of the question ("characterise" is not the subject).
@@ -118,6 +124,13 @@ def asked_attribute(question: Question) -> str:
     word = m.group(1).lower() if m else ""
     stem = terms(word, question.language) if word else []
     return word if stem and stem[0] not in lex.words("light") and word not in stopwords(question.language) else ""
+
+
+def _english_dictionary(settings: Settings):
+    """Whether WordNet holds a word (none does when WordNet is not installed: the rule then reads as without it)."""
+    from ..lang.thesaurus import english_word
+
+    return lambda word: english_word(word, settings.wordnet_dir) is True
 
 
 def _capitalised(word: str, text: str) -> bool:

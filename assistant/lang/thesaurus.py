@@ -112,6 +112,33 @@ class _Index:
         return tuple(fields[-int(fields[2]) :])
 
 
+POS = ("noun", "verb", "adj", "adv")
+
+
+def english_word(word: str, folder: Path = WORDNET_DIR) -> bool | None:
+    """Whether WordNet holds an English word in some form ("hairdressers", "reorganised"): a word of the language,
+    not a typo or a string of keys ("asdfgh"). None when WordNet is not installed."""
+    indexes = _word_indexes(folder)
+    if indexes is None:
+        return None
+    from lemminflect import getAllLemmas, getAllLemmasOOV
+
+    low = word.lower()
+    forms = {low}
+    for found in (getAllLemmas(low), getAllLemmasOOV(low, "NOUN"), getAllLemmasOOV(low, "VERB")):
+        forms.update(lemma for lemmas in found.values() for lemma in lemmas)
+    return any(index.get(f) for index in indexes for f in forms)
+
+
+@lru_cache(maxsize=2)
+def _word_indexes(folder: Path) -> tuple[_Index, ...] | None:
+    """WordNet's four lemma indexes (about 6 MB, read once), or None when they are not installed."""
+    try:
+        return tuple(_Index((folder / f"index.{pos}").read_bytes()) for pos in POS)
+    except OSError:
+        return None
+
+
 @lru_cache(maxsize=4)
 def thesaurus(folder: Path = WORDNET_DIR, pos: str = "verb") -> Thesaurus | None:
     """The process's WordNet verbs (or nouns), its index read on first use (a few hundredths of a second)."""
