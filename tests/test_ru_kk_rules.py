@@ -117,3 +117,50 @@ def test_a_russian_who_question_asks_for_the_doer_of_its_known_verb():
     assert question_events(q, q.terms, v, "ru").verb == lead  # a sentence must say it (or a close relative)
     q = analyse("Кому положены выплаты?", None, 1000)  # to whom: not the doer of "положены"
     assert question_events(q, q.terms, v, "ru").verb == ""
+
+
+def test_a_how_many_question_naming_a_year_is_answered_by_a_count_of_that_year():
+    import numpy as np
+
+    from assistant.answer.evidence import Events, counted_forms
+    from assistant.answer.select import Query, score_candidates
+    from assistant.config import Settings
+    from assistant.lang.facts import read_facts
+    from assistant.types import Chunk, Hit, Sentence
+
+    texts = ["Всего были репрессированы более пяти миллионов человек.", "В 1937 году были репрессированы 5000 человек."]
+    text = " ".join(texts)
+    sentences = tuple(Sentence("c", text.index(t), text.index(t) + len(t), t) for t in texts)
+    hit = Hit(Chunk("c", "d", (), 0, len(text), text, sentences), 1.0, 0, 0)
+
+    class Passages:
+        def original_in_other_language(self, doc_id, language):
+            return False
+
+        def context_terms(self, doc_id, start):
+            return frozenset()
+
+        def title_terms(self, doc_id, section):
+            return frozenset()
+
+        def entry_title(self, doc_id, section):
+            return ""
+
+        def sentence_keys(self, doc_id, s):
+            return read_facts(s.text, "ru").keys
+
+        def translation(self, doc_id, start, end):
+            return None
+
+        def facts(self, doc_id, s):
+            return read_facts(s.text, "ru")
+
+    q = analyse("Сколько человек было репрессировано в 1937 году?", None, 1000)
+    term = read_facts(texts[1], "ru").words[-3]  # "репрессированы"
+    events = Events((), (sorted(term.forms)[0],), numbers=("1937",))
+    vectors = [np.ones((2, 3), dtype=np.float32) / np.sqrt(3)]
+    query = Query(np.ones(3, dtype=np.float32) / np.sqrt(3), frozenset(q.terms), q.asked, events,
+                  counted=counted_forms(q, "ru"), language="ru")  # fmt: skip
+    found = score_candidates([hit], vectors, query, Passages(), lambda t: 1.0, Settings())
+    fits = {c.text: c.fits for c in found}
+    assert fits == {texts[0]: False, texts[1]: True}  # more than five million: a count for no year named

@@ -22,6 +22,7 @@ import numpy as np
 
 from ..config import Settings
 from ..lang import LANGUAGES, lexicon
+from ..lang.facts import YEAR
 from ..register import names_someone_else
 from ..rules import enabled
 from ..slots import Asked
@@ -139,6 +140,9 @@ def score_candidates(
     titles, negation = enabled(settings, "title_context"), enabled(settings, "negation")
     out, seen = [], set()
     across = query.across is not None and across_vectors is not None
+    # the years a how-many question names: the count asked for is the count of that time (the sentence or the one
+    # before it states it)
+    years = [n for n in events.numbers if YEAR.fullmatch(n)] if asked.kind == "how_many" else []
     for rank, (hit, vectors) in enumerate(zip(hits, sentence_vectors, strict=True)):
         doc_id = hit.chunk.doc_id
         foreign = passages.original_in_other_language(doc_id, query.language)
@@ -201,6 +205,8 @@ def score_candidates(
                 whole = coverage(ev, keys | entry_keys, idf, context | title, asked.negated, digits, facts.words)
                 covered = max(covered, CONTEXT_DISCOUNT * whole)
             fits = not checked or (has_feature and covered >= min_coverage)
+            if fits and years and not any(y in digits or y in context for y in years):
+                fits = False  # "Сколько человек было репрессировано в 1937 году?": a count for another time
             score = (
                 settings.answer_similarity_weight * similarity
                 + settings.answer_overlap_weight * overlap
