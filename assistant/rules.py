@@ -39,7 +39,7 @@ RULES: dict[str, str] = {
     "thesaurus": "an English verb is held by the synonyms and direct hyponyms of its first WordNet sense (turn "
     "down/rejected, kill/executed; Debian's wordnet-base, assistant/lang/thesaurus.py)",
     "counted_nouns": "an English how-many question's noun is counted as the synonyms and direct hyponyms of its "
-    "WordNet senses too (works/publications; assistant/lang/thesaurus.py, answer/evidence.py counted_forms)",
+    "WordNet senses too (works/publications; assistant/lang/thesaurus.py, answer/fillers.py counted_forms)",
     "cross_words": "a question word is held by a word in another alphabet that e5 places among its nearest (and it "
     "among that word's): die/қайтыс, war/война (assistant/lang/related.py across, cross_word_similarity, "
     "cross_word_rank)",

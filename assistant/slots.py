@@ -182,5 +182,28 @@ def do_verb(question: str) -> str:
             j += 1  # "quietly"
         if j == i + 1 or j >= len(words) or words[j][0].isupper() or words[j].lower() in aux:
             return ""
-        return words[j].lower()
+        return _reported_verb(words, j) or words[j].lower()
     return ""
+
+
+def reporting_verb(question: str) -> str:
+    """ "claim" in "Where did Kuznetsov claim to have met Polivanov?": a verb of saying or seeming before "to" and
+    another verb, which is the event asked about (`do_verb` gives that one); the reporting verb, or ""."""
+    words = re.findall(r"[A-Za-z’'-]+", question)
+    reporting = lexicon("en").words("reporting_verbs")
+    for j, w in enumerate(words):
+        if w.lower() in reporting and _reported_verb(words, j):
+            return w.lower()
+    return ""
+
+
+def _reported_verb(words: list[str], j: int) -> str:
+    """The verb after a reporting verb at `j` and "to" (past "have", "be", "been"), or ""."""
+    en = lexicon("en")
+    if words[j].lower() not in en.words("reporting_verbs") or j + 2 >= len(words) or words[j + 1].lower() != "to":
+        return ""
+    k = j + 2
+    while k < len(words) - 1 and words[k].lower() in ("have", "be", "been"):
+        k += 1
+    verb = words[k].lower()
+    return "" if verb in en.words("auxiliaries") or words[k][0].isupper() else verb

@@ -8,8 +8,8 @@ from dataclasses import replace
 
 import pytest
 
-from assistant.answer.evidence import Events, counted_forms, event_positions
-from assistant.answer.fillers import holds
+from assistant.answer.evidence import Events, event_positions
+from assistant.answer.fillers import counted_forms, holds
 from assistant.lang.facts import read_facts
 from assistant.lang.words import read_words
 from assistant.parts import MAX_PARTS, split_parts
@@ -342,3 +342,13 @@ def test_a_sentence_opening_with_as_and_a_clause_gives_a_reason():
     assert held(why, "As numbers of political prisoners grow, they say, the line is being blurred.")
     assert not held(why, "As many as 5,000 people died in the camp.")  # a quantity, no clause of cause
     assert not held(why, "The camp was as large as a country.")
+
+
+def test_a_reporting_verb_before_to_gives_way_to_the_verb_it_reports():
+    from assistant.slots import do_verb, reporting_verb
+
+    question = "In which city did Kuznetsov claim to have met Polivanov?"
+    assert do_verb(question) == "met" and reporting_verb(question) == "claim"
+    assert (
+        do_verb("Which leaders did Mikoyan help?") == "help" and reporting_verb("Which leaders did Mikoyan help?") == ""
+    )

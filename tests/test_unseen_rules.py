@@ -37,6 +37,8 @@ def mini(tmp_path_factory, encoder):
         ("How many books did Ivan Petrov write?", "12 novels"),  # a more specific noun (WordNet) is counted
         ("How many names are on the memorial stone of the camp?", "312"),  # "one of the 312": names are counted
         ("Who first chose the date of the day of remembrance?", "former prisoners"),  # "first": when, not which one
+        # the reported verb is the event ("met"), held by a WordNet relative ("crossed paths")
+        ("In which town did Ivan Petrov claim to have met the doctor of the camp?", "Omsk"),
         # a body, though "from NKVD prisons" makes NKVD a place
         ("Who forced the villagers of Ozerki to leave?", "NKVD forces"),
         ("Когда был основан лагерь «Озёрный»?", "3 марта 1938"),

@@ -14,8 +14,8 @@ in the sources. One idea per module:
 """
 
 from .compose import compose, hit_of
-from .evidence import Events, counted_forms, coverage, event_terms, question_events, question_forms, term_in
-from .fillers import CHECKED_SLOTS, holds
+from .evidence import Events, coverage, event_terms, question_events, question_forms, term_in
+from .fillers import CHECKED_SLOTS, counted_forms, holds
 from .followup import next_passages, past_previous_answer, quoted
 from .parts import Found, compose_parts
 from .passages import Passages

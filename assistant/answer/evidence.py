@@ -17,18 +17,16 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from ..lang import lexicon
-from ..lang.facts import PERSON, TIME, is_person_noun
 from ..lang.thesaurus import verb_relatives
 from ..lang.words import read_words
 from ..language import is_cyrillic
 from ..question import Question
-from ..slots import adverbial_ordinal, do_verb, main_verb, verb_like
+from ..slots import adverbial_ordinal, do_verb, main_verb, reporting_verb, verb_like
 from ..text import shared_start, terms, terms_of
 from ..vocabulary import common_word
 from .fillers import CHECKED_SLOTS
 
 CONTEXT_DISCOUNT = 0.8  # an event term found only in the sentence before counts this much
-COUNTED_SENSES = 99  # a counted noun's WordNet senses whose synonyms and hyponyms it may be counted as
 NUMBER_WEIGHT = 1.0  # a figure the question names ("in 1986") weighs as much as its weightiest event word
 
 
@@ -162,13 +160,21 @@ def question_events(
     `thesaurus` (`lang.thesaurus.Thesaurus`), an English verb's synonyms and more specific verbs)."""
     v = vocabulary
     verb = main_verb(q.plain) if language == "en" else ""
-    if language == "en" and (adverb := adverbial_ordinal(q.plain)):
-        own_terms = [t for t in own_terms if t not in terms(adverb)]  # "who first chose": no event word
+    if language == "en" and (adverb := adverbial_ordinal(q.plain) + " " + reporting_verb(q.plain)).strip():
+        # "who first chose", "did he claim to have met": the adverb and the reporting verb are no event words
+        own_terms = [t for t in own_terms if t not in terms(adverb)]
     if not verb and language == "en" and q.asked.slot in CHECKED_SLOTS:
         # "Which leaders did Mikoyan help?", "When did Mikoyan die?": the verb after the subject is the event asked
-        # about, when the sources use it
+        # about, when the sources use it; a verb reported ("did he claim to have met ...?"), the event itself, also
+        # when they use a verb WordNet says can stand for it ("crossed paths")
         verb = do_verb(q.plain)
-        verb = verb if verb and all(t in v.df for t in terms(verb)) else ""
+        known = verb and (
+            all(t in v.df for t in terms(verb))
+            or bool(reporting_verb(q.plain))
+            and thesaurus is not None
+            and any(t in v.df for r in thesaurus.relatives(verb) for t in terms(r))
+        )
+        verb = verb if known else ""
     verb_terms = v.corrected(terms(verb), spelt_right) if verb else []
     verbs_like = frozenset(t for w in q.words if verb_like(w, language) for t in terms(w, language))
     verbs_like |= frozenset(v.corrected(sorted(verbs_like), spelt_right))  # as the question's terms are read
@@ -241,28 +247,6 @@ def question_forms(q: Question, language: str, bridged=()) -> frozenset[str]:
     """Every form of the question's own words (and their spellings in the originals): its subject is not its answer."""
     forms = {f for w in read_words(q.plain, language) for f in w.forms}
     return frozenset(q.words) | frozenset(bridged) | frozenset(forms)
-
-
-def counted_forms(
-    q: Question, language: str, known: Callable[[str], bool] = lambda t: True, nouns=None
-) -> frozenset[str]:
-    """The forms of the noun a how-many question counts, and "@person" when it counts people of any kind; none
-    (any quantity will do) when the corpus never uses the noun, as it is then no check of the answer. With `nouns`
-    (WordNet's English nouns, `lang.thesaurus`), also the nouns that can stand for it: the synonyms and more
-    specific nouns of each of its senses ("works" is counted as "publications", "books")."""
-    if not q.asked.counted:
-        return frozenset()
-    words = read_words(q.asked.counted, language)
-    forms = frozenset(f for w in words for f in w.forms) | {"@" + language}
-    if nouns is not None and language == "en":
-        forms |= frozenset().union(
-            *(nouns.relatives(lemma, senses=COUNTED_SENSES) for w in words for lemma in w.lemmas)
-        )
-    if any(w.lemmas & lexicon(language).words("time_units") for w in words):
-        forms |= {TIME}
-    if any(is_person_noun(w, language) for w in words):
-        return forms | {PERSON}
-    return forms if any(known(f) for f in forms) else frozenset()
 
 
 def word_forms(

@@ -13,11 +13,14 @@ from collections.abc import Callable
 from functools import cache
 
 from ..lang import lexicon
-from ..lang.facts import CLAUSE_BOUNDARY, PERSON, TIME, Facts, Span, counted_languages
+from ..lang.facts import CLAUSE_BOUNDARY, PERSON, TIME, Facts, Span, counted_languages, is_person_noun
+from ..lang.words import read_words
+from ..question import Question
 from ..slots import Asked
 
 CHECKED_SLOTS = ("person", "date", "number", "duration", "place")  # slots a sentence must hold to answer
 EXACT_DATES = ("year", "day", "month", "decade", "century")
+COUNTED_SENSES = 99  # a counted noun's WordNet senses whose synonyms and hyponyms it may be counted as
 
 
 def holds(
@@ -144,3 +147,25 @@ def _ordinal_person(facts: Facts, text: str) -> bool:
 @cache
 def _ordinal_pattern(language: str) -> re.Pattern:
     return lexicon(language).compiled("ordinal")
+
+
+def counted_forms(
+    q: Question, language: str, known: Callable[[str], bool] = lambda t: True, nouns=None
+) -> frozenset[str]:
+    """The forms of the noun a how-many question counts, and "@person" when it counts people of any kind; none
+    (any quantity will do) when the corpus never uses the noun, as it is then no check of the answer. With `nouns`
+    (WordNet's English nouns, `lang.thesaurus`), also the nouns that can stand for it: the synonyms and more
+    specific nouns of each of its senses ("works" is counted as "publications", "books")."""
+    if not q.asked.counted:
+        return frozenset()
+    words = read_words(q.asked.counted, language)
+    forms = frozenset(f for w in words for f in w.forms) | {"@" + language}
+    if nouns is not None and language == "en":
+        forms |= frozenset().union(
+            *(nouns.relatives(lemma, senses=COUNTED_SENSES) for w in words for lemma in w.lemmas)
+        )
+    if any(w.lemmas & lexicon(language).words("time_units") for w in words):
+        forms |= {TIME}
+    if any(is_person_noun(w, language) for w in words):
+        return forms | {PERSON}
+    return forms if any(known(f) for f in forms) else frozenset()
