@@ -63,6 +63,9 @@ class Settings:
     multilingual_min_answer_score: float = 0.50  # the same two thresholds for Russian and Kazakh questions, whose
     multilingual_off_topic_similarity: float = 0.80  # e5 cosines sit in a narrow band (tuned on the tune split)
     related_word_similarity: float = 0.88  # e5 cosine (query to query) at which a corpus word is a question word's relative
+    multilingual_related_word_similarity: float = 0.90  # the same for a Russian or Kazakh question's words, whose e5
+    # neighbours crowd closer ("ретінде" has 188 of the unseen tune corpus's 335 Kazakh-lettered words at 0.88; tuned on
+    # the unseen tune set 2026-12-06: 0.88 -> 0.90 one more item right, seed eval unchanged; 0.91 fails the seed gate)
     intent_similarity: float = 0.28  # small talk or an off-topic request by meaning (intents.py): MiniLM cosine with
     intent_margin: float = 0.20  # its closest intent example, and how far above the closest topic question
     multilingual_intent_similarity: float = 0.85  # the same for Russian and Kazakh (e5 cosines sit in a narrow band)

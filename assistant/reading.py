@@ -58,7 +58,7 @@ class QuestionReader:
             own,
             self.vocabulary,
             language,
-            self._related(allowance),
+            self._related(allowance, language),
             self.spelt_right(q),
             self._words_across(allowance),
             self._thesaurus() if language == "en" else None,
@@ -70,8 +70,9 @@ class QuestionReader:
             else switched
         )
 
-    def _related(self, allowance: NewWords | None = None):
-        """Corpus words related to a question word's forms, for this question (None when switched off or absent)."""
+    def _related(self, allowance: NewWords | None = None, language: str = "en"):
+        """Corpus words related to a question word's forms, for this question in this language (None when switched off
+        or absent)."""
         if self.word_vectors is None or not enabled(self.settings, "related_words"):
             return None
         loose, strict, allowance = (
@@ -79,6 +80,8 @@ class QuestionReader:
             self.settings.related_verb_similarity,
             allowance or NewWords(),
         )
+        if language in ("ru", "kk"):  # Russian and Kazakh words sit closer together in e5 (see the setting)
+            loose = self.settings.multilingual_related_word_similarity
         return lambda forms, verb=False: self.word_vectors.related(forms, strict if verb else loose, allowance)
 
     def _words_across(self, allowance: NewWords):

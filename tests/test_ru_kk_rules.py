@@ -164,3 +164,18 @@ def test_a_how_many_question_naming_a_year_is_answered_by_a_count_of_that_year()
     found = score_candidates([hit], vectors, query, Passages(), lambda t: 1.0, Settings())
     fits = {c.text: c.fits for c in found}
     assert fits == {texts[0]: False, texts[1]: True}  # more than five million: a count for no year named
+
+
+def test_a_russian_or_kazakh_question_word_has_relatives_at_the_multilingual_threshold():
+    import numpy as np
+
+    from assistant.config import Settings
+    from assistant.lang.related import WordVectors
+    from assistant.reading import QuestionReader
+
+    # three corpus words at cosines 1.0, 0.89 and 0.95 with "служить"
+    angle = lambda c: np.array([c, np.sqrt(1 - c * c)], dtype=np.float32)  # noqa: E731
+    vectors = WordVectors(["служить", "сказать", "служба"], np.stack([angle(1.0), angle(0.89), angle(0.95)]))
+    reader = QuestionReader(Vocabulary({}, 1), vectors, Settings())
+    assert reader._related(None, "ru")({"служить"}) == {"служба"}  # 0.89 is under 0.90
+    assert reader._related(None, "en")({"служить"}) == {"служба", "сказать"}  # English words keep 0.88
