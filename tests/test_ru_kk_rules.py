@@ -122,7 +122,7 @@ def test_a_russian_who_question_asks_for_the_doer_of_its_known_verb():
 def test_a_how_many_question_naming_a_year_is_answered_by_a_count_of_that_year():
     import numpy as np
 
-    from assistant.answer.evidence import Events, counted_forms
+    from assistant.answer import Events, counted_forms
     from assistant.answer.select import Query, score_candidates
     from assistant.config import Settings
     from assistant.lang.facts import read_facts
