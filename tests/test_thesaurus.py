@@ -25,6 +25,12 @@ def test_more_general_verbs_and_rarer_senses_are_not_relatives():
     assert t.relatives("blorptangle") == frozenset()
 
 
+def test_a_more_general_verb_counts_where_that_is_its_own_first_sense():
+    t = thesaurus()
+    assert {"choose", "select"} <= t.relatives("pick")  # pick's first sense is a way to choose, choose's first sense
+    assert "continue" not in t.relatives("head")  # head -> (proceed, go forward, continue): not continue's first sense
+
+
 def test_a_question_verb_gets_its_relatives_less_light_verbs():
     found = verb_relatives("When did the Supreme Court turn down the petition?", {"turn"}, thesaurus())
     assert "reject" in found["turn"]

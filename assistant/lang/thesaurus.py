@@ -4,9 +4,11 @@
 "... was shot by ...". e5 cannot tell such pairs from opposites at the word level (pick/choose 0.89, open/close
 0.90, measured on these machines), so a question's verb meets a sentence's through WordNet instead: the words of
 the verb's first synset (WordNet orders a word's senses by frequency) and of that synset's direct hyponyms, the
-more specific verbs ("shoot" and "execute" are ways to kill or murder). Not its hypernyms, the more general verbs:
-"headed" is not answered by "continued", nor "succeeded" by "following" (both regressed near-topic refusals on the
-seed test split when allowed, as did the rarer senses). Nouns too, for the noun a how-many question counts: "how
+more specific verbs ("shoot" and "execute" are ways to kill or murder). Of its hypernyms, the more general verbs,
+only the words whose own most frequent sense that hypernym is ("picked" is answered by "chosen": pick's first sense
+is a way to choose, and choose's first sense is that one): all its hypernyms' words let "headed" be answered by
+"continued" and "succeeded" by "following" (both regressed near-topic refusals on the seed test split, as did the
+rarer senses). Nouns too, for the noun a how-many question counts: "how
 many works" is answered by "140 publications", a more specific noun of one of its senses. Read from
 `/usr/share/wordnet` (index.verb and verb.exc on first use, a lemma's line of the index and each synset's line of
 data.verb when asked); without the package English verbs are matched by their forms and e5 relatives alone (`make
@@ -52,14 +54,17 @@ class Thesaurus:
         offsets = (offsets or self.senses.get(lemma, ()))[:senses]  # its most frequent senses
         words: set[str] = set()
         for o in offsets:
-            own, hyponyms = self._synset(o)
+            own, hyponyms, hypernyms = self._synset(o)
             words.update(own)
             for h in hyponyms:
                 words.update(self._synset(h)[0])
+            if self.pointer_pos == "v":  # a verb's more general verb, when that is its own most frequent sense
+                for h in hypernyms:
+                    words.update(w for w in self._synset(h)[0] if self.senses.get(w, ())[:1] == (h,))
         return frozenset(w for w in words if "_" not in w) - {lemma}
 
-    def _read_synset(self, offset: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """(its words, its direct hyponyms' offsets) from the synset's line of data.verb."""
+    def _read_synset(self, offset: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+        """(its words, its direct hyponyms' offsets, its direct hypernyms') from the synset's line of data.verb."""
         with self.data.open("rb") as f:
             f.seek(int(offset))
             fields = f.readline().decode("utf-8").split(" | ", 1)[0].split()
@@ -67,7 +72,8 @@ class Thesaurus:
         words = tuple(fields[4 + 2 * i].lower() for i in range(count))
         at = 4 + 2 * count
         pointers = [fields[at + 1 + 4 * k : at + 5 + 4 * k] for k in range(int(fields[at]))]
-        return words, tuple(t for symbol, t, pos, _ in pointers if symbol == "~" and pos == self.pointer_pos)
+        linked = lambda mark: tuple(t for symbol, t, pos, _ in pointers if symbol == mark and pos == self.pointer_pos)  # noqa: E731
+        return words, linked("~"), linked("@")
 
 
 def read_wordnet(folder: Path = WORDNET_DIR, pos: str = "verb") -> Thesaurus | None:
