@@ -36,6 +36,9 @@ from assistant.smalltalk import smalltalk_kind, strip_greeting
         ("What phrases were used when releasing persons?", "en", "what", ""),
         ("List the phrases with which the persons were released.", "en", "what", ""),
         ("According to the article, who reported on the commission?", "en", "who", "person"),
+        ("Who was Olga Shatunovskaya?", "en", "who", ""),  # asks for a description
+        ("Who was Trotsky murdered by?", "en", "who", "person"),  # a stranded preposition: asks for the doer
+        ("who was she married to?", "en", "who", "person"),
         ("Когда был реабилитирован Троцкий?", "ru", "when", "date"),
         ("В каком лагере сидел Алексей Снегов?", "ru", "where", "place"),
         ("Сколько жертв реабилитировала комиссия?", "ru", "how_many", "number"),
