@@ -74,6 +74,7 @@ class Asked:
     exact_date: bool = False  # "what date/year": a period ("during the Thaw") does not answer it
     counted: str = ""  # the noun a how-many question counts, lower-cased ("prisoners")
     ordinal: bool = False  # "who was the first ...?": the person asked for is the first (or last) one
+    year: bool = False  # "in what year": a day and month with no year does not answer it
 
 
 def asked(question: str, language: str = "en") -> Asked:
@@ -111,7 +112,8 @@ def asked(question: str, language: str = "en") -> Asked:
                 nouns.append(word)
             counted = nouns[-1] if nouns else ""
     ordinal = slot == "person" and _ordinal_person_asked(question, words)
-    return Asked(kind, slot, negated, exact, counted, ordinal)
+    year = kind == "when" and bool(words.compiled("year_asked").search(question))
+    return Asked(kind, slot, negated, exact, counted, ordinal, year)
 
 
 def verb_like(word: str, language: str) -> bool:

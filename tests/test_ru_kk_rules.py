@@ -179,3 +179,18 @@ def test_a_russian_or_kazakh_question_word_has_relatives_at_the_multilingual_thr
     reader = QuestionReader(Vocabulary({}, 1), vectors, Settings())
     assert reader._related(None, "ru")({"служить"}) == {"служба"}  # 0.89 is under 0.90
     assert reader._related(None, "en")({"служить"}) == {"служба", "сказать"}  # English words keep 0.88
+
+
+def test_a_question_asking_which_year_is_not_answered_by_a_day_of_no_year():
+    from assistant.answer.fillers import holds
+    from assistant.lang.facts import read_facts
+    from assistant.slots import asked
+
+    day = "Жыл сайын 31 мамырда саяси қуғын-сүргін құрбандарын еске алу күні атап өтіледі."
+    year = "Бұл күн 1997 жылы белгіленді."
+    which_year = asked("31 мамырды еске алу күні ретінде қай жылы бекітті?", "kk")
+    assert which_year.year and not holds(which_year, read_facts(day, "kk"), day)
+    assert holds(which_year, read_facts(year, "kk"), year)
+    when = asked("Еске алу күні қашан атап өтіледі?", "kk")  # "when": the day answers it
+    assert not when.year and holds(when, read_facts(day, "kk"), day)
+    assert asked("В каком году закрыли лагерь?", "ru").year and asked("In what year was he shot?", "en").year

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from functools import cache
 
 from ..lang import lexicon
-from ..lang.facts import CLAUSE_BOUNDARY, PERSON, TIME, Facts, Span, counted_languages, is_person_noun
+from ..lang.facts import CLAUSE_BOUNDARY, PERSON, TIME, YEAR, Facts, Span, counted_languages, is_person_noun
 from ..lang.words import read_words
 from ..question import Question
 from ..slots import Asked
@@ -38,6 +38,8 @@ def holds(
     `counted_forms`: the forms of the noun a how-many question counts, and of nouns of its class.
     """
     if a.slot == "date":
+        if a.year:  # "қай жылы", "in what year": "31 мамырда" gives a day of no year
+            return any(s.kind in ("year", "decade") or YEAR.search(text, s.start, s.end) for s in facts.dates)
         return any(s.kind in EXACT_DATES for s in facts.dates) if a.exact_date else bool(facts.dates)
     if a.slot == "number":
         return _has_quantity(facts, text, counted_forms, question_forms)
