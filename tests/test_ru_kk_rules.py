@@ -194,3 +194,13 @@ def test_a_question_asking_which_year_is_not_answered_by_a_day_of_no_year():
     when = asked("Еске алу күні қашан атап өтіледі?", "kk")  # "when": the day answers it
     assert not when.year and holds(when, read_facts(day, "kk"), day)
     assert asked("В каком году закрыли лагерь?", "ru").year and asked("In what year was he shot?", "en").year
+
+
+def test_a_kazakh_name_before_a_noun_for_a_kind_of_place_is_a_place():
+    from assistant.lang.facts import read_facts
+
+    text = "Лагерьдің орталығы Қарағанды қаласынан 45 шақырым жердегі Долинка кенті болып бекітілді."
+    facts = read_facts(text, "kk")
+    places = {text[s.start : s.end] for s in facts.places}
+    assert {"Қарағанды", "Долинка"} <= places
+    assert not {text[s.start : s.end] for s in facts.persons} & {"Қарағанды", "Долинка"}

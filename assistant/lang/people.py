@@ -51,6 +51,7 @@ def people_and_places(text, words, lex, names, known_places, taken) -> tuple[tup
             and not head.lemmas & people_nouns
             or _after_locative(words, first, lex)
             or (lex.language == "kk" and _kazakh_locative(head.text.lower(), lex))
+            or (lex.language == "kk" and _kazakh_place_after(text, words, last, place_nouns))
         )
         (places if place else persons).append(Span(a, b))
     for i, w in enumerate(words):
@@ -146,6 +147,15 @@ def _after_locative(words: tuple[Word, ...], i: int, lex) -> bool:
         if not ("stop" in words[j].tags or "ADJ" in words[j].tags):
             return False
     return False
+
+
+def _kazakh_place_after(text: str, words, last: int, place_nouns: frozenset[str]) -> bool:
+    """A Kazakh name right before a noun for a kind of place names that place: "Долинка кенті" (the settlement),
+    "Қарағанды қаласынан" (from the city), "Ақмола облысы". The noun is read by its start: Kazakh endings pile on."""
+    if last + 1 >= len(words) or text[words[last].end : words[last + 1].start].strip():
+        return False
+    after = words[last + 1].text.lower()
+    return any(len(p) >= 3 and after.startswith(p) and len(after) - len(p) <= 6 for p in place_nouns)
 
 
 def _kazakh_locative(lower: str, lex) -> bool:
