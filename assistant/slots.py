@@ -75,6 +75,7 @@ class Asked:
     counted: str = ""  # the noun a how-many question counts, lower-cased ("prisoners")
     ordinal: bool = False  # "who was the first ...?": the person asked for is the first (or last) one
     year: bool = False  # "in what year": a day and month with no year does not answer it
+    source: bool = False  # "where did the money come from?": a source (a body, a person) answers it as a place does
 
 
 def asked(question: str, language: str = "en") -> Asked:
@@ -113,7 +114,8 @@ def asked(question: str, language: str = "en") -> Asked:
             counted = nouns[-1] if nouns else ""
     ordinal = slot == "person" and _ordinal_person_asked(question, words)
     year = kind == "when" and bool(words.compiled("year_asked").search(question))
-    return Asked(kind, slot, negated, exact, counted, ordinal, year)
+    source = slot == "place" and language == "en" and bool(words.compiled("source_question").search(question))
+    return Asked(kind, slot, negated, exact, counted, ordinal, year, source)
 
 
 def verb_like(word: str, language: str) -> bool:

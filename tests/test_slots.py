@@ -355,3 +355,11 @@ def test_a_reporting_verb_before_to_gives_way_to_the_verb_it_reports():
     assert (
         do_verb("Which leaders did Mikoyan help?") == "help" and reporting_verb("Which leaders did Mikoyan help?") == ""
     )
+
+
+def test_where_something_came_from_is_answered_by_a_source_after_from():
+    source = asked("Where did the money for the memorial come from?")
+    assert source.slot == "place" and source.source and not WHERE.source
+    sentence = "He said the project received financing from a government-backed foundation."
+    assert held(source, sentence, question="Where did the money for the memorial come from?")
+    assert not held(WHERE, sentence)  # "where did he give the speech?" asks for a place

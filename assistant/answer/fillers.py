@@ -46,7 +46,9 @@ def holds(
     if a.slot == "duration":
         return bool(facts.durations)
     if a.slot == "place":
-        return any(not _own(facts, s, question_forms) for s in facts.places)
+        return any(not _own(facts, s, question_forms) for s in facts.places) or (
+            a.source and facts.language == "en" and _source(facts, text, question_forms)
+        )
     if a.slot == "person":
         if a.ordinal and not _ordinal_person(facts, text):
             return False  # "making the first steps" names no first person
@@ -56,6 +58,15 @@ def holds(
     if a.slot == "manner":
         return facts.manner
     return True
+
+
+def _source(facts: Facts, text: str, question_forms: frozenset[str]) -> bool:
+    """A source named after "from" that is not the question's own word ("from a government-backed foundation")."""
+    for m in lexicon(facts.language).compiled("source_phrase").finditer(text):
+        word = m.group().split()[-1].lower()
+        if not any(w.start <= m.end() - len(word) < w.end and w.forms & question_forms for w in facts.words):
+            return True
+    return False
 
 
 def _own(facts: Facts, span: Span, question_forms: frozenset[str]) -> bool:
