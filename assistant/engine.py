@@ -3,11 +3,10 @@
 Orchestration only: analyse the question once, retrieve, score sentences, then answer or refuse.
 Each step lives in its own module (question, conversation, retrieval, reading, vocabulary, answer).
 
-Each kind of question is routed here, and each route needs the loaded index, encoders and settings:
-small talk (smalltalk), multi-part (parts), lists and overviews (gather), follow-up "why?"
-(answer.followup), and the multilingual path. The rules each route applies live in those modules
-(sentence choice and refusal in `answer/`); what stays is the wiring, kept in one class so a question
-can be followed from `ask` to the `Answer` in one file.
+Each kind of question is routed here, and each route needs the loaded index, encoders and settings: small talk
+(smalltalk), multi-part (parts), lists and overviews (gather), follow-up "why?" (answer.followup), and the
+multilingual path. The rules each route applies live in those modules (sentence choice and refusal in `answer/`);
+what stays is the wiring, kept in one class so a question can be followed from `ask` to the `Answer` in one file.
 """
 
 from __future__ import annotations
