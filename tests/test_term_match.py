@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from assistant.answer.evidence import _fold, term_in
+from assistant.answer.evidence import fold, term_in
 from assistant.text import shared_start
 
 WORDS = [
@@ -52,9 +52,9 @@ WORDS = [
 
 def _old_rule(term: str, sentence_terms: frozenset[str]) -> bool:
     """The Cyrillic branch as it read before the first test was added."""
-    folded = _fold(term)
+    folded = fold(term)
     return any(
-        shared_start(folded, _fold(s)) >= max(3, 0.6 * min(len(folded), len(s))) for s in sentence_terms if len(s) >= 3
+        shared_start(folded, fold(s)) >= max(3, 0.6 * min(len(folded), len(s))) for s in sentence_terms if len(s) >= 3
     )
 
 
