@@ -204,3 +204,15 @@ def test_a_kazakh_name_before_a_noun_for_a_kind_of_place_is_a_place():
     places = {text[s.start : s.end] for s in facts.places}
     assert {"Қарағанды", "Долинка"} <= places
     assert not {text[s.start : s.end] for s in facts.persons} & {"Қарағанды", "Долинка"}
+
+
+def test_a_russian_verb_is_never_read_as_a_name_in_another_alphabet(seed_settings):
+    """'советовал' (advised) was corrected to the corpus's Latin 'soviet' and made the verb a who-question's answer
+    must say: 'Кто советовал Хрущёву ...?' was refused, though the sources say who gave him advice."""
+    from assistant import Assistant
+    from assistant.language import is_cyrillic
+
+    a = Assistant.load(seed_settings.index_dir, seed_settings)
+    events = a.words.events(a.analyse("Кто советовал Хрущёву по вопросам реабилитации?"), True)
+    assert not events.verb or is_cyrillic(events.verb), events.verb
+    assert not a.ask("Кто советовал Хрущёву по вопросам реабилитации?").abstained

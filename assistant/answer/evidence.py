@@ -177,7 +177,9 @@ def question_events(
         verb = verb if known else ""
     verb_terms = v.corrected(terms(verb), spelt_right) if verb else []
     verbs_like = frozenset(t for w in q.words if verb_like(w, language) for t in terms(w, language))
-    verbs_like |= frozenset(v.corrected(sorted(verbs_like), spelt_right))  # as the question's terms are read
+    # as the question's terms are read; a Russian or Kazakh verb is never a name in another alphabet ("советовал" is
+    # not "Soviet")
+    verbs_like |= frozenset(t for t in v.corrected(sorted(verbs_like), spelt_right) if is_cyrillic(t))
     # a verb whose stem is too short to be told apart ("убил" -> "уб") is asked about in its dictionary form
     short = [
         _dictionary_form(w, language)
