@@ -144,9 +144,9 @@ class CrossTerms:
 
 def other_originals(index) -> bool:
     """Whether some original of the index (not a translation) is written in another language than English."""
-    return any(
-        d.meta.get("language", "en") != "en" and not d.meta.get("translation_of") for d in index.documents.values()
-    )
+    from .retrieval import original_languages
+
+    return any(language != "en" for language in original_languages(index))
 
 
 # --- quotes in another language than the answer's -----------------------------------------------------------

@@ -92,11 +92,11 @@ def search(
     depth = max(settings.search_depth_per_k * k, settings.min_search_depth)
     multilingual = index.multilingual if language in ("ru", "kk") else None
     lexical_lists = [(None, bridge_terms)] if multilingual else [(None, query_terms)]
-    if multilingual and _has_original_in(index, language):
+    if multilingual and language in original_languages(index):
         lexical_lists.append((None, query_terms))
     if multilingual and language in multilingual.lexical:
         lexical_lists.append((multilingual.lexical[language], query_terms))
-    languages = _original_languages(index)
+    languages = original_languages(index)
     lexical = dense = Ranked([], [])
     if mode in ("hybrid", "lexical"):
         with hook("lexical"):
@@ -125,10 +125,14 @@ def search(
     return merge_overlapping(hits, index)[:k]
 
 
-def _original_languages(index: IndexData) -> list[str]:
-    """The languages the originals (not translations) are written in, English first."""
-    found = {d.meta.get("language", "en") for d in index.documents.values() if not d.meta.get("translation_of")}
-    return sorted(found, key=lambda x: (x != "en", x))
+def original_languages(index: IndexData) -> list[str]:
+    """The languages the originals (not translations) are written in, English first; worked out once per loaded
+    index (every question asks)."""
+    found = index.__dict__.get("_original_languages")
+    if found is None:
+        languages = {d.meta.get("language", "en") for d in index.documents.values() if not d.meta.get("translation_of")}
+        found = index.__dict__["_original_languages"] = sorted(languages, key=lambda x: (x != "en", x))
+    return found
 
 
 def _taking_turns(index: IndexData, readers: list[tuple[Ranked, list[str]]], depth: int) -> Ranked:
@@ -174,13 +178,6 @@ def _row_languages(index: IndexData) -> list[str]:
             index.documents[c.doc_id].meta.get("language", "en") for c in index.chunks
         ]
     return row_language
-
-
-def _has_original_in(index: IndexData, language: str) -> bool:
-    """Whether some original (not a translation) of the index is written in `language`."""
-    return any(
-        d.meta.get("language") == language and not d.meta.get("translation_of") for d in index.documents.values()
-    )
 
 
 def _fused_lexical(index: IndexData, lists: list[tuple[object, list[str]]], depth: int, fusion_k: int) -> Ranked:

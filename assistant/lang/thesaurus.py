@@ -124,8 +124,8 @@ POS = ("noun", "verb", "adj", "adv")
 def english_word(word: str, folder: Path = WORDNET_DIR) -> bool | None:
     """Whether WordNet holds an English word in some form ("hairdressers", "reorganised"): a word of the language,
     not a typo or a string of keys ("asdfgh"). None when WordNet is not installed."""
-    indexes = _word_indexes(folder)
-    if indexes is None:
+    books = [thesaurus(folder, pos) for pos in POS]  # the same lemma indexes the verb and noun relatives read
+    if any(b is None for b in books):
         return None
     from lemminflect import getAllLemmas, getAllLemmasOOV
 
@@ -133,16 +133,7 @@ def english_word(word: str, folder: Path = WORDNET_DIR) -> bool | None:
     forms = {low}
     for found in (getAllLemmas(low), getAllLemmasOOV(low, "NOUN"), getAllLemmasOOV(low, "VERB")):
         forms.update(lemma for lemmas in found.values() for lemma in lemmas)
-    return any(index.get(f) for index in indexes for f in forms)
-
-
-@lru_cache(maxsize=2)
-def _word_indexes(folder: Path) -> tuple[_Index, ...] | None:
-    """WordNet's four lemma indexes (about 6 MB, read once), or None when they are not installed."""
-    try:
-        return tuple(_Index((folder / f"index.{pos}").read_bytes()) for pos in POS)
-    except OSError:
-        return None
+    return any(b.senses.get(f) for b in books for f in forms)
 
 
 @lru_cache(maxsize=4)
