@@ -147,6 +147,11 @@ def test_a_quantity_of_the_counted_thing_and_not_a_year_or_a_day():
     assert held(anything, "The commission rehabilitated 311,000 victims.")
     assert held(asked("Сколько человек расстреляли?", "ru"), "Расстреляно было около 25 тысяч человек.", "ru")
     assert held(asked("Қанша адам ақталды?", "kk"), "Екі миллион адам ақталды.", "kk")
+    # a figure of a year's shape that counts people is a count; a year before people is still a year
+    assert held(asked("Сколько человек казнили?", "ru"), "Около 1000 человек были расстреляны.", "ru")
+    assert held(HOW_MANY, "Over 1500 prisoners walked free.", question=question)
+    assert not held(HOW_MANY, "In 1953 prisoners walked free.", question=question)
+    assert held(asked("Қанша адам атылды?", "kk"), "1937 жылы 1000 адам атылды.", "kk")
 
 
 def test_a_duration_in_words_or_figures_in_each_language():

@@ -133,7 +133,11 @@ def facts_fingerprint() -> str:
 
 def _dates(text: str, words: tuple[Word, ...], lex) -> tuple[Span, ...]:
     months, units = lex.words("months"), lex.words("time_units")
-    out = [Span(m.start(), m.end(), "decade" if m.group()[4:] else "year") for m in YEAR.finditer(text)]
+    out = [
+        Span(m.start(), m.end(), "decade" if m.group()[4:] else "year")
+        for m in YEAR.finditer(text)
+        if m.group()[4:] or not _counts_people(m.start(), m.end(), words, lex)
+    ]
     out += [Span(m.start(), m.end(), "month" if m.group(1) is None else "day") for m in NUMERIC_DATE.finditer(text)]
     for i, w in enumerate(words):
         if w.lemmas & months:
@@ -149,6 +153,19 @@ def _dates(text: str, words: tuple[Word, ...], lex) -> tuple[Span, ...]:
     out += _relative(text, words, lex, units)
     out += _periods(text, words, lex)
     return tuple(sorted(set(out), key=lambda s: (s.start, s.end)))
+
+
+def _counts_people(a: int, b: int, words: tuple[Word, ...], lex) -> bool:
+    """ "Около 1000 человек", "1500 women": a number of a year's shape that counts people is no year. It is followed
+    by a noun for people, and is not governed by a preposition ("in 1937 people were arrested"), unless that word
+    qualifies an amount ("около", "about"). Kazakh has postpositions: a year is followed by "жылы", not by people."""
+    after = [w for w in words if w.start >= b][:1]
+    before = [w for w in words if w.end <= a][-1:]
+    if not after or not is_person_noun(after[0], lex.language):
+        return False
+    if not before or lex.language == "kk" or "stop" not in before[0].tags:
+        return True
+    return bool(before[0].lemmas & lex.words("quantity_modifiers"))
 
 
 def _relative(text: str, words: tuple[Word, ...], lex, units: frozenset[str]) -> list[Span]:
@@ -215,7 +232,7 @@ def _numbers(text: str, words: tuple[Word, ...], lex, taken: list[tuple[int, int
     for a, b in sorted(set(spans)):
         if any(a < e and s < b for s, e in taken):
             continue  # a year, a day of a month or a duration
-        if _is_year(text[a:b]):
+        if _is_year(text[a:b]) and not _counts_people(a, b, words, lex):
             continue
         before = [w for w in words if w.end <= a][-1:]
         if before and (before[0].lemmas & marks or (before[0].capitalised and before[0].start > 0)):
