@@ -24,8 +24,8 @@ from .text import shared_start
 from .types import Document, Section
 
 MIN_ENTRIES = 3  # paragraphs opening with a title line before a plain text is read as a register
-MAX_TITLE_CHARS = 80  # a title line is a name and a few words ("Ким Анна Тимофеевна  28 лет"), not a sentence
-MAX_TITLE_WORDS = 8
+MAX_TITLE_CHARS = 100  # a title line is a name and a few words ("Ким Анна Тимофеевна  28 лет", or with how she
+MAX_TITLE_WORDS = 12  # died: "Салатова Матрена Прокофьевна 45 лет, умерла в заключении в 1944 году"), not a sentence
 
 _LINE = re.compile(r"[^\n]+")
 _LIST_OR_ROW = re.compile(r"^\s*(?:[-–—•*·]|\d+[.)]\s|\(?[a-zа-я]\)\s)|\|")
@@ -55,6 +55,8 @@ def is_title_line(line: str) -> bool:
         and len(words) <= MAX_TITLE_WORDS
         and line[0].isupper()
         and any(ch.islower() for ch in line)  # a line in capitals is the heading of a part, not an entry
+        and not all(w.isupper() for w in words[:2])  # nor one opening in capitals ("ЧИСЛЕННОСТЬ РАССТРЕЛЯННЫХ ... за
+        # период"): a surname in capitals is followed by a given name in lower case ("ИВАНОВ Иван Иванович")
         and not _SENTENCE_MARK.search(line)
         and not _LIST_OR_ROW.search(line)
     )

@@ -46,6 +46,15 @@ def test_a_register_is_told_by_its_entries_and_prose_is_not():
     assert entry_headings(PROSE) == []  # one short first line is a title, not a register
     table = "Год | 1937 | 1938\nЧисло | 14 | 27\n\n" * 3
     assert entry_headings(table) == []  # table rows are no entries
+    # a title line may say how the person died; a caption in capitals over a table is no entry
+    died = REGISTER + "\nСалатова Матрена Прокофьевна 45 лет, умерла в заключении в 1944 году\nРодилась в 1899 г.\n"
+    caption = "\nЧИСЛЕННОСТЬ РАССТРЕЛЯННЫХ ЖЕНЩИН ПО ГОДАМ за период с 1932 по 1938 гг\nГод | 1937 | 1938\n"
+    assert [h[1] for h in entry_headings(died + caption)][3:] == [
+        "Салатова Матрена Прокофьевна 45 лет, умерла в заключении в 1944 году"
+    ]
+    assert [h[1] for h in entry_headings("ИВАНОВ Иван Иванович  47 лет\nРасстрелян.\n\n" * 3)][:1] == [
+        "ИВАНОВ Иван Иванович  47 лет"
+    ]  # a surname in capitals opens an entry
 
 
 def test_each_entry_is_a_section_from_its_title_line_on():

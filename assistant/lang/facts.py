@@ -123,7 +123,7 @@ def facts_fingerprint() -> str:
     digest = hashlib.sha256()
     for path in sorted(DATA.glob("*.toml")) + [
         Path(__file__).with_name(n) for n in ("facts.py", "people.py", "spans.py", "words.py", "related.py")
-    ]:
+    ] + [Path(__file__).parent.parent / "register.py"]:  # how a register's entries are cut into sections
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
