@@ -5,13 +5,18 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from assistant.answer.select import citable
+import numpy as np
+
+from assistant.answer.evidence import Events
+from assistant.answer.select import Query, citable, score_candidates
 from assistant.chunking import chunk_corpus
 from assistant.config import Settings
 from assistant.corpus import document_sections
 from assistant.lang.facts import read_facts
 from assistant.register import entry_headings, entry_title, full_names, is_entry, names_someone_else
-from assistant.types import Chunk, Document, Sentence
+from assistant.slots import Asked
+from assistant.text import terms
+from assistant.types import Chunk, Document, Hit, Sentence
 from assistant.vocabulary import read_sources
 
 REGISTER = """СПИСОК РАССТРЕЛЯННЫХ
@@ -225,3 +230,49 @@ def test_an_entry_line_holding_the_event_is_about_the_person_its_other_lines_des
     # not in a register: the line holds none of the describing words, and nothing says whom it is about
     plain = score_candidates([hit], vectors, query, _Entry(""), lambda t: 1.0, Settings())
     assert not any(c.fits for c in plain)
+
+
+class _RegisterAndProse:
+    """The index as `select.score_candidates` reads it: a register's entry and an article's sentence (pure logic)."""
+
+    def context_terms(self, doc_id, start):
+        return frozenset()
+
+    def title_terms(self, doc_id, section=()):
+        return frozenset()
+
+    def entry_title(self, doc_id, section):
+        return section[-1] if doc_id == "list" else ""
+
+    def entry_terms(self, doc_id, section):
+        return frozenset(terms(self.entry_title(doc_id, section), "ru"))
+
+    def sentence_keys(self, doc_id, s):
+        return frozenset(terms(s.text, "ru"))
+
+    def facts(self, doc_id, s):
+        return read_facts(s.text, "ru")
+
+    def original_in_other_language(self, doc_id, language):
+        return False
+
+
+def test_a_registers_line_yields_to_prose_unless_the_question_names_its_person():
+    title, line = "Петрова Анна Ивановна  32 года", "Расстреляна 18.11.1937, место захоронения - Бутово"
+    prose = "На полигоне Бутово расстреляны люди от 13 до 82 лет."
+    entry = Hit(
+        Chunk("list", "list", ("Список", title), 0, len(line), line, (Sentence("list", 0, len(line), line),)), 1
+    )
+    article = Hit(
+        Chunk("news", "news", ("Бутово",), 0, len(prose), prose, (Sentence("news", 0, len(prose), prose),)), 1
+    )
+    same = [np.array([[1.0, 0.0]], dtype=np.float32)] * 2  # both equally close to the question
+    asked = Asked("what", "")
+
+    def best(events: Events) -> str:
+        query = Query(np.array([1.0, 0.0], dtype=np.float32), frozenset({"бутов"}), asked, events, language="ru")
+        scored = score_candidates([entry, article], same, query, _RegisterAndProse(), lambda t: 1.0, Settings())
+        return scored[0].doc_id
+
+    assert best(Events((), ("бутов",))) == "news"  # about all who were shot there, not about Petrova
+    assert best(Events(("петров",), ("бутов",))) == "list"  # about Petrova: her entry's line

@@ -38,6 +38,8 @@ NEAR_TIE = 0.95  # a runner-up this close to the best is kept even past the leng
 OVER_BUDGET = 1.6  # ... up to this many times the budget (not for translated answers: originals are shown beside them)
 MINILM_UNRELATED, MINILM_ANSWERING = 0.18, 0.58  # MiniLM cosines, English question to English sentence
 E5_ACROSS_UNRELATED, E5_ACROSS_ANSWERING = 0.74, 0.80  # e5 cosines, English question to Russian/Kazakh sentence
+ENTRY_PENALTY = 0.1  # how far a register's line sinks for a question about no one its entry names ("Какого возраста
+# были расстрелянные в Бутове?" is about all of them, not about the one woman a line "Расстреляна ..., Бутово" is about)
 SHOWN_CHARS = 800  # two kiosk screens: a translated answer's quotes and the originals beside them must fit
 
 
@@ -207,6 +209,11 @@ def score_candidates(
             fits = not checked or (has_feature and covered >= min_coverage)
             if fits and years and not any(y in digits or y in context for y in years):
                 fits = False  # "Сколько человек было репрессировано в 1937 году?": a count for another time
+            about_no_one = not events.followup and not any(ev.held(t, named) for t in ev.names)
+            if entry and about_no_one and asked.slot != "person" and asked.kind != "list":
+                similarity -= (
+                    ENTRY_PENALTY  # a register's line is about its entry's person, whom the question never names
+                )
             score = (
                 settings.answer_similarity_weight * similarity
                 + settings.answer_overlap_weight * overlap

@@ -120,10 +120,12 @@ def read_facts(
 
 def facts_fingerprint() -> str:
     """A hash of the language data and the reading rules: an index whose facts were read otherwise is stale."""
-    digest = hashlib.sha256()
-    for path in sorted(DATA.glob("*.toml")) + [
-        Path(__file__).with_name(n) for n in ("facts.py", "people.py", "spans.py", "words.py", "related.py")
-    ] + [Path(__file__).parent.parent / "register.py"]:  # how a register's entries are cut into sections
+    digest = hashlib.sha256()  # register.py: how a register's entries are cut into sections
+    for path in (
+        sorted(DATA.glob("*.toml"))
+        + [Path(__file__).with_name(n) for n in ("facts.py", "people.py", "spans.py", "words.py", "related.py")]
+        + [Path(__file__).parent.parent / "register.py"]
+    ):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
