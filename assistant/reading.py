@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 from .answer import Events, question_events
 from .config import Settings
+from .crosslang import script_key
 from .lang.related import NewWords, WordVectors
 from .lang.thesaurus import thesaurus
 from .language import is_cyrillic
@@ -40,11 +41,11 @@ class QuestionReader:
 
     def bridge(self, stems: list[str]) -> list[str]:
         """The terms the originals' lexical index can match: numbers, Latin words, Cyrillic names in Latin spelling."""
-        out = []
+        out, v = [], self.vocabulary
         for t in stems:
             if not is_cyrillic(t):
                 out.append(t)
-            elif (latin := self.vocabulary.latin(t)) is not None:
+            elif (latin := v.latin(t)) is not None and not _lookalike_name(t, latin, v):
                 out.append(latin)
         return out
 
@@ -99,3 +100,14 @@ class QuestionReader:
     def _thesaurus(self):
         """WordNet's English verbs (None when switched off or not installed)."""
         return thesaurus(self.settings.wordnet_dir) if enabled(self.settings, "thesaurus") else None
+
+
+def _lookalike_name(term: str, latin: str, vocabulary) -> bool:
+    """Whether a Cyrillic word the sources use, and not as a name, only looks like a Latin name: "әйел" (woman) is
+    not Avel. A name spelt the same in both alphabets is that name, even lower-case ("қырым татары": Tatars)."""
+    return (
+        vocabulary.is_name(latin)
+        and term in vocabulary.df
+        and not vocabulary.is_name(term)
+        and script_key(term) != script_key(latin)
+    )

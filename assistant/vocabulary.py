@@ -18,6 +18,7 @@ import numpy as np
 
 from .crosslang import MAX_ENDING, CrossTerms, script_key
 from .lang import lexicon
+from .lang.scripts import plain_kazakh
 from .lang.words import known_word, read_words
 from .language import is_cyrillic, latin_variants
 from .register import entry_names
@@ -48,6 +49,7 @@ class Vocabulary:
         self.n_docs = max(1, n_docs)
         self.model_knows = model_knows
         self._sorted = sorted(df)
+        self._plain: dict[str, str] | None = None  # built on first use: most questions never need it
         self._memo: dict[tuple[str, str], str | None] = {}  # (kind, term) -> answer; the vocabulary never changes
         # terms by script-free key: a name in another alphabet, also by the words written as names ("Елена")
         self._across = CrossTerms(self._sorted, names, self.surfaces, name_words or {})
@@ -152,6 +154,8 @@ class Vocabulary:
             return self._nearest(term)
         if (another := self._another_form(term)) is not None and len(term) >= 4:
             return another
+        if is_cyrillic(term) and (plain := self._plain_twins().get(plain_kazakh(term))) is not None:
+            return plain  # Kazakh typed without its own letters: "акталды", "айел" (from "aiel")
         found = self._nearest(term)
         if found is not None and script_key(found) == script_key(term):
             return found  # a misspelling that sounds the same ("stallin" -> stalin)
@@ -160,6 +164,15 @@ class Vocabulary:
         if found is None and is_cyrillic(term):
             found = next((t for v in latin_variants(term) if (t := self._nearest(v)) is not None), None)
         return found
+
+    def _plain_twins(self) -> dict[str, str]:
+        """Cyrillic corpus terms by their plainly typed key (`lang.scripts.plain_kazakh`); of two with one key, the
+        more frequent."""
+        if self._plain is None:
+            self._plain = {}
+            for t in sorted((t for t in self._sorted if len(t) >= 3 and is_cyrillic(t)), key=lambda t: self.df[t]):
+                self._plain[plain_kazakh(t)] = t
+        return self._plain
 
     def _longer(self, term: str) -> str | None:
         """A corpus term that is a longer form of this one ("kazakh" -> kazakhstan), for 5 letters or more."""
@@ -223,8 +236,10 @@ class Vocabulary:
         for variant in latin_variants(term):
             found = self._nearest(variant)
             # a whole word, not the start of a longer one ("больш" is not "bolshevik")
-            if found is not None and not is_cyrillic(found) and not (
-                found.startswith(variant) and len(found) - len(variant) > MAX_ENDING
+            if (
+                found is not None
+                and not is_cyrillic(found)
+                and not (found.startswith(variant) and len(found) - len(variant) > MAX_ENDING)
             ):
                 return found
         return None
@@ -346,4 +361,3 @@ def common_word(word: str, language: str) -> bool:
         tags = read_words(word.lower(), "ru")[0].tags
         return known_word(word, "ru") and not tags & {"name", "surname", "patronymic", "place", "org"}
     return False
-

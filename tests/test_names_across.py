@@ -17,7 +17,9 @@ def _vocabulary(words: dict[str, str], names: set[str]) -> Vocabulary:
         df[stem] = 1
         surfaces.setdefault(stem, word)
     named = frozenset(terms(w, words[w])[0] for w in names)
-    return Vocabulary(df, 10, lambda word: word in df, names=named, surfaces=surfaces)  # the model knows the corpus words
+    return Vocabulary(
+        df, 10, lambda word: word in df, names=named, surfaces=surfaces
+    )  # the model knows the corpus words
 
 
 def test_kh_x_and_kazakh_q_fold_to_one_key():
@@ -88,3 +90,24 @@ def test_a_two_letter_name_stays_the_subject_of_a_question():
     q = analyse("Where did Tsoi Chai Ok die?", None, 500)
     events = event_terms(q, ["цо", "die"], "en", is_name=lambda t: t == "цо")
     assert events.names == ("цо",)
+
+
+def test_kazakh_typed_without_its_letters_meets_the_word_the_sources_write():
+    from assistant.lang.scripts import kazakh_to_cyrillic, plain_kazakh
+
+    v = _vocabulary({"әйелдер": "kk", "ақталды": "kk", "Avel": "en", "Tatar": "en"}, {"Avel", "Tatar"})
+    assert plain_kazakh("Ақталды") == plain_kazakh("акталды")
+    typed = terms(kazakh_to_cyrillic("aiel"), "kk")[0]  # informal Latin: "ai" is no "әй"
+    assert v.nearest(typed) == terms("әйелдер", "kk")[0]
+    assert v.nearest(terms("акталды", "kk")[0]) == terms("ақталды", "kk")[0]  # a Russian keyboard
+
+
+def test_a_word_the_sources_use_is_bridged_to_a_latin_name_only_when_spelt_alike():
+    from assistant.config import Settings
+    from assistant.reading import QuestionReader
+
+    v = _vocabulary({"әйел": "kk", "татар": "kk", "Avel": "en", "Tatar": "en"}, {"Avel", "Tatar"})
+    reader = QuestionReader(v, None, Settings())
+    assert v.latin("әйел") == "avel"  # a look-alike by near spelling ...
+    assert reader.bridge(["әйел"]) == []  # ... is no name: "әйел" (woman) is not Avel
+    assert reader.bridge(["татар"]) == ["tatar"]  # "қырым татары": the Tatars, lower-case in Kazakh

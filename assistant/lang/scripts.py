@@ -12,6 +12,7 @@ from functools import lru_cache
 MIXED_WORD = re.compile(r"\b(?=\w*[а-яёәғқңөұүһі])(?=\w*[a-z])[^\W\d_]+\b", re.I)  # a word in two scripts at once
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
+
 def _scripts() -> dict:
     from .tables import table
 
@@ -35,7 +36,9 @@ def fold_mixed_script(text: str) -> str:
 
 
 _KAZAKH_2021_ONLY = frozenset("äğñöūüış")
-_PLAIN_LATIN = str.maketrans({"ş": "sh", "ç": "ch", "ğ": "gh", "ñ": "ng", "ä": "a", "ö": "o", "ü": "u", "ū": "u", "ı": "y"})
+_PLAIN_LATIN = str.maketrans(
+    {"ş": "sh", "ç": "ch", "ğ": "gh", "ñ": "ng", "ä": "a", "ö": "o", "ü": "u", "ū": "u", "ı": "y"}
+)
 _BACK, _FRONT = frozenset("аоұы"), frozenset("әөүіе")
 _HARMONY = {"back": {"і": "ы", "г": "ғ", "к": "қ", "у": "ұ"}, "front": {"ы": "і", "ғ": "г", "қ": "к", "у": "ү"}}
 
@@ -64,6 +67,17 @@ def english_function_words(words: list[str]) -> int:
 @lru_cache(maxsize=1)
 def _kazakh_latin_words() -> frozenset[str]:
     return frozenset(_scripts()["kazakh_latin_words"]["words"].split())
+
+
+@lru_cache(maxsize=1)
+def _plain_letters() -> dict[int, str]:
+    t = _scripts()["kazakh_plain_letters"]
+    return str.maketrans(t["plain"], t["folded"])
+
+
+def plain_kazakh(word: str) -> str:
+    """A Cyrillic word with the Kazakh letters plain typing cannot tell apart folded ("ақталды" -> "акталди")."""
+    return word.lower().translate(_plain_letters())
 
 
 def kazakh_to_cyrillic(text: str) -> str:
