@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
 
+from .lang.words import read_words
 from .text import shared_start
 from .types import Document, Section
 
@@ -109,14 +110,24 @@ def full_names(text: str, is_name: Callable[[str], bool]) -> tuple[tuple[str, ..
     runs, run, end = [], [], -1
     for m in _WORD.finditer(text):
         word = m.group()
-        if word[0].isupper() and (not run or not text[end : m.start()].strip()):
+        opens = word[0].isupper() and not _adjective(word)
+        if opens and (not run or not text[end : m.start()].strip()):
             run.append(word)
         else:
             runs.append(run)
-            run = [word] if word[0].isupper() else []
+            run = [word] if opens else []
         end = m.end()
     runs.append(run)
     return tuple(tuple(r) for r in runs if len(r) >= 2 and any(is_name(w) for w in r))
+
+
+def _adjective(word: str) -> bool:
+    """A Russian adjective that is no surname opens no name and ends one: "Володькину Ольгу Военный трибунал"."""
+    if not is_cyrillic_word(word):
+        return False
+    read = read_words(word, "ru")
+    tags = read[0].tags if read else frozenset()
+    return "ADJF" in tags and not tags & {"Surn", "Name", "Patr"}
 
 
 def names_someone_else(names: tuple[tuple[str, ...], ...], title: str) -> bool:

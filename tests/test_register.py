@@ -127,6 +127,10 @@ def test_a_person_named_in_full_is_not_another_entry_s_person():
     assert names_someone_else(kazakh, "Ким Вера Александровна  42 года")
     assert full_names("Which women of the Great Terror are buried there?", is_name) == ()
     assert not names_someone_else(full_names("Where did Tsoi Chai Ok die?", is_name), "Цой Чай Ок  30 лет")
+    # an adjective after the name ends it: the court that sentenced her is no part of her name
+    court = full_names("К чему приговорил Володькину Ольгу Военный трибунал МВО?", is_name)
+    assert court == (("Володькину", "Ольгу"),)
+    assert not names_someone_else(court, "Володькина Ольга Андреевна 24 года")
 
 
 def test_a_date_written_in_figures_is_a_date():
