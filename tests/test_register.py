@@ -280,3 +280,12 @@ def test_a_registers_line_yields_to_prose_unless_the_question_names_its_person()
 
     assert best(Events((), ("бутов",))) == "news"  # about all who were shot there, not about Petrova
     assert best(Events(("петров",), ("бутов",))) == "list"  # about Petrova: her entry's line
+
+
+def test_a_records_abbreviations_stand_for_their_words():
+    from assistant.lang.words import read_words
+
+    lived, rehabilitated = read_words("Прож.: г. Кустанай. Реаб. 1989", "ru")[0], read_words("Реаб. 1989", "ru")[0]
+    assert "проживать" in lived.forms and "прож" in lived.forms  # "где проживала?" meets "Прож.:"
+    assert "реабилитировать" in rehabilitated.forms
+    assert read_words("Прожектор", "ru")[0].forms.isdisjoint({"проживать"})  # a whole word is not the abbreviation

@@ -17,6 +17,7 @@ from functools import cache, lru_cache
 
 from ..errors import ModelLoadError
 from ..text import stem_kazakh, stopwords, terms_of
+from . import lexicon
 
 WORD = re.compile(r"[^\W_]+(?:[’'-][^\W_]+)*")
 
@@ -62,6 +63,9 @@ def _english(lower: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]
 
 @lru_cache(maxsize=65536)
 def _russian(lower: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    if (whole := _record_abbreviations().get(lower)) is not None:  # "прож.": the forms of "проживала"
+        forms, stems, tags = _russian(whole)
+        return forms | {lower}, stems, tags
     parses = _morph().parse(lower)
     best = parses[0] if parses else None
     forms = {p.normal_form for p in parses[:2] if p.score >= 0.5 * (best.score if best else 0)} if best else set()
@@ -70,6 +74,11 @@ def _russian(lower: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]
         tags = {str(g) for g in best.tag.grammemes}
         tags |= {_RU_TAGS[g] for g in best.tag.grammemes if g in _RU_TAGS}
     return frozenset({lower, *forms}), frozenset(terms_of([lower], "ru")), frozenset(tags)
+
+
+@cache
+def _record_abbreviations() -> dict[str, str]:
+    return dict(lexicon("ru").entry("record_abbreviations")["words"])
 
 
 @lru_cache(maxsize=65536)
