@@ -46,7 +46,7 @@ from .hooks import StageHook, no_hook
 from .index.read import IndexData
 from .intents import OFF_TOPIC, IntentSpace, readable_message, recognised, spaces
 from .lang.related import WordVectors
-from .lang.served import has_served_word
+from .lang.served import has_served_word, keyboard_mash
 from .loading import load_parts
 from .messages import message
 from .question import Question, analyse
@@ -310,7 +310,10 @@ class Assistant:
     def _intent(self, q: Question, vector: np.ndarray) -> str:
         """The kind of small talk, or "offtopic", that a question's own vector says it is ("" for a question).
 
-        Only a message read on its own: a follow-up's vector holds the earlier turns it leans on."""
+        Only a message read on its own: a follow-up's vector holds the earlier turns it leans on. Keyboard mash
+        ("asdfghjkl") is off-topic whatever its vector is near."""
+        if keyboard_mash(q.plain) and enabled(self.settings, "keyboard_mash"):
+            return OFF_TOPIC
         if q.query != q.plain or not readable_message(q.plain) or not enabled(self.settings, "intents"):
             return ""
         s, multilingual = self.settings, self._multilingual(q)

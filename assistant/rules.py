@@ -34,6 +34,8 @@ RULES: dict[str, str] = {
     "English) is never corrected to a corpus word that looks like it (сидело is not сделав, society not soviet)",
     "intents": "small talk and off-topic requests the fixed phrases miss are recognised by the question's vector "
     "(assistant/intents.py, thresholds intent_similarity / intent_margin and their multilingual pair)",
+    "keyboard_mash": "a message of keyboard mash alone ('asdfghjkl', 'фыва') is refused as off-topic, never searched "
+    "(assistant/lang/served.py keyboard_mash; keyboard rows in lang/data/scripts.toml)",
     "related_words": "a question word is held by a corpus word e5 places close to it (start/began, kill/shot; "
     "assistant/lang/related.py, threshold related_word_similarity)",
     "thesaurus": "an English verb is held by the synonyms and direct hyponyms of its first WordNet sense (turn "

@@ -154,7 +154,6 @@ KNOWN_FAILURES = {  # what the engine does today (from `assistant eval`'s failur
     "q162": "ru: false refusal",
     "q163": "ru: false refusal",
     "q168": "ru: missed refusal: quotes “Начиная с периода после смерти Иосифа Сталина в 19…”",
-    "q176": "ru: missed refusal: quotes “Сделав значительный шаг к справедливости и историч…”",
     "q211": "kk: false refusal",
     # issue 13's items (each scored as its kind asks), before the engine handles their kinds
     "q261": "list: list misses 11 March; quotes “In February 1954, Khrushchev ordered assessments o…”",

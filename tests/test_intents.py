@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from assistant.intents import LANGUAGES, SMALLTALK, IntentSpace, examples, recognised
+from assistant.lang.served import keyboard_mash
 from assistant.messages import message
 
 
@@ -64,3 +65,73 @@ def test_switched_off_the_request_goes_the_ordinary_way(assistant):
     off = assistant.with_settings(rules_off="intents")
     answer = off.ask("which sneakers should I buy for running?")
     assert answer.text != message("off_topic", "en")
+
+
+# Questions on the topic worded like small talk (a greeting or thanks before them, "can you tell me about", "help"),
+# written with the unseen tune set's small-talk items (evals/unseen/tune q349-q414) before the intent examples were
+# read; none may get a small-talk reply or the off-topic refusal. They name camps, laws and days of the unseen
+# documents too, which the seed index does not hold: the vector must still place them as questions.
+ON_TOPIC_LIKE_SMALLTALK = (
+    ("thanks, and who signed the 1991 law?", "en"),
+    ("hi! when was Karlag closed?", "en"),
+    ("can you tell me about the Day of Remembrance?", "en"),
+    ("hello, how many people were rehabilitated in Kazakhstan?", "en"),
+    ("thank you! what was ALZhIR?", "en"),
+    ("ok cool, and what happened after Stalin died?", "en"),
+    ("could you help me find out who was rehabilitated in 1956?", "en"),
+    ("good morning, what did Khrushchev say in the secret speech?", "en"),
+    ("bye, but first: when did the State Commission finish its work?", "en"),
+    ("what can you tell me about the Butovo firing range?", "en"),
+    ("I need help with my homework about the deportations of peoples", "en"),
+    ("спасибо, а кто подписал закон о реабилитации?", "ru"),
+    ("привет! когда закрыли Карлаг?", "ru"),
+    ("расскажи про День памяти жертв репрессий", "ru"),
+    ("здравствуйте, сколько человек реабилитировали в Казахстане?", "ru"),
+    ("а что ты знаешь про АЛЖИР?", "ru"),
+    ("помоги, пожалуйста: что такое реабилитация?", "ru"),
+    ("добрый день, когда умер Сталин?", "ru"),
+    ("спасибо! а что было с депортированными народами?", "ru"),
+    ("можешь рассказать о Бутовском полигоне?", "ru"),
+    ("мне нужно для доклада: кто такие жертвы политических репрессий?", "ru"),
+    ("рахмет, ал 1991 жылғы заңға кім қол қойды?", "kk"),
+    ("сәлем! Қарлаг қашан жабылды?", "kk"),
+    ("Саяси қуғын-сүргін құрбандарын еске алу күні туралы айтып берші", "kk"),
+    ("сәлеметсіз бе, Қазақстанда қанша адам ақталды?", "kk"),
+    ("АЛЖИР деген не?", "kk"),
+    ("көмектесші, ақтау комиссиясы не істеді?", "kk"),
+    ("qazaqstanda qansha adam aqtaldy?", "kk"),
+    ("рахмет! Сталин өлгеннен кейін не болды?", "kk"),
+    ("сен маған Бутово туралы айта аласың ба?", "kk"),
+    ("үй тапсырмасына керек: ашаршылық құрбандары туралы айтшы", "kk"),
+)
+
+
+def test_questions_worded_like_small_talk_are_still_questions(assistant):
+    taken = []
+    for text, language in ON_TOPIC_LIKE_SMALLTALK:
+        answer = assistant.ask(text)
+        if answer.kind == "smalltalk" or answer.text == message("off_topic", language):
+            taken.append((text, answer.kind))
+    assert not taken
+
+
+def test_keyboard_mash_is_told_from_words():
+    for mash in ("asdfghjkl", "qwe qwe rty ???", "zxcvb", "ывапролдж", "фыввфыв!!", "йцукен", "ааааа ыыы", "hjkl"):
+        assert keyboard_mash(mash), mash
+    for words in ("who was shot?", "Karlag?", "НКВД?", "КГБ", "ok", "tree of life", "Қарлаг қашан жабылды?", "спс", ""):
+        assert not keyboard_mash(words), words
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "key"),
+    [
+        ("sdfghj", "en", "off_topic"),
+        ("олдж фыва", "ru", "off_topic"),
+        ("what's 9 times 6?", "en", "off_topic"),
+        ("are you some kind of chatbot?", "en", "smalltalk_about"),
+    ],
+)
+def test_fresh_small_talk_and_requests(assistant, text, language, key):
+    answer = assistant.ask(text)
+    assert answer.text == message(key, language), answer.text
+    assert answer.citations == ()

@@ -15,6 +15,7 @@ meaning (engine.py: a vector of noise may sit near "hello", but noise is not a g
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from ..language import SUPPORTED, detect
 from ..text import stopwords
@@ -47,6 +48,37 @@ def has_served_word(question: str) -> bool:
         elif len(word) >= 3 and letters & vowels and len(letters) > 1 and word not in PLACEHOLDERS:
             content += 1
     return content > 0 or function >= 2
+
+
+MASH_STEP = 2  # keys apart on a row that one finger roll of mash may skip ("фыввфыв": в to ф)
+
+
+@cache
+def _key_positions() -> dict[str, tuple[int, int]]:
+    """Each letter's (row, column) on the keyboards of `scripts.toml` [keyboard_rows]."""
+    from .tables import table
+
+    rows = table("scripts")["keyboard_rows"]["rows"]
+    return {ch: (r, c) for r, row in enumerate(rows) for c, ch in enumerate(row)}
+
+
+def keyboard_mash(text: str) -> bool:
+    """Whether a message is only keyboard mash: every word of three letters or more runs along one row of a keyboard
+    (each letter at most MASH_STEP keys from the one before, "asdfghjkl", "qwe rty", "ывапролдж") or repeats one
+    letter ("ааааа"), and it has no shorter word. A real word may run along a row ("tree", "пол"), but a message
+    made of nothing else asks nothing of the sources."""
+    found = words_of(text)
+    return bool(found) and all(_along_a_row(w) for w in found)
+
+
+def _along_a_row(word: str) -> bool:
+    keys = _key_positions()
+    if len(word) < 3 or any(ch not in keys for ch in word):
+        return False
+    return all(
+        keys[a][0] == keys[b][0] and abs(keys[a][1] - keys[b][1]) <= MASH_STEP
+        for a, b in zip(word, word[1:], strict=False)
+    )
 
 
 def words_of(text: str) -> list[str]:
