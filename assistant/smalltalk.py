@@ -12,6 +12,7 @@ import re
 from functools import cache
 
 from .lang import LANGUAGES, lexicon
+from .lang.scripts import plain_kazakh
 
 KINDS = ("creator", "about", "thanks", "goodbye", "greeting")  # checked in this order: "who are you" before "hello"
 
@@ -28,6 +29,14 @@ def _patterns() -> dict[str, re.Pattern]:
 
 
 @cache
+def _plain_kazakh_patterns() -> dict[str, re.Pattern]:
+    """The Kazakh phrases with the letters plain typing cannot tell apart folded (lang/scripts.py plain_kazakh), for
+    Kazakh typed on a Russian keyboard or in Latin letters: "кайырли кун" is "қайырлы күн", "калайсин" "қалайсың"."""
+    kazakh = lexicon("kk").table("smalltalk")
+    return {kind: re.compile(rf"(?<!\w)(?:{plain_kazakh(kazakh[kind])})(?!\w)", re.I) for kind in KINDS}
+
+
+@cache
 def _greeting_opening() -> re.Pattern:
     return re.compile(rf"^\s*(?:{_phrases('greeting')})(?!\w)[\s,.!;:—–-]*", re.I)
 
@@ -35,7 +44,8 @@ def _greeting_opening() -> re.Pattern:
 @cache
 def _leftover() -> re.Pattern:
     """What may be left of a message once its small-talk phrases are taken away: punctuation and filler words."""
-    fillers = "|".join(f for language in LANGUAGES for f in lexicon(language).ordered("smalltalk_filler"))
+    fillers = [f for language in LANGUAGES for f in lexicon(language).ordered("smalltalk_filler")]
+    fillers = "|".join(fillers + [plain_kazakh(f) for f in lexicon("kk").ordered("smalltalk_filler")])
     return re.compile(rf"^(?:[\s,.!?;:)(…'\"«»*_~`#-]|\b(?:{fillers})\b)*$", re.I)
 
 
@@ -46,9 +56,13 @@ def smalltalk_kind(text: str) -> str | None:
     """ "greeting", "thanks", "about", "creator" or "goodbye" when the whole message is small talk, else None."""
     if not text or len(text) > MAX_SMALLTALK_CHARS:
         return None
+    return _whole_kind(text, _patterns()) or _whole_kind(plain_kazakh(text), _plain_kazakh_patterns())
+
+
+def _whole_kind(text: str, patterns: dict[str, re.Pattern]) -> str | None:
     found = None
     rest = text
-    for kind, pattern in _patterns().items():  # creator and about before the greeting inside them ("who are you")
+    for kind, pattern in patterns.items():  # creator and about before the greeting inside them ("who are you")
         if pattern.search(rest):
             found = found or kind
             rest = pattern.sub(" ", rest)

@@ -135,3 +135,25 @@ def test_fresh_small_talk_and_requests(assistant, text, language, key):
     answer = assistant.ask(text)
     assert answer.text == message(key, language), answer.text
     assert answer.citations == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("кайырлы кун!", "greeting"),  # Kazakh typed on a Russian keyboard: no қ, ү
+        ("сау болыныз", "goodbye"),
+        ("рахмет, тусиникти", "thanks"),
+        ("сен кимсин?", "about"),
+        ("salem, qalaisyn?", None),  # Latin letters: read in Cyrillic by question.analyse first (below)
+        ("Кайырлы кун, Карлаг кашан жабылды?", None),
+    ],
+)
+def test_kazakh_small_talk_typed_without_its_own_letters(text, kind):
+    from assistant.smalltalk import smalltalk_kind
+
+    assert smalltalk_kind(text) == kind
+
+
+def test_kazakh_small_talk_typed_in_latin_letters(assistant):
+    answer = assistant.ask("salem, qalaisyn?")
+    assert answer.text == message("smalltalk_greeting", "kk") and answer.citations == ()
