@@ -16,7 +16,7 @@ from .language import detect
 from .messages import message
 from .parts import split_parts
 from .slots import Asked, asked
-from .smalltalk import smalltalk_kind, strip_greeting
+from .smalltalk import latin_kazakh_kind, smalltalk_kind, strip_greeting
 from .text import plain_text, terms_of, words
 
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,300}>")
@@ -70,6 +70,8 @@ def analyse(
     notice = message("shortened", shown_in, limit=max_chars) if shortened else ""
     plain = without_markup(source)
     talk = smalltalk_kind(plain)
+    if not talk and language in ("en", "other") and (kazakh := latin_kazakh_kind(plain)):
+        talk, plain, language = *kazakh, "kk"  # "rakhmet", "sau bol": too short for detect to tell Kazakh
     if talk:
         return Question(
             text, notice, plain, tuple(words(plain)), (), "what", plain, (), language, shape="smalltalk", smalltalk=talk

@@ -12,7 +12,7 @@ import re
 from functools import cache
 
 from .lang import LANGUAGES, lexicon
-from .lang.scripts import plain_kazakh
+from .lang.scripts import kazakh_to_cyrillic, plain_kazakh
 
 KINDS = ("creator", "about", "thanks", "goodbye", "greeting")  # checked in this order: "who are you" before "hello"
 
@@ -57,6 +57,22 @@ def smalltalk_kind(text: str) -> str | None:
     if not text or len(text) > MAX_SMALLTALK_CHARS:
         return None
     return _whole_kind(text, _patterns()) or _whole_kind(plain_kazakh(text), _plain_kazakh_patterns())
+
+
+def latin_kazakh_kind(text: str) -> tuple[str, str] | None:
+    """Kazakh small talk typed in Latin letters that language detection took for English or another language
+    ("rakhmet", "sau bol", "salemetsiz be"): its kind and its Cyrillic reading, else None. Only the Kazakh phrases
+    are tried, folded as plain typing writes them, so an English word read in Cyrillic meets no Russian one."""
+    if (
+        not text
+        or len(text) > MAX_SMALLTALK_CHARS
+        or not re.search(r"[a-z]", text, re.I)
+        or re.search(r"[а-яё]", text, re.I)
+    ):
+        return None
+    cyrillic = kazakh_to_cyrillic(text)
+    kind = _whole_kind(plain_kazakh(cyrillic), _plain_kazakh_patterns())
+    return (kind, cyrillic) if kind else None
 
 
 def _whole_kind(text: str, patterns: dict[str, re.Pattern]) -> str | None:

@@ -157,3 +157,29 @@ def test_kazakh_small_talk_typed_without_its_own_letters(text, kind):
 def test_kazakh_small_talk_typed_in_latin_letters(assistant):
     answer = assistant.ask("salem, qalaisyn?")
     assert answer.text == message("smalltalk_greeting", "kk") and answer.citations == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("rakhmet!", "thanks"),
+        ("sau boliniz", "goodbye"),
+        ("qosh bol", "goodbye"),
+        ("salemetsiz be", "greeting"),
+        ("kaiyrly kesh", "greeting"),
+        ("thanks", None),  # English: smalltalk_kind reads it first; never a Kazakh phrase
+        ("Salem witch trials?", None),
+        ("рахмет", None),  # already Cyrillic
+    ],
+)
+def test_kazakh_small_talk_in_latin_letters_that_detection_misses(text, kind):
+    from assistant.smalltalk import latin_kazakh_kind
+
+    found = latin_kazakh_kind(text)
+    assert (found[0] if found else None) == kind
+
+
+def test_latin_kazakh_small_talk_gets_a_kazakh_reply(assistant):
+    for text, key in (("rakhmet", "smalltalk_thanks"), ("sau bol!", "smalltalk_goodbye")):
+        answer = assistant.ask(text)
+        assert answer.text == message(key, "kk") and answer.language == "kk" and answer.citations == (), text
