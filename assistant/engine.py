@@ -46,7 +46,7 @@ from .hooks import StageHook, no_hook
 from .index.read import IndexData
 from .intents import OFF_TOPIC, IntentSpace, readable_message, recognised, spaces
 from .lang.related import WordVectors
-from .lang.served import has_served_word, keyboard_mash
+from .lang.served import has_served_word, holds_english_word, keyboard_mash
 from .loading import load_parts
 from .messages import message
 from .question import Question, analyse
@@ -323,6 +323,7 @@ class Assistant:
             )
         else:
             intent = recognised(self._intents[False].closest(vector), s.intent_similarity, s.intent_margin)
+            intent = intent if intent and holds_english_word(q.plain, s.wordnet_dir) else ""
         # noise ("Р𝔗") may sit near "hello" in a vector, but is no greeting (checked only when an intent is found)
         return intent if intent and has_served_word(q.plain) else ""
 

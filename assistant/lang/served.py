@@ -6,7 +6,8 @@ word of that language that says something: three letters or more of its alphabet
 repeated, not a common word (`text.stopwords`) and not a program's placeholder ("null", "NIL", "undefined"); or
 else two common words ("Кто это?"). A word is a whitespace-separated token of letters only, once the
 punctuation around it is gone, so mojibake such as "Ã©tÃ©" or "Ð¿Ñ€Ð¸Ð²ÐµÑ‚" (symbols inside), "COM1", a random
-"xQ", "aaaa", "Р𝔗" or a lone "if" is no word of ours.
+"xQ", "aaaa", "Р𝔗" or a lone "if" is no word of ours; nor is a message of keyboard mash alone ("asdfghjkl",
+"фыва олдж": `keyboard_mash`).
 
 Used for what visitors needed (unanswered.py: only such questions are logged) and for small talk recognised by
 meaning (engine.py: a vector of noise may sit near "hello", but noise is not a greeting).
@@ -32,7 +33,7 @@ PLACEHOLDERS = frozenset("null nil nul none undefined true false nan infinity in
 
 def has_served_word(question: str) -> bool:
     """Whether a question holds a word in a language the assistant serves (see the module's docstring)."""
-    if not isinstance(question, str) or not question.strip():
+    if not isinstance(question, str) or not question.strip() or keyboard_mash(question):
         return False
     found = detect(question)
     if found.language not in SUPPORTED:
@@ -48,6 +49,20 @@ def has_served_word(question: str) -> bool:
         elif len(word) >= 3 and letters & vowels and len(letters) > 1 and word not in PLACEHOLDERS:
             content += 1
     return content > 0 or function >= 2
+
+
+def holds_english_word(text: str, wordnet_dir=None) -> bool:
+    """Whether a message holds an English word: a common one (`text.stopwords`) or one WordNet knows in some form
+    (lang/thesaurus.english_word). Noise such as "AAB" may sit near "hello" in MiniLM's space but holds none. True
+    when WordNet is not installed (nothing to tell by)."""
+    from .thesaurus import WORDNET_DIR, english_word
+
+    common = stopwords("en")
+    found = re.findall(r"[a-z]+(?:'[a-z]+)?", text.lower())
+    if any(w in common for w in found):
+        return True
+    known = [english_word(w, wordnet_dir or WORDNET_DIR) for w in found]
+    return any(k is None or k for k in known)
 
 
 MASH_STEP = 2  # keys apart on a row that one finger roll of mash may skip ("фыввфыв": в to ф)
