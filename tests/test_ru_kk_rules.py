@@ -119,6 +119,27 @@ def test_a_russian_who_question_asks_for_the_doer_of_its_known_verb():
     assert question_events(q, q.terms, v, "ru").verb == ""
 
 
+def test_a_who_question_about_a_role_asks_for_a_sentence_naming_that_role():
+    from assistant.text import terms
+
+    camp, head = terms("лагеря", "ru")[0], terms("начальником", "ru")[0]
+    v = Vocabulary({camp: 3, "алжир": 2}, 10, names=frozenset({"алжир"}))  # no source names a head of the camp
+    q = analyse("Кто был начальником лагеря АЛЖИР?", None, 1000)
+    assert question_events(q, q.terms, v, "ru").verb == head  # unknown to the sources: no sentence answers
+    q = analyse("Кто был первым председателем комиссии?", None, 1000)
+    assert question_events(q, q.terms, v, "ru").verb == terms("председателем", "ru")[0]
+    q = analyse("АЛЖИР лагерінің бастығы кім болды?", None, 1000)
+    assert question_events(q, q.terms, v, "kk").verb == terms("бастығы", "kk")[0]
+    q = analyse("Who was the head of ALZhIR?", None, 1000)
+    assert question_events(q, q.terms, v, "en").verb == "head"
+    from assistant.answer.evidence import _role_asked
+
+    assert _role_asked("Кто был убит в 1940 году?", "ru") == ""  # a participle, no role
+    assert _role_asked("Who was one of the victims?", "en") == ""  # a person, no role
+    assert _role_asked("Who was Polivanov?", "en") == ""
+    assert _role_asked("Who was left out of the 1953 amnesty?", "en") == ""  # a participle: no article, no role
+
+
 def test_a_how_many_question_naming_a_year_is_answered_by_a_count_of_that_year():
     import numpy as np
 

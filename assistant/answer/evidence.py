@@ -122,6 +122,11 @@ def event_terms(
             verb, actions = known_verbs[0], [t for t in actions if t != known_verbs[0]]
     elif len(known_actions) >= 2 or verb:  # with the main verb to check, unknown side words are not the event
         actions = known_actions
+    role = _role_asked(q.plain, language) if q.asked.slot == "person" else ""
+    if not verb and not soft_verb and role:
+        # "Кто был начальником лагеря?", "Who was the head of ...?": the role is the event, even one no source names
+        # (then no sentence answers)
+        verb, actions = role, [t for t in actions if t != role]
     if q.followup:  # "how many people does it cover?": what it is about is in the earlier turn; only a verb
         actions = [t for t in actions if not known(t)] if language in ("ru", "kk") else []
     return Events(names, tuple(actions), verb, q.followup, soft_verb, numbers, dict(forms or {}))
@@ -131,6 +136,23 @@ def _dictionary_form(word: str, language: str) -> str:
     found = read_words(word, language)
     lemmas = sorted(found[0].lemmas - {word}, key=len) if found else []
     return lemmas[-1] if lemmas else ""
+
+
+def _role_asked(text: str, language: str) -> str:
+    """The term of the role a Russian or Kazakh who-question asks about ("кто был начальником", "бастығы кім
+    болды"), or ""."""
+    m = lexicon(language).compiled("role_asked").search(text)
+    if not m:
+        return ""
+    ordinal, numbers = lexicon(language).compiled("ordinal"), lexicon(language).words("number_words")
+    for word in m.group(1).split():
+        if word.lower() in numbers:
+            return ""  # "who was one of the victims?" asks for a person, not a role  # Russian: the first noun in the instrumental ("первым начальником")
+        tags = read_words(word, language)[0].tags if read_words(word, language) else frozenset()
+        if language == "en" and not ordinal.fullmatch(word) or language == "kk" or {"NOUN", "ablt"} <= tags:
+            found = terms_of([word.lower()], language)
+            return found[0] if found else ""
+    return ""
 
 
 def _compound_verb(text: str, language: str) -> str:
