@@ -153,6 +153,26 @@ def main_verb(question: str) -> str:
     return participles[-1] if participles else ""
 
 
+def role_asked(text: str, language: str) -> str:
+    """The term of the role a Russian or Kazakh who-question asks about ("кто был начальником", "бастығы кім
+    болды"), or ""."""
+    from .lang.words import read_words
+    from .text import terms_of
+
+    m = lexicon(language).compiled("role_asked").search(text)
+    if not m:
+        return ""
+    ordinal, numbers = lexicon(language).compiled("ordinal"), lexicon(language).words("number_words")
+    for word in m.group(1).split():
+        if word.lower() in numbers:
+            return ""  # "who was one of the victims?" asks for a person, not a role  # Russian: the first noun in the instrumental ("первым начальником")
+        tags = read_words(word, language)[0].tags if read_words(word, language) else frozenset()
+        if language == "en" and not ordinal.fullmatch(word) or language == "kk" or {"NOUN", "ablt"} <= tags:
+            found = terms_of([word.lower()], language)
+            return found[0] if found else ""
+    return ""
+
+
 def adverbial_ordinal(question: str) -> str:
     """ "first" in "Who first chose the date?", "last" in "who last saw him": an English ordinal right after "who" and
     before a lower-case verb says when the deed was done (as "originally" would), not which one did it; the

@@ -132,12 +132,12 @@ def test_a_who_question_about_a_role_asks_for_a_sentence_naming_that_role():
     assert question_events(q, q.terms, v, "kk").verb == terms("бастығы", "kk")[0]
     q = analyse("Who was the head of ALZhIR?", None, 1000)
     assert question_events(q, q.terms, v, "en").verb == "head"
-    from assistant.answer.evidence import _role_asked
+    from assistant.slots import role_asked
 
-    assert _role_asked("Кто был убит в 1940 году?", "ru") == ""  # a participle, no role
-    assert _role_asked("Who was one of the victims?", "en") == ""  # a person, no role
-    assert _role_asked("Who was Polivanov?", "en") == ""
-    assert _role_asked("Who was left out of the 1953 amnesty?", "en") == ""  # a participle: no article, no role
+    assert role_asked("Кто был убит в 1940 году?", "ru") == ""  # a participle, no role
+    assert role_asked("Who was one of the victims?", "en") == ""  # a person, no role
+    assert role_asked("Who was Polivanov?", "en") == ""
+    assert role_asked("Who was left out of the 1953 amnesty?", "en") == ""  # a participle: no article, no role
 
 
 def test_a_how_many_question_naming_a_year_is_answered_by_a_count_of_that_year():

@@ -17,11 +17,12 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from ..lang import lexicon
+from ..lang.scripts import plain_kazakh
 from ..lang.thesaurus import verb_relatives
 from ..lang.words import read_words
 from ..language import is_cyrillic
 from ..question import Question
-from ..slots import adverbial_ordinal, do_verb, main_verb, reporting_verb, verb_like
+from ..slots import adverbial_ordinal, do_verb, main_verb, reporting_verb, role_asked, verb_like
 from ..text import shared_start, terms, terms_of
 from ..vocabulary import common_word
 from .fillers import CHECKED_SLOTS
@@ -122,7 +123,7 @@ def event_terms(
             verb, actions = known_verbs[0], [t for t in actions if t != known_verbs[0]]
     elif len(known_actions) >= 2 or verb:  # with the main verb to check, unknown side words are not the event
         actions = known_actions
-    role = _role_asked(q.plain, language) if q.asked.slot == "person" else ""
+    role = role_asked(q.plain, language) if q.asked.slot == "person" else ""
     if not verb and not soft_verb and role:
         # "Кто был начальником лагеря?", "Who was the head of ...?": the role is the event, even one no source names
         # (then no sentence answers)
@@ -136,23 +137,6 @@ def _dictionary_form(word: str, language: str) -> str:
     found = read_words(word, language)
     lemmas = sorted(found[0].lemmas - {word}, key=len) if found else []
     return lemmas[-1] if lemmas else ""
-
-
-def _role_asked(text: str, language: str) -> str:
-    """The term of the role a Russian or Kazakh who-question asks about ("кто был начальником", "бастығы кім
-    болды"), or ""."""
-    m = lexicon(language).compiled("role_asked").search(text)
-    if not m:
-        return ""
-    ordinal, numbers = lexicon(language).compiled("ordinal"), lexicon(language).words("number_words")
-    for word in m.group(1).split():
-        if word.lower() in numbers:
-            return ""  # "who was one of the victims?" asks for a person, not a role  # Russian: the first noun in the instrumental ("первым начальником")
-        tags = read_words(word, language)[0].tags if read_words(word, language) else frozenset()
-        if language == "en" and not ordinal.fullmatch(word) or language == "kk" or {"NOUN", "ablt"} <= tags:
-            found = terms_of([word.lower()], language)
-            return found[0] if found else ""
-    return ""
 
 
 def _compound_verb(text: str, language: str) -> str:
@@ -317,12 +301,9 @@ def _folded(sentence_terms: frozenset[str]) -> tuple[tuple[str, str], ...]:
     return tuple((s, fold(s)) for s in sentence_terms if len(s) >= 3)
 
 
-_FOLD = str.maketrans("әғқңөұүһіё", "агкноууиие", "ьъ")
-
-
 def fold(term: str) -> str:
     """A Kazakh or Russian term as typed on a Russian keyboard, without soft and hard signs: қ -> к, ү -> у, ё -> е."""
-    return term.translate(_FOLD)
+    return plain_kazakh(term)
 
 
 def coverage(

@@ -72,11 +72,12 @@ def _kazakh_latin_words() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _plain_letters() -> dict[int, str]:
     t = _scripts()["kazakh_plain_letters"]
-    return str.maketrans(t["plain"], t["folded"])
+    return str.maketrans(t["plain"], t["folded"], t["dropped"])
 
 
 def plain_kazakh(word: str) -> str:
-    """A Cyrillic word with the Kazakh letters plain typing cannot tell apart folded ("ақталды" -> "акталди")."""
+    """A Cyrillic word as plainly typed: the Kazakh letters a Russian keyboard or Latin typing cannot tell apart folded,
+    soft and hard signs dropped ("ақталды" -> "акталди", "лагерь" -> "лагер")."""
     return word.lower().translate(_plain_letters())
 
 
