@@ -78,7 +78,7 @@ def _russian(lower: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]
 
 @cache
 def _record_abbreviations() -> dict[str, str]:
-    return dict(lexicon("ru").entry("record_abbreviations")["words"])
+    return dict(pair.split(":", 1) for pair in lexicon("ru").entry("record_abbreviations")["words"].split())
 
 
 @lru_cache(maxsize=65536)
