@@ -154,8 +154,8 @@ def main_verb(question: str) -> str:
 
 
 def role_asked(text: str, language: str) -> str:
-    """The term of the role a Russian or Kazakh who-question asks about ("кто был начальником", "бастығы кім
-    болды"), or ""."""
+    """The term of the role a who-question asks about ("кто был начальником", "бастығы кім болды", "who was the
+    head of"), or ""."""
     from .lang.words import read_words
     from .text import terms_of
 
@@ -165,9 +165,15 @@ def role_asked(text: str, language: str) -> str:
     ordinal, numbers = lexicon(language).compiled("ordinal"), lexicon(language).words("number_words")
     for word in m.group(1).split():
         if word.lower() in numbers:
-            return ""  # "who was one of the victims?" asks for a person, not a role  # Russian: the first noun in the instrumental ("первым начальником")
-        tags = read_words(word, language)[0].tags if read_words(word, language) else frozenset()
-        if language == "en" and not ordinal.fullmatch(word) or language == "kk" or {"NOUN", "ablt"} <= tags:
+            return ""  # "who was one of the victims?" asks for a person, not a role
+        if language == "kk":
+            is_role = True  # the possessed noun before "кім болды"
+        elif language == "en":
+            is_role = not ordinal.fullmatch(word)  # "the first director": the noun after the ordinal
+        else:  # Russian: the first noun in the instrumental ("первым начальником")
+            read = read_words(word, language)
+            is_role = bool(read) and {"NOUN", "ablt"} <= read[0].tags
+        if is_role:
             found = terms_of([word.lower()], language)
             return found[0] if found else ""
     return ""

@@ -209,11 +209,14 @@ def score_candidates(
             fits = not checked or (has_feature and covered >= min_coverage)
             if fits and years and not any(y in digits or y in context for y in years):
                 fits = False  # "Сколько человек было репрессировано в 1937 году?": a count for another time
-            about_no_one = not events.followup and not any(ev.held(t, named) for t in ev.names)
-            if entry and about_no_one and asked.slot != "person" and asked.kind != "list":
-                similarity -= (
-                    ENTRY_PENALTY  # a register's line is about its entry's person, whom the question never names
-                )
+            if (
+                entry
+                and asked.slot != "person"
+                and asked.kind != "list"
+                and not events.followup
+                and not any(ev.held(t, named) for t in ev.names)
+            ):
+                similarity -= ENTRY_PENALTY  # a line is about its entry's person, whom the question never names
             score = (
                 settings.answer_similarity_weight * similarity
                 + settings.answer_overlap_weight * overlap
