@@ -110,7 +110,12 @@ def event_terms(
         # A Russian or Kazakh word the corpus does not use says little, unless it is the verb asked about
         # ("Когда умер Микоян?", "Кто возглавлял ...?"): a verb no sentence uses is the event no sentence states.
         unknown_verbs = [t for t in actions if t in verbs_like and not known(t)]
+        unknown = [t for t in actions if not known(t) and t not in verbs_like]
         actions = [t for t in actions if known(t)]
+        if not actions and not names and not numbers and not unknown_verbs:
+            # ... but when nothing else is left to check, the question is about what no source names ("Қай жерде
+            # дәріхана бар?" 'where is a pharmacy?'), and no sentence answers it, as in English
+            actions = unknown
         if unknown_verbs and q.asked.slot in CHECKED_SLOTS:
             soft_verb = unknown_verbs[0]
         compound = _compound_verb(q.plain, language)  # "қайтыс болды": the noun of a compound verb is its event
