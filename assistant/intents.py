@@ -28,6 +28,7 @@ TOPIC = "topic"
 SMALLTALK = ("greeting", "thanks", "about", "goodbye")  # each answered by messages.py's smalltalk_<kind>
 OFF_TOPIC = "offtopic"  # answered by messages.py's off_topic, as a refusal with no further reading
 
+VOTES = 2  # a kind's closest examples whose mean decides between kinds (one example near by chance decides nothing)
 MAX_INTENT_CHARS = 200  # a longer message is read as a question (or a pasted text), never as small talk
 
 
@@ -59,8 +60,12 @@ class IntentSpace:
         """The closest non-topic intent and its margin over the closest topic example."""
         sims = self.vectors @ np.asarray(vector, dtype=np.float32)
         topic = max((s for k, s in zip(self.kinds, sims, strict=True) if k == TOPIC), default=-1.0)
-        best = max((i for i, k in enumerate(self.kinds) if k != TOPIC), key=lambda i: sims[i])
-        return Intent(self.kinds[best], float(sims[best]), float(sims[best] - topic))
+        kinds = sorted(set(self.kinds) - {TOPIC})
+        near = {
+            k: sorted((s for j, s in zip(self.kinds, sims, strict=True) if j == k), reverse=True)[:VOTES] for k in kinds
+        }
+        kind = max(kinds, key=lambda k: sum(near[k]) / len(near[k]))
+        return Intent(kind, float(near[kind][0]), float(near[kind][0] - topic))
 
 
 def space(languages, encode, cache=None, key: str = "") -> IntentSpace:
