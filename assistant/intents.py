@@ -5,7 +5,7 @@ misses ("cheers, that was really useful", "а ты вообще что умее�
 vector the question is encoded into anyway (MiniLM for English, e5 for Russian and Kazakh: no model run of its own
 per question). That vector is compared with a few examples of each intent per language
 (`lang/data/intents/<language>.toml`: greeting, thanks, about, goodbye, offtopic, and `topic`, questions about the
-subject of the sources). A message is that intent when its closest example is of it, reaches `intent_similarity`
+subject of the sources). A message is the intent whose closest examples are closest to it on average, when its closest example reaches `intent_similarity`
 (`multilingual_intent_similarity` for e5) and beats the closest `topic` example by `intent_margin`; never when the
 message names something the corpus names (a name it uses), which makes it a question about the sources.
 
@@ -57,7 +57,8 @@ class IntentSpace:
     vectors: np.ndarray
 
     def closest(self, vector: np.ndarray) -> Intent:
-        """The closest non-topic intent and its margin over the closest topic example."""
+        """The non-topic kind whose `VOTES` closest examples are closest on average, with the similarity of its closest
+        example and that example's margin over the closest topic example."""
         sims = self.vectors @ np.asarray(vector, dtype=np.float32)
         topic = max((s for k, s in zip(self.kinds, sims, strict=True) if k == TOPIC), default=-1.0)
         kinds = sorted(set(self.kinds) - {TOPIC})
