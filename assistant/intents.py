@@ -7,7 +7,8 @@ per question). That vector is compared with a few examples of each intent per la
 (`lang/data/intents/<language>.toml`: greeting, thanks, about, goodbye, offtopic, and `topic`, questions about the
 subject of the sources). A message is the intent whose closest examples are closest to it on average, when its
 closest example reaches `intent_similarity` (`multilingual_intent_similarity` for e5) and beats the closest `topic`
-example by `intent_margin`; never when the message names something the corpus names (a name it uses), which makes it a question about the sources.
+example by `intent_margin`; never when the message names something the corpus names (a name it uses),
+which makes it a question about the sources.
 
 The examples are encoded once, when the assistant loads, through the embedding cache when it can be opened.
 """
