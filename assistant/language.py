@@ -112,6 +112,10 @@ def _detect_cyrillic(plain: str, text: str) -> Detected:
         return Detected("kk", 1.0, text)
     if any(w in _KAZAKH_WORDS or w.startswith(_KAZAKH_STEMS) for w in words):
         return Detected("kk", WORD_RULE_CONFIDENCE, text)
+    from .lang.words import known_word
+
+    if all(known_word(w, "ru") for w in words):  # "ты кто": py3langid guesses at two short words; the dictionary knows
+        return Detected("ru", WORD_RULE_CONFIDENCE, text)
     language, probability = _identifier(("kk", "ru")).classify(plain)
     return Detected(language, probability, text)
 
