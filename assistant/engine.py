@@ -44,9 +44,9 @@ from .errors import AssistantError
 from .gather import MAX_GATHERED_CHARS, list_sentences, overview_sentences
 from .hooks import StageHook, no_hook
 from .index.read import IndexData
-from .intents import OFF_TOPIC, IntentSpace, readable_message, recognised, spaces
+from .intents import OFF_TOPIC, IntentSpace, intent_of, spaces
+from .lang.paired import aligned_terms, paired_words
 from .lang.related import WordVectors
-from .lang.served import has_served_word, holds_english_word, keyboard_mash
 from .loading import load_parts
 from .messages import message
 from .question import Question, analyse
@@ -80,6 +80,7 @@ class Assistant:
         self._titles_text = frozenset(self.titles.values())
         encode = self.multilingual_encoder.encode_query if self.multilingual_encoder else None
         self.word_vectors = WordVectors(index.words, index.word_vectors, encode) if index.words else None
+        self.paired_words = paired_words(aligned_terms(index))  # words its human translations pair (lang/paired.py)
         self._beside = ThreadPoolExecutor(2, thread_name_prefix="question-words")  # threads start on first use
         self.cross = CrossTerms(  # names as originals in other scripts spell them (Карлаг, Karlag; Цой, Tsoi)
             index.bm25.vocab_dict, self.vocabulary.names, self.vocabulary.surfaces
@@ -167,7 +168,8 @@ class Assistant:
         # its own to place (lang/related.py), which then runs on the other core instead of after the question's.
         events = self._beside.submit(self.words.events, q, self._multilingual(q)) if q.shape != "overview" else None
         query_vector = self._encode(q)
-        if intent := self._intent(q, query_vector):  # small talk or an off-topic request in words on no list
+        multilingual = self._multilingual(q)  # small talk or an off-topic request in words on no list:
+        if intent := intent_of(q, query_vector, self._intents[multilingual], multilingual, self.settings):
             off_topic = intent == OFF_TOPIC
             key = "off_topic" if off_topic else f"smalltalk_{intent}"
             kind = "refusal" if off_topic else "smalltalk"
@@ -307,30 +309,10 @@ class Assistant:
     def _intents(self) -> dict[bool, IntentSpace]:
         return spaces(self.encoder, self.multilingual_encoder, self.settings.cache_dir / "embeddings.sqlite")
 
-    def _intent(self, q: Question, vector: np.ndarray) -> str:
-        """The kind of small talk, or "offtopic", that a question's own vector says it is ("" for a question).
-
-        Only a message read on its own: a follow-up's vector holds the earlier turns it leans on. Keyboard mash
-        ("asdfghjkl") is off-topic whatever its vector is near."""
-        if keyboard_mash(q.plain) and enabled(self.settings, "keyboard_mash"):
-            return OFF_TOPIC
-        if q.query != q.plain or not readable_message(q.plain) or not enabled(self.settings, "intents"):
-            return ""
-        s, multilingual = self.settings, self._multilingual(q)
-        if multilingual:
-            intent = recognised(
-                self._intents[True].closest(vector), s.multilingual_intent_similarity, s.multilingual_intent_margin
-            )
-        else:
-            intent = recognised(self._intents[False].closest(vector), s.intent_similarity, s.intent_margin)
-            intent = intent if intent and holds_english_word(q.plain, s.wordnet_dir) else ""
-        # noise ("Р𝔗") may sit near "hello" in a vector, but is no greeting (checked only when an intent is found)
-        return intent if intent and has_served_word(q.plain) else ""
-
     @property
     def words(self) -> QuestionReader:
         """The question's words read against this index's vocabulary and word vectors, under these settings."""
-        return QuestionReader(self.vocabulary, self.word_vectors, self.settings)
+        return QuestionReader(self.vocabulary, self.word_vectors, self.settings, self.paired_words)
 
     def _passages(self, q: Question) -> Passages:
         """The index as this question reads it (its model's sentence vectors, its language's translations)."""

@@ -138,3 +138,26 @@ def recognised(intent: Intent | None, threshold: float, margin: float) -> str:
     if intent is None or intent.kind == TOPIC:
         return ""
     return intent.kind if intent.similarity >= threshold and intent.margin >= margin else ""
+
+
+def intent_of(q, vector: np.ndarray, space: IntentSpace, multilingual: bool, settings) -> str:
+    """The kind of small talk, or "offtopic", that a question's own vector says it is ("" for a question).
+
+    `space` holds the examples in the space of the encoder that made `vector` (e5 when `multilingual`). Only a
+    message read on its own: a follow-up's vector holds the earlier turns it leans on. Keyboard mash ("asdfghjkl")
+    is off-topic whatever its vector is near."""
+    from .lang.served import has_served_word, holds_english_word, keyboard_mash
+    from .rules import enabled
+
+    s = settings
+    if keyboard_mash(q.plain) and enabled(s, "keyboard_mash"):
+        return OFF_TOPIC
+    if q.query != q.plain or not readable_message(q.plain) or not enabled(s, "intents"):
+        return ""
+    if multilingual:
+        intent = recognised(space.closest(vector), s.multilingual_intent_similarity, s.multilingual_intent_margin)
+    else:
+        intent = recognised(space.closest(vector), s.intent_similarity, s.intent_margin)
+        intent = intent if intent and holds_english_word(q.plain, s.wordnet_dir) else ""
+    # noise ("Р𝔗") may sit near "hello" in a vector, but is no greeting (checked only when an intent is found)
+    return intent if intent and has_served_word(q.plain) else ""

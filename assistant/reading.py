@@ -7,7 +7,8 @@ resource is a named rule (`rules.py`) that `assistant eval --ablate` can switch 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 from .answer import Events, question_events
 from .config import Settings
@@ -27,6 +28,7 @@ class QuestionReader:
     vocabulary: Vocabulary
     word_vectors: WordVectors | None
     settings: Settings
+    paired: Mapping[str, frozenset[str]] = field(default_factory=dict)  # words the corpus's translations pair
 
     def terms(self, q: Question, stems, multilingual: bool) -> list[str]:
         """Query terms with typos corrected; a Russian or Kazakh question's also bridged to the originals' spelling."""
@@ -87,11 +89,22 @@ class QuestionReader:
 
     def _words_across(self, allowance: NewWords):
         """Corpus words in other alphabets that stand for a question word's forms (None when switched off or absent):
-        read against sentences in another language than the question's (answer.select)."""
-        if self.word_vectors is None or not enabled(self.settings, "cross_words"):
-            return None
+        read against sentences in another language than the question's (answer.select). e5's nearest words
+        (lang/related.py) and the words the corpus's own translations pair with them (lang/paired.py)."""
         s = self.settings
-        return lambda forms: self.word_vectors.across(forms, s.cross_word_similarity, s.cross_word_rank, allowance)
+        vectors = self.word_vectors if enabled(s, "cross_words") else None
+        paired = self.paired if enabled(s, "paired_words") else {}
+        if vectors is None and not paired:
+            return None
+
+        def across(forms) -> frozenset[str]:
+            forms = frozenset(forms)
+            near = (
+                vectors.across(forms, s.cross_word_similarity, s.cross_word_rank, allowance) if vectors else frozenset()
+            )
+            return near.union(*(paired.get(f, ()) for f in forms))
+
+        return across
 
     def nouns(self):
         """WordNet's English nouns, for the noun a how-many question counts (None when switched off or absent)."""

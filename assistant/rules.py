@@ -45,6 +45,9 @@ RULES: dict[str, str] = {
     "cross_words": "a question word is held by a word in another alphabet that e5 places among its nearest (and it "
     "among that word's): die/қайтыс, war/война (assistant/lang/related.py across, cross_word_similarity, "
     "cross_word_rank)",
+    "paired_words": "a question word is held by a word of another language that the corpus's human translations "
+    "pair with it, each the other's most frequent companion in aligned sentences: ақтал/реабилитирова, "
+    "rehabilit/ақтау (assistant/lang/paired.py)",
 }
 
 
