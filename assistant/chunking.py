@@ -195,6 +195,7 @@ def chunker_settings(settings: Settings, encoder: Encoder, multilingual: Encoder
         "chunk_tokens": chunk_limit(settings, encoder),
         "chunk_overlap": settings.chunk_overlap,
         "embedded_text": "section path, newline, chunk text",
+        "embedded_sentence": "the sentence; a fact box's field after its section path",
         "counted_in": {"en": encoder.model_id},
     }
     if multilingual is not None:
@@ -221,6 +222,24 @@ def section_prefix(path: tuple[str, ...]) -> str:
 def embedded_text(chunk: Chunk) -> str:
     """What the model reads for a chunk: its section path (short), then its text."""
     return section_prefix(chunk.section) + "\n" + chunk.text
+
+
+# a bulleted field of a fact box ("- Date: 30 October", "- Дата: 30 октября", "- Күні: 31 мамыр"): a label of up to
+# four words, a colon and its value
+_FIELD = re.compile(r"^\s*[-*•·▪]\s+(\w[\w'’-]*(?: [\w'’-]+){0,3}:\s+\S.*)", re.S)
+
+
+def fact_field(text: str) -> str:
+    """A fact box's field without its bullet ("Date: 30 October"), or "" for any other line."""
+    m = _FIELD.match(text)
+    return m.group(1).strip() if m else ""
+
+
+def embedded_sentence(chunk: Chunk, sentence: Sentence) -> str:
+    """What the models read for a sentence: the sentence. A fact box's field names neither what the box is about
+    nor the question it answers ("- Date: 30 October"), so it is read after its section path, as its box's title."""
+    own = fact_field(sentence.text)
+    return f"{section_prefix(chunk.section)}: {own}" if own and chunk.section else sentence.text
 
 
 def chunk_corpus(

@@ -14,6 +14,7 @@ import numpy as np
 
 from .answer.compose import hit_of
 from .answer.select import Candidate, citable
+from .chunking import fact_field
 from .types import Hit
 
 MAX_GATHERED_CHARS = 800
@@ -77,8 +78,8 @@ def overview_sentences(
         chunk = index.chunks[row]
         for sentence, vector in zip(chunk.sentences, vectors_of(row), strict=True):
             key = (sentence.start, sentence.end)
-            if key in sentences or not citable(sentence, chunk):
-                continue
+            if key in sentences or not citable(sentence, chunk) or fact_field(sentence.text):
+                continue  # an overview tells in prose: a fact box's field ("- Type: ...") leans on its box
             sentences[key] = sentence
             vectors.append(vector)
             where.append(Hit(chunk, 0.0, rows=(row,)))

@@ -248,3 +248,32 @@ def test_russian_sentences_split():
 def test_chunk_ids_are_stable_content_hashes():
     assert chunk_id("d", 0, 5, "hello") == chunk_id("d", 0, 5, "hello")
     assert len({chunk_id("d", 0, 5, "hello"), chunk_id("d", 1, 6, "hello"), chunk_id("e", 0, 5, "hello")}) == 3
+
+
+@pytest.mark.parametrize(
+    ("line", "own"),
+    [
+        ("- Date: 30 October", "Date: 30 October"),
+        ("- Holiday Name: Remembrance Day", "Holiday Name: Remembrance Day"),
+        ("• Дата: 30 октября", "Дата: 30 октября"),
+        ("* Ашылған күні: 31 мамыр 2007", "Ашылған күні: 31 мамыр 2007"),
+        ("- Rachel Messerer, actress, wife of executed diplomat Mikhail Plisetski", ""),  # a list's member
+        ("- Sister of Marshal Tukhachevsky, wife of Avel Enukidze: and others", ""),  # no short label before the colon
+        ("Date: 30 October", ""),  # no bullet: a line of prose
+        ("- Date:", ""),  # a label with no value
+    ],
+)
+def test_a_fact_box_field_is_a_bulleted_short_label_a_colon_and_a_value(line, own):
+    from assistant.chunking import fact_field
+
+    assert fact_field(line) == own
+
+
+def test_a_fact_box_field_is_embedded_after_its_section_path_and_other_sentences_as_they_are():
+    from assistant.chunking import embedded_sentence
+    from assistant.types import Chunk, Sentence
+
+    field, prose = Sentence("c", 0, 18, "- Date: 30 October"), Sentence("c", 19, 39, "The day is observed.")
+    chunk = Chunk("c", "d", ("Remembrance Day",), 0, 39, "- Date: 30 October\nThe day is observed.", (field, prose))
+    assert embedded_sentence(chunk, field) == "Remembrance Day: Date: 30 October"
+    assert embedded_sentence(chunk, prose) == "The day is observed."

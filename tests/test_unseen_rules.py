@@ -1,4 +1,5 @@
-"""The general rules on a tiny corpus of sentences the engine never saw (tests/data/mini, one document per language):
+"""The general rules on a tiny corpus of sentences the engine never saw (tests/data/mini, a document per language and
+an English one with a fact box):
 who / when / how many / how long, a number in words, a person named by apposition, a doer after "by", and honest
 refusals when no sentence states the asked slot about the asked subject. Real model, real FAISS, real e5."""
 
@@ -45,6 +46,8 @@ def mini(tmp_path_factory, encoder):
         ("Сколько человек прошло через лагерь «Озёрный»?", "трёх тысяч"),
         ("Когда закрыли лагерь «Озёрный»?", "1954"),  # закрыть / закрыли: one dictionary form
         ("Ақкөл лагері қашан ашылды?", "1940"),
+        # a fact box's field ("- Opened: 4 June 2003") is quoted, read as its box's title would read it
+        ("When did the Lakeside memorial open?", "4 June 2003"),
         ("Ақкөл лагерінде қанша адам болды?", "бес мың"),
     ],
 )

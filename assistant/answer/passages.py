@@ -99,6 +99,12 @@ class Passages:
         entry = self.entry_title(doc_id, section)
         return context_keys(doc.title, language) | (context_keys(entry, language) if entry else frozenset())
 
+    def restates_title(self, doc_id: str, section: tuple[str, ...], own: str) -> bool:
+        """Whether a fact box's field (`own`, "Holiday Name: Remembrance Day ...") holds no word beyond its document's
+        title: it names the box's subject, and answers nothing."""
+        value = own.partition(":")[2]
+        return context_keys(value, self.document_language(doc_id)) <= self.title_terms(doc_id, section)
+
     def entry_terms(self, doc_id: str, section: tuple[str, ...]) -> frozenset[str]:
         """The terms of a register entry's title line (its person's name): what each of its lines is about."""
         entry = self.entry_title(doc_id, section)

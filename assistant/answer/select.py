@@ -20,6 +20,7 @@ from functools import cache
 
 import numpy as np
 
+from ..chunking import fact_field
 from ..config import Settings
 from ..lang import LANGUAGES, lexicon
 from ..lang.facts import YEAR
@@ -77,7 +78,11 @@ def citable(sentence: Sentence, chunk, entry: bool = False) -> bool:
     entry (`entry`, assistant.register) every line under its title is one of its facts, ending or not
     ("Расстреляна 18.11.1937, г. Ленинград")."""
     text = sentence.text.strip()
-    if len(text) < 12 or _LIST_ITEM.match(text) and not (_SENTENCE_END.search(text) or _CONTINUED.search(text)):
+    if len(text) < 12:
+        return False
+    if fact_field(text):  # a fact box's field states a fact as a sentence does ("- Date: 30 October")
+        return True
+    if _LIST_ITEM.match(text) and not (_SENTENCE_END.search(text) or _CONTINUED.search(text)):
         return False  # a numbered item that is a whole sentence ("2. Статьи 15 и 16 ... с 1 декабря 1991 года.") is one
     section = chunk.section[-1].strip().casefold() if chunk.section else ""
     if section in _back_matter():
@@ -182,6 +187,9 @@ def score_candidates(
             ):
                 continue
             seen.add(key)
+            own = fact_field(sentence.text)
+            if own and passages.restates_title(doc_id, hit.chunk.section, own):
+                continue
             facts = passages.facts(doc_id, sentence)
             similarity = scale(float(np.dot(vector, reference)))
             keys = before
@@ -200,7 +208,10 @@ def score_candidates(
                 or (bool(entry) and asked.slot == "person" and not query.full_names)
             )
             digits = frozenset(digits_of(m) for m in re.findall(r"\d[\d,.]*\d|\d", sentence.text))
-            covered = coverage(ev, keys, idf, context | title, asked.negated, digits, facts.words)
+            # a fact box's field ("- Date: 30 October") is about what its box's title names
+            covered = coverage(
+                ev, keys | title if own else keys, idf, context | title, asked.negated, digits, facts.words
+            )
             if entry and (0 < covered < min_coverage or ev.verb and ev.verb_held(ev.verb, keys)):
                 # a register's entry is one record: with the event in this line, the words that describe its person
                 # ("the director of the Chimkent college") may stand on its other lines

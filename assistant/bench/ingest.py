@@ -209,9 +209,11 @@ def _alignment_timing(settings, documents) -> dict:
 
 def _embedded_tokens(index_dir: Path, encoder) -> int:
     """Word pieces the model read for an index: every chunk (with its section prefix) and sentence."""
-    from ..chunking import embedded_text
+    from ..chunking import embedded_sentence, embedded_text
     from ..index.read import load_index
 
     index = load_index(index_dir)
-    texts = [embedded_text(c) for c in index.chunks] + [s.text for c in index.chunks for s in c.sentences]
+    texts = [embedded_text(c) for c in index.chunks] + [
+        embedded_sentence(c, s) for c in index.chunks for s in c.sentences
+    ]
     return sum(min(encoder.count_tokens(t) + 2, encoder.max_seq_length) for t in texts)

@@ -13,7 +13,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..chunking import chunk_corpus, chunker_settings, embedded_text
+from ..chunking import chunk_corpus, chunker_settings, embedded_sentence, embedded_text
 from ..config import Settings
 from ..corpus import Skipped, load_corpus
 from ..embedding import EmbeddingCache, Encoder, embed_with_cache
@@ -107,7 +107,7 @@ def build_index(
         try:
             chunk_texts = [embedded_text(c) for c in chunks]
             chunk_vectors, reused_c = embed_with_cache(encoder, chunk_texts, cache, progress, hook)
-            sentence_texts = [s.text for c in chunks for s in c.sentences]
+            sentence_texts = [embedded_sentence(c, s) for c in chunks for s in c.sentences]
             sentence_vectors, reused_s = embed_with_cache(encoder, sentence_texts, cache, progress, hook)
             multilingual, reused_m, embedded_m = _multilingual(
                 multilingual_encoder,

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..chunking import chunk_corpus, embedded_text
+from ..chunking import chunk_corpus, embedded_sentence, embedded_text
 from ..config import Settings
 from ..corpus import load_corpus
 from ..embedding import EmbeddingCache, Encoder, text_hash
@@ -61,7 +61,7 @@ def texts_to_embed(settings: Settings, encoder: Encoder) -> dict[str, list[str]]
     documents, _ = load_corpus(settings.corpus_dir, ScanReader(settings))  # scans too: OCR'd here, cached
     originals, translations, _ = split_originals(documents)
     chunks = chunk_corpus(originals, settings, encoder)
-    texts = [embedded_text(c) for c in chunks] + [s.text for c in chunks for s in c.sentences]
+    texts = [embedded_text(c) for c in chunks] + [embedded_sentence(c, s) for c in chunks for s in c.sentences]
     wanted = {"ingest": texts}
     if settings.multilingual_model:
         by_id = {d.id: d for d in documents}
