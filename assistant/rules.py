@@ -2,7 +2,7 @@
 
 An engine module registers a rule here (name -> one line saying what it does) and asks `enabled(settings, name)`
 before applying it; `rules_off` in Settings (comma-separated names; ASSISTANT_RULES_OFF, assistant.toml) switches
-rules off. A rule that earns nothing on the seed test split or the unseen tune set goes (issue 20).
+rules off. A rule that earns nothing on the seed gold set or the unseen tune set goes (issue 20).
 """
 
 from __future__ import annotations

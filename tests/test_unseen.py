@@ -148,11 +148,17 @@ def test_figures_split_by_question_and_document_language_and_meet_or_miss_the_go
 
 
 def test_an_ablation_row_says_whether_a_rule_earns_anything():
-    on = {"seed test accuracy": 0.8, "unseen answer accuracy": 0.5, "unseen false refusals": 0.2}
+    on = {
+        "seed test accuracy": 0.8,
+        "unseen answer accuracy": 0.5,
+        "unseen false refusals": 0.2,
+        "unseen off-topic refusal": 1.0,
+    }
     same = ablation_row("same", on, dict(on))
     assert same[0] == "same" and same[-1] == "earns nothing: goes"
     assert ablation_row("helps", on, on | {"unseen answer accuracy": 0.4})[-1] == "earns"
     assert ablation_row("guards", on, on | {"unseen false refusals": 0.3})[-1] == "earns"
+    assert ablation_row("refuses", on, on | {"unseen off-topic refusal": 0.5})[-1] == "earns"
     assert ablation_row("hurts", on, on | {"seed test accuracy": 0.9})[-1] == "earns nothing: goes"
 
 
@@ -295,7 +301,8 @@ def test_ablate_measures_each_registered_rule_on_both_sets(seed_settings, tmp_pa
     tune = UnseenSet("tune", unseen / "tune", "tune", 1, (unseen / "tune",))
     seed = [json.loads(x) for x in (ROOT / "evals" / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
     gold = tmp_path / "seed.jsonl"
-    gold.write_text("".join(json.dumps(it) + "\n" for it in [it for it in seed if it["split"] == "test"][:25]))
+    chosen = [it for it in seed if it["split"] == "test"][:25] + [it for it in seed if it["split"] == "tune"][:10]
+    gold.write_text("".join(json.dumps(it) + "\n" for it in chosen))
     table = ablate(tune, gold, seed_settings, quiet=True)
     lines = table.splitlines()
     assert lines[0].startswith("## Ablation")

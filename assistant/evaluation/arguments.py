@@ -55,8 +55,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     unseen.add_argument(
         "--ablate", action="store_true",
-        help="switch each rule of assistant/rules.py off in turn; print what each changes on the seed test split "
-        "and the unseen tune set",
+        help="switch each rule of assistant/rules.py off in turn; print what each changes on the seed test and tune "
+        "splits and the unseen tune set",
     )
     unseen.add_argument("--unseen-dir", type=Path, default=UNSEEN_DIR, help=f"the unseen sets (default {UNSEEN_DIR})")
 

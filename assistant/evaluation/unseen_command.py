@@ -4,7 +4,7 @@
 as `assistant eval` does (run.evaluate_items) and report unseen_figures.py's figures against the goals. The sealed
 set is reported as aggregates only: no item, question or answer of it is printed or written.
 --ablate switches each rule of assistant/rules.py off in turn (setting `rules_off`) and prints what changes on the
-seed test split (the seed index) and the unseen tune set (its temporary index).
+seed test and tune splits (the seed index) and the unseen tune set (its temporary index).
 """
 
 from __future__ import annotations
@@ -144,24 +144,32 @@ def _failure_line(f: dict) -> str:
 ABLATION_FIGURES = (  # name, higher is better
     ("seed test accuracy", True),
     ("seed test overall", True),
+    ("seed tune overall", True),
     ("unseen answer accuracy", True),
     ("unseen near-topic refusal", True),
     ("unseen false refusals", False),
     ("unseen small talk", True),
+    ("unseen off-topic refusal", True),
 )
 
 
-def ablation_figures(seed_results: list, unseen_results: list, unseen_items: list[dict]) -> dict[str, float | None]:
-    """The figures an ablation compares: the seed test split's (as the gate takes them) and the unseen tune set's."""
+def ablation_figures(
+    seed_results: list, unseen_results: list, unseen_items: list[dict], seed_tune_results: list | None = None
+) -> dict[str, float | None]:
+    """The figures an ablation compares: the seed test split's (as the gate takes them), the seed tune split's overall
+    (answers and refusals) and the unseen tune set's."""
     core = summarize(base(seed_results))
+    tune = summarize(base(seed_tune_results)) if seed_tune_results else {}
     unseen = unseen_figures(unseen_results, unseen_items)
     return {
         "seed test accuracy": core["accuracy"],
         "seed test overall": core["overall_accuracy"],
+        "seed tune overall": tune.get("overall_accuracy"),
         "unseen answer accuracy": unseen["answer_accuracy"],
         "unseen near-topic refusal": unseen["near_topic_refusal"],
         "unseen false refusals": unseen["false_refusal_share"],
         "unseen small talk": unseen["smalltalk_accuracy"],
+        "unseen off-topic refusal": unseen["off_topic_refusal"],
     }
 
 
@@ -187,7 +195,7 @@ def ablate(tune, gold: Path, settings, quiet: bool = False) -> str:
 
     if not RULES:
         return "ablation: no rules are registered in assistant/rules.py RULES, so there is nothing to switch off."
-    seed_items = load_gold(gold, "test")
+    seed_items, seed_tune = load_gold(gold, "test"), load_gold(gold, "tune")
     tune_items = load_gold(tune.gold)
     seed = Assistant.load(settings.index_dir, settings)
     temp = build_temp_index(settings, tune.index_folders, progress=not quiet)
@@ -199,6 +207,7 @@ def ablate(tune, gold: Path, settings, quiet: bool = False) -> str:
                 evaluate_items(seed.with_settings(rules_off=off), seed_items),
                 evaluate_items(unseen.with_settings(rules_off=off), tune_items),
                 tune_items,
+                evaluate_items(seed.with_settings(rules_off=off), seed_tune),
             )
 
         baseline = measure("")
