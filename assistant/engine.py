@@ -166,9 +166,10 @@ class Assistant:
             return self._multipart(q, history)
         # What the question is about is read beside its encoding: a word the corpus never uses takes an e5 run of
         # its own to place (lang/related.py), which then runs on the other core instead of after the question's.
-        events = self._beside.submit(self.words.events, q, self._multilingual(q)) if q.shape != "overview" else None
+        multilingual = self._multilingual(q)
+        events = self._beside.submit(self.words.events, q, multilingual) if q.shape != "overview" else None
         query_vector = self._encode(q)
-        multilingual = self._multilingual(q)  # small talk or an off-topic request in words on no list:
+        # small talk or an off-topic request in words on no list
         if intent := intent_of(q, query_vector, self._intents[multilingual], multilingual, self.settings):
             off_topic = intent == OFF_TOPIC
             key = "off_topic" if off_topic else f"smalltalk_{intent}"
