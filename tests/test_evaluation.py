@@ -272,6 +272,19 @@ def test_small_talk_is_neither_refused_nor_cited_and_unanswerables_are_refused()
     assert item_kind({"answerable": True}) == "factoid" and item_kind({"answerable": False}) == "unanswerable"
 
 
+def test_a_small_talk_item_that_names_its_reply_needs_that_reply_in_the_answers_language():
+    from assistant.messages import message
+
+    item = {"kind": "smalltalk", "answerable": True, "reply": "about"}
+    about, goodbye = message("smalltalk_about", "ru"), message("smalltalk_goodbye", "ru")
+    assert kind_problems(item, SimpleNamespace(text=about, abstained=False, citations=(), language="ru")) == []
+    wrong = SimpleNamespace(text=goodbye, abstained=False, citations=(), language="ru")
+    assert kind_problems(item, wrong) == ["not the about reply"]
+    assert kind_problems(item, _answer(abstained=True, language="ru")) == ["refused small talk"]
+    assert wanted(item) == "(the about reply: not a refusal, no citations)"
+    assert kind_problems({"kind": "smalltalk", "answerable": True}, wrong) == []  # no reply named: any reply will do
+
+
 def test_a_followup_why_that_repeats_the_previous_answer_is_wrong():
     item = {"kind": "followup_why", "answerable": True, "answers": ["de-Stalinization"]}
     earlier = _answer("Khrushchev denounced Stalin on 25 February 1956.")

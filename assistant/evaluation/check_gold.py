@@ -33,7 +33,20 @@ KEYS = {
     "id", "split", "type", "style", "language", "history", "question", "answerable",
     "unanswerable_kind", "answers", "evidence",
 }  # fmt: skip
-TYPES = {"who", "when", "where", "how_many", "why", "what", "unanswerable", "how", "list", "overview", "multipart", "smalltalk"}
+TYPES = {
+    "who",
+    "when",
+    "where",
+    "how_many",
+    "why",
+    "what",
+    "unanswerable",
+    "how",
+    "list",
+    "overview",
+    "multipart",
+    "smalltalk",
+}
 # The fields each kind adds to KEYS (an item without "kind" is a factoid or, when not answerable, unanswerable).
 KIND_KEYS = {
     "list": {"members"},
@@ -41,6 +54,8 @@ KIND_KEYS = {
     "multipart": {"parts"},
     "partly_answerable": {"parts"},
 }
+OPTIONAL_KIND_KEYS = {"smalltalk": {"reply"}}  # the small-talk reply it asks for (messages.py's smalltalk_<reply>)
+REPLIES = {"greeting", "thanks", "about", "goodbye"}
 NO_ANSWER_KINDS = {"list", "overview", "multipart", "partly_answerable", "smalltalk"}  # scored without `answers`
 MIN_PER_KIND = {"near_topic_unanswerable": 30}  # at least this many items; every kind needs both splits
 STYLES = {"plain", "paraphrase", "student", "typo", "translit", "mixed"}
@@ -87,7 +102,9 @@ def check_item(item, lineno: int, docs: dict[str, str], errors: list[str]) -> No
     if isinstance(item.get("id"), str):
         where += f" ({item['id']})"
     kind = item_kind(item)
-    allowed = KEYS | {"kind", "doc_language"} | KIND_KEYS.get(kind, set())  # doc_language: the unseen sets
+    allowed = (
+        KEYS | {"kind", "doc_language"} | KIND_KEYS.get(kind, set()) | OPTIONAL_KIND_KEYS.get(kind, set())
+    )  # doc_language: the unseen sets
     missing, extra = (KEYS | KIND_KEYS.get(kind, set())) - item.keys(), item.keys() - allowed
     if missing:
         errors.append(f"{where}: missing keys {sorted(missing)}")
@@ -227,7 +244,9 @@ def check_kind_fields(item: dict, kind: str, docs: dict[str, str], err) -> None:
             if not (isinstance(part, dict) and set(part) == {"question", "answerable", "answers"}):
                 err(f"parts[{k}] must have exactly the keys answerable, answers, question")
                 continue
-            if not (isinstance(part["question"], str) and part["question"].strip().casefold() in item["question"].casefold()):
+            if not (
+                isinstance(part["question"], str) and part["question"].strip().casefold() in item["question"].casefold()
+            ):
                 err(f"parts[{k}] question {part['question']!r} must be a piece of the item's question")
             if part["answerable"] is True:
                 if not _spellings_ok(part["answers"], docs):
@@ -242,8 +261,11 @@ def check_kind_fields(item: dict, kind: str, docs: dict[str, str], err) -> None:
             err("a multipart item has only answerable parts (use partly_answerable)")
         if kind == "partly_answerable" and not (True in answerable and False in answerable):
             err("a partly_answerable item needs at least one answerable and one unanswerable part")
-    elif kind == "smalltalk" and item["evidence"]:
-        err("small talk has no evidence")
+    elif kind == "smalltalk":
+        if item["evidence"]:
+            err("small talk has no evidence")
+        if "reply" in item and item["reply"] not in REPLIES:
+            err(f"reply must be one of {sorted(REPLIES)}")
 
 
 def read_items(path: Path, docs: dict[str, str], errors: list[str]) -> list[dict]:
@@ -319,14 +341,29 @@ def main(argv: list[str]) -> int:
 
     print(f"{path}: {len(items)} items, {len(convs)} conversations, {n_unans} unanswerable ({dict(kinds)})")
     print(f"{'type':<14}{'tune':>6}{'test':>6}{'total':>7}")
-    for t in ["who", "when", "where", "how_many", "why", "what", "how", "list", "overview", "multipart", "smalltalk", "unanswerable"]:
+    for t in [
+        "who",
+        "when",
+        "where",
+        "how_many",
+        "why",
+        "what",
+        "how",
+        "list",
+        "overview",
+        "multipart",
+        "smalltalk",
+        "unanswerable",
+    ]:
         print(f"{t:<14}{type_split[(t, 'tune')]:>6}{type_split[(t, 'test')]:>6}{by_type[t]:>7}")
     print(f"{'all':<14}{by_split['tune']:>6}{by_split['test']:>6}{len(valid):>7}")
     print("styles: " + ", ".join(f"{s}={by_style[s]}" for s in sorted(STYLES)))
     by_language = Counter((it["language"], it["split"]) for it in valid)
-    print("languages: " + ", ".join(
-        f"{lang}={by_language[(lang, 'tune')]}+{by_language[(lang, 'test')]}" for lang in sorted(LANGUAGES)
-    ) + " (tune+test)")
+    print(
+        "languages: "
+        + ", ".join(f"{lang}={by_language[(lang, 'tune')]}+{by_language[(lang, 'test')]}" for lang in sorted(LANGUAGES))
+        + " (tune+test)"
+    )
     print(f"{'kind':<26}{'tune':>6}{'test':>6}   by language (tune+test)")
     for kind in ITEM_KINDS:
         langs = ", ".join(
@@ -337,7 +374,9 @@ def main(argv: list[str]) -> int:
         print(f"{kind:<26}{kind_split[(kind, 'tune')]:>6}{kind_split[(kind, 'test')]:>6}   {langs}")
     print("evidence spans per document: " + ", ".join(f"{d}={n}" for d, n in sorted(docs_used.items())))
     if unseen:
-        print("question>document language: " + ", ".join(f"{k}={n}" for k, n in sorted(Counter(map(pair, valid)).items())))
+        print(
+            "question>document language: " + ", ".join(f"{k}={n}" for k, n in sorted(Counter(map(pair, valid)).items()))
+        )
 
     if errors:
         print(f"\nFAIL: {len(errors)} problem(s):")

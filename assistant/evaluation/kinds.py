@@ -3,7 +3,7 @@
 A factoid-like item (factoid, how_why, negation, followup_why) needs an accepted string in the answer; an
 unanswerable one needs a refusal; a list needs every member quoted; an overview enough key points and
 citations; a multi-part question each answerable part quoted and each unanswerable part named as not
-answered; small talk a reply that is neither a refusal nor cited. The answer's quoted text is every
+answered; small talk a reply that is neither a refusal nor cited (and, when the item names its `reply`, that one). The answer's quoted text is every
 citation's quote with the original beside a translated one, as the page shows it. Fields the engine may
 not have yet (`unanswered`, `kind`) are read with getattr, so scoring works before they exist.
 """
@@ -62,7 +62,8 @@ def kind_problems(item: dict, answer, previous=None) -> list[str]:
     if kind in ("unanswerable", "near_topic_unanswerable"):
         return [] if answer.abstained else ["missed refusal"]
     if kind == "smalltalk":
-        return (["refused small talk"] if answer.abstained else []) + (["cited small talk"] if citations else [])
+        out = (["refused small talk"] if answer.abstained else []) + (["cited small talk"] if citations else [])
+        return out + _wrong_reply(item, answer)
     if answer.abstained and kind != "smalltalk" and not (kind in PART_KINDS and not _any_answerable(item)):
         return ["false refusal"]
     if kind == "list":
@@ -92,6 +93,17 @@ def kind_problems(item: dict, answer, previous=None) -> list[str]:
     return out
 
 
+def _wrong_reply(item: dict, answer) -> list[str]:
+    """A small-talk item's `reply` (greeting, thanks, about, goodbye), when it names one: the message that kind is
+    answered by, in the answer's language ("next" on a first turn asks what comes now, and a goodbye is wrong)."""
+    from ..messages import message
+
+    reply = item.get("reply")
+    if not reply or answer.abstained or answer.text == message(f"smalltalk_{reply}", answer.language):
+        return []
+    return [f"not the {reply} reply"]
+
+
 def _quotes(answer) -> set[str]:
     return {c.quote for c in answer.citations}
 
@@ -103,14 +115,19 @@ def wanted(item: dict) -> str:
         return "every member: " + "; ".join(" | ".join(spellings) for spellings in item["members"])
     if kind == "overview":
         points = "; ".join(" | ".join(spellings) for spellings in item["key_points"])
-        return f"{item.get('min_key_points', 2)} of the key points ({points}), {item.get('min_citations', 2)}+ citations"
+        return (
+            f"{item.get('min_key_points', 2)} of the key points ({points}), {item.get('min_citations', 2)}+ citations"
+        )
     if kind in PART_KINDS:
         return "; ".join(
-            f"{p['question']}: {' | '.join(p['answers'])}" if p["answerable"] else f"{p['question']}: (named as unanswered)"
+            f"{p['question']}: {' | '.join(p['answers'])}"
+            if p["answerable"]
+            else f"{p['question']}: (named as unanswered)"
             for p in item["parts"]
         )
     if kind == "smalltalk":
-        return "(a reply: not a refusal, no citations)"
+        reply = f"the {item['reply']} reply" if item.get("reply") else "a reply"
+        return f"({reply}: not a refusal, no citations)"
     return ""
 
 
