@@ -38,6 +38,10 @@ def test_every_language_has_examples_of_every_intent():
         ("what are you actually able to do for me?", "en", "smalltalk_about"),
         ("мне уже пора, до завтра", "ru", "smalltalk_goodbye"),
         ("қандай сұрақтарға жауап бересіз?", "kk", "smalltalk_about"),
+        # a first message asking to go on is asked what the assistant offers, never told goodbye
+        ("and then?", "en", "smalltalk_about"),
+        ("продолжай", "ru", "smalltalk_about"),
+        ("жалғастыр", "kk", "smalltalk_about"),
         ("which sneakers should I buy for running?", "en", "off_topic"),
         ("посоветуй, какие кроссовки купить для бега", "ru", "off_topic"),
         ("ертең ауа райы жауын бола ма?", "kk", "off_topic"),
