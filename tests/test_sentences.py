@@ -131,6 +131,8 @@ def test_offsets_are_exact_and_trimmed():
         ("3. Предложить Президенту дать поручение Совету Министров в течение двух месяцев:", True),
         ("Источники данных:", False),  # a short label ending in a colon is a heading
         ("Из них: расстреляны: – 43; умерли в заключении – 3;", True),  # a member of an enumeration, no heading
+        # a long bullet line without an ending states a fact, as a long line is no heading
+        ("- Rachel Messerer, actress, wife of executed diplomat Mikhail Plisetski, mother of Maya Plisetskaya", True),
     ],
 )
 def test_a_numbered_article_kept_whole_may_be_quoted_and_a_bullet_line_may_not(text, quotable):

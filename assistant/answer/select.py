@@ -82,8 +82,10 @@ def citable(sentence: Sentence, chunk, entry: bool = False) -> bool:
         return False
     if fact_field(text):  # a fact box's field states a fact as a sentence does ("- Date: 30 October")
         return True
-    if _LIST_ITEM.match(text) and not (_SENTENCE_END.search(text) or _CONTINUED.search(text)):
-        return False  # a numbered item that is a whole sentence ("2. Статьи 15 и 16 ... с 1 декабря 1991 года.") is one
+    if _LIST_ITEM.match(text) and not (_SENTENCE_END.search(text) or _CONTINUED.search(text) or len(text) > 80):
+        # a numbered item that is a whole sentence ("2. Статьи 15 и 16 ... с 1 декабря 1991 года.") is one, and so is
+        # a long one without an ending, as a long line is no heading ("- Rachel Messerer, actress, wife of ...")
+        return False
     section = chunk.section[-1].strip().casefold() if chunk.section else ""
     if section in _back_matter():
         return False
