@@ -82,6 +82,7 @@ class Assistant:
         self.word_vectors = WordVectors(index.words, index.word_vectors, encode) if index.words else None
         self.paired_words = paired_words(aligned_terms(index))  # words its human translations pair (lang/paired.py)
         self._beside = ThreadPoolExecutor(2, thread_name_prefix="question-words")  # threads start on first use
+        self._sentence_keys: dict[tuple[str, bool], dict] = {}  # per way of reading: Passages.keys, across questions
         self.cross = CrossTerms(  # names as originals in other scripts spell them (Карлаг, Karlag; Цой, Tsoi)
             index.bm25.vocab_dict, self.vocabulary.names, self.vocabulary.surfaces
         )
@@ -317,7 +318,9 @@ class Assistant:
 
     def _passages(self, q: Question) -> Passages:
         """The index as this question reads it (its model's sentence vectors, its language's translations)."""
-        return Passages(self.index, q.language, self._multilingual(q), self.cross)
+        multilingual = self._multilingual(q)
+        keys = self._sentence_keys.setdefault((q.language, multilingual), {})
+        return Passages(self.index, q.language, multilingual, self.cross, keys)
 
     def _shown_length(self, q: Question):
         return self._passages(q).shown_length()

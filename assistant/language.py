@@ -26,6 +26,8 @@ NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 
 OTHER_FLOOR = 0.7  # py3langid's probability for a language other than ours, above which Latin text is "other"
 WORD_RULE_CONFIDENCE = 0.9  # what a decision by a word list (not by letters or the model) is worth
+CACHED_WORDS = 65536  # words whose alphabet a process remembers (bounded: a server runs for days)
+MAX_CACHED_WORD = 40  # longer strings (a phrase, a sentence) are counted each time, not kept
 
 _KAZAKH_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 # Ukrainian, Belarusian, Serbian, Uzbek ... letters and Ukrainian/Belarusian question words: never Kazakh or Russian.
@@ -180,9 +182,17 @@ def latin_variants(word: str) -> tuple[str, ...]:
 
 
 def is_cyrillic(word: str) -> bool:
-    """Whether a word is written mostly in Cyrillic letters."""
-    cyrillic, latin, other = _letter_counts(word)
+    """Whether a word is written mostly in Cyrillic letters (a word's answer remembered: sentence checks ask it of the
+    same terms thousands of times a question)."""
+    return _cyrillic_word(word) if len(word) <= MAX_CACHED_WORD else _mostly_cyrillic(word)
+
+
+def _mostly_cyrillic(text: str) -> bool:
+    cyrillic, latin, other = _letter_counts(text)
     return cyrillic > 0 and cyrillic >= latin + other
+
+
+_cyrillic_word = lru_cache(maxsize=CACHED_WORDS)(_mostly_cyrillic)
 
 
 def _letter_counts(text: str) -> tuple[int, int, int]:

@@ -18,6 +18,7 @@ def stopwords(language: str = "en") -> frozenset[str]:
 # Kazakh has no Snowball stemmer; strip one case ending, then one plural ending, while at least
 # three letters remain, so "Қазақстанда", "Қазақстанның" and "Қазақстанға" all meet at "қазақстан".
 # The order matters: the short locative "да" before "нда", or "Қазақстанда" would lose its "н".
+@lru_cache(maxsize=65536)  # bounded (a server runs for days); the same words recur in every question and sentence
 def stem_kazakh(word: str) -> str:
     """A light Kazakh stem: one case ending, then one plural ending, stripped."""
     kk = lexicon("kk")
@@ -45,11 +46,12 @@ def words(text: str) -> list[str]:
             from .lang.scripts import fold_mixed_script
 
             w = fold_mixed_script(w)
-        out.append(re.split(r"[’']", w)[0])
+        out.append(_APOSTROPHE.split(w, maxsplit=1)[0])
     return out
 
 
 _LATIN = re.compile(r"[a-z]")
+_APOSTROPHE = re.compile(r"[’']")
 
 
 def terms(text: str, language: str = "en") -> list[str]:

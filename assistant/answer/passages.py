@@ -5,7 +5,7 @@ a translated sentence takes beside its original.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -18,6 +18,7 @@ from ..text import terms
 from ..types import Hit, Sentence
 
 CONTEXT_CHARS = 700  # text before a passage read for the subject its first sentence leans on
+REMEMBERED_SENTENCES = 8192  # sentences whose keys one `Passages.keys` holds at most (bounded: a server runs for days)
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,9 @@ class Passages:
     language: str = "en"
     multilingual: bool = False
     cross: object = None  # crosslang.CrossTerms: a sentence's terms also as the originals' other scripts spell them
+    # (doc_id, start, end, text) -> `sentence_keys`, kept by the caller across the questions read the same way (one
+    # index, language and model): every question scores its retrieved sentences again. None: worked out each time.
+    keys: dict | None = field(default=None, compare=False)
 
     @property
     def translations(self) -> dict:
@@ -64,6 +68,17 @@ class Passages:
     def sentence_keys(self, doc_id: str, s: Sentence) -> frozenset[str]:
         """The forms a question word may take to be held by a sentence: its own words' stems and dictionary forms,
         plus, for a Russian or Kazakh question, those of its human translation into that language."""
+        if self.keys is None:
+            return self._sentence_keys(doc_id, s)
+        key = (doc_id, s.start, s.end, s.text)
+        found = self.keys.get(key)
+        if found is None:
+            if len(self.keys) >= REMEMBERED_SENTENCES:
+                self.keys.clear()  # one atomic step, safe beside other threads
+            found = self.keys[key] = self._sentence_keys(doc_id, s)
+        return found
+
+    def _sentence_keys(self, doc_id: str, s: Sentence) -> frozenset[str]:
         own = self.facts(doc_id, s).keys | sentence_terms(s.text, self.document_language(doc_id))
         if self.cross is not None:
             own = self.cross.widened(own)
