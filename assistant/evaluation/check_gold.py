@@ -33,20 +33,7 @@ KEYS = {
     "id", "split", "type", "style", "language", "history", "question", "answerable",
     "unanswerable_kind", "answers", "evidence",
 }  # fmt: skip
-TYPES = {
-    "who",
-    "when",
-    "where",
-    "how_many",
-    "why",
-    "what",
-    "unanswerable",
-    "how",
-    "list",
-    "overview",
-    "multipart",
-    "smalltalk",
-}
+TYPES = {"who", "when", "where", "how_many", "why", "what", "unanswerable", "how", "list", "overview", "multipart", "smalltalk"}  # fmt: skip
 # The fields each kind adds to KEYS (an item without "kind" is a factoid or, when not answerable, unanswerable).
 KIND_KEYS = {
     "list": {"members"},
@@ -341,20 +328,7 @@ def main(argv: list[str]) -> int:
 
     print(f"{path}: {len(items)} items, {len(convs)} conversations, {n_unans} unanswerable ({dict(kinds)})")
     print(f"{'type':<14}{'tune':>6}{'test':>6}{'total':>7}")
-    for t in [
-        "who",
-        "when",
-        "where",
-        "how_many",
-        "why",
-        "what",
-        "how",
-        "list",
-        "overview",
-        "multipart",
-        "smalltalk",
-        "unanswerable",
-    ]:
+    for t in ["who", "when", "where", "how_many", "why", "what", "how", "list", "overview", "multipart", "smalltalk", "unanswerable"]:  # fmt: skip
         print(f"{t:<14}{type_split[(t, 'tune')]:>6}{type_split[(t, 'test')]:>6}{by_type[t]:>7}")
     print(f"{'all':<14}{by_split['tune']:>6}{by_split['test']:>6}{len(valid):>7}")
     print("styles: " + ", ".join(f"{s}={by_style[s]}" for s in sorted(STYLES)))

@@ -3,9 +3,10 @@
 A factoid-like item (factoid, how_why, negation, followup_why) needs an accepted string in the answer; an
 unanswerable one needs a refusal; a list needs every member quoted; an overview enough key points and
 citations; a multi-part question each answerable part quoted and each unanswerable part named as not
-answered; small talk a reply that is neither a refusal nor cited (and, when the item names its `reply`, that one). The answer's quoted text is every
-citation's quote with the original beside a translated one, as the page shows it. Fields the engine may
-not have yet (`unanswered`, `kind`) are read with getattr, so scoring works before they exist.
+answered; small talk a reply that is neither a refusal nor cited (and, when the item names its `reply`, that
+reply). The answer's quoted text is every citation's quote with the original beside a translated one, as the
+page shows it. Fields the engine may not have yet (`unanswered`, `kind`) are read with getattr, so scoring
+works before they exist.
 """
 
 from __future__ import annotations
