@@ -154,17 +154,17 @@ ABLATION_FIGURES = (  # name, higher is better
 
 
 def ablation_figures(
-    seed_results: list, unseen_results: list, unseen_items: list[dict], seed_tune_results: list | None = None
+    seed_results: list, unseen_results: list, unseen_items: list[dict], seed_tune_results: list
 ) -> dict[str, float | None]:
     """The figures an ablation compares: the seed test split's (as the gate takes them), the seed tune split's overall
     (answers and refusals) and the unseen tune set's."""
     core = summarize(base(seed_results))
-    tune = summarize(base(seed_tune_results)) if seed_tune_results else {}
+    tune = summarize(base(seed_tune_results))
     unseen = unseen_figures(unseen_results, unseen_items)
     return {
         "seed test accuracy": core["accuracy"],
         "seed test overall": core["overall_accuracy"],
-        "seed tune overall": tune.get("overall_accuracy"),
+        "seed tune overall": tune["overall_accuracy"],
         "unseen answer accuracy": unseen["answer_accuracy"],
         "unseen near-topic refusal": unseen["near_topic_refusal"],
         "unseen false refusals": unseen["false_refusal_share"],
